@@ -1,0 +1,32 @@
+# The two set-up commands of the README:
+#   make run    install, load demo data and serve on http://127.0.0.1:8000 (SQLite, no Redis)
+#   make test   install and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint schema messages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+schema: $(VENV)/.installed
+	REGIE_TESTING=1 $(PY) manage.py spectacular --file openapi.yaml --lang en --validate --fail-on-warn
+
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l nl --no-obsolete --ignore='.venv/*'
+	DEBUG=1 $(PY) manage.py compilemessages -l nl --ignore='.venv/*'

@@ -1,0 +1,73 @@
+"""drf-spectacular AutoSchema that documents the problem+json errors of every operation."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+
+PROBLEM_MEDIA_TYPES = ["application/problem+json"]
+
+
+class InvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The field, dotted for nested fields.")
+    code = serializers.CharField(help_text="A machine-readable error code.")
+    reason = serializers.CharField(help_text="What is wrong, in the user's language.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField(help_text="A URI identifying the problem type.")
+    code = serializers.CharField(help_text="The problem type's short code.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    instance = serializers.CharField(help_text="The request path that caused the problem.")
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    invalid_params = InvalidParamSerializer(many=True)
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: a parameter, filter or body field is wrong (see `invalid_params`).",
+    "401": "Not authenticated.",
+    "403": "Authenticated, but this action is not allowed for this user.",
+    "404": "Not found, or not visible to this user (the two are not distinguished).",
+    "405": "Method not allowed.",
+    "406": "The requested media type cannot be produced.",
+    "409": "The object's state does not allow this action.",
+    "412": "The object changed since it was read (If-Match carries an old ETag).",
+    "415": "Unsupported media type: send application/json.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Adds the problem+json error responses an operation can produce."""
+
+    #: Status codes a view adds beyond the defaults, e.g. ("409", "412") for transitions.
+    extra_error_codes_attr = "extra_error_codes"
+
+    def _error_codes(self) -> list[str]:
+        codes = ["400", "401", "403", "406"]
+        if self.method in ("PUT", "PATCH", "POST"):
+            codes.append("415")
+        if self._is_list_view() and self.method == "GET":
+            codes.append("404")  # a page number past the end
+        elif "{" in self.path:
+            codes.append("404")
+        codes.extend(getattr(self.view, self.extra_error_codes_attr, ()))
+        return sorted(set(codes))
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code in responses:
+                continue
+            serializer = ValidationProblemSerializer if code == "400" else ProblemSerializer
+            body = self._get_response_for_code(serializer, code, PROBLEM_MEDIA_TYPES)
+            body["description"] = ERROR_DESCRIPTIONS[code]
+            responses[code] = body
+        return responses

@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def navigation(request) -> dict:
+    """Values the base layout needs on every page."""
+    return {"LANGUAGES": settings.LANGUAGES, "DEBUG": settings.DEBUG}

@@ -1,0 +1,80 @@
+"""Clearly fake demo data for partners: extra organisations and one user per role."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from rest_framework.authtoken.models import Token
+
+from partners.models import Organisation, OrganisationKind, Role, User
+from partners.roles import user_set_roles
+
+DEMO_ORGANISATIONS = [
+    # (code, name, kind, handles_health): fictitious intervention partners.
+    ("DEMOZORG", "Demo Zorg (fictief)", OrganisationKind.PARTNER, True),
+    ("DEMOWERK", "Demo Werkplaats (fictief)", OrganisationKind.PARTNER, False),
+]
+
+# username, first name, last name, organisation code, roles
+DEMO_USERS = [
+    ("regisseur", "Rianne", "Demo", "RN", [Role.REGISSEUR]),
+    ("regisseur2", "Remco", "Demo", "GGD", [Role.REGISSEUR]),
+    ("accounthouder", "Anna", "Demo", "RN", [Role.ACCOUNTHOUDER]),
+    ("ivg", "Ivo", "Demo", "POLITIE", [Role.IVG]),
+    ("ivg-ggd", "Iris", "Demo", "GGD", [Role.IVG]),
+    ("programmateam", "Pim", "Demo", "OJZD", [Role.PROGRAMME_TEAM]),
+    ("itat", "Ilse", "Demo", "OM", [Role.ITAT]),
+    ("interventiepleger", "Ingrid", "Demo", "DEMOZORG", [Role.INTERVENTIEPLEGER]),
+    ("beheerder", "Bart", "Demo", "OJZD", [Role.BEHEERDER]),
+    ("partnersysteem", "Politiesysteem", "(API)", "POLITIE", [Role.PARTNER_SYSTEM]),
+]
+
+
+@dataclass
+class Credential:
+    username: str
+    password: str
+    roles: str
+    organisation: str
+    token: str = ""
+
+
+def load(*, reset_passwords: bool = False) -> list[Credential]:
+    """Create the demo organisations and users; return credentials for users created now."""
+    for code, name, kind, health in DEMO_ORGANISATIONS:
+        Organisation.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "handles_health": health}
+        )
+    created: list[Credential] = []
+    for username, first, last, org_code, roles in DEMO_USERS:
+        organisation = Organisation.objects.get(code=org_code)
+        user, is_new = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.invalid",
+                "organisation": organisation,
+                "is_staff": Role.BEHEERDER in roles,
+            },
+        )
+        user_set_roles(user=user, roles=roles)
+        if is_new or reset_passwords:
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            token = ""
+            if Role.PARTNER_SYSTEM in roles:
+                Token.objects.filter(user=user).delete()
+                token = Token.objects.create(user=user).key
+            created.append(
+                Credential(
+                    username=username,
+                    password=password,
+                    roles=", ".join(str(r.label) for r in roles),
+                    organisation=organisation.code,
+                    token=token,
+                )
+            )
+    return created

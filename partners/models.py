@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """The roles of DOMAIN.md. A user holds several; each is a group with permissions."""
+
+    REGISSEUR = "regisseur", _("Regisseur")
+    ACCOUNTHOUDER = "accounthouder", _("Accounthouder")
+    IVG = "ivg", _("IVG member")
+    PROGRAMME_TEAM = "programme_team", _("Programme team member")
+    ITAT = "itat", _("ITAT member")
+    INTERVENTIEPLEGER = "interventiepleger", _("Interventiepleger")
+    BEHEERDER = "beheerder", _("Functioneel beheerder")
+    PARTNER_SYSTEM = "partner_system", _("Partner system (API client)")
+
+
+class OrganisationKind(models.TextChoices):
+    KERNPARTNER = "kernpartner", _("Kernpartner")
+    PARTNER = "partner", _("Other partner")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(active=True)
+
+
+class Organisation(models.Model):
+    """A partner organisation. Its `group` is what case permissions are granted to."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(
+        _("short code"), max_length=32, unique=True, help_text=_("Short code, e.g. POLITIE.")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.PARTNER
+    )
+    handles_health = models.BooleanField(
+        _("health organisation"),
+        default=False,
+        help_text=_("May read the health section of a case it is on (need-to-know)."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="organisation", editable=False
+    )
+
+    history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.group_id is None:
+            self.group, _created = Group.objects.get_or_create(name=self.group_name(self.code))
+        elif self.group.name != self.group_name(self.code):
+            self.group.name = self.group_name(self.code)
+            self.group.save(update_fields=["name"])
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def group_name(code: str) -> str:
+        return f"org:{code}"
+
+
+class RoleGroup(models.Model):
+    """Marks the auth group that carries a role's permissions."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, unique=True)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class User(AbstractUser):
+    """A person (or partner system) who logs in. Belongs to one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, for display and navigation. Authorisation checks permissions."""
+        if not self.pk:
+            return frozenset()
+        codes = RoleGroup.objects.filter(group__user=self).values_list("role", flat=True)
+        return frozenset(Role(code) for code in codes)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles

@@ -1,0 +1,73 @@
+"""Which permissions each role carries. The groups are kept in step after every migrate.
+
+Code checks permissions (`user.has_perm("cases.assign_case")`), never group or role names;
+this table is the one place that says which role grants what. Later apps add their
+permissions here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from partners.models import Role, RoleGroup
+
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.REGISSEUR: ("partners.view_organisation",),
+    Role.ACCOUNTHOUDER: ("partners.view_organisation",),
+    Role.IVG: ("partners.view_organisation",),
+    Role.PROGRAMME_TEAM: ("partners.view_organisation",),
+    Role.ITAT: ("partners.view_organisation",),
+    Role.INTERVENTIEPLEGER: ("partners.view_organisation",),
+    Role.BEHEERDER: (
+        "partners.view_organisation",
+        "partners.add_organisation",
+        "partners.change_organisation",
+        "partners.view_user",
+        "partners.add_user",
+        "partners.change_user",
+    ),
+    Role.PARTNER_SYSTEM: ("partners.view_organisation",),
+}
+
+
+def _permissions(labels: tuple[str, ...]) -> list[Permission]:
+    found = []
+    for label in labels:
+        app_label, codename = label.split(".", 1)
+        try:
+            found.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        except Permission.DoesNotExist as exc:
+            raise LookupError(f"Role permission {label!r} does not exist.") from exc
+    return found
+
+
+@transaction.atomic
+def sync_role_groups() -> None:
+    """Create a group per role and give it exactly the permissions of ROLE_PERMISSIONS."""
+    for role in Role:
+        role_group = RoleGroup.objects.filter(role=role).select_related("group").first()
+        if role_group is None:
+            group, _created = Group.objects.get_or_create(name=f"role:{role.value}")
+            role_group = RoleGroup.objects.create(role=role, group=group)
+        role_group.group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
+
+
+def sync_role_groups_handler(sender, **kwargs) -> None:
+    # post_migrate runs per database; permissions exist by then (auth's handler runs first).
+    sync_role_groups()
+
+
+def role_group(role: Role) -> Group:
+    return RoleGroup.objects.select_related("group").get(role=role).group
+
+
+def user_set_roles(*, user, roles: set[Role] | list[Role]) -> None:
+    """Give a user exactly these roles (leaving their organisation's group alone)."""
+    wanted = set(RoleGroup.objects.filter(role__in=roles).values_list("group_id", flat=True))
+    current = set(user.groups.filter(role_group__isnull=False).values_list("id", flat=True))
+    user.groups.remove(*(current - wanted))
+    user.groups.add(*(wanted - current))
+    user.__dict__.pop("roles", None)

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from acvz.api import problems
+from partners.health import broker_status
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "partners/home.html")
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness: 200 when the database answers; the broker is reported only."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = {"status": "ok"}
+    except Exception as exc:
+        logger.warning("healthz: database check failed: %s", exc)
+        database = {"status": "error", "error": exc.__class__.__name__}
+    broker = broker_status()
+    healthy = database["status"] == "ok"
+    body = {"status": "ok" if healthy else "error", "database": database, "broker": broker}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _wants_problem(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_problem(request):
+        return problems.problem_response(
+            request, status_code=403, code="permission_denied", title="Permission denied."
+        )
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_problem(request):
+        return problems.not_found(request)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_problem(request):
+        return problems.server_error(request)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from partners.models import Organisation, Role
+from tests.factories import OrganisationFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip, with the reason, only what needs a server this run does not have."""
+    no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    no_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
+    no_chromium = pytest.mark.skip(reason="needs Debian's Chromium at /usr/bin/chromium")
+    missing = {
+        "postgres": connection.vendor != "postgresql",
+        "redis": not settings.REDIS_URL,
+        "browser": not os.path.exists("/usr/bin/chromium"),
+    }
+    if os.environ.get("REGIE_NO_SKIP") == "1" and any(missing.values()):
+        # CI promises that nothing is skipped: a missing service is an error there.
+        absent = ", ".join(name for name, gone in missing.items() if gone)
+        raise pytest.UsageError(f"REGIE_NO_SKIP=1 but these are unavailable: {absent}")
+    for item in items:
+        if "postgres" in item.keywords and missing["postgres"]:
+            item.add_marker(no_pg)
+        if "redis" in item.keywords and missing["redis"]:
+            item.add_marker(no_redis)
+        if "browser" in item.keywords and missing["browser"]:
+            item.add_marker(no_chromium)
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return OrganisationFactory(code="TESTORG", name="Testorganisatie")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles: Role, organisation: Organisation | None = None, **kwargs):
+        if organisation is not None:
+            kwargs["organisation"] = organisation
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user_api(api_client, make_user):
+    """An API client authenticated with a partner system's token."""
+    from rest_framework.authtoken.models import Token
+
+    user = make_user(Role.PARTNER_SYSTEM)
+    token = Token.objects.create(user=user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.user = user
+    return api_client

@@ -1,0 +1,42 @@
+"""factory-boy factories shared by the whole suite."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from partners.models import Organisation, OrganisationKind, User
+from partners.roles import user_set_roles
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Testorganisatie {n}")
+    code = factory.Sequence(lambda n: f"TEST{n}")
+    kind = OrganisationKind.PARTNER
+
+    class Params:
+        health = factory.Trait(handles_health=True)
+        kernpartner = factory.Trait(kind=OrganisationKind.KERNPARTNER)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            user_set_roles(user=self, roles=extracted)
