@@ -13,21 +13,34 @@ from django.db import transaction
 from partners.models import Role, RoleGroup
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.REGISSEUR: ("partners.view_organisation",),
-    Role.ACCOUNTHOUDER: ("partners.view_organisation",),
-    Role.IVG: ("partners.view_organisation",),
-    Role.PROGRAMME_TEAM: ("partners.view_organisation",),
+    Role.REGISSEUR: ("partners.view_organisation", "cases.direct_case", "cases.add_familyrelation"),
+    Role.ACCOUNTHOUDER: (
+        "partners.view_organisation",
+        "cases.account_case",
+        "cases.appoint_regisseur",
+    ),
+    Role.IVG: ("partners.view_organisation", "cases.contribute_basisdossier"),
+    Role.PROGRAMME_TEAM: (
+        "partners.view_organisation",
+        "cases.register_case",
+        "cases.assign_case",
+        "cases.add_person",
+        "cases.change_person",
+        "cases.add_familyrelation",
+    ),
     Role.ITAT: ("partners.view_organisation",),
     Role.INTERVENTIEPLEGER: ("partners.view_organisation",),
     Role.BEHEERDER: (
         "partners.view_organisation",
+        "cases.view_accesslogentry",
+        "cases.change_programme",
         "partners.add_organisation",
         "partners.change_organisation",
         "partners.view_user",
         "partners.add_user",
         "partners.change_user",
     ),
-    Role.PARTNER_SYSTEM: ("partners.view_organisation",),
+    Role.PARTNER_SYSTEM: ("partners.view_organisation", "cases.add_offencerecord"),
 }
 
 
@@ -55,8 +68,14 @@ def sync_role_groups() -> None:
         role_group.group.permissions.set(_permissions(ROLE_PERMISSIONS[role]))
 
 
-def sync_role_groups_handler(sender, **kwargs) -> None:
-    # post_migrate runs per database; permissions exist by then (auth's handler runs first).
+def sync_role_groups_handler(sender, using="default", apps=None, **kwargs) -> None:
+    # post_migrate is sent app by app; create every app's permissions first so that roles can
+    # name permissions of apps that come after `partners` in INSTALLED_APPS.
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
     sync_role_groups()
 
 

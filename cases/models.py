@@ -1,0 +1,536 @@
+"""Cases: a person in a programme, walking the lifecycle of DOMAIN.md."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cases.validators import validate_bsn, validate_no_nul
+from cases.workflow import CaseStatus
+from partners.models import Organisation
+
+
+class Leefgebied(models.IntegerChoices):
+    """The 11 leefgebieden, one basisdossier section each (DOMAIN.md, step 2)."""
+
+    POLITIE = 1, _("General police picture and offence history")
+    OPENSTAANDE_ZAKEN = 2, _("Pending cases")
+    JURIDISCH_KADER = 3, _("Legal framework")
+    VERBLIJF = 4, _("Residence")
+    HUISELIJKE_RELATIES = 5, _("Domestic relations and patterns")
+    HUISBEZOEK = 6, _("Home visit PIT / GGD Vangnet Jeugd screening")
+    FINANCIEN = 7, _("Finances (income and debts)")
+    OPLEIDING_WERK = 8, _("Education, work and daytime activities")
+    GEZONDHEID = 9, _("Mental and physical health and care provided")
+    SOCIAAL_NETWERK = 10, _("Social network")
+    HOUDING = 11, _("Attitude, thinking patterns, motivation and skills")
+
+
+#: Sections whose content is narrower than the case (need-to-know, DOMAIN.md): all of 9, and the
+#: GGD screening part of 6 (kept in `DossierSection.restricted_text`).
+HEALTH_LEEFGEBIEDEN = frozenset({Leefgebied.GEZONDHEID})
+SCREENING_LEEFGEBIEDEN = frozenset({Leefgebied.HUISBEZOEK})
+
+
+class RegieStyle(models.TextChoices):
+    CASE = "case", _("Case-oriented")
+    NETWORK = "network", _("Network-oriented")
+
+
+class Person(models.Model):
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_no_nul])
+    last_name = models.CharField(_("last name"), max_length=150, validators=[validate_no_nul])
+    date_of_birth = models.DateField(_("date of birth"))
+    bsn = models.CharField(
+        _("BSN"), max_length=9, blank=True, null=True, validators=[validate_bsn],
+        help_text=_("Citizen service number, 9 digits (optional)."),
+    )
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, validators=[validate_no_nul]
+    )
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[validate_no_nul])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_no_nul])
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bsn"], condition=Q(bsn__isnull=False), name="person_bsn_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        if self.bsn == "":
+            self.bsn = None
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": _("The date of birth lies in the future.")})
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class RelationKind(models.TextChoices):
+    SIBLING = "sibling", _("brother or sister")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    PARTNER = "partner", _("partner")
+
+
+INVERSE_RELATION = {
+    RelationKind.SIBLING: RelationKind.SIBLING,
+    RelationKind.CHILD: RelationKind.PARENT,
+    RelationKind.PARENT: RelationKind.CHILD,
+    RelationKind.PARTNER: RelationKind.PARTNER,
+}
+
+
+class FamilyRelation(models.Model):
+    """`relative` is the `kind` of `person` (e.g. relative is person's child)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relations")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("relation"), max_length=10, choices=RelationKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family relation")
+        verbose_name_plural = _("family relations")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="relation_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")), name="relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} ({self.get_kind_display()} van {self.person})"
+
+
+class OffenceKind(models.TextChoices):
+    ARREST = "arrest", _("Arrest")
+    SUMMONS = "summons", _("Summons (dagvaarding)")
+    CONVICTION = "conviction", _("Conviction")
+
+
+class OffenceCategory(models.TextChoices):
+    # HIC: high-impact crime; DG: drugs-, wapen- and geweldsdelicten (since 2019).
+    WONINGINBRAAK = "hic_burglary", _("HIC: residential burglary")
+    OVERVAL = "hic_robbery", _("HIC: robbery (overval)")
+    STRAATROOF = "hic_street_robbery", _("HIC: street robbery")
+    ZWARE_MISHANDELING = "hic_assault", _("HIC: aggravated assault")
+    MOORD_DOODSLAG = "hic_homicide", _("HIC: murder or manslaughter")
+    DRUGS = "dg_drugs", _("DG: drugs offence")
+    WAPEN = "dg_weapons", _("DG: weapons offence")
+    GEWELD = "dg_violence", _("DG: violent offence")
+    OTHER = "other", _("Other")
+
+    @classmethod
+    def counted(cls) -> list[str]:
+        """The categories that count for inflow: every HIC and DG subtype."""
+        return [c.value for c in cls if c is not cls.OTHER]
+
+
+class Programme(models.Model):
+    """A person-centred programme, with its inflow criteria as data."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    min_offences = models.PositiveSmallIntegerField(
+        _("minimum number of HIC/DG offences"), null=True, blank=True,
+        help_text=_("Empty: the programme has no offence criterion (inflow on referral)."),
+    )
+    offence_kinds = models.JSONField(
+        _("offence kinds that count"), default=list, blank=True,
+        help_text=_("E.g. [\"arrest\", \"conviction\"]."),
+    )
+    period_years = models.PositiveSmallIntegerField(
+        _("period (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    evaluation_interval_weeks = models.PositiveSmallIntegerField(
+        _("evaluation interval (weeks)"), default=26,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OffenceRecord(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="offences")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=12, choices=OffenceKind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=OffenceCategory.choices)
+    source = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
+    )
+    external_id = models.CharField(
+        _("source reference"), max_length=64, blank=True, null=True, validators=[validate_no_nul],
+        help_text=_("The source system's own id; a push with the same id updates nothing twice."),
+    )
+    description = models.TextField(_("description"), blank=True, validators=[validate_no_nul])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("offence record")
+        verbose_name_plural = _("offence records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="offence_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_category_display()} ({self.date})"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("The date lies in the future.")})
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """The cases this user may see (need-to-know). See `cases.policies`."""
+        from cases.policies import case_visibility_filter
+
+        return self.filter(case_visibility_filter(user))
+
+
+class Case(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cases", verbose_name=_("programme")
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
+    )
+    regie_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="regie_cases", null=True,
+        blank=True, verbose_name=_("regie organisation"),
+    )
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="regie_cases",
+        null=True, blank=True, verbose_name=_("regisseur"),
+    )
+    accounthouder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounted_cases",
+        null=True, blank=True, verbose_name=_("accounthouder"),
+    )
+    regie_style = models.CharField(
+        _("regie style"), max_length=10, choices=RegieStyle.choices, blank=True
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    dossier_started_at = models.DateTimeField(_("basisdossier started"), null=True, blank=True)
+    dossier_established_at = models.DateTimeField(
+        _("basisdossier established"), null=True, blank=True
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    regie_started_at = models.DateTimeField(_("in regie since"), null=True, blank=True)
+    outflow_at = models.DateTimeField(_("outflow"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outflow_reason = models.TextField(_("outflow reason"), blank=True)
+    receiving_organisation = models.CharField(
+        _("receiving organisation (regular line)"), max_length=200, blank=True
+    )
+    handover_note = models.TextField(_("handover note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("register_case", _("Can register a case for a person")),
+            ("assign_case", _("Can assign cases to an organisation (programme team)")),
+            ("appoint_regisseur", _("Can appoint a regisseur of the own organisation")),
+            ("direct_case", _("Can direct a case as regisseur")),
+            ("contribute_basisdossier", _("Can contribute to basisdossiers (IVG)")),
+            ("account_case", _("Can be the accounthouder of cases")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_one_open_per_person_programme",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.programme.code}"
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """guardian's direct foreign-key table: one row per (organisation group, case, permission)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseStatusChange(models.Model):
+    """An immutable record of one transition: who, when, from, to and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=24, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=24, choices=CaseStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+
+class Basisdossier(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="basisdossier")
+    established_at = models.DateTimeField(_("established"), null=True, blank=True)
+    established_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("established by"),
+    )
+    ivg_advice = models.TextField(_("IVG advice on regie"), blank=True)
+    advised_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("advised regie organisation"),
+    )
+    advised_style = models.CharField(
+        _("advised regie style"), max_length=10, choices=RegieStyle.choices, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("basisdossier")
+        verbose_name_plural = _("basisdossiers")
+
+    def __str__(self) -> str:
+        return f"Basisdossier {self.case}"
+
+
+class DossierSection(models.Model):
+    dossier = models.ForeignKey(Basisdossier, on_delete=models.CASCADE, related_name="sections")
+    leefgebied = models.PositiveSmallIntegerField(_("leefgebied"), choices=Leefgebied.choices)
+    text = models.TextField(_("text"), blank=True, validators=[validate_no_nul])
+    restricted_text = models.TextField(
+        _("GGD screening"), blank=True, validators=[validate_no_nul],
+        help_text=_("Only the regisseur, the accounthouder and health organisations read this."),
+    )
+    no_information = models.BooleanField(_("no information"), default=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("contributing organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("author"),
+    )
+    updated_at = models.DateTimeField(_("last change"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["leefgebied"]
+        verbose_name = _("basisdossier section")
+        verbose_name_plural = _("basisdossier sections")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "leefgebied"], name="section_unique"),
+            models.CheckConstraint(
+                condition=Q(leefgebied__gte=1, leefgebied__lte=11), name="section_leefgebied_1_11"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leefgebied}. {self.get_leefgebied_display()}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.no_information or bool(self.text.strip() or self.restricted_text.strip())
+
+    @property
+    def is_health(self) -> bool:
+        return self.leefgebied in HEALTH_LEEFGEBIEDEN
+
+    @property
+    def has_screening(self) -> bool:
+        return self.leefgebied in SCREENING_LEEFGEBIEDEN
+
+
+class TeamRole(models.TextChoices):
+    REGIE = "regie", _("Regie organisation")
+    PARTNER = "partner", _("Case team partner")
+    INTERVENTION = "intervention", _("Intervention partner")
+
+
+class CaseTeamMembership(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="case_memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=TeamRole.choices)
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="case_memberships", verbose_name=_("professional"),
+    )
+    joined_on = models.DateField(_("joined"), default=timezone.localdate)
+    left_on = models.DateField(_("left"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        verbose_name = _("case team membership")
+        verbose_name_plural = _("case team memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="team_one_active_membership_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="team_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.left_on is None
+
+
+class TimelineKind(models.TextChoices):
+    ARREST = "arrest", _("Arrest")
+    DETENTION_IN = "detention_in", _("Detention started")
+    DETENTION_OUT = "detention_out", _("Released from detention")
+    MOVE = "move", _("Moved house")
+    NEW_MEASURE = "new_measure", _("New measure")
+    TEAM_CHANGE = "team_change", _("Case team change")
+    STATUS = "status", _("Status change")
+    OTHER = "other", _("Other")
+
+
+class TimelineEvent(models.Model):
+    """Something the case team must know at once (DOMAIN.md, step 4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    description = models.TextField(_("description"), validators=[validate_no_nul])
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reported by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    external_id = models.CharField(max_length=64, blank=True, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="timeline_unique_external_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description[:40]}"
+
+
+class AccessChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+
+
+class AccessLogEntry(models.Model):
+    """One read of a person's or case's detail. Append-only."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("person")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="access_log",
+        verbose_name=_("case"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=AccessChannel.choices)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
