@@ -27,7 +27,10 @@ def _years_before(day: date, years: int) -> date:
 
 
 def programme_eligibility(
-    *, person: Person, programme: Programme, on: date | None = None,
+    *,
+    person: Person,
+    programme: Programme,
+    on: date | None = None,
     offences: list[OffenceRecord] | None = None,
 ) -> Eligibility:
     """Whether `person` meets `programme`'s criteria on day `on`, with the reason why (not).
@@ -37,35 +40,47 @@ def programme_eligibility(
     on = on or timezone.localdate()
     age = person.age_on(on)
     if programme.min_age is not None and age < programme.min_age:
-        return Eligibility(False, _("age %(age)s is below %(min)s") % {
-            "age": age, "min": programme.min_age}, age=age)
+        return Eligibility(
+            False,
+            _("age %(age)s is below %(min)s") % {"age": age, "min": programme.min_age},
+            age=age,
+        )
     if programme.max_age is not None and age > programme.max_age:
-        return Eligibility(False, _("age %(age)s is above %(max)s") % {
-            "age": age, "max": programme.max_age}, age=age)
+        return Eligibility(
+            False,
+            _("age %(age)s is above %(max)s") % {"age": age, "max": programme.max_age},
+            age=age,
+        )
     if programme.min_offences is None:
-        return Eligibility(True, _("inflow on referral; age %(age)s fits") % {"age": age},
-                           age=age)
+        return Eligibility(True, _("inflow on referral; age %(age)s fits") % {"age": age}, age=age)
     start = _years_before(on, programme.period_years)
     counted = OffenceCategory.counted()
     kinds = set(programme.offence_kinds or [])
     if offences is None:
         offences = list(person.offences.filter(date__gte=start, date__lte=on))
     count = sum(
-        1 for o in offences
+        1
+        for o in offences
         if start <= o.date <= on and o.category in counted and (not kinds or o.kind in kinds)
     )
     params = {
-        "count": count, "min": programme.min_offences, "years": programme.period_years,
+        "count": count,
+        "min": programme.min_offences,
+        "years": programme.period_years,
         "start": start.isoformat(),
     }
     if count < programme.min_offences:
         return Eligibility(
             False,
             _("%(count)s HIC/DG offences since %(start)s; %(min)s needed in %(years)s years")
-            % params, count, age,
+            % params,
+            count,
+            age,
         )
     return Eligibility(
         True,
         _("%(count)s HIC/DG offences since %(start)s (at least %(min)s in %(years)s years)")
-        % params, count, age,
+        % params,
+        count,
+        age,
     )

@@ -50,8 +50,13 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_no_nul])
     last_name = models.CharField(_("last name"), max_length=150, validators=[validate_no_nul])
     date_of_birth = models.DateField(_("date of birth"))
-    bsn = models.CharField(
-        _("BSN"), max_length=9, blank=True, null=True, validators=[validate_bsn],
+    # NULL, not "", for "no BSN": the unique constraint must ignore persons without one.
+    bsn = models.CharField(  # noqa: DJ001
+        _("BSN"),
+        max_length=9,
+        blank=True,
+        null=True,
+        validators=[validate_bsn],
         help_text=_("Citizen service number, 9 digits (optional)."),
     )
     address = models.CharField(
@@ -165,18 +170,23 @@ class Programme(models.Model):
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     min_offences = models.PositiveSmallIntegerField(
-        _("minimum number of HIC/DG offences"), null=True, blank=True,
+        _("minimum number of HIC/DG offences"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the programme has no offence criterion (inflow on referral)."),
     )
     offence_kinds = models.JSONField(
-        _("offence kinds that count"), default=list, blank=True,
-        help_text=_("E.g. [\"arrest\", \"conviction\"]."),
+        _("offence kinds that count"),
+        default=list,
+        blank=True,
+        help_text=_('E.g. ["arrest", "conviction"].'),
     )
     period_years = models.PositiveSmallIntegerField(
         _("period (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     evaluation_interval_weeks = models.PositiveSmallIntegerField(
-        _("evaluation interval (weeks)"), default=26,
+        _("evaluation interval (weeks)"),
+        default=26,
         validators=[MinValueValidator(1), MaxValueValidator(104)],
     )
     active = models.BooleanField(_("active"), default=True)
@@ -200,8 +210,12 @@ class OffenceRecord(models.Model):
     source = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
     )
-    external_id = models.CharField(
-        _("source reference"), max_length=64, blank=True, null=True, validators=[validate_no_nul],
+    external_id = models.CharField(  # noqa: DJ001 (unique when present)
+        _("source reference"),
+        max_length=64,
+        blank=True,
+        null=True,
+        validators=[validate_no_nul],
         help_text=_("The source system's own id; a push with the same id updates nothing twice."),
     )
     description = models.TextField(_("description"), blank=True, validators=[validate_no_nul])
@@ -248,16 +262,28 @@ class Case(models.Model):
         _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )
     regie_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="regie_cases", null=True,
-        blank=True, verbose_name=_("regie organisation"),
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="regie_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("regie organisation"),
     )
     regisseur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="regie_cases",
-        null=True, blank=True, verbose_name=_("regisseur"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="regie_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("regisseur"),
     )
     accounthouder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accounted_cases",
-        null=True, blank=True, verbose_name=_("accounthouder"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="accounted_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("accounthouder"),
     )
     regie_style = models.CharField(
         _("regie style"), max_length=10, choices=RegieStyle.choices, blank=True
@@ -330,17 +356,28 @@ class CaseStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class Basisdossier(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="basisdossier")
     established_at = models.DateTimeField(_("established"), null=True, blank=True)
     established_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("established by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("established by"),
     )
     ivg_advice = models.TextField(_("IVG advice on regie"), blank=True)
     advised_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("advised regie organisation"),
     )
     advised_style = models.CharField(
@@ -362,17 +399,27 @@ class DossierSection(models.Model):
     leefgebied = models.PositiveSmallIntegerField(_("leefgebied"), choices=Leefgebied.choices)
     text = models.TextField(_("text"), blank=True, validators=[validate_no_nul])
     restricted_text = models.TextField(
-        _("GGD screening"), blank=True, validators=[validate_no_nul],
+        _("GGD screening"),
+        blank=True,
+        validators=[validate_no_nul],
         help_text=_("Only the regisseur, the accounthouder and health organisations read this."),
     )
     no_information = models.BooleanField(_("no information"), default=False)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("contributing organisation"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     updated_at = models.DateTimeField(_("last change"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
@@ -415,13 +462,19 @@ class TeamRole(models.TextChoices):
 class CaseTeamMembership(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="case_memberships",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=16, choices=TeamRole.choices)
     professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="case_memberships", verbose_name=_("professional"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_memberships",
+        verbose_name=_("professional"),
     )
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
     left_on = models.DateField(_("left"), null=True, blank=True)
@@ -471,13 +524,17 @@ class TimelineEvent(models.Model):
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     description = models.TextField(_("description"), validators=[validate_no_nul])
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("reported by"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    external_id = models.CharField(max_length=64, blank=True, null=True)
+    external_id = models.CharField(max_length=64, blank=True, null=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -509,18 +566,27 @@ class AccessLogEntry(models.Model):
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, related_name="+",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("person")
     )
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="access_log",
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="access_log",
         verbose_name=_("case"),
     )
     channel = models.CharField(_("channel"), max_length=8, choices=AccessChannel.choices)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from cases.workflow import TRANSITIONS, CaseStatus, PROGRAMME_TEAM_STATUSES
+from cases.workflow import PROGRAMME_TEAM_STATUSES, TRANSITIONS, CaseStatus
 from partners.models import OrganisationKind
 
 
@@ -83,8 +83,9 @@ def person_visibility_filter(user) -> Q:
 
 def _on_team(actor: Actor, case) -> bool:
     """Whether the actor's organisation is on the case team now (uses prefetched `team`)."""
-    return any(m.organisation_id == actor.organisation_id and m.left_on is None
-               for m in case.team.all())
+    return any(
+        m.organisation_id == actor.organisation_id and m.left_on is None for m in case.team.all()
+    )
 
 
 def case_can_read_health(user, case) -> bool:
@@ -124,9 +125,7 @@ def case_can(user, case, action: str) -> bool:
     if action == "add_timeline_event":
         return case.status != CaseStatus.CLOSED
     if action == "advise":
-        return case.status == CaseStatus.BASISDOSSIER and actor.has(
-            "cases.contribute_basisdossier"
-        )
+        return case.status == CaseStatus.BASISDOSSIER and actor.has("cases.contribute_basisdossier")
     raise ValueError(f"Unknown case action {action!r}")
 
 
@@ -143,6 +142,8 @@ def section_can_edit(user, case, section) -> bool:
 
 
 def section_can_write_screening(user, case, section) -> bool:
-    return section.has_screening and actor_for(user).handles_health and section_can_edit(
-        user, case, section
+    return (
+        section.has_screening
+        and actor_for(user).handles_health
+        and section_can_edit(user, case, section)
     )

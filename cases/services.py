@@ -102,8 +102,13 @@ def offence_record_create(
         if existing is not None:
             return existing, False
     record = OffenceRecord(
-        person=person, date=date, kind=kind, category=category, source=source,
-        external_id=external_id or None, description=description,
+        person=person,
+        date=date,
+        kind=kind,
+        category=category,
+        source=source,
+        external_id=external_id or None,
+        description=description,
     )
     record.full_clean()
     try:
@@ -126,9 +131,11 @@ def case_register(
     if not programme.active:
         raise DomainError(_("This programme is not active."), code="programme_inactive")
     Person.objects.select_for_update().get(pk=person.pk)
-    if Case.objects.filter(person=person, programme=programme).exclude(
-        status=CaseStatus.CLOSED
-    ).exists():
+    if (
+        Case.objects.filter(person=person, programme=programme)
+        .exclude(status=CaseStatus.CLOSED)
+        .exists()
+    ):
         raise DomainError(
             _("%(person)s already has an open case in %(programme)s.")
             % {"person": person, "programme": programme.name},
@@ -144,14 +151,22 @@ def case_register(
     case = Case.objects.create(person=person, programme=programme)
     reason = override_reason.strip() or eligibility.reason
     CaseStatusChange.objects.create(
-        case=case, from_status=CaseStatus.REGISTERED, to_status=CaseStatus.REGISTERED, by=by,
+        case=case,
+        from_status=CaseStatus.REGISTERED,
+        to_status=CaseStatus.REGISTERED,
+        by=by,
         reason=reason,
     )
     return case
 
 
 def _transition(
-    *, case: Case, by: User, name: str, reason: str = "", apply: Callable[[Case], None] | None = None
+    *,
+    case: Case,
+    by: User,
+    name: str,
+    reason: str = "",
+    apply: Callable[[Case], None] | None = None,
 ) -> Case:
     """Lock the case, check the workflow table and the actor, apply, and record the change."""
     transition = TRANSITIONS[name]
@@ -181,7 +196,10 @@ def _transition(
             case=locked, from_status=from_status, to_status=transition.target, by=by, reason=reason
         )
         TimelineEvent.objects.create(
-            case=locked, kind=TimelineKind.STATUS, created_by=by, organisation=by.organisation,
+            case=locked,
+            kind=TimelineKind.STATUS,
+            created_by=by,
+            organisation=by.organisation,
             description=f"{transition.label}: {locked.get_status_display()}"
             + (f" — {reason}" if reason else ""),
         )
@@ -221,9 +239,7 @@ def case_establish_dossier(*, case: Case, by: User) -> Case:
     return _transition(case=case, by=by, name="establish_dossier", apply=apply)
 
 
-def case_assign(
-    *, case: Case, by: User, organisation: Organisation, regie_style: str = ""
-) -> Case:
+def case_assign(*, case: Case, by: User, organisation: Organisation, regie_style: str = "") -> Case:
     """The programme team hands the case to one partner organisation."""
     if not organisation.active:
         raise DomainError(_("This organisation is not active."), code="organisation_inactive")
@@ -236,25 +252,33 @@ def case_assign(
         c.assigned_at = timezone.now()
         _team_join(case=c, organisation=organisation, role=TeamRole.REGIE, by=by)
 
-    return _transition(
-        case=case, by=by, name="assign", apply=apply, reason=str(organisation)
-    )
+    return _transition(case=case, by=by, name="assign", apply=apply, reason=str(organisation))
 
 
 def eligible_regisseurs(organisation: Organisation):
-    return User.objects.filter(
-        organisation=organisation, is_active=True,
-        groups__permissions__codename="direct_case",
-        groups__permissions__content_type__app_label="cases",
-    ).distinct().order_by("last_name", "first_name")
+    return (
+        User.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            groups__permissions__codename="direct_case",
+            groups__permissions__content_type__app_label="cases",
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def eligible_accounthouders(organisation: Organisation):
-    return User.objects.filter(
-        organisation=organisation, is_active=True,
-        groups__permissions__codename="account_case",
-        groups__permissions__content_type__app_label="cases",
-    ).distinct().order_by("last_name", "first_name")
+    return (
+        User.objects.filter(
+            organisation=organisation,
+            is_active=True,
+            groups__permissions__codename="account_case",
+            groups__permissions__content_type__app_label="cases",
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def case_appoint_regisseur(
@@ -269,9 +293,12 @@ def case_appoint_regisseur(
                 % {"user": regisseur, "org": c.regie_organisation},
                 code="invalid_regisseur",
             )
-        if accounthouder is not None and not eligible_accounthouders(
-            c.regie_organisation
-        ).filter(pk=accounthouder.pk).exists():
+        if (
+            accounthouder is not None
+            and not eligible_accounthouders(c.regie_organisation)
+            .filter(pk=accounthouder.pk)
+            .exists()
+        ):
             raise DomainError(
                 _("%(user)s is not an accounthouder of %(org)s.")
                 % {"user": accounthouder, "org": c.regie_organisation},
@@ -349,11 +376,13 @@ def dossier_section_update(
     if expected_version is not None and expected_version != locked.version:
         raise DomainError(
             _("Someone else changed this section meanwhile. Reload it and apply your change."),
-            code="stale", status_code=409,
+            code="stale",
+            status_code=409,
         )
     if no_information and (text.strip() or (restricted_text or "").strip()):
         raise DomainError(
-            _("A section marked “no information” cannot have text."), code="invalid",
+            _("A section marked “no information” cannot have text."),
+            code="invalid",
             status_code=400,
         )
     locked.text = text
@@ -405,7 +434,10 @@ def _team_join(
     )
     assign_perm(VIEW_CASE, organisation.group, case)
     TimelineEvent.objects.create(
-        case=case, kind=TimelineKind.TEAM_CHANGE, created_by=by, organisation=by.organisation,
+        case=case,
+        kind=TimelineKind.TEAM_CHANGE,
+        created_by=by,
+        organisation=by.organisation,
         description=_("%(org)s joined the case team.") % {"org": organisation},
     )
     return membership
@@ -417,7 +449,9 @@ def _team_leave(*, membership: CaseTeamMembership, by: User, left_on: date | Non
     membership.save()
     remove_perm(VIEW_CASE, membership.organisation.group, membership.case)
     TimelineEvent.objects.create(
-        case=membership.case, kind=TimelineKind.TEAM_CHANGE, created_by=by,
+        case=membership.case,
+        kind=TimelineKind.TEAM_CHANGE,
+        created_by=by,
         organisation=by.organisation,
         description=_("%(org)s left the case team.") % {"org": membership.organisation},
     )
@@ -425,7 +459,11 @@ def _team_leave(*, membership: CaseTeamMembership, by: User, left_on: date | Non
 
 @transaction.atomic
 def team_member_add(
-    *, case: Case, by: User, organisation: Organisation, role: str = TeamRole.PARTNER,
+    *,
+    case: Case,
+    by: User,
+    organisation: Organisation,
+    role: str = TeamRole.PARTNER,
     professional: User | None = None,
 ) -> CaseTeamMembership:
     """Add an organisation to the case team; it sees the case from now on."""
@@ -457,7 +495,12 @@ def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
 
 
 def timeline_event_create(
-    *, case: Case, by: User, kind: str, description: str, occurred_at: datetime | None = None,
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    description: str,
+    occurred_at: datetime | None = None,
     external_id: str | None = None,
 ) -> tuple[TimelineEvent, bool]:
     """Share an event with the case team. A repeated push with the same reference is a no-op."""
@@ -475,8 +518,12 @@ def timeline_event_create(
                 )
             return existing, False
     event = TimelineEvent(
-        case=case, kind=kind, description=description, created_by=by,
-        organisation_id=by.organisation_id, occurred_at=occurred_at or timezone.now(),
+        case=case,
+        kind=kind,
+        description=description,
+        created_by=by,
+        organisation_id=by.organisation_id,
+        occurred_at=occurred_at or timezone.now(),
         external_id=external_id or None,
     )
     event.full_clean()
@@ -485,11 +532,19 @@ def timeline_event_create(
 
 
 def access_log_record(
-    *, user: User, person: Person, case: Case | None = None, channel: str = AccessChannel.WEB,
+    *,
+    user: User,
+    person: Person,
+    case: Case | None = None,
+    channel: str = AccessChannel.WEB,
     path: str = "",
 ) -> AccessLogEntry:
     """Log one read of a person's or case's detail (need-to-know covenant)."""
     return AccessLogEntry.objects.create(
-        user=user, organisation_id=user.organisation_id, person=person, case=case,
-        channel=channel, path=path[:300],
+        user=user,
+        organisation_id=user.organisation_id,
+        person=person,
+        case=case,
+        channel=channel,
+        path=path[:300],
     )

@@ -40,3 +40,54 @@ class UserFactory(DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             user_set_roles(user=self, roles=extracted)
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from cases.models import (  # noqa: E402
+    Case,
+    OffenceCategory,
+    OffenceKind,
+    OffenceRecord,
+    Person,
+    Programme,
+)
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Sequence(lambda n: f"Fictief{n}")
+    date_of_birth = datetime.date(1995, 5, 17)
+    city = "Amsterdam"
+
+
+def programme(code: str = "TOP600") -> Programme:
+    return Programme.objects.get(code=code)
+
+
+class OffenceRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = OffenceRecord
+
+    person = factory.SubFactory(PersonFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
+    kind = OffenceKind.ARREST
+    category = OffenceCategory.STRAATROOF
+    source = factory.LazyFunction(lambda: Organisation.objects.get(code="POLITIE"))
+
+
+class CaseFactory(DjangoModelFactory):
+    """A case in any state, built through the services where state needs history."""
+
+    class Meta:
+        model = Case
+
+    person = factory.SubFactory(PersonFactory)
+    programme = factory.LazyFunction(programme)

@@ -1,0 +1,224 @@
+"""Every read of cases beyond a plain `get`, always through the visible-queryset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    HEALTH_LEEFGEBIEDEN,
+    AccessLogEntry,
+    Basisdossier,
+    Case,
+    CaseTeamMembership,
+    DossierSection,
+    FamilyRelation,
+    Leefgebied,
+    OffenceRecord,
+    Person,
+    TimelineEvent,
+)
+from cases.policies import person_visibility_filter
+
+
+def case_list(*, user) -> QuerySet[Case]:
+    """The cases this user may see, with what a list row shows."""
+    return (
+        Case.objects.visible_to(user)
+        .select_related("person", "programme", "regie_organisation", "regisseur")
+        .order_by("-registered_at", "-pk")
+    )
+
+
+def _team_prefetch() -> Prefetch:
+    return Prefetch(
+        "team",
+        queryset=CaseTeamMembership.objects.select_related("organisation", "professional"),
+    )
+
+
+def case_get(*, user, pk) -> Case:
+    """One visible case with its team; 404 when missing or not visible (the same answer)."""
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("person", "programme", "regie_organisation", "regisseur", "accounthouder")
+        .prefetch_related(_team_prefetch())
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def case_dossier(*, case: Case) -> Basisdossier | None:
+    try:
+        dossier = (
+            Basisdossier.objects.select_related("established_by", "advised_organisation")
+            .prefetch_related(
+                Prefetch(
+                    "sections",
+                    queryset=DossierSection.objects.select_related("organisation", "author"),
+                )
+            )
+            .get(case=case)
+        )
+    except Basisdossier.DoesNotExist:
+        return None
+    return dossier
+
+
+def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
+    return case.timeline.select_related("organisation", "created_by").order_by(
+        "-occurred_at", "-pk"
+    )
+
+
+def person_family(*, person: Person) -> list[FamilyRelation]:
+    return list(
+        FamilyRelation.objects.filter(person=person).select_related("relative").order_by("kind")
+    )
+
+
+def person_offences(*, person: Person) -> list[OffenceRecord]:
+    return list(person.offences.select_related("source").order_by("-date", "-pk"))
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    return Person.objects.filter(person_visibility_filter(user)).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def person_get(*, user, pk) -> Person:
+    return get_object_or_404(person_list(user=user), pk=pk)
+
+
+def access_log_list(*, person_id: int | None = None) -> QuerySet[AccessLogEntry]:
+    queryset = AccessLogEntry.objects.select_related("user", "organisation", "person", "case")
+    if person_id:
+        queryset = queryset.filter(person_id=person_id)
+    return queryset.order_by("-at", "-pk")
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    user: object
+    what: str
+    action: str
+    changes: list[HistoryChange] = field(default_factory=list)
+
+
+_HIDDEN_FIELDS = {"id", "version", "updated_at", "case", "dossier", "person", "programme"}
+
+
+class _Resolver:
+    """Names for foreign keys in history rows: one `in_bulk` query per related model."""
+
+    def __init__(self, records) -> None:
+        wanted: dict[type, set] = {}
+        for record in records:
+            for f in record.instance_type._meta.concrete_fields:
+                if f.is_relation and f.name not in _HIDDEN_FIELDS:
+                    value = getattr(record, f.attname)
+                    if value is not None:
+                        wanted.setdefault(f.related_model, set()).add(value)
+        self.names = {
+            model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
+            for model, ids in wanted.items()
+        }
+
+    def display(self, record, field_name: str) -> str:
+        model_field = record.instance_type._meta.get_field(field_name)
+        value = getattr(record, model_field.attname)
+        if value in (None, ""):
+            return "—"
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if model_field.is_relation:
+            return self.names.get(model_field.related_model, {}).get(value, f"#{value}")
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        return str(value)
+
+
+def _entries_for(records, *, label, resolver, restricted_fields=frozenset()) -> list[HistoryEntry]:
+    """Turn historical records (all versions of some objects) into readable diffs."""
+    entries = []
+    previous_by_id: dict[int, object] = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous = previous_by_id.get(record.id)
+        action = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type]
+        changes = []
+        for f in record.instance_type._meta.concrete_fields:
+            if f.name in _HIDDEN_FIELDS or f.name in ("created_at", "at"):
+                continue
+            new = resolver.display(record, f.name)
+            old = resolver.display(previous, f.name) if previous is not None else "—"
+            if old == new:
+                continue
+            if f.name in restricted_fields:
+                old, new = ("…" if old != "—" else "—"), "…"
+            changes.append(HistoryChange(str(f.verbose_name), old, new))
+        previous_by_id[record.id] = record
+        if changes or record.history_type != "~":
+            entries.append(
+                HistoryEntry(
+                    record.history_date, record.history_user, label(record), str(action), changes
+                )
+            )
+    return entries
+
+
+def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
+    """Who changed what on this case, newest first: the case, its dossier and its team.
+
+    A fixed number of queries, whatever the length of the history. Health sections are left
+    out for readers without health access; the GGD screening text is shown as "…".
+    """
+    case_records = list(Case.history.filter(id=case.pk).select_related("history_user"))
+    dossier_records = list(
+        Basisdossier.history.filter(case_id=case.pk).select_related("history_user")
+    )
+    section_records = [
+        r
+        for r in DossierSection.history.filter(
+            dossier_id__in=[r.id for r in dossier_records]
+        ).select_related("history_user")
+        if can_read_health or r.leefgebied not in HEALTH_LEEFGEBIEDEN
+    ]
+    team_records = list(
+        CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
+    )
+    resolver = _Resolver(case_records + dossier_records + section_records + team_records)
+    restricted = frozenset() if can_read_health else frozenset({"restricted_text"})
+    entries = _entries_for(
+        case_records, label=lambda r: str(Case._meta.verbose_name), resolver=resolver
+    )
+    entries += _entries_for(
+        dossier_records, label=lambda r: str(Basisdossier._meta.verbose_name), resolver=resolver
+    )
+    entries += _entries_for(
+        section_records,
+        label=lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}",
+        resolver=resolver,
+        restricted_fields=restricted,
+    )
+    entries += _entries_for(
+        team_records,
+        label=lambda r: f"{CaseTeamMembership._meta.verbose_name}",
+        resolver=resolver,
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
