@@ -99,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "partners.backends.RegieModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -196,7 +196,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets used by several fields (or with a field name shared by several sets) get one
+    # stable component name each.
+    "ENUM_NAME_OVERRIDES": {
+        "RegieStyleEnum": "cases.models.RegieStyle",
+        "OffenceKindEnum": "cases.models.OffenceKind",
+        "RelationKindEnum": "cases.models.RelationKind",
+        "TimelineKindEnum": "cases.models.TimelineKind",
+        "PushableTimelineKindEnum": "cases.api.serializers.PUSHABLE_TIMELINE_KINDS",
+    },
 }
 
 # --- Mail, security, logging -------------------------------------------------------------------
@@ -220,4 +228,7 @@ LOGGING = {
 }
 
 # Demo loaders run by `manage.py demo` after the partners' demo data, in this order.
-REGIE_DEMO_LOADERS: list[str] = []
+REGIE_DEMO_LOADERS: list[str] = ["cases.demo.load"]
+
+# The weekday of the weekly ITAT meeting (0 = Monday).
+REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from acvz import views
 from partners import views as partner_views
 
 api_v1 = [
     path("", include("partners.api.urls")),
+    path("", include("cases.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "schema/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"
@@ -14,9 +16,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", partner_views.home, name="home"),
+    path("", views.home, name="home"),
     path("healthz", partner_views.healthz, name="healthz"),
     path("", include("partners.urls")),
+    path("", include("cases.urls")),
+    path("", include("plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     re_path(r"^api/(?P<version>v1)/", include((api_v1, "api"))),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from acvz.audit import history_user
 from cases.validators import validate_bsn, validate_no_nul
 from cases.workflow import CaseStatus
 from partners.models import Organisation
@@ -68,7 +69,7 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -76,7 +77,11 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         constraints = [
             models.UniqueConstraint(
-                fields=["bsn"], condition=Q(bsn__isnull=False), name="person_bsn_unique"
+                fields=["bsn"],
+                condition=Q(bsn__isnull=False),
+                name="person_bsn_unique",
+                violation_error_code="unique",
+                violation_error_message=_("A person with this BSN is already registered."),
             ),
         ]
         indexes = [models.Index(fields=["last_name", "first_name"])]
@@ -121,7 +126,7 @@ class FamilyRelation(models.Model):
     relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("relation"), max_length=10, choices=RelationKind.choices)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("family relation")
@@ -191,7 +196,7 @@ class Programme(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -221,7 +226,7 @@ class OffenceRecord(models.Model):
     description = models.TextField(_("description"), blank=True, validators=[validate_no_nul])
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -303,7 +308,7 @@ class Case(models.Model):
     )
     handover_note = models.TextField(_("handover note"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -384,7 +389,7 @@ class Basisdossier(models.Model):
         _("advised regie style"), max_length=10, choices=RegieStyle.choices, blank=True
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("basisdossier")
@@ -424,7 +429,7 @@ class DossierSection(models.Model):
     updated_at = models.DateTimeField(_("last change"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["leefgebied"]
@@ -479,7 +484,7 @@ class CaseTeamMembership(models.Model):
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
     left_on = models.DateField(_("left"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["joined_on", "pk"]
@@ -534,10 +539,12 @@ class TimelineEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    external_id = models.CharField(max_length=64, blank=True, null=True)  # noqa: DJ001
+    external_id = models.CharField(  # noqa: DJ001 (unique when present)
+        max_length=64, blank=True, null=True, validators=[validate_no_nul]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -22,7 +25,8 @@ from cases.models import (
     Person,
     TimelineEvent,
 )
-from cases.policies import person_visibility_filter
+from cases.policies import actor_for, person_visibility_filter
+from cases.workflow import CaseStatus
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -32,6 +36,29 @@ def case_list(*, user) -> QuerySet[Case]:
         .select_related("person", "programme", "regie_organisation", "regisseur")
         .order_by("-registered_at", "-pk")
     )
+
+
+def my_cases(*, user) -> QuerySet[Case]:
+    """Open cases the user directs as regisseur or accounthouder."""
+    return (
+        case_list(user=user)
+        .filter(Q(regisseur=user) | Q(accounthouder=user))
+        .exclude(status=CaseStatus.CLOSED)
+    )
+
+
+def cases_waiting_for(*, user) -> QuerySet[Case]:
+    """Cases whose next step is the user's to take: a dossier to contribute to, a case to
+    assign, a regisseur to appoint."""
+    actor = actor_for(user)
+    waiting = Q(pk__in=[])
+    if actor.has("cases.contribute_basisdossier"):
+        waiting |= Q(status=CaseStatus.BASISDOSSIER)
+    if actor.has("cases.assign_case"):
+        waiting |= Q(status__in=[CaseStatus.REGISTERED, CaseStatus.AWAITING_ASSIGNMENT])
+    if actor.has("cases.appoint_regisseur") and actor.organisation_id:
+        waiting |= Q(status=CaseStatus.ASSIGNED, regie_organisation_id=actor.organisation_id)
+    return case_list(user=user).filter(waiting)
 
 
 def _team_prefetch() -> Prefetch:
@@ -120,7 +147,18 @@ class HistoryEntry:
     changes: list[HistoryChange] = field(default_factory=list)
 
 
-_HIDDEN_FIELDS = {"id", "version", "updated_at", "case", "dossier", "person", "programme"}
+_HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "lock_version",
+    "updated_at",
+    "case",
+    "dossier",
+    "person",
+    "programme",
+    "plan",
+    "origin",
+}
 
 
 class _Resolver:
@@ -150,6 +188,8 @@ class _Resolver:
             return self.names.get(model_field.related_model, {}).get(value, f"#{value}")
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
+        if isinstance(value, datetime):
+            return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
         return str(value)
 
 
@@ -181,12 +221,21 @@ def _entries_for(records, *, label, resolver, restricted_fields=frozenset()) -> 
     return entries
 
 
-def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
-    """Who changed what on this case, newest first: the case, its dossier and its team.
+@dataclass
+class HistorySource:
+    """Historical records of one kind of object, with how to label them."""
 
-    A fixed number of queries, whatever the length of the history. Health sections are left
-    out for readers without health access; the GGD screening text is shown as "…".
-    """
+    records: list
+    label: Callable
+    restricted_fields: frozenset = frozenset()
+
+
+#: Providers of more history on a case, added by apps that build on cases (plans: versions,
+#: goals, approvals). Each is called as provider(case=..., can_read_health=...).
+CASE_HISTORY_SOURCES: list[Callable[..., list[HistorySource]]] = []
+
+
+def _case_own_history(*, case: Case, can_read_health: bool) -> list[HistorySource]:
     case_records = list(Case.history.filter(id=case.pk).select_related("history_user"))
     dossier_records = list(
         Basisdossier.history.filter(case_id=case.pk).select_related("history_user")
@@ -201,24 +250,38 @@ def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
     team_records = list(
         CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
     )
-    resolver = _Resolver(case_records + dossier_records + section_records + team_records)
-    restricted = frozenset() if can_read_health else frozenset({"restricted_text"})
-    entries = _entries_for(
-        case_records, label=lambda r: str(Case._meta.verbose_name), resolver=resolver
-    )
-    entries += _entries_for(
-        dossier_records, label=lambda r: str(Basisdossier._meta.verbose_name), resolver=resolver
-    )
-    entries += _entries_for(
-        section_records,
-        label=lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}",
-        resolver=resolver,
-        restricted_fields=restricted,
-    )
-    entries += _entries_for(
-        team_records,
-        label=lambda r: f"{CaseTeamMembership._meta.verbose_name}",
-        resolver=resolver,
-    )
+    return [
+        HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
+        HistorySource(dossier_records, lambda r: str(Basisdossier._meta.verbose_name)),
+        HistorySource(
+            section_records,
+            lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}",
+            frozenset() if can_read_health else frozenset({"restricted_text"}),
+        ),
+        HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
+    ]
+
+
+def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
+    """Who changed what on this case, newest first: the case, its dossier, its team, and what
+    other apps add (plans).
+
+    A fixed number of queries, whatever the length of the history. Health sections are left
+    out for readers without health access; the GGD screening text is shown as "…".
+    """
+    sources = _case_own_history(case=case, can_read_health=can_read_health)
+    for provider in CASE_HISTORY_SOURCES:
+        sources += provider(case=case, can_read_health=can_read_health)
+    resolver = _Resolver([record for source in sources for record in source.records])
+    entries = [
+        entry
+        for source in sources
+        for entry in _entries_for(
+            source.records,
+            label=source.label,
+            resolver=resolver,
+            restricted_fields=source.restricted_fields,
+        )
+    ]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

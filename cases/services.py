@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from cases.eligibility import programme_eligibility
 from cases.models import (
@@ -32,6 +33,7 @@ from cases.models import (
     TimelineKind,
 )
 from cases.policies import actor_for, case_can, section_can_edit, section_can_write_screening
+from cases.validators import validate_no_nul
 from cases.workflow import TRANSITIONS, CaseStatus
 from partners.models import Organisation, User
 
@@ -44,20 +46,30 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _validated(instance):
+    """Validate and save; a unique constraint lost to a concurrent write is a clear error."""
     instance.full_clean()
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise DomainError(
+            _("Someone else saved the same data at the same moment; check and try again."),
+            code="conflict",
+        ) from exc
     return instance
 
 
 # --- persons ------------------------------------------------------------------------------------
 
 
+@audited
 def person_create(*, by: User, **fields) -> Person:
     """Register a person. Validates the BSN (11-test) and its uniqueness."""
     _require(actor_for(by).has("cases.add_person"), _("You may not register persons."))
     return _validated(Person(**fields))
 
 
+@audited
 def person_update(*, person: Person, by: User, **fields) -> Person:
     _require(actor_for(by).has("cases.change_person"), _("You may not change persons."))
     for name, value in fields.items():
@@ -65,6 +77,7 @@ def person_update(*, person: Person, by: User, **fields) -> Person:
     return _validated(person)
 
 
+@audited
 @transaction.atomic
 def family_relation_add(*, person: Person, relative: Person, kind: str, by: User) -> FamilyRelation:
     """Record `relative` as `person`'s `kind`, and the inverse relation on the relative."""
@@ -80,6 +93,7 @@ def family_relation_add(*, person: Person, relative: Person, kind: str, by: User
     return relation
 
 
+@audited
 def offence_record_create(
     *,
     by: User,
@@ -94,6 +108,7 @@ def offence_record_create(
     """Record an offence. A repeated push with the same source reference changes nothing."""
     actor = actor_for(by)
     _require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
+    validate_no_nul(external_id)  # before the lookup: PostgreSQL refuses NUL in a query
     source = source or by.organisation
     if source is None or (source.pk != actor.organisation_id):
         raise NotAllowed(_("Offences can only be recorded for your own organisation."))
@@ -122,6 +137,7 @@ def offence_record_create(
 # --- the lifecycle ------------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def case_register(
     *, person: Person, programme: Programme, by: User, override_reason: str = ""
@@ -206,6 +222,7 @@ def _transition(
     return locked
 
 
+@audited
 def case_start_dossier(*, case: Case, by: User) -> Case:
     """Open the basisdossier with one empty section per leefgebied."""
 
@@ -218,6 +235,7 @@ def case_start_dossier(*, case: Case, by: User) -> Case:
     return _transition(case=case, by=by, name="start_dossier", apply=apply)
 
 
+@audited
 def case_establish_dossier(*, case: Case, by: User) -> Case:
     """Establish ("vaststellen") the basisdossier: every section filled or marked empty."""
 
@@ -239,6 +257,7 @@ def case_establish_dossier(*, case: Case, by: User) -> Case:
     return _transition(case=case, by=by, name="establish_dossier", apply=apply)
 
 
+@audited
 def case_assign(*, case: Case, by: User, organisation: Organisation, regie_style: str = "") -> Case:
     """The programme team hands the case to one partner organisation."""
     if not organisation.active:
@@ -281,6 +300,7 @@ def eligible_accounthouders(organisation: Organisation):
     )
 
 
+@audited
 def case_appoint_regisseur(
     *, case: Case, by: User, regisseur: User, accounthouder: User | None = None
 ) -> Case:
@@ -313,6 +333,7 @@ def case_appoint_regisseur(
     )
 
 
+@audited
 def case_start_outflow(
     *, case: Case, by: User, reason: str, receiving_organisation: str, handover_note: str
 ) -> Case:
@@ -337,12 +358,14 @@ def _close(c: Case, by: User) -> None:
         _team_leave(membership=membership, by=by)
 
 
+@audited
 def case_close(*, case: Case, by: User) -> Case:
     """Close after outflow. The team leaves (and loses access); regisseur and accounthouder
     keep read access for the retention period."""
     return _transition(case=case, by=by, name="close", apply=lambda c: _close(c, by))
 
 
+@audited
 def case_withdraw(*, case: Case, by: User, reason: str) -> Case:
     if not reason.strip():
         raise DomainError(_("Give the reason for withdrawing the case."), code="invalid")
@@ -354,6 +377,7 @@ def case_withdraw(*, case: Case, by: User, reason: str) -> Case:
 # --- basisdossier -------------------------------------------------------------------------------
 
 
+@audited
 @transaction.atomic
 def dossier_section_update(
     *,
@@ -379,7 +403,8 @@ def dossier_section_update(
             code="stale",
             status_code=409,
         )
-    if no_information and (text.strip() or (restricted_text or "").strip()):
+    screening = locked.restricted_text if restricted_text is None else restricted_text
+    if no_information and (text.strip() or screening.strip()):
         raise DomainError(
             _("A section marked “no information” cannot have text."),
             code="invalid",
@@ -402,6 +427,7 @@ def dossier_section_update(
     return locked
 
 
+@audited
 def dossier_set_advice(
     *, case: Case, by: User, advice: str, organisation: Organisation | None, style: str
 ) -> Basisdossier:
@@ -457,6 +483,7 @@ def _team_leave(*, membership: CaseTeamMembership, by: User, left_on: date | Non
     )
 
 
+@audited
 @transaction.atomic
 def team_member_add(
     *,
@@ -469,6 +496,8 @@ def team_member_add(
     """Add an organisation to the case team; it sees the case from now on."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     _require(case_can(by, locked, "manage_team"), _("You may not change this case team."))
+    if not organisation.active:
+        raise DomainError(_("This organisation is not active."), code="organisation_inactive")
     if role == TeamRole.REGIE:
         raise DomainError(_("The regie organisation is set by assignment."), code="invalid")
     return _team_join(
@@ -476,6 +505,7 @@ def team_member_add(
     )
 
 
+@audited
 @transaction.atomic
 def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
     """An organisation leaves the team; its access to the case ends now."""
@@ -494,6 +524,7 @@ def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
 # --- timeline and access log ----------------------------------------------------------------
 
 
+@audited
 def timeline_event_create(
     *,
     case: Case,
@@ -505,6 +536,7 @@ def timeline_event_create(
 ) -> tuple[TimelineEvent, bool]:
     """Share an event with the case team. A repeated push with the same reference is a no-op."""
     _require(case_can(by, case, "add_timeline_event"), _("You may not add events to this case."))
+    validate_no_nul(external_id)
     if kind in (TimelineKind.STATUS, TimelineKind.TEAM_CHANGE):
         raise DomainError(_("This kind of event is recorded by Regie itself."), code="invalid")
     if external_id:
@@ -527,7 +559,14 @@ def timeline_event_create(
         external_id=external_id or None,
     )
     event.full_clean()
-    event.save()
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:  # a concurrent push of the same reference won the race
+        existing = TimelineEvent.objects.get(
+            organisation_id=by.organisation_id, external_id=external_id
+        )
+        return existing, False
     return event, True
 
 

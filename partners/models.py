@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from acvz.audit import history_user
+
 
 class Role(models.TextChoices):
     """The roles of DOMAIN.md. A user holds several; each is a group with permissions."""
@@ -51,7 +53,7 @@ class Organisation(models.Model):
         Group, on_delete=models.PROTECT, related_name="organisation", editable=False
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -101,7 +103,7 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], get_user=history_user)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "cases.change_person",
         "cases.add_familyrelation",
     ),
-    Role.ITAT: ("partners.view_organisation",),
+    Role.ITAT: ("partners.view_organisation", "plans.review_plan"),
     Role.INTERVENTIEPLEGER: ("partners.view_organisation",),
     Role.BEHEERDER: (
         "partners.view_organisation",
@@ -77,6 +77,11 @@ def sync_role_groups_handler(sender, using="default", apps=None, **kwargs) -> No
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
     sync_role_groups()
+    # Reference data again after a flush (transactional tests); a no-op when present.
+    from partners.models import Organisation
+    from partners.seeds import seed_kernpartners
+
+    seed_kernpartners(Organisation, Group)
 
 
 def role_group(role: Role) -> Group:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,11 +12,6 @@ from acvz.api import problems
 from partners.health import broker_status
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "partners/home.html")
 
 
 @never_cache

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from cases.selectors import CASE_HISTORY_SOURCES
+        from plans.selectors import plan_history_sources
+
+        if plan_history_sources not in CASE_HISTORY_SOURCES:
+            CASE_HISTORY_SOURCES.append(plan_history_sources)
+
+        from cases.pages import CASE_TABS
+
+        tab = ("plan", _("Plan van aanpak"), "plans:case_plan")
+        if tab not in CASE_TABS:
+            CASE_TABS.append(tab)

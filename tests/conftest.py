@@ -64,3 +64,6 @@ def user_api(api_client, make_user):
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     api_client.user = user
     return api_client
+
+
+from tests.scenarios import case_at, orgs, people, plan_at  # noqa: E402, F401  (fixtures)

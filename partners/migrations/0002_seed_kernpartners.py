@@ -2,34 +2,12 @@
 
 from django.db import migrations
 
-KERNPARTNERS = [
-    ("GGD", "GGD Amsterdam", True),
-    ("OJZD", "OJZD", False),
-    ("WPI", "WPI (Werk, Participatie & Inkomen)", False),
-    ("STADSDELEN", "Stadsdelen", False),
-    ("AMSTELLAND", "Amstelland-gemeenten", False),
-    ("OM", "Openbaar Ministerie", False),
-    ("POLITIE", "Politie", False),
-    ("RN", "Reclassering Nederland", False),
-    ("INFORSA", "Reclassering Inforsa", True),
-    ("LJR", "Leger des Heils Jeugdbescherming & Reclassering", False),
-    ("RVDK", "Raad voor de Kinderbescherming", False),
-    ("JBRA", "Jeugdbescherming Regio Amsterdam", False),
-    ("WSS", "William Schrikker Stichting JB&JR", False),
-    ("DJI", "Dienst Justitiële Inrichtingen", False),
-]
+from partners.seeds import KERNPARTNERS, seed_kernpartners
+
 
 
 def seed(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Organisation = apps.get_model("partners", "Organisation")
-    for code, name, health in KERNPARTNERS:
-        if Organisation.objects.filter(code=code).exists():
-            continue
-        group, _ = Group.objects.get_or_create(name=f"org:{code}")
-        Organisation.objects.create(
-            code=code, name=name, kind="kernpartner", handles_health=health, group=group
-        )
+    seed_kernpartners(apps.get_model("partners", "Organisation"), apps.get_model("auth", "Group"))
 
 
 def unseed(apps, schema_editor):

@@ -1,0 +1,42 @@
+"""Admin for reference data only. Personal data (persons, cases) is reached through the
+need-to-know pages, never through the admin."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import AccessLogEntry, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "min_age",
+        "max_age",
+        "min_offences",
+        "period_years",
+        "evaluation_interval_weeks",
+        "active",
+    ]
+    list_filter = ["active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only: the access log is append-only."""
+
+    list_display = ["at", "user", "organisation", "person_id", "case_id", "channel"]
+    list_filter = ["channel", "organisation"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

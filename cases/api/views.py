@@ -1,0 +1,592 @@
+"""The cases API: thin adapters over `cases.selectors` (reads) and `cases.services` (writes).
+
+Visibility is the need-to-know policy of `cases.policies`: a case or person the user may not see
+is a 404, exactly like a missing one, on every endpoint and sub-resource. A refused transition
+(`DomainError`) is a 409 problem, an action the user's role does not allow (`NotAllowed`) a 403.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from cases import selectors, services
+from cases.api.filters import OffenceRecordFilter, PersonFilter, ProgrammeFilter
+from cases.api.serializers import (
+    TRANSITION_PATHS,
+    BasisdossierSerializer,
+    CaseAppointSerializer,
+    CaseAssignSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CaseOutflowSerializer,
+    CaseRegisterSerializer,
+    CaseWithdrawSerializer,
+    DossierSectionInputSerializer,
+    DossierSectionSerializer,
+    HistoryEntrySerializer,
+    OffenceRecordInputSerializer,
+    OffenceRecordSerializer,
+    PersonDetailSerializer,
+    PersonInputSerializer,
+    PersonListSerializer,
+    ProgrammeSerializer,
+    TeamMemberAddSerializer,
+    TeamMembershipSerializer,
+    TimelineEventInputSerializer,
+    TimelineEventSerializer,
+)
+from cases.filters import CaseFilter
+from cases.models import (
+    AccessChannel,
+    Case,
+    CaseTeamMembership,
+    DossierSection,
+    FamilyRelation,
+    OffenceRecord,
+    Person,
+    Programme,
+)
+from cases.policies import case_can_read_health
+
+#: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
+FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
+
+
+def _log_read(request, *, person: Person, case: Case | None = None) -> None:
+    """Every API read of a person's file goes to the access log (need-to-know covenant)."""
+    services.access_log_record(
+        user=request.user,
+        person=person,
+        case=case,
+        channel=AccessChannel.API,
+        path=request.get_full_path(),
+    )
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List persons",
+        description="The persons of the cases this user may see (the programme team sees all).",
+        responses=PersonListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a person",
+        description="One person with their family relations. The read is written to the "
+        "access log.",
+        responses=PersonDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Register a person",
+        description="Needs the permission to register persons (programme team). The BSN, when "
+        "given, must pass the 11-test and be unique.",
+        request=PersonInputSerializer,
+        responses={201: PersonDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a person",
+        description="Fields left out keep their value.",
+        request=PersonInputSerializer,
+        responses=PersonDetailSerializer,
+    ),
+)
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = PersonFilter
+    search_fields = ["first_name", "last_name"]
+    ordering_fields = ["last_name", "date_of_birth", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        queryset = selectors.person_list(user=self.request.user)
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "relations",
+                    queryset=FamilyRelation.objects.select_related("relative").order_by(
+                        "kind", "pk"
+                    ),
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return PersonListSerializer
+        if self.action in ("create", "partial_update"):
+            return PersonInputSerializer
+        return PersonDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        _log_read(request, person=person)
+        return Response(PersonDetailSerializer(person).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = PersonInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_create(by=request.user, **serializer.validated_data)
+        return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        serializer = PersonInputSerializer(person, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_update(person=person, by=request.user, **serializer.validated_data)
+        return Response(PersonDetailSerializer(person).data)
+
+
+# --- programmes and offences --------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List programmes"),
+    retrieve=extend_schema(summary="Read a programme"),
+)
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The programmes with their inflow criteria (not personal data: every client may read)."""
+
+    queryset = Programme.objects.order_by("name")
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    filter_backends = FILTER_AND_ORDER
+    ordering_fields = ["name", "code"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List offence records",
+        description="The offence records of the persons this user may see.",
+        responses=OffenceRecordSerializer(many=True),
+    ),
+    create=extend_schema(
+        summary="Push an offence record",
+        description="A partner system records an offence for its own organisation (the "
+        "`source`). The person must be visible to the caller; an unknown or invisible person "
+        "is the same 400 on `person`. A repeated push with the same `external_id` changes "
+        "nothing and returns the existing record with 200.",
+        request=OffenceRecordInputSerializer,
+        responses={
+            201: OpenApiResponse(OffenceRecordSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                OffenceRecordSerializer, description="Already recorded under this external_id."
+            ),
+        },
+    ),
+)
+class OffenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    filterset_class = OffenceRecordFilter
+    filter_backends = FILTER_AND_ORDER
+    ordering_fields = ["date", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OffenceRecord.objects.none()
+        return (
+            OffenceRecord.objects.filter(person__in=selectors.person_list(user=self.request.user))
+            .select_related("source")
+            .order_by("-date", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return OffenceRecordInputSerializer if self.action == "create" else OffenceRecordSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = OffenceRecordInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        record, created = services.offence_record_create(
+            by=request.user, **serializer.validated_data
+        )
+        return Response(
+            OffenceRecordSerializer(record).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+#: Writes whose service can refuse with a DomainError (409).
+_CONFLICT_ACTIONS = frozenset(TRANSITION_PATHS) | {
+    "create",
+    "team",
+    "leave_team",
+    "timeline",
+    "basisdossier_section",
+}
+
+_LEEFGEBIED_PARAMETER = OpenApiParameter(
+    "leefgebied",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The section's leefgebied, 1 to 11.",
+)
+_MEMBERSHIP_PARAMETER = OpenApiParameter(
+    "membership_id",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description="The id of the team membership (see `team`).",
+)
+
+
+def _transition_schema(summary: str, description: str, request=None):
+    return extend_schema(
+        summary=summary,
+        description=description
+        + " Returns the case. 409 (`invalid_transition`) when the case's status does not allow "
+        "it, 403 when the user's role does not.",
+        request=request,
+        responses=CaseDetailSerializer,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List cases",
+        description="The cases this user may see (need-to-know).",
+        responses=CaseListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a case",
+        description="One case with its team and the transitions this user may call now. The "
+        "read is written to the access log.",
+        responses=CaseDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Register a case",
+        description="Register a person in a programme. Refused (409 `not_eligible`) when the "
+        "person does not meet the inflow criteria, unless `override_reason` says why; 409 "
+        "`duplicate_case` when the person already has an open case in the programme.",
+        request=CaseRegisterSerializer,
+        responses={201: CaseDetailSerializer},
+    ),
+)
+class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    filterset_class = CaseFilter
+    filter_backends = FILTER_AND_ORDER  # CaseFilter's `q` is the name search
+    ordering_fields = ["registered_at", "status"]
+
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        """Documents the 409 of the writes that a DomainError can refuse (see acvz.api.schema)."""
+        request = getattr(self, "request", None)
+        if self.action in _CONFLICT_ACTIONS and getattr(request, "method", "GET") != "GET":
+            return ("409",)
+        return ()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return selectors.case_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return CaseListSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_object(self) -> Case:
+        """The visible case of the URL: missing, invisible and malformed ids are one 404."""
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise NotFound from None
+        return selectors.case_get(user=self.request.user, pk=pk)
+
+    def _detail(self, case: Case) -> dict:
+        """The detail representation of a case a service returned (it may no longer be visible
+        to the actor, e.g. after withdrawing it: they acted on it, so they get the answer)."""
+        prefetch_related_objects(
+            [case],
+            "person",
+            "programme",
+            "regie_organisation",
+            "regisseur",
+            "accounthouder",
+            Prefetch(
+                "team",
+                queryset=CaseTeamMembership.objects.select_related("organisation", "professional"),
+            ),
+        )
+        return CaseDetailSerializer(case, context=self.get_serializer_context()).data
+
+    def _input(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        _log_read(request, person=case.person, case=case)
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(CaseRegisterSerializer)
+        case = services.case_register(by=request.user, **data)
+        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+
+    # --- transitions: one POST action each ------------------------------------------------------
+
+    def _transition(self, service, serializer_class=None) -> Response:
+        case = self.get_object()
+        data = self._input(serializer_class) if serializer_class else {}
+        case = service(case=case, by=self.request.user, **data)
+        return Response(self._detail(case))
+
+    @_transition_schema(
+        "Start the basisdossier",
+        "registered → basisdossier, by the programme team: opens one empty section per leefgebied.",
+    )
+    @action(detail=True, methods=["post"], url_path="start-dossier")
+    def start_dossier(self, request, *args, **kwargs):
+        return self._transition(services.case_start_dossier)
+
+    @_transition_schema(
+        "Establish the basisdossier",
+        "basisdossier → awaiting_assignment, by the IVG: every section must be filled or "
+        "marked “no information” (else 409 `dossier_incomplete`).",
+    )
+    @action(detail=True, methods=["post"], url_path="establish-dossier")
+    def establish_dossier(self, request, *args, **kwargs):
+        return self._transition(services.case_establish_dossier)
+
+    @_transition_schema(
+        "Assign the case",
+        "awaiting_assignment → assigned, by the programme team: hands the case to one partner "
+        "organisation, which joins the case team as regie organisation.",
+        CaseAssignSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, *args, **kwargs):
+        return self._transition(services.case_assign, CaseAssignSerializer)
+
+    @_transition_schema(
+        "Appoint a regisseur",
+        "assigned → in_regie, by the regie organisation: a regisseur (and accounthouder) of "
+        "its own staff (else 409 `invalid_regisseur` / `invalid_accounthouder`).",
+        CaseAppointSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="appoint-regisseur")
+    def appoint_regisseur(self, request, *args, **kwargs):
+        return self._transition(services.case_appoint_regisseur, CaseAppointSerializer)
+
+    @_transition_schema(
+        "Start outflow",
+        "in_regie → outflow, by the regisseur or accounthouder: hand-over to the regular line.",
+        CaseOutflowSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="start-outflow")
+    def start_outflow(self, request, *args, **kwargs):
+        return self._transition(services.case_start_outflow, CaseOutflowSerializer)
+
+    @_transition_schema(
+        "Close the case",
+        "outflow → closed, by the regisseur or accounthouder. The case team leaves.",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        return self._transition(services.case_close)
+
+    @_transition_schema(
+        "Withdraw the case",
+        "registered, basisdossier or awaiting_assignment → closed, by the programme team: the "
+        "person is not taken into the programme.",
+        CaseWithdrawSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        return self._transition(services.case_withdraw, CaseWithdrawSerializer)
+
+    # --- case team ------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List the case team",
+        description="Every membership, past ones with `left_on` set, in the order they joined.",
+        responses=TeamMembershipSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add an organisation to the case team",
+        description="By the regisseur or accounthouder while the case is in regie or outflow. "
+        "The organisation sees the case from now on.",
+        request=TeamMemberAddSerializer,
+        responses={201: TeamMembershipSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def team(self, request, *args, **kwargs):
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(TeamMembershipSerializer(case.team.all(), many=True).data)
+        data = self._input(TeamMemberAddSerializer)
+        membership = services.team_member_add(case=case, by=request.user, **data)
+        return Response(TeamMembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Let an organisation leave the case team",
+        description="Its access to the case ends now. The regie organisation cannot leave.",
+        parameters=[_MEMBERSHIP_PARAMETER],
+        request=None,
+        responses=TeamMembershipSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"team/(?P<membership_id>[0-9]+)/leave",
+        url_name="team-leave",
+    )
+    def leave_team(self, request, *args, membership_id: str, **kwargs):
+        case = self.get_object()
+        membership = next((m for m in case.team.all() if m.pk == int(membership_id)), None)
+        if membership is None:
+            raise NotFound(_("This organisation is not on the case team."))
+        services.team_member_leave(membership=membership, by=request.user)
+        membership = CaseTeamMembership.objects.select_related("organisation", "professional").get(
+            pk=membership.pk
+        )
+        return Response(TeamMembershipSerializer(membership).data)
+
+    # --- timeline -------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List the case's timeline",
+        description="Events the case team shares, newest first.",
+        responses=TimelineEventSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Push an event to the timeline",
+        description="Share an event (arrest, detention, move, new measure, ...) with the case "
+        "team. A repeated push with the same `external_id` changes nothing and returns the "
+        "existing event with 200.",
+        request=TimelineEventInputSerializer,
+        responses={
+            201: OpenApiResponse(TimelineEventSerializer, description="Recorded."),
+            200: OpenApiResponse(
+                TimelineEventSerializer, description="Already recorded under this external_id."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def timeline(self, request, *args, **kwargs):
+        case = self.get_object()
+        if request.method == "GET":
+            _log_read(request, person=case.person, case=case)
+            page = self.paginate_queryset(selectors.case_timeline(case=case))
+            return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
+        data = self._input(TimelineEventInputSerializer)
+        event, created = services.timeline_event_create(case=case, by=request.user, **data)
+        return Response(
+            TimelineEventSerializer(event).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    # --- basisdossier ---------------------------------------------------------------------------
+
+    def _dossier_context(self, case: Case) -> dict:
+        return {
+            **self.get_serializer_context(),
+            "case": case,
+            "can_read_health": case_can_read_health(self.request.user, case),
+        }
+
+    @staticmethod
+    def _dossier(case: Case):
+        dossier = selectors.case_dossier(case=case)
+        if dossier is None:
+            raise NotFound(_("The basisdossier of this case has not been started."))
+        return dossier
+
+    @extend_schema(
+        summary="Read the basisdossier",
+        description="The 11 sections, one per leefgebied. For users without health access to "
+        "this case, section 9 (`text`, `no_information`) and every `restricted_text` (the GGD "
+        "screening of section 6) are null and the section says `restricted: true`. The read "
+        "is written to the access log. 404 when the basisdossier has not been started.",
+        responses=BasisdossierSerializer,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def basisdossier(self, request, *args, **kwargs):
+        case = self.get_object()
+        dossier = self._dossier(case)
+        _log_read(request, person=case.person, case=case)
+        return Response(BasisdossierSerializer(dossier, context=self._dossier_context(case)).data)
+
+    @extend_schema(
+        summary="Write a basisdossier section",
+        description="By IVG members of kernpartners while the dossier is compiled; health "
+        "(section 9) and the GGD screening only by health organisations. Fields left out keep "
+        "their value, except that `no_information: true` empties the texts and writing text "
+        "clears `no_information`. Send the `version` you read: when someone changed the "
+        "section meanwhile, the answer is 409 `stale`.",
+        parameters=[_LEEFGEBIED_PARAMETER],
+        request=DossierSectionInputSerializer,
+        responses=DossierSectionSerializer,
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"basisdossier/sections/(?P<leefgebied>[0-9]+)",
+        url_name="basisdossier-section",
+    )
+    def basisdossier_section(self, request, *args, leefgebied: str, **kwargs):
+        case = self.get_object()
+        dossier = self._dossier(case)
+        section = next((s for s in dossier.sections.all() if s.leefgebied == int(leefgebied)), None)
+        if section is None:
+            raise NotFound(_("There is no such section."))
+        data = self._input(DossierSectionInputSerializer)
+        section = services.dossier_section_update(
+            section=section, by=request.user, **_section_changes(section, data)
+        )
+        return Response(DossierSectionSerializer(section, context=self._dossier_context(case)).data)
+
+    # --- history --------------------------------------------------------------------------------
+
+    @extend_schema(
+        summary="Read the case's history",
+        description="Who changed what on the case, its basisdossier and its team, newest "
+        "first. Health sections are left out for users without health access. The read is "
+        "written to the access log.",
+        responses=HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        case = self.get_object()
+        _log_read(request, person=case.person, case=case)
+        entries = selectors.case_history(
+            case=case, can_read_health=case_can_read_health(request.user, case)
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+def _section_changes(section: DossierSection, data: dict) -> dict:
+    """The PATCH merged with the section: the arguments of `services.dossier_section_update`."""
+    if "no_information" in data:
+        no_information = data["no_information"]
+    else:
+        writes_text = any(data.get(name, "").strip() for name in ("text", "restricted_text"))
+        no_information = section.no_information and not writes_text
+    return {
+        "text": data.get("text", "" if no_information else section.text),
+        "no_information": no_information,
+        "restricted_text": data.get("restricted_text", "" if no_information else None),
+        "expected_version": data.get("version"),
+    }

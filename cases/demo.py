@@ -1,0 +1,131 @@
+"""Clearly fake demo persons and cases, walked through the real services. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from cases import services
+from cases.models import Leefgebied, OffenceCategory, OffenceKind, Person, Programme
+from cases.workflow import CaseStatus
+from partners.models import Organisation, User
+
+# (first name, last name, born, offences, target status); names carry "(fictief)".
+DEMO_PERSONS = [
+    ("Sem", "de Vries (fictief)", date(1998, 3, 14), 4, CaseStatus.IN_REGIE),
+    ("Noah", "Bakker (fictief)", date(2001, 7, 2), 3, CaseStatus.AWAITING_ASSIGNMENT),
+    ("Mila", "Visser (fictief)", date(1996, 11, 23), 5, CaseStatus.BASISDOSSIER),
+    ("Daan", "Smit (fictief)", date(1990, 1, 9), 3, CaseStatus.REGISTERED),
+]
+SIBLING = ("Lucas", "de Vries (fictief)", date(2010, 5, 30))
+
+
+def load(*, stdout=None) -> None:
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[
+                "programmateam",
+                "ivg",
+                "ivg-ggd",
+                "regisseur",
+                "accounthouder",
+                "partnersysteem",
+            ]
+        )
+    }
+    if len(users) < 6 or Person.objects.filter(last_name__endswith="(fictief)").exists():
+        return
+    politie = Organisation.objects.get(code="POLITIE")
+    top600 = Programme.objects.get(code="TOP600")
+    today = timezone.localdate()
+    categories = [
+        OffenceCategory.STRAATROOF,
+        OffenceCategory.WONINGINBRAAK,
+        OffenceCategory.GEWELD,
+        OffenceCategory.OVERVAL,
+        OffenceCategory.DRUGS,
+    ]
+    first_case = None
+    for first, last, born, n_offences, target in DEMO_PERSONS:
+        person = services.person_create(
+            by=users["programmateam"],
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            address="Voorbeeldstraat 1",
+            postcode="1000 AA",
+            city="Amsterdam",
+        )
+        for i in range(n_offences):
+            services.offence_record_create(
+                by=users["partnersysteem"],
+                person=person,
+                source=politie,
+                date=today - timedelta(days=90 * (i + 1)),
+                kind=OffenceKind.ARREST if i % 2 else OffenceKind.CONVICTION,
+                category=categories[i % len(categories)],
+                description="Fictief delict (demo)",
+            )
+        case = services.case_register(person=person, programme=top600, by=users["programmateam"])
+        first_case = first_case or case
+        _walk(case, target, users)
+    sibling = services.person_create(
+        by=users["programmateam"],
+        first_name=SIBLING[0],
+        last_name=SIBLING[1],
+        date_of_birth=SIBLING[2],
+        city="Amsterdam",
+    )
+    services.family_relation_add(
+        person=first_case.person, relative=sibling, kind="sibling", by=users["programmateam"]
+    )
+    if stdout is not None:
+        stdout.write(f"Demo persons and cases loaded ({len(DEMO_PERSONS)} cases).")
+
+
+def _walk(case, target: str, users) -> None:
+    order = [
+        CaseStatus.REGISTERED,
+        CaseStatus.BASISDOSSIER,
+        CaseStatus.AWAITING_ASSIGNMENT,
+        CaseStatus.ASSIGNED,
+        CaseStatus.IN_REGIE,
+    ]
+    for step in order[1 : order.index(target) + 1]:
+        if step == CaseStatus.BASISDOSSIER:
+            case = services.case_start_dossier(case=case, by=users["programmateam"])
+        elif step == CaseStatus.AWAITING_ASSIGNMENT:
+            for section in case.basisdossier.sections.all():
+                health = section.leefgebied in (Leefgebied.GEZONDHEID, Leefgebied.HUISBEZOEK)
+                services.dossier_section_update(
+                    section=section,
+                    by=users["ivg-ggd" if health else "ivg"],
+                    text=f"Fictieve demotekst voor {section.get_leefgebied_display().lower()}.",
+                    restricted_text="Fictieve GGD-screening (demo)."
+                    if section.leefgebied == Leefgebied.HUISBEZOEK
+                    else None,
+                )
+            services.dossier_set_advice(
+                case=case,
+                by=users["ivg"],
+                advice="Regie bij de reclassering (demo-advies).",
+                organisation=users["regisseur"].organisation,
+                style="case",
+            )
+            case = services.case_establish_dossier(case=case, by=users["ivg"])
+        elif step == CaseStatus.ASSIGNED:
+            case = services.case_assign(
+                case=case,
+                by=users["programmateam"],
+                organisation=users["regisseur"].organisation,
+                regie_style="case",
+            )
+        elif step == CaseStatus.IN_REGIE:
+            case = services.case_appoint_regisseur(
+                case=case,
+                by=users["accounthouder"],
+                regisseur=users["regisseur"],
+                accounthouder=users["accounthouder"],
+            )

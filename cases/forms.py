@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    DossierSection,
+    OffenceRecord,
+    Person,
+    Programme,
+    RegieStyle,
+    RelationKind,
+    TeamRole,
+    TimelineKind,
+)
+from cases.services import eligible_accounthouders, eligible_regisseurs
+from partners.models import Organisation
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "bsn",
+            "address",
+            "postcode",
+            "city",
+            "phone",
+            "email",
+        ]
+        widgets = {"date_of_birth": DATE_INPUT}
+
+    def clean_bsn(self):
+        return self.cleaned_data.get("bsn") or None
+
+
+class RegisterCaseForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"))
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.filter(active=True), label=_("Programme")
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to register although not eligible"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+
+
+class ConfirmForm(forms.Form):
+    """A transition that needs nothing but a deliberate click."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active(), label=_("Regie organisation")
+    )
+    regie_style = forms.ChoiceField(
+        choices=[("", "—"), *RegieStyle.choices], required=False, label=_("Regie style")
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        dossier = getattr(case, "basisdossier", None)
+        if dossier is not None and not self.is_bound:
+            self.initial.setdefault("organisation", dossier.advised_organisation_id)
+            self.initial.setdefault("regie_style", dossier.advised_style)
+
+
+class AppointForm(forms.Form):
+    regisseur = forms.ModelChoiceField(queryset=None, label=_("Regisseur"))
+    accounthouder = forms.ModelChoiceField(queryset=None, label=_("Accounthouder"))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the regie organisation's own staff can be appointed.
+        self.fields["regisseur"].queryset = eligible_regisseurs(case.regie_organisation)
+        self.fields["accounthouder"].queryset = eligible_accounthouders(case.regie_organisation)
+        if not self.is_bound:
+            self.initial.setdefault("accounthouder", user.pk)
+
+
+class OutflowForm(forms.Form):
+    reason = forms.CharField(label=_("Outflow reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    receiving_organisation = forms.CharField(
+        label=_("Receiving organisation (regular line)"), max_length=200
+    )
+    handover_note = forms.CharField(
+        label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+
+TRANSITION_FORMS = {
+    "start_dossier": ConfirmForm,
+    "establish_dossier": ConfirmForm,
+    "assign": AssignForm,
+    "appoint_regisseur": AppointForm,
+    "start_outflow": OutflowForm,
+    "close": ConfirmForm,
+    "withdraw": ReasonForm,
+}
+
+
+class SectionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = DossierSection
+        fields = ["text", "restricted_text", "no_information"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 12}),
+            "restricted_text": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, can_write_screening: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_write_screening:
+            del self.fields["restricted_text"]
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        has_text = (data.get("text") or "").strip() or (data.get("restricted_text") or "").strip()
+        if data.get("no_information") and has_text:
+            self.add_error(
+                "no_information", _("A section marked “no information” cannot have text.")
+            )
+        return data
+
+
+class AdviceForm(forms.Form):
+    advice = forms.CharField(
+        label=_("IVG advice on regie"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active(),
+        label=_("Advised regie organisation"),
+        required=False,
+    )
+    style = forms.ChoiceField(
+        choices=[("", "—"), *RegieStyle.choices], required=False, label=_("Advised regie style")
+    )
+
+
+class TeamMemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active(), label=_("Organisation")
+    )
+    role = forms.ChoiceField(
+        choices=[c for c in TeamRole.choices if c[0] != TeamRole.REGIE], label=_("Role")
+    )
+
+
+class TimelineEventForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[
+            c
+            for c in TimelineKind.choices
+            if c[0] not in (TimelineKind.STATUS, TimelineKind.TEAM_CHANGE)
+        ],
+        label=_("Kind"),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Empty: now."),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RelationForm(forms.Form):
+    relative = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Relative"))
+    kind = forms.ChoiceField(choices=RelationKind.choices, label=_("Relation"))
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relative"].queryset = persons
+
+
+class OffenceForm(forms.ModelForm):
+    class Meta:
+        model = OffenceRecord
+        fields = ["date", "kind", "category", "description"]
+        widgets = {"date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class AccessLogFilterForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.all(), required=False, label=_("Person")
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("casussen/", views.case_list, name="list"),
+    path("casussen/nieuw/", views.case_register, name="register"),
+    path("casussen/<int:pk>/", views.case_detail, name="detail"),
+    path("casussen/<int:pk>/basisdossier/", views.case_dossier, name="dossier"),
+    path("casussen/<int:pk>/basisdossier/advies/", views.dossier_advice, name="advice"),
+    path("casussen/<int:pk>/basisdossier/<int:leefgebied>/", views.section_edit, name="section"),
+    path("casussen/<int:pk>/tijdlijn/", views.case_timeline, name="timeline"),
+    path("casussen/<int:pk>/geschiedenis/", views.case_history, name="history"),
+    path("casussen/<int:pk>/team/", views.team_add, name="team_add"),
+    path(
+        "casussen/<int:pk>/team/<int:membership_pk>/verlaten/",
+        views.team_leave,
+        name="team_leave",
+    ),
+    path("casussen/<int:pk>/stap/<str:name>/", views.case_transition, name="transition"),
+    path("personen/", views.person_list, name="person_list"),
+    path("personen/nieuw/", views.person_create, name="person_create"),
+    path("personen/<int:pk>/", views.person_detail, name="person_detail"),
+    path("personen/<int:pk>/relatie/", views.person_add_relation, name="person_relation"),
+    path("personen/<int:pk>/delict/", views.person_add_offence, name="person_offence"),
+    path("beheer/toegangslog/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,479 @@
+"""Browser pages for cases: thin adapters over selectors, policies and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvz.errors import DomainError, NotAllowed
+from cases import selectors, services
+from cases.eligibility import programme_eligibility
+from cases.filters import CaseFilter
+from cases.forms import (
+    TRANSITION_FORMS,
+    AccessLogFilterForm,
+    AdviceForm,
+    OffenceForm,
+    PersonForm,
+    RegisterCaseForm,
+    RelationForm,
+    SectionForm,
+    TeamMemberForm,
+    TimelineEventForm,
+)
+from cases.models import AccessChannel, Case, CaseTeamMembership, Programme
+from cases.pages import case_page_context, case_page_get
+from cases.policies import (
+    case_can,
+    case_can_read_health,
+    section_can_edit,
+    section_can_write_screening,
+)
+from cases.workflow import TRANSITIONS
+
+PAGE_SIZE = 25
+
+
+def _posted(request: HttpRequest):
+    """The submitted data, or None for GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _domain_error_to_form(form, error: DomainError) -> None:
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    form.add_error(None, error.message)
+
+
+# --- list and registration ----------------------------------------------------------------------
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    filterset = CaseFilter(
+        request.GET or None, queryset=selectors.case_list(user=request.user), request=request
+    )
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": request.user.has_perm("cases.register_case"),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.register_case", raise_exception=True)
+def case_register(request: HttpRequest) -> HttpResponse:
+    persons = selectors.person_list(user=request.user)
+    chosen = request.GET.get("person", "")
+    if chosen.isdigit():  # came from the person's page: offer just that person
+        persons = persons.filter(pk=int(chosen))
+    form = RegisterCaseForm(_posted(request), persons=persons, initial={"person": chosen})
+    eligibility = None
+    if request.method == "POST" and form.is_valid():
+        person, programme = form.cleaned_data["person"], form.cleaned_data["programme"]
+        eligibility = programme_eligibility(person=person, programme=programme)
+        try:
+            case = services.case_register(
+                person=person,
+                programme=programme,
+                by=request.user,
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except DomainError as error:
+            _domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("The case is registered."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_register.html", {"form": form, "eligibility": eligibility})
+
+
+# --- case tabs ----------------------------------------------------------------------------------
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    offences = selectors.person_offences(person=case.person)
+    eligibility = programme_eligibility(
+        person=case.person, programme=case.programme, offences=offences
+    )
+    context = case_page_context(
+        request,
+        case,
+        "overview",
+        family=selectors.person_family(person=case.person),
+        eligibility=eligibility,
+        offences=offences[:10],
+        team=list(case.team.all()),
+        status_changes=case.status_changes.select_related("by")[:20],
+        can_manage_team=case_can(request.user, case, "manage_team"),
+        team_form=TeamMemberForm(),
+    )
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    dossier = selectors.case_dossier(case=case)
+    sections = []
+    if dossier is not None:
+        for section in dossier.sections.all():
+            section.can_edit = section_can_edit(request.user, case, section)
+            sections.append(section)
+    context = case_page_context(
+        request,
+        case,
+        "dossier",
+        dossier=dossier,
+        sections=sections,
+        can_advise=case_can(request.user, case, "advise"),
+    )
+    return render(request, "cases/case_dossier.html", context)
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    dossier = selectors.case_dossier(case=case)
+    if dossier is None:
+        raise Http404
+    section = next((s for s in dossier.sections.all() if s.leefgebied == leefgebied), None)
+    if section is None:
+        raise Http404
+    if not section_can_edit(request.user, case, section):
+        raise PermissionDenied
+    can_screen = section_can_write_screening(request.user, case, section)
+    form = SectionForm(_posted(request), instance=section, can_write_screening=can_screen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_section_update(
+                section=section,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                no_information=form.cleaned_data["no_information"],
+                restricted_text=form.cleaned_data.get("restricted_text") if can_screen else None,
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            # The user's input stays in the form; the message says what happened.
+            _domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Section %(n)s is saved.") % {"n": leefgebied})
+            return redirect("cases:dossier", pk=case.pk)
+    context = case_page_context(request, case, "dossier", section=section, form=form)
+    return render(request, "cases/section_form.html", context)
+
+
+@login_required
+def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    if not case_can(request.user, case, "advise"):
+        raise PermissionDenied
+    dossier = case.basisdossier
+    form = AdviceForm(
+        _posted(request),
+        initial={
+            "advice": dossier.ivg_advice,
+            "organisation": dossier.advised_organisation_id,
+            "style": dossier.advised_style,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_set_advice(case=case, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("The IVG advice is saved."))
+            return redirect("cases:dossier", pk=case.pk)
+    return render(
+        request, "cases/dossier_advice.html", case_page_context(request, case, "dossier", form=form)
+    )
+
+
+@login_required
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    can_add = case_can(request.user, case, "add_timeline_event")
+    form = TimelineEventForm(_posted(request))
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.timeline_event_create(case=case, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                _domain_error_to_form(form, error)
+            else:
+                messages.success(request, _("The event is shared with the case team."))
+                return redirect("cases:timeline", pk=case.pk)
+    context = case_page_context(
+        request,
+        case,
+        "timeline",
+        events=selectors.case_timeline(case=case),
+        form=form,
+        can_add=can_add,
+    )
+    return render(request, "cases/case_timeline.html", context)
+
+
+@login_required
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    entries = selectors.case_history(
+        case=case, can_read_health=case_can_read_health(request.user, case)
+    )
+    return render(
+        request,
+        "cases/case_history.html",
+        case_page_context(request, case, "history", entries=entries),
+    )
+
+
+# --- transitions and team -----------------------------------------------------------------------
+
+_TRANSITION_SERVICES = {
+    "start_dossier": lambda case, by, data: services.case_start_dossier(case=case, by=by),
+    "establish_dossier": lambda case, by, data: services.case_establish_dossier(case=case, by=by),
+    "assign": lambda case, by, data: services.case_assign(case=case, by=by, **data),
+    "appoint_regisseur": lambda case, by, data: services.case_appoint_regisseur(
+        case=case, by=by, **data
+    ),
+    "start_outflow": lambda case, by, data: services.case_start_outflow(case=case, by=by, **data),
+    "close": lambda case, by, data: services.case_close(case=case, by=by),
+    "withdraw": lambda case, by, data: services.case_withdraw(case=case, by=by, **data),
+}
+
+
+@login_required
+def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    if name not in TRANSITIONS:
+        raise Http404
+    case = case_page_get(request, pk)
+    transition = TRANSITIONS[name]
+    form_class = TRANSITION_FORMS[name]
+    kwargs = {}
+    if name == "assign":
+        kwargs["case"] = case
+    elif name == "appoint_regisseur":
+        kwargs.update(case=case, user=request.user)
+    allowed = case_can(request.user, case, name)
+    if not allowed and case.status in transition.sources:
+        raise PermissionDenied
+    form = form_class(_posted(request), **kwargs)
+    refusal = ""
+    if not allowed:
+        refusal = _("“%(action)s” is not possible: the case is “%(status)s”.") % {
+            "action": transition.label,
+            "status": case.get_status_display(),
+        }
+    elif request.method == "POST" and form.is_valid():
+        try:
+            _TRANSITION_SERVICES[name](case, request.user, form.cleaned_data)
+        except DomainError as error:
+            _domain_error_to_form(form, error)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                # E.g. the IVG after establishing the dossier: need-to-know ends here.
+                return redirect("cases:list")
+            return redirect("cases:detail", pk=case.pk)
+    context = case_page_context(
+        request, case, "overview", form=form, transition=transition, refusal=refusal
+    )
+    return render(request, "cases/case_transition.html", context, status=200 if allowed else 409)
+
+
+@login_required
+@require_POST
+def team_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    if not case_can(request.user, case, "manage_team"):
+        raise PermissionDenied
+    form = TeamMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.team_member_add(case=case, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            if isinstance(error, NotAllowed):
+                raise PermissionDenied from error
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The organisation joined the case team."))
+    else:
+        messages.error(request, _("Choose an organisation and a role."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    membership = get_object_or_404(CaseTeamMembership, pk=membership_pk, case=case)
+    try:
+        services.team_member_leave(membership=membership, by=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(org)s left the case team.") % {"org": membership.organisation}
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.person_list(user=request.user)
+    q = request.GET.get("q", "").strip()
+    for word in q.split()[:5]:
+        queryset = queryset.filter(first_name__icontains=word) | queryset.filter(
+            last_name__icontains=word
+        )
+    queryset = queryset.annotate(case_count=Count("cases"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/person_list.html",
+        {
+            "page": page,
+            "q": q,
+            "can_add": request.user.has_perm("cases.add_person"),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.add_person", raise_exception=True)
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _domain_error_to_form(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The person is registered."))
+            return redirect("cases:person_detail", pk=person.pk)
+    return render(request, "cases/person_form.html", {"form": form})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    services.access_log_record(
+        user=request.user, person=person, channel=AccessChannel.WEB, path=request.path
+    )
+    offences = selectors.person_offences(person=person)
+    cases = list(selectors.case_list(user=request.user).filter(person=person))
+    programmes = Programme.objects.filter(active=True)
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "family": selectors.person_family(person=person),
+            "offences": offences,
+            "cases": cases,
+            "eligibility": [
+                (p, programme_eligibility(person=person, programme=p, offences=offences))
+                for p in programmes
+            ],
+            "relation_form": RelationForm(persons=selectors.person_list(user=request.user)),
+            "can_add_relation": request.user.has_perm("cases.add_familyrelation"),
+            "offence_form": OffenceForm(),
+            "can_add_offence": request.user.has_perm("cases.add_offencerecord"),
+            "can_register": request.user.has_perm("cases.register_case"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_add_relation(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = RelationForm(request.POST, persons=selectors.person_list(user=request.user))
+    if form.is_valid():
+        try:
+            services.family_relation_add(person=person, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The relation is recorded."))
+    else:
+        messages.error(request, _("Choose a relative and the relation."))
+    return redirect("cases:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = OffenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offence_record_create(person=person, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The offence is recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cases:person_detail", pk=person.pk)
+
+
+# --- access log ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_accesslogentry", raise_exception=True)
+def access_log(request: HttpRequest) -> HttpResponse:
+    form = AccessLogFilterForm(request.GET or None)
+    person_id = None
+    if form.is_valid() and form.cleaned_data["person"]:
+        person_id = form.cleaned_data["person"].pk
+    page = Paginator(selectors.access_log_list(person_id=person_id), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/accesslog_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:detail", kwargs={"pk": case.pk})

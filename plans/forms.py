@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Leefgebied
+from partners.models import Organisation
+from plans.models import PlanGoal
+from plans.workflow import EvaluationConclusion, EvaluationResult
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LockedForm(forms.Form):
+    """Carries the plan's version counter: a save against a changed plan is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanForm(LockedForm):
+    analysis = forms.CharField(
+        label=_("Analysis and vision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Your own analysis of the situation and vision on the approach."),
+    )
+
+
+class GoalForm(LockedForm):
+    leefgebied = forms.TypedChoiceField(
+        choices=Leefgebied.choices, coerce=int, label=_("Leefgebied")
+    )
+    goal = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}))
+    interventions = forms.CharField(
+        label=_("Interventions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    responsible_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active(),
+        label=_("Responsible organisation"),
+        required=False,
+        help_text=_("Needed before the plan can be submitted."),
+    )
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_INPUT)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        start, target = data.get("start_date"), data.get("target_date")
+        if start and target and target < start:
+            self.add_error("target_date", _("The target date lies before the start."))
+        return data
+
+
+class CommitmentForm(forms.Form):
+    committed = forms.TypedChoiceField(
+        label=_("Can your organisation deliver this?"),
+        choices=[("yes", _("Yes, we commit")), ("no", _("No, we decline"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (when declining)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("committed") is False and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why your organisation cannot deliver this goal."))
+        return data
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class ReturnForm(forms.Form):
+    advice = forms.CharField(
+        label=_("Advice to the regisseur"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required unless advice was already given on this version."),
+    )
+
+
+class AdviceForm(forms.Form):
+    goal = forms.ModelChoiceField(
+        queryset=PlanGoal.objects.none(),
+        required=False,
+        label=_("On goal"),
+        empty_label=_("The plan as a whole"),
+    )
+    text = forms.CharField(label=_("Advice"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals
+
+
+class EvaluationForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    conclusion = forms.ChoiceField(choices=EvaluationConclusion.choices, label=_("Conclusion"))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    question = forms.CharField(
+        label=_("Question for the expert group"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when the conclusion is a referral to the ITAT-Expertgroep."),
+    )
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"result_{goal.pk}"] = forms.ChoiceField(
+                choices=EvaluationResult.choices,
+                label=f"{goal.leefgebied}. {goal.goal}",
+            )
+            self.fields[f"explanation_{goal.pk}"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("conclusion") == EvaluationConclusion.EXPERT_GROUP
+            and not (data.get("question") or "").strip()
+        ):
+            self.add_error("question", _("Give the question for the expert group."))
+        return data
+
+    def results(self) -> list[tuple]:
+        return [
+            (
+                goal,
+                self.cleaned_data[f"result_{goal.pk}"],
+                self.cleaned_data[f"explanation_{goal.pk}"],
+            )
+            for goal in self.goals
+        ]
+
+    def goal_fields(self):
+        return [
+            (goal, self[f"result_{goal.pk}"], self[f"explanation_{goal.pk}"]) for goal in self.goals
+        ]
+
+
+class ReferralForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question for the ITAT-Expertgroep"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReferralAnswerForm(forms.Form):
+    advice = forms.CharField(
+        label=_("Advice of the expert group"), widget=forms.Textarea(attrs={"rows": 5})
+    )

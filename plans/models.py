@@ -1,0 +1,326 @@
+"""The plan van aanpak in versions, partner commitments, ITAT review, evaluations, expert group."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from acvz.audit import history_user
+from cases.models import Case, Leefgebied
+from cases.validators import validate_no_nul
+from partners.models import Organisation
+from plans.workflow import (
+    Commitment,
+    EvaluationConclusion,
+    EvaluationResult,
+    GoalStatus,
+    PlanStatus,
+)
+
+
+class ItatMeeting(models.Model):
+    """The weekly ITAT meeting; its agenda is the plans submitted to it."""
+
+    date = models.DateField(_("date"), unique=True)
+    held = models.BooleanField(_("held"), default=False)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_no_nul])
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ITAT meeting")
+        verbose_name_plural = _("ITAT meetings")
+
+    def __str__(self) -> str:
+        return f"ITAT {self.date:%d-%m-%Y}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlanQuerySet:
+        from plans.policies import plan_visibility_filter
+
+        return self.filter(plan_visibility_filter(user))
+
+
+class Plan(models.Model):
+    """One version of a case's plan van aanpak."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    analysis = models.TextField(
+        _("analysis and vision"),
+        blank=True,
+        validators=[validate_no_nul],
+        help_text=_("The regisseur's own analysis of the situation and vision on the approach."),
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("based on version"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    itat_meeting = models.ForeignKey(
+        ItatMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("ITAT meeting"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    fingerprint = models.CharField(
+        _("fingerprint of the approved content"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the plan's content as approved."),
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    #: Optimistic locking: bumped by every change to the plan or its goals.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "-version"]
+        verbose_name = _("plan van aanpak")
+        verbose_name_plural = _("plannen van aanpak")
+        permissions = [("review_plan", _("Can review, return and approve plans (ITAT)"))]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="plan_unique_version"),
+            # At most one version in force per case, and one being worked on.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=PlanStatus.APPROVED),
+                name="plan_one_in_force_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]),
+                name="plan_one_open_version_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.APPROVED)
+                | (Q(approved_at__isnull=False) & ~Q(fingerprint="")),
+                name="plan_approved_has_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan v{self.version} · {self.case}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    leefgebied = models.PositiveSmallIntegerField(_("leefgebied"), choices=Leefgebied.choices)
+    goal = models.TextField(_("goal"), validators=[validate_no_nul])
+    interventions = models.TextField(_("interventions"), blank=True, validators=[validate_no_nul])
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_goals",
+        verbose_name=_("responsible organisation"),
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("professional"),
+    )
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=GoalStatus.choices, default=GoalStatus.OPEN
+    )
+    commitment = models.CharField(
+        _("commitment"), max_length=10, choices=Commitment.choices, default=Commitment.PENDING
+    )
+    commitment_reason = models.TextField(
+        _("reason for declining"), blank=True, validators=[validate_no_nul]
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    committed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    #: The goal this one was copied from in the previous version (for comparison).
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["leefgebied", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leefgebied__gte=1, leefgebied__lte=11), name="goal_leefgebied_1_11"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(target_date__gte=models.F("start_date")),
+                name="goal_target_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leefgebied}. {self.goal[:50]}"
+
+
+class PlanStatusChange(models.Model):
+    """Immutable: who moved which plan version from what to what, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.from_status} → {self.to_status}"
+
+
+class ItatAdvice(models.Model):
+    """ITAT's advice on a submitted plan: overall (no goal) or on one goal. Kept when returned."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="advice")
+    goal = models.ForeignKey(
+        PlanGoal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="advice",
+        verbose_name=_("goal"),
+    )
+    text = models.TextField(_("advice"), validators=[validate_no_nul])
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ITAT advice")
+        verbose_name_plural = _("ITAT advice")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class ExpertGroupReferral(models.Model):
+    """A question to the ITAT-Expertgroep about a case, and the group's advice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="expert_referrals")
+    question = models.TextField(_("question"), validators=[validate_no_nul])
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField(default=timezone.now)
+    advice = models.TextField(
+        _("advice of the expert group"), blank=True, validators=[validate_no_nul]
+    )
+    advised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    advised_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-referred_at"]
+        verbose_name = _("expert group referral")
+        verbose_name_plural = _("expert group referrals")
+
+    def __str__(self) -> str:
+        return self.question[:50]
+
+
+class Evaluation(models.Model):
+    """The periodic evaluation of the plan in force, per goal, with a conclusion."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="evaluations")
+    due_date = models.DateField(_("due"))
+    held_on = models.DateField(_("held on"), default=timezone.localdate)
+    conclusion = models.CharField(
+        _("conclusion"), max_length=14, choices=EvaluationConclusion.choices
+    )
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_no_nul])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"Evaluatie {self.held_on} · {self.plan}"
+
+
+class GoalEvaluation(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="evaluations")
+    result = models.CharField(_("result"), max_length=14, choices=EvaluationResult.choices)
+    explanation = models.TextField(_("explanation"), blank=True, validators=[validate_no_nul])
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["goal__leefgebied", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "goal"], name="evaluation_goal_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.result}"

@@ -1,0 +1,214 @@
+"""Reads of plans, always through the visible-queryset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.models import CaseTeamMembership, Leefgebied
+from cases.selectors import HistorySource
+from plans.models import (
+    Evaluation,
+    ExpertGroupReferral,
+    ItatAdvice,
+    ItatMeeting,
+    Plan,
+    PlanGoal,
+    PlanStatusChange,
+)
+from plans.workflow import Commitment, PlanStatus
+
+
+def _goals_prefetch() -> Prefetch:
+    return Prefetch(
+        "goals",
+        queryset=PlanGoal.objects.select_related(
+            "responsible_organisation", "professional", "committed_by"
+        ).order_by("leefgebied", "pk"),
+    )
+
+
+def plan_get(*, user, pk) -> Plan:
+    """One visible plan with what its page shows; 404 when missing or not visible."""
+    queryset = (
+        Plan.objects.visible_to(user)
+        .select_related(
+            "case__person",
+            "case__programme",
+            "case__regie_organisation",
+            "case__regisseur",
+            "case__accounthouder",
+            "itat_meeting",
+            "approved_by",
+            "created_by",
+        )
+        .prefetch_related(
+            _goals_prefetch(),
+            Prefetch("advice", queryset=ItatAdvice.objects.select_related("author", "goal")),
+            Prefetch("status_changes", queryset=PlanStatusChange.objects.select_related("by")),
+            Prefetch(
+                "case__team",
+                queryset=CaseTeamMembership.objects.select_related("organisation", "professional"),
+            ),
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def case_plan_versions(*, case) -> QuerySet[Plan]:
+    return case.plans.select_related("approved_by").order_by("-version")
+
+
+def plan_in_force(*, case) -> Plan | None:
+    return case.plans.filter(status=PlanStatus.APPROVED).first()
+
+
+def plan_open_version(*, case) -> Plan | None:
+    return case.plans.filter(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).first()
+
+
+def itat_meetings(*, upcoming_only: bool = True) -> QuerySet[ItatMeeting]:
+    queryset = ItatMeeting.objects.annotate(
+        plan_count=Count("plans", filter=Q(plans__status=PlanStatus.SUBMITTED))
+    )
+    if upcoming_only:
+        queryset = queryset.filter(Q(date__gte=timezone.localdate()) | Q(plan_count__gt=0))
+    return queryset.order_by("date")
+
+
+def itat_agenda(*, user, meeting: ItatMeeting) -> QuerySet[Plan]:
+    """The submitted plans on a meeting's agenda, with their open commitments counted."""
+    return (
+        Plan.objects.visible_to(user)
+        .filter(itat_meeting=meeting, status=PlanStatus.SUBMITTED)
+        .select_related(
+            "case__person", "case__programme", "case__regie_organisation", "case__regisseur"
+        )
+        .annotate(
+            goal_count=Count("goals", distinct=True),
+            open_commitments=Count(
+                "goals", filter=~Q(goals__commitment=Commitment.COMMITTED), distinct=True
+            ),
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def commitments_waiting_for(*, user) -> QuerySet[PlanGoal]:
+    """Goals the user's organisation is asked to commit to."""
+    if not user.organisation_id:
+        return PlanGoal.objects.none()
+    return (
+        PlanGoal.objects.filter(
+            responsible_organisation_id=user.organisation_id,
+            commitment=Commitment.PENDING,
+            plan__status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED],
+            plan__in=Plan.objects.visible_to(user),
+        )
+        .select_related("plan__case__person")
+        .order_by("plan__case_id", "leefgebied")
+    )
+
+
+def case_evaluations(*, case) -> QuerySet[Evaluation]:
+    return (
+        Evaluation.objects.filter(plan__case=case)
+        .select_related("plan", "created_by")
+        .prefetch_related("results__goal")
+    )
+
+
+def case_referrals(*, case) -> QuerySet[ExpertGroupReferral]:
+    return case.expert_referrals.select_related("referred_by", "advised_by")
+
+
+def open_referrals() -> QuerySet[ExpertGroupReferral]:
+    return ExpertGroupReferral.objects.filter(advised_at__isnull=True).select_related(
+        "case__person", "referred_by"
+    )
+
+
+# --- version comparison -------------------------------------------------------------------------
+
+
+@dataclass
+class GoalChange:
+    leefgebied: int
+    kind: str  # "added", "removed", "changed", "same"
+    old: PlanGoal | None
+    new: PlanGoal | None
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def leefgebied_label(self) -> str:
+        return Leefgebied(self.leefgebied).label
+
+
+_COMPARED = (
+    "goal",
+    "interventions",
+    "responsible_organisation",
+    "professional",
+    "start_date",
+    "target_date",
+    "leefgebied",
+)
+
+
+def _show(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def plan_compare(*, old: Plan, new: Plan) -> tuple[list[tuple[str, str]] | None, list[GoalChange]]:
+    """What changed from `old` to `new`: the analysis, and each goal matched by its origin."""
+    analysis = None if old.analysis == new.analysis else [(old.analysis, new.analysis)]
+    old_goals = {g.pk: g for g in old.goals.all()}
+    changes: list[GoalChange] = []
+    matched: set[int] = set()
+    for goal in new.goals.all():
+        before = old_goals.get(goal.origin_id)
+        if before is None:
+            changes.append(GoalChange(goal.leefgebied, "added", None, goal))
+            continue
+        matched.add(before.pk)
+        diffs = []
+        for name in _COMPARED:
+            a, b = getattr(before, name), getattr(goal, name)
+            if a != b:
+                label = str(PlanGoal._meta.get_field(name).verbose_name)
+                diffs.append((label, _show(a), _show(b)))
+        changes.append(
+            GoalChange(goal.leefgebied, "changed" if diffs else "same", before, goal, diffs)
+        )
+    for pk, goal in old_goals.items():
+        if pk not in matched:
+            changes.append(GoalChange(goal.leefgebied, "removed", goal, None))
+    changes.sort(key=lambda c: (c.leefgebied, c.kind))
+    return analysis, changes
+
+
+# --- history on the case page -------------------------------------------------------------------
+
+
+def plan_history_sources(*, case, can_read_health: bool) -> list[HistorySource]:
+    """Plan versions, goals and advice for the case's history tab (approval included)."""
+    plan_records = list(Plan.history.filter(case_id=case.pk).select_related("history_user"))
+    plan_ids = {r.id for r in plan_records}
+    goal_records = [
+        r
+        for r in PlanGoal.history.filter(plan_id__in=plan_ids).select_related("history_user")
+        if can_read_health or r.leefgebied != Leefgebied.GEZONDHEID
+    ]
+    versions = {r.id: r.version for r in plan_records}
+    return [
+        HistorySource(plan_records, lambda r: f"{Plan._meta.verbose_name} v{r.version}"),
+        HistorySource(
+            goal_records,
+            lambda r: (
+                f"{PlanGoal._meta.verbose_name} (v{versions.get(r.plan_id, '?')}, {r.leefgebied})"
+            ),
+        ),
+    ]

@@ -1,0 +1,451 @@
+"""Every write to plans goes through these services."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acvz.audit import audited
+from acvz.errors import DomainError, NotAllowed
+from cases.models import Case, TimelineEvent, TimelineKind
+from plans.models import (
+    Evaluation,
+    ExpertGroupReferral,
+    GoalEvaluation,
+    ItatAdvice,
+    ItatMeeting,
+    Plan,
+    PlanGoal,
+    PlanStatusChange,
+)
+from plans.policies import case_can_plan, goal_can_commit, plan_can, referral_can_answer
+from plans.workflow import (
+    PLAN_TRANSITIONS,
+    Commitment,
+    EvaluationConclusion,
+    PlanStatus,
+)
+
+#: Fields of a goal that make up the plan's content (and reset the partner's commitment).
+GOAL_CONTENT_FIELDS = (
+    "leefgebied",
+    "goal",
+    "interventions",
+    "responsible_organisation_id",
+    "professional_id",
+    "start_date",
+    "target_date",
+)
+
+
+def _stale() -> DomainError:
+    return DomainError(
+        _(
+            "Someone else changed this plan meanwhile. Your input is kept: compare it with the "
+            "current version and save again."
+        ),
+        code="stale",
+    )
+
+
+def _locked_plan(plan_id: int, expected_lock_version: int | None = None) -> Plan:
+    plan = (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("case", "case__programme")
+        .get(pk=plan_id)
+    )
+    if expected_lock_version is not None and expected_lock_version != plan.lock_version:
+        raise _stale()
+    return plan
+
+
+def _bump(plan: Plan) -> None:
+    plan.lock_version += 1
+    plan.save()
+
+
+def plan_fingerprint(plan: Plan) -> str:
+    """SHA-256 over the plan's content in a canonical form: what exactly was approved."""
+    goals = sorted(plan.goals.all(), key=lambda g: (g.leefgebied, g.pk))
+    content = {
+        "case": plan.case_id,
+        "version": plan.version,
+        "analysis": plan.analysis,
+        "goals": [
+            {
+                name: str(getattr(g, name)) if getattr(g, name) is not None else None
+                for name in GOAL_CONTENT_FIELDS
+            }
+            for g in goals
+        ],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def next_itat_meeting(*, after: date) -> ItatMeeting:
+    """The first weekly ITAT meeting after `after` that has not been held yet."""
+    weekday = settings.REGIE_ITAT_WEEKDAY
+    day = after + timedelta(days=1)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    while True:
+        meeting, _created = ItatMeeting.objects.get_or_create(date=day)
+        if not meeting.held:
+            return meeting
+        day += timedelta(days=7)
+
+
+# --- versions and content -----------------------------------------------------------------------
+
+
+@audited
+@transaction.atomic
+def plan_start_version(*, case: Case, by) -> Plan:
+    """Start a new draft: version 1, or a copy of the plan in force (which stays in force)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    in_force = case.plans.filter(status=PlanStatus.APPROVED).first()
+    if in_force is None and not case_can_plan(by, case):
+        raise NotAllowed(_("Only the case's regisseur writes its plan, while it is in regie."))
+    if in_force is not None and not plan_can(by, in_force, "revise"):
+        raise NotAllowed(_("Only the case's regisseur revises its plan."))
+    if case.plans.filter(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).exists():
+        raise DomainError(
+            _("There is already a version being worked on; continue with that one."),
+            code="open_version_exists",
+        )
+    latest = case.plans.aggregate(v=Max("version"))["v"] or 0
+    plan = Plan.objects.create(
+        case=case,
+        version=latest + 1,
+        created_by=by,
+        based_on=in_force,
+        analysis=in_force.analysis if in_force else "",
+    )
+    if in_force is not None:
+        for goal in in_force.goals.all():
+            origin_id = goal.pk
+            goal.pk = None
+            goal.plan = plan
+            goal.origin_id = origin_id
+            goal.save()
+    return plan
+
+
+@audited
+@transaction.atomic
+def plan_update(*, plan: Plan, by, analysis: str, expected_lock_version: int | None) -> Plan:
+    plan = _locked_plan(plan.pk, expected_lock_version)
+    if not plan_can(by, plan, "edit"):
+        raise NotAllowed(_("This plan version cannot be edited (only drafts, by the regisseur)."))
+    plan.analysis = analysis
+    plan.full_clean()
+    _bump(plan)
+    return plan
+
+
+def _validated_goal(goal: PlanGoal) -> None:
+    goal.full_clean(exclude=["plan", "origin"])
+
+
+@audited
+@transaction.atomic
+def goal_add(*, plan: Plan, by, expected_lock_version: int | None = None, **fields) -> PlanGoal:
+    plan = _locked_plan(plan.pk, expected_lock_version)
+    if not plan_can(by, plan, "edit"):
+        raise NotAllowed(_("Goals can only be added to a draft, by the regisseur."))
+    goal = PlanGoal(plan=plan, **fields)
+    _validated_goal(goal)
+    goal.save()
+    _bump(plan)
+    return goal
+
+
+@audited
+@transaction.atomic
+def goal_update(
+    *, goal: PlanGoal, by, expected_lock_version: int | None = None, **fields
+) -> PlanGoal:
+    """Change a goal. A change of content asks the responsible partner to commit again."""
+    plan = _locked_plan(goal.plan_id, expected_lock_version)
+    goal = PlanGoal.objects.select_for_update().get(pk=goal.pk)
+    if not plan_can(by, plan, "edit"):
+        raise NotAllowed(_("Goals can only be changed in a draft, by the regisseur."))
+    before = {name: getattr(goal, name) for name in GOAL_CONTENT_FIELDS}
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    _validated_goal(goal)
+    if any(getattr(goal, name) != before[name] for name in GOAL_CONTENT_FIELDS):
+        goal.commitment = Commitment.PENDING
+        goal.commitment_reason = ""
+        goal.committed_by = None
+        goal.committed_at = None
+    goal.save()
+    _bump(plan)
+    return goal
+
+
+@audited
+@transaction.atomic
+def goal_delete(*, goal: PlanGoal, by, expected_lock_version: int | None = None) -> None:
+    plan = _locked_plan(goal.plan_id, expected_lock_version)
+    if not plan_can(by, plan, "edit"):
+        raise NotAllowed(_("Goals can only be removed from a draft, by the regisseur."))
+    goal.delete()
+    _bump(plan)
+
+
+@audited
+@transaction.atomic
+def goal_commit(*, goal: PlanGoal, by, committed: bool, reason: str = "") -> PlanGoal:
+    """The responsible organisation confirms it can deliver the goal, or declines with a reason."""
+    goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if not goal_can_commit(by, goal):
+        raise NotAllowed(_("Only the responsible organisation answers for this goal."))
+    if not committed and not reason.strip():
+        raise DomainError(
+            _("Say why your organisation cannot deliver this goal."),
+            code="invalid",
+            status_code=400,
+        )
+    goal.commitment = Commitment.COMMITTED if committed else Commitment.DECLINED
+    goal.commitment_reason = "" if committed else reason
+    goal.committed_by = by
+    goal.committed_at = timezone.now()
+    goal.save()
+    return goal
+
+
+# --- the ITAT cycle -----------------------------------------------------------------------------
+
+
+def _plan_transition(*, plan: Plan, by, name: str, reason: str = "", apply=None) -> Plan:
+    transition = PLAN_TRANSITIONS[name]
+    # Lock the case first: approvals of one case are serialised (one plan in force).
+    Case.objects.select_for_update().get(pk=plan.case_id)
+    locked = _locked_plan(plan.pk)
+    if locked.status != transition.source:
+        raise DomainError(
+            _("“%(action)s” is not possible: this version is “%(status)s”.")
+            % {"action": transition.label, "status": locked.get_status_display()},
+            code="invalid_transition",
+        )
+    if not plan_can(by, locked, name):
+        raise NotAllowed(_("You may not “%(action)s” this plan.") % {"action": transition.label})
+    if apply is not None:
+        apply(locked)
+    locked.status = transition.target
+    _bump(locked)
+    PlanStatusChange.objects.create(
+        plan=locked,
+        from_status=transition.source,
+        to_status=transition.target,
+        by=by,
+        reason=reason,
+        fingerprint=locked.fingerprint if name == "approve" else "",
+    )
+    return locked
+
+
+@audited
+@transaction.atomic
+def plan_submit(*, plan: Plan, by) -> Plan:
+    """Submit the draft to ITAT: it goes on the agenda of the next weekly meeting."""
+
+    def apply(p: Plan) -> None:
+        goals = list(p.goals.all())
+        if not goals:
+            raise DomainError(_("A plan needs at least one goal."), code="plan_incomplete")
+        missing = [g for g in goals if g.responsible_organisation_id is None]
+        if missing:
+            raise DomainError(
+                _("Every goal needs a responsible organisation; missing for leefgebied %(l)s.")
+                % {"l": ", ".join(str(g.leefgebied) for g in missing)},
+                code="plan_incomplete",
+            )
+        p.submitted_at = timezone.now()
+        p.itat_meeting = next_itat_meeting(after=timezone.localdate())
+
+    return _plan_transition(plan=plan, by=by, name="submit", apply=apply)
+
+
+@audited
+@transaction.atomic
+def itat_advice_add(*, plan: Plan, by, text: str, goal: PlanGoal | None = None) -> ItatAdvice:
+    plan = _locked_plan(plan.pk)
+    if not plan_can(by, plan, "advise"):
+        raise NotAllowed(_("ITAT members advise on plans on their agenda."))
+    if goal is not None and goal.plan_id != plan.pk:
+        raise DomainError(_("This goal belongs to another plan."), code="invalid", status_code=400)
+    advice = ItatAdvice(plan=plan, goal=goal, text=text, author=by)
+    advice.full_clean()
+    advice.save()
+    return advice
+
+
+@audited
+@transaction.atomic
+def plan_return(*, plan: Plan, by, advice: str = "") -> Plan:
+    """Return the plan to the regisseur with advice; the advice stays with this version."""
+    if advice.strip():
+        itat_advice_add(plan=plan, by=by, text=advice)
+    elif not ItatAdvice.objects.filter(plan=plan).exists():
+        raise DomainError(
+            _("Give the advice with which the plan is returned."),
+            code="advice_required",
+            status_code=400,
+        )
+
+    def apply(p: Plan) -> None:
+        p.itat_meeting = None
+
+    return _plan_transition(plan=plan, by=by, name="return", reason=advice, apply=apply)
+
+
+@audited
+@transaction.atomic
+def plan_approve(*, plan: Plan, by) -> Plan:
+    """Approve ("accorderen"): record who, when and a fingerprint of the exact content. The
+    previous version in force is superseded in the same transaction."""
+
+    def apply(p: Plan) -> None:
+        for previous in Plan.objects.filter(case_id=p.case_id, status=PlanStatus.APPROVED):
+            previous.status = PlanStatus.SUPERSEDED
+            previous.superseded_at = timezone.now()
+            previous.save()
+        p.approved_at = timezone.now()
+        p.approved_by = by
+        p.fingerprint = plan_fingerprint(p)
+
+    try:
+        with transaction.atomic():
+            approved = _plan_transition(plan=plan, by=by, name="approve", apply=apply)
+    except IntegrityError as exc:  # the database's one-plan-in-force rule
+        raise DomainError(
+            _("Another version of this plan was approved at the same time."), code="conflict"
+        ) from exc
+    TimelineEvent.objects.create(
+        case=approved.case,
+        kind=TimelineKind.STATUS,
+        created_by=by,
+        organisation_id=by.organisation_id,
+        description=_("Plan version %(v)s approved by ITAT (%(fp)s).")
+        % {"v": approved.version, "fp": approved.fingerprint[:12]},
+    )
+    return approved
+
+
+# --- evaluation and expert group --------------------------------------------------------------
+
+
+def evaluation_due_date(plan: Plan, last: Evaluation | None = None) -> date | None:
+    """Due `evaluation_interval_weeks` after approval, or after the last evaluation."""
+    if plan.approved_at is None:
+        return None
+    weeks = plan.case.programme.evaluation_interval_weeks
+    start = last.held_on if last is not None else timezone.localtime(plan.approved_at).date()
+    return start + timedelta(weeks=weeks)
+
+
+@audited
+@transaction.atomic
+def evaluation_record(
+    *,
+    plan: Plan,
+    by,
+    held_on: date,
+    conclusion: str,
+    summary: str,
+    results: list[tuple[PlanGoal, str, str]],
+    question: str = "",
+) -> Evaluation:
+    """Evaluate the plan in force per goal. "Revise" opens a new draft version; "expert group"
+    refers the case with `question`; "outflow" tells the case team."""
+    plan = _locked_plan(plan.pk)
+    if not plan_can(by, plan, "evaluate"):
+        raise NotAllowed(_("The regisseur evaluates the plan in force."))
+    goal_ids = set(plan.goals.values_list("pk", flat=True))
+    given = [goal.pk for goal, _r, _e in results]
+    if set(given) != goal_ids or len(given) != len(goal_ids):
+        raise DomainError(
+            _("Give one result for every goal of the plan."), code="invalid", status_code=400
+        )
+    if held_on > timezone.localdate():
+        raise DomainError(
+            _("An evaluation cannot be held in the future."), code="invalid", status_code=400
+        )
+    if conclusion == EvaluationConclusion.EXPERT_GROUP and not question.strip():
+        raise DomainError(
+            _("Give the question for the expert group."), code="invalid", status_code=400
+        )
+    last = plan.evaluations.order_by("-held_on").first()
+    evaluation = Evaluation(
+        plan=plan,
+        due_date=evaluation_due_date(plan, last),
+        held_on=held_on,
+        conclusion=conclusion,
+        summary=summary,
+        created_by=by,
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    for goal, result, explanation in results:
+        row = GoalEvaluation(
+            evaluation=evaluation, goal=goal, result=result, explanation=explanation
+        )
+        row.full_clean(exclude=["evaluation", "goal"])
+        row.save()
+    if conclusion == EvaluationConclusion.REVISE:
+        plan_start_version(case=plan.case, by=by)
+    elif conclusion == EvaluationConclusion.EXPERT_GROUP:
+        expert_referral_create(case=plan.case, by=by, question=question)
+    elif conclusion == EvaluationConclusion.OUTFLOW:
+        TimelineEvent.objects.create(
+            case=plan.case,
+            kind=TimelineKind.OTHER,
+            created_by=by,
+            organisation_id=by.organisation_id,
+            description=_("Evaluation proposes outflow: %(s)s") % {"s": summary},
+        )
+    return evaluation
+
+
+@audited
+def expert_referral_create(*, case: Case, by, question: str) -> ExpertGroupReferral:
+    if by.pk not in (case.regisseur_id, case.accounthouder_id):
+        raise NotAllowed(_("The case's regisseur refers it to the expert group."))
+    referral = ExpertGroupReferral(case=case, question=question, referred_by=by)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@audited
+@transaction.atomic
+def expert_referral_answer(
+    *, referral: ExpertGroupReferral, by, advice: str
+) -> ExpertGroupReferral:
+    referral = ExpertGroupReferral.objects.select_for_update().get(pk=referral.pk)
+    if not referral_can_answer(by):
+        raise NotAllowed(_("The ITAT-Expertgroep answers referrals."))
+    if referral.advised_at is not None:
+        raise DomainError(_("This referral has been answered already."), code="invalid_transition")
+    referral.advice = advice
+    referral.advised_by = by
+    referral.advised_at = timezone.now()
+    referral.full_clean()
+    referral.save()
+    TimelineEvent.objects.create(
+        case=referral.case,
+        kind=TimelineKind.OTHER,
+        created_by=by,
+        organisation_id=by.organisation_id,
+        description=_("The ITAT-Expertgroep advised: %(a)s") % {"a": advice},
+    )
+    return referral

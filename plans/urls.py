@@ -1,0 +1,30 @@
+from django.urls import path
+
+from plans import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("casussen/<int:pk>/plan/", views.case_plan, name="case_plan"),
+    path("casussen/<int:pk>/plan/nieuw/", views.plan_start, name="start"),
+    path("casussen/<int:pk>/evaluatie/", views.evaluation_create, name="evaluate"),
+    path("casussen/<int:pk>/expertgroep/", views.referral_create, name="refer"),
+    path("plannen/<int:pk>/", views.plan_detail, name="detail"),
+    path("plannen/<int:pk>/bewerken/", views.plan_edit, name="edit"),
+    path("plannen/<int:pk>/afdrukken/", views.plan_print, name="print"),
+    path("plannen/<int:pk>/vergelijk/", views.plan_compare, name="compare"),
+    path("plannen/<int:pk>/advies/", views.plan_advice, name="advice"),
+    path("plannen/<int:pk>/stap/<str:name>/", views.plan_transition, name="transition"),
+    path("plannen/<int:pk>/doelen/nieuw/", views.goal_edit, name="goal_add"),
+    path("plannen/<int:pk>/doelen/<int:goal_pk>/", views.goal_edit, name="goal_edit"),
+    path(
+        "plannen/<int:pk>/doelen/<int:goal_pk>/verwijderen/", views.goal_delete, name="goal_delete"
+    ),
+    path(
+        "plannen/<int:pk>/doelen/<int:goal_pk>/toezegging/", views.goal_commit, name="goal_commit"
+    ),
+    path("itat/", views.itat_meetings, name="itat"),
+    path("itat/<int:pk>/", views.itat_agenda, name="itat_agenda"),
+    path("expertgroep/<int:pk>/", views.referral_answer, name="referral_answer"),
+    path("toezeggingen/", views.commitments, name="commitments"),
+]

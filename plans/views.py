@@ -1,0 +1,461 @@
+"""Browser pages for plans: thin adapters over selectors, policies and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvz.errors import DomainError, NotAllowed
+from cases.models import AccessChannel
+from cases.pages import case_page_context, case_page_get
+from cases.policies import case_can_read_health
+from cases.services import access_log_record
+from plans import selectors, services
+from plans.forms import (
+    AdviceForm,
+    CommitmentForm,
+    ConfirmForm,
+    EvaluationForm,
+    GoalForm,
+    PlanForm,
+    ReferralAnswerForm,
+    ReferralForm,
+    ReturnForm,
+)
+from plans.models import ExpertGroupReferral, ItatMeeting, Plan, PlanGoal
+from plans.policies import case_can_plan, goal_can_commit, goal_is_readable, plan_can
+from plans.workflow import PLAN_TRANSITIONS
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form, error: DomainError) -> None:
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    form.add_error(None, error.message)
+
+
+def _plan_for(request: HttpRequest, pk: int) -> Plan:
+    """The visible plan (404 otherwise); reading it is a read of the person's file."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    access_log_record(
+        user=request.user,
+        person=plan.case.person,
+        case=plan.case,
+        channel=AccessChannel.WEB,
+        path=request.path,
+    )
+    return plan
+
+
+def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
+    goals = list(plan.goals.all())
+    for goal in goals:
+        goal.readable = goal_is_readable(request.user, goal, plan.case)
+        goal.can_commit = goal_can_commit(request.user, goal)
+    return goals
+
+
+def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
+    actions = [t for t in PLAN_TRANSITIONS.values() if plan_can(request.user, plan, t.name)]
+    return {
+        "plan": plan,
+        "case": plan.case,
+        "goals": _goals_for(request, plan),
+        "actions": actions,
+        "can_edit": plan_can(request.user, plan, "edit"),
+        "can_advise": plan_can(request.user, plan, "advise"),
+        "can_revise": plan_can(request.user, plan, "revise"),
+        "can_read_health": case_can_read_health(request.user, plan.case),
+        **extra,
+    }
+
+
+# --- the case's plan tab ------------------------------------------------------------------------
+
+
+@login_required
+def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    versions = list(selectors.case_plan_versions(case=case))
+    in_force = next((p for p in versions if p.status == "approved"), None)
+    open_version = next((p for p in versions if p.status in ("draft", "submitted")), None)
+    evaluations = list(selectors.case_evaluations(case=case))
+    last = evaluations[0] if evaluations else None
+    if in_force is not None:
+        in_force.case = case  # the case with its team, for the health check
+    context = case_page_context(
+        request,
+        case,
+        "plan",
+        versions=versions,
+        in_force=in_force,
+        open_version=open_version,
+        goals=_goals_for(request, in_force) if in_force else [],
+        evaluations=evaluations,
+        evaluation_due=services.evaluation_due_date(in_force, last) if in_force else None,
+        today=timezone.localdate(),
+        referrals=selectors.case_referrals(case=case),
+        can_start=open_version is None
+        and (
+            plan_can(request.user, in_force, "revise")
+            if in_force
+            else case_can_plan(request.user, case)
+        ),
+        can_evaluate=in_force is not None and plan_can(request.user, in_force, "evaluate"),
+        can_refer=request.user.pk in (case.regisseur_id, case.accounthouder_id),
+    )
+    return render(request, "plans/case_plan.html", context)
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    try:
+        plan = services.plan_start_version(case=case, by=request.user)
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("plans:case_plan", pk=case.pk)
+    messages.success(request, _("Version %(v)s is started.") % {"v": plan.version})
+    return redirect("plans:detail", pk=plan.pk)
+
+
+# --- one plan version ---------------------------------------------------------------------------
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        _plan_context(
+            request,
+            plan,
+            advice_form=AdviceForm(goals=plan.goals.all()),
+            versions=selectors.case_plan_versions(case=plan.case).exclude(pk=plan.pk),
+        ),
+    )
+
+
+@login_required
+def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    return render(request, "plans/plan_print.html", _plan_context(request, plan))
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    if not plan_can(request.user, plan, "edit"):
+        raise PermissionDenied
+    form = PlanForm(
+        _posted(request), initial={"analysis": plan.analysis, "lock_version": plan.lock_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                plan=plan,
+                by=request.user,
+                analysis=form.cleaned_data["analysis"],
+                expected_lock_version=form.cleaned_data["lock_version"],
+            )
+        except DomainError as error:
+            _refused(form, error)  # the user's text stays in the form
+        else:
+            messages.success(request, _("The plan is saved."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", _plan_context(request, plan, form=form))
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    if not plan_can(request.user, plan, "edit"):
+        raise PermissionDenied
+    goal = None
+    initial = {"lock_version": plan.lock_version}
+    if goal_pk is not None:
+        goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+        if not goal_is_readable(request.user, goal, plan.case):
+            raise Http404
+        initial.update(
+            {
+                "leefgebied": goal.leefgebied,
+                "goal": goal.goal,
+                "interventions": goal.interventions,
+                "responsible_organisation": goal.responsible_organisation_id,
+                "start_date": goal.start_date,
+                "target_date": goal.target_date,
+            }
+        )
+    form = GoalForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("lock_version")
+        try:
+            if goal is None:
+                services.goal_add(
+                    plan=plan, by=request.user, expected_lock_version=expected, **data
+                )
+            else:
+                services.goal_update(
+                    goal=goal, by=request.user, expected_lock_version=expected, **data
+                )
+        except DomainError as error:
+            _refused(form, error)
+        except ValidationError as error:  # the goal's own model validation
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The goal is saved."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request, "plans/goal_form.html", _plan_context(request, plan, form=form, goal=goal)
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+    try:
+        services.goal_delete(
+            goal=goal, by=request.user, expected_lock_version=_int(request.POST.get("lock_version"))
+        )
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The goal is removed."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+    if not goal_can_commit(request.user, goal):
+        raise PermissionDenied
+    form = CommitmentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_commit(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Your organisation's answer is recorded."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request, "plans/goal_commit.html", _plan_context(request, plan, form=form, goal=goal)
+    )
+
+
+_PLAN_SERVICES = {
+    "submit": lambda plan, by, data: services.plan_submit(plan=plan, by=by),
+    "approve": lambda plan, by, data: services.plan_approve(plan=plan, by=by),
+    "return": lambda plan, by, data: services.plan_return(plan=plan, by=by, **data),
+}
+
+
+@login_required
+def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    if name not in PLAN_TRANSITIONS:
+        raise Http404
+    plan = _plan_for(request, pk)
+    transition = PLAN_TRANSITIONS[name]
+    allowed = plan_can(request.user, plan, name)
+    if not allowed and plan.status == transition.source:
+        raise PermissionDenied
+    form = (ReturnForm if name == "return" else ConfirmForm)(_posted(request))
+    refusal = ""
+    if not allowed:
+        refusal = _("“%(action)s” is not possible: this version is “%(status)s”.") % {
+            "action": transition.label,
+            "status": plan.get_status_display(),
+        }
+    elif request.method == "POST" and form.is_valid():
+        try:
+            _PLAN_SERVICES[name](plan, request.user, form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_transition.html",
+        _plan_context(request, plan, form=form, transition=transition, refusal=refusal),
+        status=200 if allowed else 409,
+    )
+
+
+@login_required
+@require_POST
+def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    form = AdviceForm(request.POST, goals=plan.goals.all())
+    if form.is_valid():
+        try:
+            services.itat_advice_add(plan=plan, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The advice is recorded."))
+    else:
+        messages.error(request, _("Write the advice."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    other_pk = _int(request.GET.get("met"))
+    if other_pk is None and plan.based_on_id is None:
+        raise Http404
+    other = selectors.plan_get(user=request.user, pk=other_pk or plan.based_on_id)
+    if other.case_id != plan.case_id:
+        raise Http404
+    old, new = sorted([other, plan], key=lambda p: p.version)
+    analysis, changes = selectors.plan_compare(old=old, new=new)
+    health = case_can_read_health(request.user, plan.case)
+    changes = [c for c in changes if health or c.leefgebied != 9]
+    return render(
+        request,
+        "plans/plan_compare.html",
+        _plan_context(request, plan, old=old, new=new, analysis=analysis, changes=changes),
+    )
+
+
+# --- ITAT ---------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("plans.review_plan", raise_exception=True)
+def itat_meetings(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "plans/itat_meetings.html",
+        {
+            "meetings": selectors.itat_meetings(),
+            "referrals": selectors.open_referrals(),
+        },
+    )
+
+
+@login_required
+@permission_required("plans.review_plan", raise_exception=True)
+def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(ItatMeeting, pk=pk)
+    return render(
+        request,
+        "plans/itat_agenda.html",
+        {
+            "meeting": meeting,
+            "plans": selectors.itat_agenda(user=request.user, meeting=meeting),
+        },
+    )
+
+
+@login_required
+def commitments(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "plans/commitments.html",
+        {
+            "goals": selectors.commitments_waiting_for(user=request.user),
+        },
+    )
+
+
+# --- evaluation and expert group --------------------------------------------------------------
+
+
+@login_required
+def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    plan = selectors.plan_in_force(case=case)
+    if plan is None or not plan_can(request.user, plan, "evaluate"):
+        raise PermissionDenied
+    goals = list(plan.goals.select_related("responsible_organisation"))
+    form = EvaluationForm(_posted(request), goals=goals, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.evaluation_record(
+                plan=plan,
+                by=request.user,
+                held_on=data["held_on"],
+                conclusion=data["conclusion"],
+                summary=data["summary"],
+                results=form.results(),
+                question=data["question"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The evaluation is recorded."))
+            return redirect("plans:case_plan", pk=case.pk)
+    return render(
+        request,
+        "plans/evaluation_form.html",
+        case_page_context(request, case, "plan", form=form, plan=plan),
+    )
+
+
+@login_required
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    if request.user.pk not in (case.regisseur_id, case.accounthouder_id):
+        raise PermissionDenied
+    form = ReferralForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expert_referral_create(case=case, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The case is referred to the ITAT-Expertgroep."))
+            return redirect("plans:case_plan", pk=case.pk)
+    return render(
+        request, "plans/referral_form.html", case_page_context(request, case, "plan", form=form)
+    )
+
+
+@login_required
+@permission_required("plans.review_plan", raise_exception=True)
+def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(
+        ExpertGroupReferral.objects.select_related("case__person", "referred_by"), pk=pk
+    )
+    form = ReferralAnswerForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expert_referral_answer(referral=referral, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The advice is recorded on the case."))
+            return redirect("plans:itat")
+    return render(request, "plans/referral_answer.html", {"referral": referral, "form": form})

@@ -1,0 +1,140 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases import services
+from cases.models import OffenceRecord
+from partners.models import Organisation
+from tests.cases.api.helpers import assert_problem, invalid_names
+from tests.factories import OffenceRecordFactory, PersonFactory, programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_programmes_with_their_inflow_criteria(api_as, people):
+    client = api_as(people["system"])
+    listed = client.get("/api/v1/programmes/").json()
+    assert listed["count"] == 5
+    top600 = programme("TOP600")
+    detail = client.get(f"/api/v1/programmes/{top600.pk}/").json()
+    assert detail == {
+        "id": top600.pk,
+        "code": "TOP600",
+        "name": "Top600",
+        "description": top600.description,
+        "min_age": 18,
+        "max_age": None,
+        "min_offences": 3,
+        "offence_kinds": ["arrest", "conviction"],
+        "period_years": 5,
+        "evaluation_interval_weeks": top600.evaluation_interval_weeks,
+        "active": True,
+    }
+    assert [p["code"] for p in client.get("/api/v1/programmes/?code=TOP400").json()["results"]] == [
+        "TOP400"
+    ]
+    assert_problem(client.post("/api/v1/programmes/", {"code": "x"}), 405)
+
+
+@pytest.fixture
+def police_case(api_as, case_at, people, orgs):
+    """A case in regie with the police on the team, so that the police system sees the person."""
+    case = case_at("in_regie")
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["POLITIE"])
+    return case
+
+
+def offence(person_id, **extra):
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    return {
+        "person": person_id,
+        "date": day.isoformat(),
+        "kind": "arrest",
+        "category": "hic_street_robbery",
+        **extra,
+    }
+
+
+def test_a_partner_system_pushes_an_offence_once(api_as, people, police_case):
+    client = api_as(people["system"])
+    first = client.post(
+        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-1")
+    )
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["source"]["code"] == "POLITIE"
+    assert body["external_id"] == "BVH-1"
+
+    again = client.post(
+        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-1")
+    )
+    assert again.status_code == 200
+    assert again.json() == body
+    assert OffenceRecord.objects.filter(external_id="BVH-1").count() == 1
+
+    without_reference = client.post("/api/v1/offence-records/", offence(police_case.person_id))
+    assert without_reference.status_code == 201
+    assert without_reference.json()["external_id"] is None
+
+
+def test_an_invisible_person_is_refused_like_a_missing_one(api_as, people, case_at):
+    invisible = case_at("in_regie").person  # the police are not on this case's team
+    client = api_as(people["system"])
+    hidden = assert_problem(client.post("/api/v1/offence-records/", offence(invisible.pk)), 400)
+    missing = assert_problem(client.post("/api/v1/offence-records/", offence(99999999)), 400)
+    assert [p["name"] for p in hidden["invalid_params"]] == ["person"]
+    assert hidden["invalid_params"][0]["code"] == missing["invalid_params"][0]["code"]
+    assert hidden["invalid_params"][0]["code"] == "does_not_exist"
+    assert OffenceRecord.objects.filter(person=invisible).count() == 3  # the eligibility ones
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"kind": "speeding"}, "kind"),
+        ({"category": None}, "category"),
+        ({"date": "2999-01-01"}, "date"),
+        ({"description": "nul\x00byte"}, "description"),
+        ({"external_id": "x" * 65}, "external_id"),
+        ({"person": "een"}, "person"),
+        ({"person": 10**30}, "person"),
+    ],
+)
+def test_bad_offence_input_is_400(api_as, people, police_case, extra, field):
+    response = api_as(people["system"]).post(
+        "/api/v1/offence-records/", offence(police_case.person_id, **extra)
+    )
+    assert field in invalid_names(response)
+
+
+def test_only_partner_systems_push_offences(api_as, people, police_case):
+    response = api_as(people["regisseur"]).post(
+        "/api/v1/offence-records/", offence(police_case.person_id)
+    )
+    assert_problem(response, 403, "permission_denied")
+
+
+def test_the_offence_list_holds_only_visible_persons(api_as, people, police_case, orgs):
+    OffenceRecordFactory(person=PersonFactory())  # someone else's offence
+    client = api_as(people["system"])
+    listed = client.get("/api/v1/offence-records/").json()
+    assert listed["count"] == 3
+    assert {o["person"] for o in listed["results"]} == {police_case.person_id}
+    by_person = client.get(f"/api/v1/offence-records/?person={police_case.person_id}").json()
+    assert by_person["count"] == 3
+    assert client.get("/api/v1/offence-records/?kind=conviction").json()["count"] == 0
+    assert (
+        client.get(
+            f"/api/v1/offence-records/?source={Organisation.objects.get(code='POLITIE').pk}"
+        ).json()["count"]
+        == 3
+    )
+
+
+def test_filtering_on_an_invisible_person_is_refused_like_a_missing_one(api_as, people, case_at):
+    invisible = case_at("in_regie").person
+    client = api_as(people["system"])
+    for person_id in (invisible.pk, 99999999):
+        response = client.get(f"/api/v1/offence-records/?person={person_id}")
+        assert invalid_names(response) == {"person"}

@@ -1,0 +1,122 @@
+"""Exact query counts of the cases API: the same at N = 1 and N = 25 (STYLE.md).
+
+Every request authenticates with a token, as partner systems do. The first four queries of
+each request are the same: the token with its user, the user's organisation, and the user's
+and groups' permissions (loaded once per request by `cases.policies.actor_for`).
+"""
+
+import pytest
+
+from cases import services
+from cases.models import Case, TimelineKind
+from tests.factories import CaseFactory, OffenceRecordFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+REQUEST = 4  # token + user, organisation, user permissions, group permissions
+
+CASE_LIST = REQUEST + 2  # count, rows (person, programme, organisation, regisseur joined)
+CASE_LIST_FILTERED = CASE_LIST + 2  # validating the programme and organisation filter values
+CASE_DETAIL = REQUEST + 3  # case (joined), team (prefetched, joined), access log insert
+PERSON_LIST = REQUEST + 2  # count, rows
+PERSON_DETAIL = REQUEST + 3  # person, relations (prefetched, relative joined), access log insert
+OFFENCE_LIST = REQUEST + 2  # count, rows (source joined)
+TIMELINE = REQUEST + 5  # case, team, access log insert, count, rows
+TEAM = REQUEST + 2  # case, team
+
+
+def cases_for_regisseur(case_at, people, n: int) -> Case:
+    """One case walked to in_regie, and n - 1 more of the same regisseur, each with offences."""
+    case = case_at("in_regie")
+    for _ in range(n - 1):
+        extra = CaseFactory(
+            status="in_regie",
+            regie_organisation=case.regie_organisation,
+            regisseur=people["regisseur"],
+            accounthouder=people["accounthouder"],
+            regie_style="case",
+        )
+        OffenceRecordFactory(person=extra.person)
+    return case
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_list(api_as, case_at, people, django_assert_num_queries, n):
+    cases_for_regisseur(case_at, people, n)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(CASE_LIST):
+        response = client.get("/api/v1/cases/")
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_list_filtered(api_as, case_at, people, django_assert_num_queries, n):
+    case = cases_for_regisseur(case_at, people, n)
+    client = api_as(people["regisseur"])
+    url = (
+        f"/api/v1/cases/?status=in_regie&programme={case.programme_id}&mine=true"
+        f"&regie_organisation={case.regie_organisation_id}&q=Fictief&ordering=-status"
+    )
+    with django_assert_num_queries(CASE_LIST_FILTERED):
+        response = client.get(url)
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_detail(api_as, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    for _ in range(n - 1):
+        services.team_member_add(
+            case=case, by=people["regisseur"], organisation=OrganisationFactory()
+        )
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(CASE_DETAIL):
+        response = client.get(f"/api/v1/cases/{case.pk}/")
+    assert len(response.json()["team"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_team_list(api_as, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    for _ in range(n - 1):
+        services.team_member_add(
+            case=case, by=people["regisseur"], organisation=OrganisationFactory()
+        )
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(TEAM):
+        response = client.get(f"/api/v1/cases/{case.pk}/team/")
+    assert len(response.json()) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_timeline(api_as, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    case.timeline.all().delete()
+    for i in range(n):
+        services.timeline_event_create(
+            case=case, by=people["regisseur"], kind=TimelineKind.MOVE, description=f"Verhuizing {i}"
+        )
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(TIMELINE):
+        response = client.get(f"/api/v1/cases/{case.pk}/timeline/")
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_person_list_and_offence_list(api_as, case_at, people, django_assert_num_queries, n):
+    cases_for_regisseur(case_at, people, n)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(PERSON_LIST):
+        response = client.get("/api/v1/persons/")
+    assert response.json()["count"] == n
+    with django_assert_num_queries(OFFENCE_LIST):
+        response = client.get("/api/v1/offence-records/")
+    assert response.json()["count"] == 3 + (n - 1)
+
+
+def test_person_detail(api_as, case_at, people, django_assert_num_queries):
+    case = case_at("in_regie")
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(PERSON_DETAIL):
+        response = client.get(f"/api/v1/persons/{case.person_id}/")
+    assert response.status_code == 200

@@ -1,0 +1,97 @@
+"""Exact query counts: the same at N = 1 and N = 25 (STYLE.md)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case, CaseStatusChange
+from tests.factories import PersonFactory, programme
+
+pytestmark = pytest.mark.django_db
+
+
+def add_cases_like(case: Case, n: int, by) -> None:
+    """n more cases visible to the same organisation, without walking the whole lifecycle."""
+    for _ in range(n):
+        extra = Case.objects.create(
+            person=PersonFactory(),
+            programme=programme(),
+            status=case.status,
+            regie_organisation=case.regie_organisation,
+            regisseur=case.regisseur,
+            accounthouder=case.accounthouder,
+        )
+        CaseStatusChange.objects.create(
+            case=extra, from_status="registered", to_status=case.status, by=by
+        )
+        from guardian.shortcuts import assign_perm
+
+        assign_perm("cases.view_case", case.regie_organisation.group, extra)
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# session, user+organisation, 2× permissions, count, 2 filter dropdowns, rows
+CASE_LIST_QUERIES = 8
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_list_page(client, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    add_cases_like(case, n - 1, people["programme"])
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:list"))  # warm the session
+    with django_assert_num_queries(CASE_LIST_QUERIES):
+        response = client.get(reverse("cases:list") + "?mine=true")
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_list_page_filtered_and_searched(
+    client, case_at, people, django_assert_num_queries, n
+):
+    case = case_at("in_regie")
+    add_cases_like(case, n - 1, people["programme"])
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:list"))
+    url = reverse("cases:list") + f"?programme={case.programme_id}&status=in_regie&q=Fictief"
+    with django_assert_num_queries(CASE_LIST_QUERIES + 1):  # + validating the programme id
+        client.get(url)
+
+
+CASE_DETAIL_QUERIES = 11
+
+
+@pytest.mark.parametrize("partners", [0, 5])
+def test_case_detail_page(client, case_at, people, orgs, django_assert_num_queries, partners):
+    case = case_at("in_regie")
+    for code in ["WPI", "GGD", "OM", "DJI", "LJR"][:partners]:
+        services.team_member_add(case=case, by=people["regisseur"], organisation=orgs[code])
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:list"))
+    with django_assert_num_queries(CASE_DETAIL_QUERIES):
+        client.get(reverse("cases:detail", args=[case.pk]))
+
+
+def test_case_dossier_page(client, case_at, people, django_assert_num_queries):
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:list"))
+    with django_assert_num_queries(9):  # dossier, its 11 sections and their authors: 2 queries
+        client.get(reverse("cases:dossier", args=[case.pk]))
+
+
+def test_case_history_page(client, case_at, people, django_assert_num_queries):
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:list"))
+    # case, dossier, sections, team and plan history, plus one query per related model named
+    with django_assert_num_queries(14):
+        client.get(reverse("cases:history", args=[case.pk]))

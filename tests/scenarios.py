@@ -1,0 +1,149 @@
+"""Scenario fixtures: one user per role and cases walked through the real services."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import services
+from cases.models import Case, Leefgebied
+from partners.models import Organisation, Role
+from tests.factories import OffenceRecordFactory, PersonFactory, programme
+
+
+@pytest.fixture
+def orgs(db) -> dict[str, Organisation]:
+    return {o.code: o for o in Organisation.objects.all()}
+
+
+@pytest.fixture
+def people(make_user, orgs):
+    """One user per role, at the organisations the scenarios use."""
+    return {
+        "programme": make_user(Role.PROGRAMME_TEAM, username="pt", organisation=orgs["OJZD"]),
+        "ivg_politie": make_user(Role.IVG, username="ivg-pol", organisation=orgs["POLITIE"]),
+        "ivg_ggd": make_user(Role.IVG, username="ivg-ggd", organisation=orgs["GGD"]),
+        "regisseur": make_user(Role.REGISSEUR, username="reg", organisation=orgs["RN"]),
+        "regisseur_other": make_user(Role.REGISSEUR, username="reg-om", organisation=orgs["OM"]),
+        "accounthouder": make_user(Role.ACCOUNTHOUDER, username="ah", organisation=orgs["RN"]),
+        "partner": make_user(Role.INTERVENTIEPLEGER, username="ip", organisation=orgs["WPI"]),
+        "health_partner": make_user(
+            Role.INTERVENTIEPLEGER, username="ip-ggd", organisation=orgs["GGD"]
+        ),
+        "outsider": make_user(Role.REGISSEUR, username="out", organisation=orgs["DJI"]),
+        "beheerder": make_user(Role.BEHEERDER, username="beh", organisation=orgs["OJZD"]),
+        "itat": make_user(Role.ITAT, username="itat", organisation=orgs["OM"]),
+        "system": make_user(Role.PARTNER_SYSTEM, username="sys", organisation=orgs["POLITIE"]),
+    }
+
+
+def eligible_person():
+    person = PersonFactory()
+    OffenceRecordFactory.create_batch(3, person=person)
+    return person
+
+
+def fill_dossier(case: Case, people) -> None:
+    """Police writes the sections, GGD writes health (9) and the home visit with screening (6)."""
+    for section in case.basisdossier.sections.all():
+        if section.leefgebied in (Leefgebied.GEZONDHEID, Leefgebied.HUISBEZOEK):
+            services.dossier_section_update(
+                section=section,
+                by=people["ivg_ggd"],
+                text=f"Fictieve tekst leefgebied {section.leefgebied}",
+                restricted_text="Fictieve GGD-screening"
+                if section.leefgebied == Leefgebied.HUISBEZOEK
+                else None,
+            )
+        else:
+            services.dossier_section_update(
+                section=section,
+                by=people["ivg_politie"],
+                text=f"Fictieve tekst leefgebied {section.leefgebied}",
+            )
+
+
+@pytest.fixture
+def case_at(people):
+    """`case_at("in_regie")` builds a case and walks it to that status."""
+
+    def build(status: str = "registered") -> Case:
+        case = services.case_register(
+            person=eligible_person(), programme=programme("TOP600"), by=people["programme"]
+        )
+        steps = ["basisdossier", "awaiting_assignment", "assigned", "in_regie", "outflow", "closed"]
+        for step in steps[: steps.index(status) + 1] if status != "registered" else []:
+            case.refresh_from_db()
+            if step == "basisdossier":
+                case = services.case_start_dossier(case=case, by=people["programme"])
+            elif step == "awaiting_assignment":
+                fill_dossier(case, people)
+                case = services.case_establish_dossier(case=case, by=people["ivg_politie"])
+            elif step == "assigned":
+                case = services.case_assign(
+                    case=case,
+                    by=people["programme"],
+                    organisation=people["regisseur"].organisation,
+                    regie_style="case",
+                )
+            elif step == "in_regie":
+                case = services.case_appoint_regisseur(
+                    case=case,
+                    by=people["accounthouder"],
+                    regisseur=people["regisseur"],
+                    accounthouder=people["accounthouder"],
+                )
+            elif step == "outflow":
+                case = services.case_start_outflow(
+                    case=case,
+                    by=people["regisseur"],
+                    reason="Criteria niet meer gehaald",
+                    receiving_organisation="Wijkteam (fictief)",
+                    handover_note="Overdracht",
+                )
+            elif step == "closed":
+                case = services.case_close(case=case, by=people["regisseur"])
+        return Case.objects.get(pk=case.pk)
+
+    return build
+
+
+@pytest.fixture
+def plan_at(people, case_at, orgs):
+    """`plan_at("submitted")`: a plan for an in-regie case with goals on three leefgebieden
+    (RN, WPI and GGD responsible), walked to draft, submitted or approved."""
+    from plans import services as plan_services
+
+    def build(status: str = "draft", case=None):
+        case = case or case_at("in_regie")
+        for code in ("WPI", "GGD"):
+            if not case.team.filter(organisation=orgs[code], left_on__isnull=True).exists():
+                services.team_member_add(case=case, by=people["regisseur"], organisation=orgs[code])
+        plan = plan_services.plan_start_version(case=case, by=people["regisseur"])
+        plan_services.plan_update(
+            plan=plan,
+            by=people["regisseur"],
+            analysis="Fictieve analyse",
+            expected_lock_version=None,
+        )
+        for leefgebied, code in (
+            (Leefgebied.FINANCIEN, "WPI"),
+            (Leefgebied.GEZONDHEID, "GGD"),
+            (Leefgebied.OPLEIDING_WERK, "RN"),
+        ):
+            plan_services.goal_add(
+                plan=plan,
+                by=people["regisseur"],
+                leefgebied=leefgebied,
+                goal=f"Fictief doel {leefgebied}",
+                interventions="Fictieve interventie",
+                responsible_organisation=orgs[code],
+            )
+        plan.refresh_from_db()
+        if status in ("submitted", "approved"):
+            plan = plan_services.plan_submit(plan=plan, by=people["regisseur"])
+        if status == "approved":
+            plan = plan_services.plan_approve(plan=plan, by=people["itat"])
+        plan.refresh_from_db()
+        return plan
+
+    return build
