@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -154,7 +155,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Once a day at 07:00 Europe/Amsterdam (CELERY_TIMEZONE): UVOs, evaluations, agreements.
+    "daily-reminder-scan": {
+        "task": "meetings.tasks.daily_scan",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,3 +239,9 @@ REGIE_DEMO_LOADERS: list[str] = ["cases.demo.load"]
 
 # The weekday of the weekly ITAT meeting (0 = Monday).
 REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))
+
+# UVO cadence (DOMAIN.md: every 8 weeks) and the reminders' margins.
+REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
+REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
+REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))
+REGIE_PLAN_SUBMIT_DAYS = int(os.environ.get("REGIE_PLAN_SUBMIT_DAYS", "42"))

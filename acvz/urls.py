@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("cases.urls")),
     path("", include("plans.urls")),
+    path("", include("meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     re_path(r"^api/(?P<version>v1)/", include((api_v1, "api"))),

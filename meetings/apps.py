@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from cases.pages import CASE_TABS
+
+        tab = ("uvo", _("UVOs and agreements"), "meetings:case_uvos")
+        if tab not in CASE_TABS:
+            CASE_TABS.append(tab)

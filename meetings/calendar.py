@@ -1,0 +1,39 @@
+"""The iCal feed. Events name the case by number only: a calendar leaves the covenant's
+protection (phones, cloud calendars), so no personal data goes into it."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+def calendar_ics(*, uvos, itat_meetings, request) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Regie//Agenda//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Regie")
+    host = request.get_host()
+    for uvo in uvos:
+        event = Event()
+        event.add("uid", f"uvo-{uvo.pk}@{host}")
+        event.add("summary", f"UVO casus {uvo.case_id}")
+        event.add("dtstart", uvo.planned_at)
+        event.add("dtend", uvo.planned_at + timedelta(hours=1))
+        event.add("dtstamp", timezone.now())
+        if uvo.place:
+            event.add("location", uvo.place)
+        event.add("url", request.build_absolute_uri(f"/uvo/{uvo.pk}/"))
+        calendar.add_component(event)
+    zone = timezone.get_default_timezone()
+    for meeting in itat_meetings:
+        event = Event()
+        start = datetime.combine(meeting.date, time(9, 0), tzinfo=zone)
+        event.add("uid", f"itat-{meeting.pk}@{host}")
+        event.add("summary", "ITAT")
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(hours=2))
+        event.add("dtstamp", timezone.now())
+        calendar.add_component(event)
+    return calendar.to_ical()

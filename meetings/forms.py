@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import AgreementStatus
+from partners.models import Organisation, User
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UvoPlanForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class UvoRecordForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    others = forms.CharField(
+        label=_("Other attendees (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, team, attendees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = list(team)
+        present = {a.organisation_id for a in attendees if a.present}
+        for membership in self.team:
+            self.fields[f"present_{membership.organisation_id}"] = forms.BooleanField(
+                label=str(membership.organisation),
+                required=False,
+                initial=not attendees or membership.organisation_id in present,
+            )
+
+    def presence_fields(self):
+        return [self[f"present_{m.organisation_id}"] for m in self.team]
+
+    def attendees(self) -> list[dict]:
+        rows = [
+            {
+                "organisation": m.organisation,
+                "present": self.cleaned_data[f"present_{m.organisation_id}"],
+            }
+            for m in self.team
+        ]
+        for line in self.cleaned_data["others"].splitlines():
+            if line.strip() and self.team:
+                rows.append(
+                    {
+                        "organisation": self.team[0].organisation,
+                        "name": line.strip()[:200],
+                        "present": True,
+                    }
+                )
+        return rows
+
+
+class UvoCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CadenceForm(forms.Form):
+    weeks = forms.IntegerField(label=_("UVO every (weeks)"), min_value=1, max_value=26)
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Empty: until changed again."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgreementForm(forms.Form):
+    description = forms.CharField(label=_("Agreement"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
+    owner_person = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Person")
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE_INPUT)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        org_ids = [m.organisation_id for m in case.team.all() if m.left_on is None]
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(pk__in=org_ids)
+        self.fields["owner_person"].queryset = User.objects.filter(
+            organisation_id__in=org_ids, is_active=True
+        ).order_by("last_name")
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline lies in the past."))
+        return deadline
+
+
+class AgreementStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=AgreementStatus.choices, label=_("Status"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class PreferenceForm(forms.Form):
+    email = forms.BooleanField(label=_("Also send my notifications by e-mail"), required=False)

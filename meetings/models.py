@@ -1,0 +1,280 @@
+"""UVOs on a cadence, agreements, notifications and the personal calendar feed."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from acvz.audit import history_user
+from cases.models import Case
+from cases.validators import validate_no_nul
+from partners.models import Organisation
+
+
+class UvoCadence(models.Model):
+    """A case's own UVO cadence, overriding the default of 8 weeks, with the reason why.
+
+    `until` makes the override temporary ("temporarily less often"); changes are in history.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="uvo_cadence")
+    weeks = models.PositiveSmallIntegerField(
+        _("every (weeks)"), validators=[MinValueValidator(1), MaxValueValidator(26)]
+    )
+    reason = models.TextField(_("reason"), validators=[validate_no_nul])
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until changed again.")
+    )
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("UVO cadence")
+        verbose_name_plural = _("UVO cadences")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.weeks}w"
+
+
+class UvoStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class UvoMeeting(models.Model):
+    """An uitvoerdersoverleg of a case team, chaired by the regisseur."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="uvo_meetings")
+    planned_at = models.DateTimeField(_("planned for"))
+    place = models.CharField(_("place"), max_length=200, blank=True, validators=[validate_no_nul])
+    status = models.CharField(
+        _("status"), max_length=10, choices=UvoStatus.choices, default=UvoStatus.PLANNED
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), blank=True, validators=[validate_no_nul]
+    )
+    minutes = models.TextField(_("minutes"), blank=True, validators=[validate_no_nul])
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
+    #: Optimistic locking for the minutes form.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-planned_at", "-pk"]
+        verbose_name = _("UVO")
+        verbose_name_plural = _("UVOs")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=UvoStatus.HELD) | Q(held_on__isnull=False),
+                name="uvo_held_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=UvoStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="uvo_cancelled_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "status", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"UVO {timezone.localtime(self.planned_at):%d-%m-%Y %H:%M} · {self.case}"
+
+
+class UvoAttendee(models.Model):
+    meeting = models.ForeignKey(UvoMeeting, on_delete=models.CASCADE, related_name="attendees")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_no_nul])
+    present = models.BooleanField(_("present"), default=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self) -> str:
+        return self.name or str(self.user or self.organisation)
+
+
+class AgreementStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class Agreement(models.Model):
+    """An afspraak made at a UVO: what, which organisation (and person), by when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements")
+    meeting = models.ForeignKey(
+        UvoMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("made at"),
+    )
+    description = models.TextField(_("agreement"), validators=[validate_no_nul])
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("organisation"),
+    )
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("person"),
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.OPEN
+    )
+    status_note = models.TextField(_("note"), blank=True, validators=[validate_no_nul])
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    def clean(self) -> None:
+        if self.owner_person_id and self.owner_person.organisation_id != self.owner_organisation_id:
+            raise ValidationError(
+                {"owner_person": _("The person must work for the owning organisation.")}
+            )
+
+
+class ReminderKind(models.TextChoices):
+    UVO_OVERDUE = "uvo_overdue", _("UVO overdue")
+    EVALUATION_DUE = "evaluation_due", _("Evaluation due")
+    EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation overdue")
+    AGREEMENT_OVERDUE = "agreement_overdue", _("Agreement past its deadline")
+    PLAN_NOT_SUBMITTED = "plan_not_submitted", _("Plan not yet submitted")
+
+
+class Reminder(models.Model):
+    """One finding of the daily scan. Exactly once per (kind, object, due date): a retried or
+    twice-run scan finds the row and sends nothing again (database unique constraint)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    due_date = models.DateField(_("due"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "due_date"],
+                name="reminder_once_per_kind_object_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_date})"
+
+
+class Notification(models.Model):
+    """A reminder delivered to one person's inbox (and, by preference, e-mail)."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "user"], name="notification_once_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("also by e-mail"), default=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: email={self.email}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A personal iCal feed of UVO and ITAT meetings; the secret token can be revoked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"feed {self.user}"
+
+    def rotate(self) -> None:
+        self.token = _new_token()
+        self.created_at = timezone.now()
+        self.save(update_fields=["token", "created_at"])

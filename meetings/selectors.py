@@ -1,0 +1,124 @@
+"""Reads of meetings, agreements and notifications, through the case visible-queryset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
+from meetings.policies import case_scoped_filter
+from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+
+
+@dataclass
+class UvoState:
+    weeks: int
+    overridden: bool
+    last_held: date | None
+    due: date | None
+    overdue: bool
+
+
+def case_uvo_state(*, case, today: date | None = None) -> UvoState:
+    """When the next UVO is due for this case and whether it is overdue."""
+    today = today or timezone.localdate()
+    cadence = getattr(case, "uvo_cadence", None)
+    weeks = effective_cadence_weeks(
+        weeks=cadence.weeks if cadence else None,
+        until=cadence.until if cadence else None,
+        today=today,
+    )
+    last_held = (
+        case.uvo_meetings.filter(status=UvoStatus.HELD)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    if case.regie_started_at is None:
+        return UvoState(weeks, cadence is not None, last_held, None, False)
+    due = uvo_due_date(
+        last_held=last_held,
+        regie_started=timezone.localtime(case.regie_started_at).date(),
+        weeks=weeks,
+    )
+    return UvoState(
+        weeks, cadence is not None, last_held, due, uvo_is_overdue(due=due, today=today)
+    )
+
+
+def case_uvos(*, case) -> QuerySet[UvoMeeting]:
+    return case.uvo_meetings.select_related("chair").order_by("-planned_at")
+
+
+def uvo_get(*, user, pk) -> UvoMeeting:
+    queryset = (
+        UvoMeeting.objects.filter(case_scoped_filter(user))
+        .select_related(
+            "case__person",
+            "case__programme",
+            "case__regisseur",
+            "case__accounthouder",
+            "case__regie_organisation",
+            "chair",
+        )
+        .prefetch_related("attendees__organisation", "attendees__user")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def case_agreements(*, case) -> QuerySet[Agreement]:
+    return case.agreements.select_related("owner_organisation", "owner_person", "meeting")
+
+
+def open_agreements_for_agenda(*, case, before: UvoMeeting | None = None) -> QuerySet[Agreement]:
+    """Open agreements carry over to the next UVO's agenda."""
+    queryset = case_agreements(case=case).filter(status=AgreementStatus.OPEN)
+    if before is not None:
+        queryset = queryset.exclude(meeting=before)
+    return queryset
+
+
+def agreements_visible(*, user) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(case_scoped_filter(user)).select_related(
+        "case__person", "owner_organisation", "owner_person", "meeting"
+    )
+
+
+def agreements_of_my_organisation(*, user) -> QuerySet[Agreement]:
+    return (
+        agreements_visible(user=user)
+        .filter(owner_organisation_id=user.organisation_id)
+        .order_by("status", "deadline", "pk")
+    )
+
+
+def inbox(*, user) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("reminder__case__person")
+        .order_by("read_at", "-created_at", "-pk")
+    )
+
+
+def calendar_items(*, user, start: date, end: date):
+    """The user's UVOs (cases they direct or whose team their organisation is on) and, for
+    ITAT members, the ITAT meetings, between two dates."""
+    from plans.models import ItatMeeting
+
+    uvos = (
+        UvoMeeting.objects.filter(case_scoped_filter(user))
+        .filter(planned_at__date__gte=start, planned_at__date__lte=end)
+        .exclude(status=UvoStatus.CANCELLED)
+        .only("pk", "case_id", "planned_at", "place", "status")
+        .order_by("planned_at")
+    )
+    itat = (
+        ItatMeeting.objects.filter(date__gte=start, date__lte=end).order_by("date")
+        if user.has_perm("plans.review_plan")
+        else ItatMeeting.objects.none()
+    )
+    return list(uvos), list(itat)

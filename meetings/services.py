@@ -1,0 +1,238 @@
+"""Every write to meetings, agreements and notifications goes through these services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acvz.audit import audited
+from acvz.errors import DomainError, NotAllowed
+from cases.models import Case
+from meetings.models import (
+    Agreement,
+    AgreementStatus,
+    CalendarFeed,
+    Notification,
+    NotificationPreference,
+    UvoAttendee,
+    UvoCadence,
+    UvoMeeting,
+    UvoStatus,
+)
+from meetings.policies import agreement_can_update, uvo_can_manage
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Queue a Celery task, failing soft: with the broker down this logs and returns False.
+
+    Nothing is lost by it: the daily scan finds whatever was not sent and sends it then.
+    """
+    try:
+        task.apply_async(args=args, kwargs=kwargs, retry=False)
+    except Exception as exc:  # kombu/redis raise several types for an unreachable broker
+        logger.warning("Could not queue %s (%s): %s", task.name, type(exc).__name__, exc)
+        return False
+    return True
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+def _validated(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- cadence ------------------------------------------------------------------------------------
+
+
+@audited
+@transaction.atomic
+def cadence_set(*, case: Case, by, weeks: int, reason: str, until: date | None = None):
+    """Override the case's UVO cadence (more often, or temporarily less often), with a reason."""
+    _require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
+    if not reason.strip():
+        raise DomainError(
+            _("Give the reason for the different cadence."), code="invalid", status_code=400
+        )
+    if until is not None and until < timezone.localdate():
+        raise DomainError(_("The end date lies in the past."), code="invalid", status_code=400)
+    cadence = UvoCadence.objects.select_for_update().filter(case=case).first() or UvoCadence(
+        case=case
+    )
+    cadence.weeks, cadence.reason, cadence.until = weeks, reason, until
+    return _validated(cadence)
+
+
+@audited
+@transaction.atomic
+def cadence_reset(*, case: Case, by) -> None:
+    """Back to the default cadence (the history keeps the override)."""
+    _require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
+    UvoCadence.objects.filter(case=case).delete()
+
+
+# --- UVOs ---------------------------------------------------------------------------------------
+
+
+@audited
+def uvo_plan(*, case: Case, by, planned_at: datetime, place: str = "") -> UvoMeeting:
+    _require(uvo_can_manage(by, case), _("The regisseur convenes the UVO."))
+    return _validated(
+        UvoMeeting(case=case, planned_at=planned_at, place=place, chair=case.regisseur or by)
+    )
+
+
+def _locked_meeting(meeting: UvoMeeting, expected_lock_version: int | None) -> UvoMeeting:
+    locked = (
+        UvoMeeting.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.pk)
+    )
+    if expected_lock_version is not None and expected_lock_version != locked.lock_version:
+        raise DomainError(
+            _("Someone else changed this UVO meanwhile. Your input is kept: check and save again."),
+            code="stale",
+        )
+    return locked
+
+
+@audited
+@transaction.atomic
+def uvo_record(
+    *,
+    meeting: UvoMeeting,
+    by,
+    held_on: date,
+    minutes: str,
+    attendees: list[dict] | None = None,
+    expected_lock_version: int | None = None,
+) -> UvoMeeting:
+    """Record a held UVO: date, minutes and who was there (present or absent)."""
+    meeting = _locked_meeting(meeting, expected_lock_version)
+    _require(uvo_can_manage(by, meeting.case), _("The regisseur records the UVO."))
+    if meeting.status == UvoStatus.CANCELLED:
+        raise DomainError(_("This UVO was cancelled."), code="invalid_transition")
+    if held_on > timezone.localdate():
+        raise DomainError(
+            _("A UVO cannot have been held in the future."), code="invalid", status_code=400
+        )
+    meeting.status = UvoStatus.HELD
+    meeting.held_on = held_on
+    meeting.minutes = minutes
+    meeting.lock_version += 1
+    _validated(meeting)
+    if attendees is not None:
+        meeting.attendees.all().delete()
+        for data in attendees:
+            _validated(UvoAttendee(meeting=meeting, **data))
+    return meeting
+
+
+@audited
+@transaction.atomic
+def uvo_cancel(*, meeting: UvoMeeting, by, reason: str) -> UvoMeeting:
+    meeting = _locked_meeting(meeting, None)
+    _require(uvo_can_manage(by, meeting.case), _("The regisseur cancels the UVO."))
+    if meeting.status != UvoStatus.PLANNED:
+        raise DomainError(_("Only a planned UVO can be cancelled."), code="invalid_transition")
+    if not reason.strip():
+        raise DomainError(_("Give the reason for cancelling."), code="invalid", status_code=400)
+    meeting.status = UvoStatus.CANCELLED
+    meeting.cancel_reason = reason
+    meeting.lock_version += 1
+    return _validated(meeting)
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+
+@audited
+def agreement_create(
+    *,
+    case: Case,
+    by,
+    description: str,
+    owner_organisation,
+    deadline: date,
+    owner_person=None,
+    meeting: UvoMeeting | None = None,
+) -> Agreement:
+    """Record an afspraak, normally made at a UVO."""
+    _require(uvo_can_manage(by, case), _("The regisseur records agreements."))
+    if meeting is not None and meeting.case_id != case.pk:
+        raise DomainError(_("This UVO belongs to another case."), code="invalid", status_code=400)
+    return _validated(
+        Agreement(
+            case=case,
+            meeting=meeting,
+            description=description,
+            owner_organisation=owner_organisation,
+            owner_person=owner_person,
+            deadline=deadline,
+        )
+    )
+
+
+@audited
+@transaction.atomic
+def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "") -> Agreement:
+    """The owner (or the regisseur) marks an agreement done or not done, or reopens it."""
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=agreement.pk)
+    )
+    _require(
+        agreement_can_update(by, agreement),
+        _("Only the owning organisation or the regisseur updates this agreement."),
+    )
+    if status not in AgreementStatus.values:
+        raise DomainError(_("Unknown status."), code="invalid", status_code=400)
+    agreement.status = status
+    agreement.status_note = note
+    agreement.status_changed_at = timezone.now()
+    agreement.status_changed_by = by
+    return _validated(agreement)
+
+
+# --- notifications and the calendar feed --------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, by) -> None:
+    if notification.user_id != by.pk:
+        raise NotAllowed(_("This is someone else's notification."))
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def notifications_mark_all_read(*, by) -> int:
+    return Notification.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_preference_set(*, by, email: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=by, defaults={"email": email}
+    )
+    return preference
+
+
+def calendar_feed_get(*, by) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=by)
+    return feed
+
+
+def calendar_feed_revoke(*, by) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = calendar_feed_get(by=by)
+    feed.rotate()
+    return feed

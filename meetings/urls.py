@@ -1,0 +1,17 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("casussen/<int:pk>/uvo/", views.case_uvos, name="case_uvos"),
+    path("uvo/<int:pk>/", views.uvo_detail, name="uvo_detail"),
+    path("afspraken/", views.agreements, name="agreements"),
+    path("afspraken/<int:pk>/status/", views.agreement_status, name="agreement_status"),
+    path("meldingen/", views.inbox, name="inbox"),
+    path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
+    path("meldingen/alles-gelezen/", views.notifications_read_all, name="read_all"),
+    path("instellingen/", views.preferences, name="preferences"),
+    path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,253 @@
+"""Browser pages for UVOs, agreements, notifications and the calendar feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from acvz.errors import DomainError, NotAllowed
+from cases.models import AccessChannel
+from cases.pages import case_page_context, case_page_get
+from cases.services import access_log_record
+from meetings import selectors, services
+from meetings.calendar import calendar_ics
+from meetings.forms import (
+    AgreementForm,
+    AgreementStatusForm,
+    CadenceForm,
+    PreferenceForm,
+    UvoCancelForm,
+    UvoPlanForm,
+    UvoRecordForm,
+)
+from meetings.models import CalendarFeed, Notification, NotificationPreference
+from meetings.policies import agreement_can_update, uvo_can_manage
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form, error: DomainError) -> None:
+    if isinstance(error, NotAllowed):
+        raise PermissionDenied(error.message)
+    form.add_error(None, error.message)
+
+
+@login_required
+def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    can_manage = uvo_can_manage(request.user, case)
+    plan_form = UvoPlanForm(_posted(request) if "plan" in request.POST else None)
+    cadence_form = CadenceForm(_posted(request) if "cadence" in request.POST else None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = plan_form if "plan" in request.POST else cadence_form
+        if form.is_valid():
+            try:
+                if form is plan_form:
+                    services.uvo_plan(case=case, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("The UVO is planned."))
+                else:
+                    services.cadence_set(case=case, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("The UVO cadence is changed."))
+            except DomainError as error:
+                _refused(form, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("meetings:case_uvos", pk=case.pk)
+    context = case_page_context(
+        request,
+        case,
+        "uvo",
+        state=selectors.case_uvo_state(case=case),
+        uvos=selectors.case_uvos(case=case),
+        agreements=selectors.case_agreements(case=case),
+        can_manage=can_manage,
+        plan_form=plan_form,
+        cadence_form=cadence_form,
+    )
+    return render(request, "meetings/case_uvos.html", context)
+
+
+@login_required
+def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.uvo_get(user=request.user, pk=pk)
+    case = meeting.case
+    access_log_record(
+        user=request.user,
+        person=case.person,
+        case=case,
+        channel=AccessChannel.WEB,
+        path=request.path,
+    )
+    can_manage = uvo_can_manage(request.user, case)
+    team = [m for m in case.team.select_related("organisation") if m.left_on is None]
+    attendees = list(meeting.attendees.all())
+    action = request.POST.get("action") if request.method == "POST" else None
+    record_form = UvoRecordForm(
+        request.POST if action == "record" else None,
+        team=team,
+        attendees=attendees,
+        initial={
+            "lock_version": meeting.lock_version,
+            "minutes": meeting.minutes,
+            "held_on": meeting.held_on or timezone.localdate(),
+        },
+    )
+    agreement_form = AgreementForm(request.POST if action == "agreement" else None, case=case)
+    cancel_form = UvoCancelForm(request.POST if action == "cancel" else None)
+    if action:
+        if not can_manage:
+            raise PermissionDenied
+        form = {"record": record_form, "agreement": agreement_form, "cancel": cancel_form}.get(
+            action
+        )
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                if action == "record":
+                    services.uvo_record(
+                        meeting=meeting,
+                        by=request.user,
+                        held_on=form.cleaned_data["held_on"],
+                        minutes=form.cleaned_data["minutes"],
+                        attendees=form.attendees(),
+                        expected_lock_version=form.cleaned_data["lock_version"],
+                    )
+                    messages.success(request, _("The UVO is recorded."))
+                elif action == "agreement":
+                    services.agreement_create(
+                        case=case, by=request.user, meeting=meeting, **form.cleaned_data
+                    )
+                    messages.success(request, _("The agreement is recorded."))
+                else:
+                    services.uvo_cancel(meeting=meeting, by=request.user, **form.cleaned_data)
+                    messages.success(request, _("The UVO is cancelled."))
+            except DomainError as error:
+                _refused(form, error)  # the user's input stays in the form
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("meetings:uvo_detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/uvo_detail.html",
+        {
+            "meeting": meeting,
+            "case": case,
+            "attendees": attendees,
+            "can_manage": can_manage,
+            "record_form": record_form,
+            "agreement_form": agreement_form,
+            "cancel_form": cancel_form,
+            "agreements": selectors.case_agreements(case=case).filter(meeting=meeting),
+            "carried_over": selectors.open_agreements_for_agenda(case=case, before=meeting),
+        },
+    )
+
+
+@login_required
+def agreements(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "meetings/agreements.html",
+        {
+            "agreements": selectors.agreements_of_my_organisation(user=request.user),
+            "status_form": AgreementStatusForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(selectors.agreements_visible(user=request.user), pk=pk)
+    if not agreement_can_update(request.user, agreement):
+        raise PermissionDenied
+    form = AgreementStatusForm(request.POST)
+    if form.is_valid():
+        services.agreement_set_status(agreement=agreement, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The agreement is updated."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect(request.POST.get("next") or "meetings:agreements")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "meetings/inbox.html", {"notifications": selectors.inbox(user=request.user)[:200]}
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notification_mark_read(notification=notification, by=request.user)
+    return redirect("meetings:inbox")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(by=request.user)
+    return redirect("meetings:inbox")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(
+        _posted(request), initial={"email": preference.email if preference else True}
+    )
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            services.calendar_feed_revoke(by=request.user)
+            messages.success(
+                request, _("Your calendar address is renewed; the old one no longer works.")
+            )
+            return redirect("meetings:preferences")
+        if form.is_valid():
+            services.notification_preference_set(by=request.user, **form.cleaned_data)
+            messages.success(request, _("Your preferences are saved."))
+            return redirect("meetings:preferences")
+    feed = services.calendar_feed_get(by=request.user)
+    return render(
+        request,
+        "meetings/preferences.html",
+        {
+            "form": form,
+            "feed_url": request.build_absolute_uri(f"/agenda/{feed.token}.ics"),
+        },
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal iCal feed. The token is the credential; a revoked token is a 404."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user__organisation"), token=token, user__is_active=True
+    )
+    today = timezone.localdate()
+    uvos, itat = selectors.calendar_items(
+        user=feed.user, start=today - timedelta(days=90), end=today + timedelta(days=365)
+    )
+    response = HttpResponse(
+        calendar_ics(uvos=uvos, itat_meetings=itat, request=request),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
