@@ -1,0 +1,57 @@
+"""Demo UVOs and agreements for the in-regie demo case. Idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.models import Case
+from cases.workflow import CaseStatus
+from meetings import services
+from meetings.reminders import reminders_scan
+from partners.models import Organisation, User
+
+
+def load(*, stdout=None) -> None:
+    case = Case.objects.filter(
+        status=CaseStatus.IN_REGIE, person__last_name__endswith="(fictief)"
+    ).first()
+    if case is None or case.uvo_meetings.exists():
+        return
+    regisseur = User.objects.get(username="regisseur")
+    now = timezone.now()
+    held = services.uvo_plan(
+        case=case,
+        by=regisseur,
+        planned_at=now - timedelta(days=20),
+        place="Kantoor reclassering (demo)",
+    )
+    services.uvo_record(
+        meeting=held,
+        by=regisseur,
+        held_on=timezone.localdate() - timedelta(days=20),
+        minutes="Fictieve notulen (demo): voortgang besproken.",
+        attendees=[
+            {"organisation": m.organisation, "present": True}
+            for m in case.team.filter(left_on__isnull=True).select_related("organisation")
+        ],
+    )
+    demozorg = Organisation.objects.get(code="DEMOZORG")
+    services.agreement_create(
+        case=case,
+        by=regisseur,
+        meeting=held,
+        description="Intake dagbesteding plannen (demo).",
+        owner_organisation=demozorg,
+        deadline=timezone.localdate() + timedelta(days=10),
+    )
+    services.uvo_plan(
+        case=case,
+        by=regisseur,
+        planned_at=now + timedelta(days=36),
+        place="Kantoor reclassering (demo)",
+    )
+    reminders_scan()
+    if stdout is not None:
+        stdout.write("Demo UVOs and agreements loaded.")

@@ -1,0 +1,58 @@
+"""Demo plans: the in-regie demo case gets an approved plan and a draft revision. Idempotent."""
+
+from __future__ import annotations
+
+from cases.models import Case, Leefgebied
+from cases.services import team_member_add
+from cases.workflow import CaseStatus
+from partners.models import Organisation, User
+from plans import services
+
+
+def load(*, stdout=None) -> None:
+    case = Case.objects.filter(
+        status=CaseStatus.IN_REGIE, person__last_name__endswith="(fictief)"
+    ).first()
+    if case is None or case.plans.exists():
+        return
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["regisseur", "itat", "interventiepleger", "ivg-ggd"]
+        )
+    }
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=["DEMOZORG", "WPI", "RN"])}
+    regisseur = users["regisseur"]
+    for code in ("DEMOZORG", "WPI"):
+        team_member_add(case=case, by=regisseur, organisation=orgs[code])
+    plan = services.plan_start_version(case=case, by=regisseur)
+    services.plan_update(
+        plan=plan,
+        by=regisseur,
+        expected_lock_version=None,
+        analysis="Fictieve analyse (demo): schulden en geen dagbesteding houden het "
+        "delictgedrag in stand; het netwerk is beperkt.",
+    )
+    goals = [
+        (Leefgebied.FINANCIEN, "Schulden in beeld en een budgetplan (demo).", "WPI"),
+        (Leefgebied.OPLEIDING_WERK, "Drie dagen per week dagbesteding (demo).", "DEMOZORG"),
+        (Leefgebied.HOUDING, "Deelname aan een gedragsinterventie (demo).", "RN"),
+    ]
+    for leefgebied, text, code in goals:
+        goal = services.goal_add(
+            plan=plan,
+            by=regisseur,
+            leefgebied=leefgebied,
+            goal=text,
+            interventions="Fictieve interventie",
+            responsible_organisation=orgs[code],
+        )
+        if code == "DEMOZORG":
+            services.goal_commit(goal=goal, by=users["interventiepleger"], committed=True)
+        elif code == "RN":
+            services.goal_commit(goal=goal, by=regisseur, committed=True)
+        # WPI's goal stays "awaiting commitment", to show the open commitment.
+    plan = services.plan_submit(plan=plan, by=regisseur)
+    services.plan_approve(plan=plan, by=users["itat"])
+    if stdout is not None:
+        stdout.write("Demo plan van aanpak loaded (approved, version 1).")
