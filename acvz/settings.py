@@ -245,3 +245,6 @@ REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
 REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))
 REGIE_PLAN_SUBMIT_DAYS = int(os.environ.get("REGIE_PLAN_SUBMIT_DAYS", "42"))
+
+# The three-weekly casuistry meeting of accounthouders with their regisseurs: a first date.
+REGIE_CASUISTRY_ANCHOR = os.environ.get("REGIE_CASUISTRY_ANCHOR", "2026-01-06")

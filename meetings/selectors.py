@@ -122,3 +122,78 @@ def calendar_items(*, user, start: date, end: date):
         else ItatMeeting.objects.none()
     )
     return list(uvos), list(itat)
+
+
+# --- the three-weekly casuistry meeting --------------------------------------------------------
+
+
+@dataclass
+class CasuistryItem:
+    case: object
+    uvo: UvoState
+    overdue_agreements: int
+    plan_status: str | None
+
+
+def casuistry_dates(*, today: date, count: int = 4) -> list[date]:
+    """The next casuistry meetings: every 3 weeks from REGIE_CASUISTRY_ANCHOR (a date)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    anchor = date.fromisoformat(settings.REGIE_CASUISTRY_ANCHOR)
+    period = timedelta(weeks=3)
+    steps = max(0, -(-(today - anchor).days // period.days))
+    first = anchor + steps * period
+    return [first + i * period for i in range(count)]
+
+
+def casuistry_agenda(*, user, today: date | None = None) -> list[CasuistryItem]:
+    """The accounthouder's open cases with what needs discussing: overdue UVO, agreements past
+    their deadline, the plan's state. A fixed number of queries."""
+    from django.db.models import Count, Max, Q
+
+    from cases.models import Case
+    from cases.workflow import CaseStatus
+    from plans.models import Plan
+    from plans.workflow import PlanStatus
+
+    today = today or timezone.localdate()
+    cases = list(
+        Case.objects.visible_to(user)
+        .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
+        .select_related("person", "regisseur", "uvo_cadence")
+        .annotate(
+            last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
+            overdue_agreements=Count(
+                "agreements",
+                filter=Q(agreements__status=AgreementStatus.OPEN, agreements__deadline__lt=today),
+                distinct=True,
+            ),
+        )
+        .order_by("regisseur__last_name", "person__last_name")
+    )
+    plan_status = dict(
+        Plan.objects.filter(case__in=cases)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .order_by("case_id", "version")
+        .values_list("case_id", "status")
+    )
+    items = []
+    for case in cases:
+        cadence = getattr(case, "uvo_cadence", None)
+        weeks = effective_cadence_weeks(
+            weeks=cadence.weeks if cadence else None,
+            until=cadence.until if cadence else None,
+            today=today,
+        )
+        due = uvo_due_date(
+            last_held=case.last_held,
+            regie_started=timezone.localtime(case.regie_started_at).date(),
+            weeks=weeks,
+        )
+        state = UvoState(
+            weeks, cadence is not None, case.last_held, due, uvo_is_overdue(due=due, today=today)
+        )
+        items.append(CasuistryItem(case, state, case.overdue_agreements, plan_status.get(case.pk)))
+    return items

@@ -9,6 +9,7 @@ urlpatterns = [
     path("uvo/<int:pk>/", views.uvo_detail, name="uvo_detail"),
     path("afspraken/", views.agreements, name="agreements"),
     path("afspraken/<int:pk>/status/", views.agreement_status, name="agreement_status"),
+    path("casuistiek/", views.casuistry, name="casuistry"),
     path("meldingen/", views.inbox, name="inbox"),
     path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="read_all"),

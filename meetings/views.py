@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -184,6 +184,22 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect(request.POST.get("next") or "meetings:agreements")
+
+
+@login_required
+@permission_required("cases.account_case", raise_exception=True)
+def casuistry(request: HttpRequest) -> HttpResponse:
+    """The accounthouder's three-weekly casuistry meeting with their regisseurs: its dates and
+    the agenda of cases that need discussing."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/casuistry.html",
+        {
+            "dates": selectors.casuistry_dates(today=today),
+            "items": selectors.casuistry_agenda(user=request.user, today=today),
+        },
+    )
 
 
 @login_required

@@ -26,3 +26,24 @@ def test_meeting_pages_render(client, case_at, people, orgs):
     assert response.status_code == 200
     assert b"UVO casus" in response.content
     assert case.person.last_name.encode() not in response.content
+
+
+def test_casuistry_page_lists_the_accounthouders_cases(client, case_at, people):
+    case = case_at("in_regie")
+    client.force_login(people["accounthouder"])
+    response = client.get(reverse("meetings:casuistry"))
+    assert response.status_code == 200
+    assert case.person.full_name in response.content.decode()
+    client.force_login(people["regisseur"])
+    assert client.get(reverse("meetings:casuistry")).status_code == 403
+
+
+def test_casuistry_dates_are_three_weeks_apart():
+    from datetime import date
+
+    from meetings.selectors import casuistry_dates
+
+    dates = casuistry_dates(today=date(2026, 1, 7))
+    assert dates[0] == date(2026, 1, 27)
+    assert casuistry_dates(today=date(2026, 1, 6))[0] == date(2026, 1, 6)
+    assert all((b - a).days == 21 for a, b in zip(dates, dates[1:], strict=False))
