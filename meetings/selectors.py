@@ -195,5 +195,7 @@ def casuistry_agenda(*, user, today: date | None = None) -> list[CasuistryItem]:
         state = UvoState(
             weeks, cadence is not None, case.last_held, due, uvo_is_overdue(due=due, today=today)
         )
-        items.append(CasuistryItem(case, state, case.overdue_agreements, plan_status.get(case.pk)))
+        status = plan_status.get(case.pk)
+        label = PlanStatus(status).label if status else None
+        items.append(CasuistryItem(case, state, case.overdue_agreements, label))
     return items
