@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
+from acvz.web import posted, refuse
 from cases import selectors, services
 from cases.eligibility import programme_eligibility
 from cases.filters import CaseFilter
@@ -40,17 +41,6 @@ from cases.policies import (
 from cases.workflow import TRANSITIONS
 
 PAGE_SIZE = 25
-
-
-def _posted(request: HttpRequest):
-    """The submitted data, or None for GET (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _domain_error_to_form(form, error: DomainError) -> None:
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    form.add_error(None, error.message)
 
 
 # --- list and registration ----------------------------------------------------------------------
@@ -84,7 +74,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("person", "")
     if chosen.isdigit():  # came from the person's page: offer just that person
         persons = persons.filter(pk=int(chosen))
-    form = RegisterCaseForm(_posted(request), persons=persons, initial={"person": chosen})
+    form = RegisterCaseForm(posted(request), persons=persons, initial={"person": chosen})
     eligibility = None
     if request.method == "POST" and form.is_valid():
         person, programme = form.cleaned_data["person"], form.cleaned_data["programme"]
@@ -97,7 +87,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"],
             )
         except DomainError as error:
-            _domain_error_to_form(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("The case is registered."))
             return redirect("cases:detail", pk=case.pk)
@@ -161,7 +151,7 @@ def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse
     if not section_can_edit(request.user, case, section):
         raise PermissionDenied
     can_screen = section_can_write_screening(request.user, case, section)
-    form = SectionForm(_posted(request), instance=section, can_write_screening=can_screen)
+    form = SectionForm(posted(request), instance=section, can_write_screening=can_screen)
     if request.method == "POST" and form.is_valid():
         try:
             services.dossier_section_update(
@@ -174,7 +164,7 @@ def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse
             )
         except DomainError as error:
             # The user's input stays in the form; the message says what happened.
-            _domain_error_to_form(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("Section %(n)s is saved.") % {"n": leefgebied})
             return redirect("cases:dossier", pk=case.pk)
@@ -189,7 +179,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     dossier = case.basisdossier
     form = AdviceForm(
-        _posted(request),
+        posted(request),
         initial={
             "advice": dossier.ivg_advice,
             "organisation": dossier.advised_organisation_id,
@@ -200,7 +190,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.dossier_set_advice(case=case, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _domain_error_to_form(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("The IVG advice is saved."))
             return redirect("cases:dossier", pk=case.pk)
@@ -213,7 +203,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     can_add = case_can(request.user, case, "add_timeline_event")
-    form = TimelineEventForm(_posted(request))
+    form = TimelineEventForm(posted(request))
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
@@ -221,7 +211,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.timeline_event_create(case=case, by=request.user, **form.cleaned_data)
             except DomainError as error:
-                _domain_error_to_form(form, error)
+                refuse(form, error)
             else:
                 messages.success(request, _("The event is shared with the case team."))
                 return redirect("cases:timeline", pk=case.pk)
@@ -279,7 +269,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     allowed = case_can(request.user, case, name)
     if not allowed and case.status in transition.sources:
         raise PermissionDenied
-    form = form_class(_posted(request), **kwargs)
+    form = form_class(posted(request), **kwargs)
     refusal = ""
     if not allowed:
         refusal = _("“%(action)s” is not possible: the case is “%(status)s”.") % {
@@ -290,7 +280,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         try:
             _TRANSITION_SERVICES[name](case, request.user, form.cleaned_data)
         except DomainError as error:
-            _domain_error_to_form(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
             if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
@@ -369,12 +359,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.add_person", raise_exception=True)
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(_posted(request))
+    form = PersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _domain_error_to_form(form, error)
+            refuse(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acvz.errors import DomainError, NotAllowed
+from acvz.errors import DomainError
+from acvz.web import posted, refuse
 from cases.models import AccessChannel
 from cases.pages import case_page_context, case_page_get
 from cases.services import access_log_record
@@ -32,22 +33,12 @@ from meetings.models import CalendarFeed, Notification, NotificationPreference
 from meetings.policies import agreement_can_update, uvo_can_manage
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form, error: DomainError) -> None:
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    form.add_error(None, error.message)
-
-
 @login_required
 def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     can_manage = uvo_can_manage(request.user, case)
-    plan_form = UvoPlanForm(_posted(request) if "plan" in request.POST else None)
-    cadence_form = CadenceForm(_posted(request) if "cadence" in request.POST else None)
+    plan_form = UvoPlanForm(posted(request) if "plan" in request.POST else None)
+    cadence_form = CadenceForm(posted(request) if "cadence" in request.POST else None)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -61,7 +52,7 @@ def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
                     services.cadence_set(case=case, by=request.user, **form.cleaned_data)
                     messages.success(request, _("The UVO cadence is changed."))
             except DomainError as error:
-                _refused(form, error)
+                refuse(form, error)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -136,7 +127,7 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.uvo_cancel(meeting=meeting, by=request.user, **form.cleaned_data)
                     messages.success(request, _("The UVO is cancelled."))
             except DomainError as error:
-                _refused(form, error)  # the user's input stays in the form
+                refuse(form, error)  # the user's input stays in the form
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -228,7 +219,7 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = NotificationPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(
-        _posted(request), initial={"email": preference.email if preference else True}
+        posted(request), initial={"email": preference.email if preference else True}
     )
     if request.method == "POST":
         if "revoke" in request.POST:

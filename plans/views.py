@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
+from acvz.web import posted, refuse
 from cases.models import AccessChannel
 from cases.pages import case_page_context, case_page_get
 from cases.policies import case_can_read_health
@@ -31,16 +32,6 @@ from plans.forms import (
 from plans.models import ExpertGroupReferral, ItatMeeting, Plan, PlanGoal
 from plans.policies import case_can_plan, goal_can_commit, goal_is_readable, plan_can
 from plans.workflow import PLAN_TRANSITIONS
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form, error: DomainError) -> None:
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    form.add_error(None, error.message)
 
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
@@ -161,7 +152,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan_can(request.user, plan, "edit"):
         raise PermissionDenied
     form = PlanForm(
-        _posted(request), initial={"analysis": plan.analysis, "lock_version": plan.lock_version}
+        posted(request), initial={"analysis": plan.analysis, "lock_version": plan.lock_version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,7 +163,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_lock_version=form.cleaned_data["lock_version"],
             )
         except DomainError as error:
-            _refused(form, error)  # the user's text stays in the form
+            refuse(form, error)  # the user's text stays in the form
         else:
             messages.success(request, _("The plan is saved."))
             return redirect("plans:detail", pk=plan.pk)
@@ -200,7 +191,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
                 "target_date": goal.target_date,
             }
         )
-    form = GoalForm(_posted(request), initial=initial)
+    form = GoalForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("lock_version")
@@ -214,7 +205,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
                     goal=goal, by=request.user, expected_lock_version=expected, **data
                 )
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         except ValidationError as error:  # the goal's own model validation
             form.add_error(None, error)
         else:
@@ -256,12 +247,12 @@ def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
     if not goal_can_commit(request.user, goal):
         raise PermissionDenied
-    form = CommitmentForm(_posted(request))
+    form = CommitmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_commit(goal=goal, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("Your organisation's answer is recorded."))
             return redirect("plans:detail", pk=plan.pk)
@@ -286,7 +277,7 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     allowed = plan_can(request.user, plan, name)
     if not allowed and plan.status == transition.source:
         raise PermissionDenied
-    form = (ReturnForm if name == "return" else ConfirmForm)(_posted(request))
+    form = (ReturnForm if name == "return" else ConfirmForm)(posted(request))
     refusal = ""
     if not allowed:
         refusal = _("“%(action)s” is not possible: this version is “%(status)s”.") % {
@@ -297,7 +288,7 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         try:
             _PLAN_SERVICES[name](plan, request.user, form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
             return redirect("plans:detail", pk=plan.pk)
@@ -399,7 +390,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None or not plan_can(request.user, plan, "evaluate"):
         raise PermissionDenied
     goals = list(plan.goals.select_related("responsible_organisation"))
-    form = EvaluationForm(_posted(request), goals=goals, initial={"held_on": timezone.localdate()})
+    form = EvaluationForm(posted(request), goals=goals, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -413,7 +404,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 question=data["question"],
             )
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("The evaluation is recorded."))
             return redirect("plans:case_plan", pk=case.pk)
@@ -429,12 +420,12 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     if request.user.pk not in (case.regisseur_id, case.accounthouder_id):
         raise PermissionDenied
-    form = ReferralForm(_posted(request))
+    form = ReferralForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.expert_referral_create(case=case, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("The case is referred to the ITAT-Expertgroep."))
             return redirect("plans:case_plan", pk=case.pk)
@@ -449,12 +440,12 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         ExpertGroupReferral.objects.select_related("case__person", "referred_by"), pk=pk
     )
-    form = ReferralAnswerForm(_posted(request))
+    form = ReferralAnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.expert_referral_answer(referral=referral, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            refuse(form, error)
         else:
             messages.success(request, _("The advice is recorded on the case."))
             return redirect("plans:itat")
