@@ -57,6 +57,8 @@ def problem(
         "detail": detail or title,
         "instance": instance,
     }
+    if status_code == 400:
+        body["invalid_params"] = []  # the documented 400 shape, also for unparseable bodies
     body.update(extra)
     return body
 

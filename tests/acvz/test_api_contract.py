@@ -140,3 +140,30 @@ def test_committed_schema_has_no_drift(tmp_path):
             )
         )
         pytest.fail(f"The API schema changed; run `make schema` and commit it.\n{diff[:4000]}")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "null", "x", "١"])
+def test_a_bad_page_size_is_400(user_api, value):
+    body = assert_problem(user_api.get("/api/v1/organisations/", {"page_size": value}), 400)
+    assert body["invalid_params"][0]["name"] == "page_size"
+
+
+def test_an_unparseable_body_is_400_with_the_documented_shape(make_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(make_user(Role.PROGRAMME_TEAM))
+    response = client.generic(
+        "POST", "/api/v1/persons/", "{not json", content_type="application/json"
+    )
+    body = assert_problem(response, 400)
+    assert body["code"] == "parse_error"
+    assert body["invalid_params"] == []
+
+
+def test_the_api_speaks_english_unless_asked_for_dutch(api_client):
+    assert api_client.get("/api/v1/organisations/").json()["title"] == (
+        "Authentication credentials were not provided."
+    )
+    response = api_client.get("/api/v1/organisations/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.json()["title"] != "Authentication credentials were not provided."
