@@ -27,7 +27,9 @@ def _goals_prefetch() -> Prefetch:
         "goals",
         queryset=PlanGoal.objects.select_related(
             "responsible_organisation", "professional", "committed_by"
-        ).order_by("leefgebied", "pk"),
+        )
+        .prefetch_related(Prefetch("advice", queryset=ItatAdvice.objects.select_related("author")))
+        .order_by("leefgebied", "pk"),
     )
 
 
@@ -63,7 +65,13 @@ def case_plan_versions(*, case) -> QuerySet[Plan]:
 
 
 def plan_in_force(*, case) -> Plan | None:
-    return case.plans.filter(status=PlanStatus.APPROVED).first()
+    """The approved version with its goals (and their advice) loaded."""
+    return (
+        case.plans.filter(status=PlanStatus.APPROVED)
+        .select_related("approved_by")
+        .prefetch_related(_goals_prefetch())
+        .first()
+    )
 
 
 def plan_open_version(*, case) -> Plan | None:

@@ -170,9 +170,18 @@ def goal_add(*, plan: Plan, by, expected_lock_version: int | None = None, **fiel
 @audited
 @transaction.atomic
 def goal_update(
-    *, goal: PlanGoal, by, expected_lock_version: int | None = None, **fields
+    *,
+    goal: PlanGoal,
+    by,
+    expected_lock_version: int | None = None,
+    text: str | None = None,
+    **fields,
 ) -> PlanGoal:
-    """Change a goal. A change of content asks the responsible partner to commit again."""
+    """Change a goal. A change of content asks the responsible partner to commit again.
+
+    The goal's own text is `text`: its field name, `goal`, is taken by the goal parameter."""
+    if text is not None:
+        fields["goal"] = text
     plan = _locked_plan(goal.plan_id, expected_lock_version)
     goal = PlanGoal.objects.select_for_update().get(pk=goal.pk)
     if not plan_can(by, plan, "edit"):
@@ -292,17 +301,22 @@ def itat_advice_add(*, plan: Plan, by, text: str, goal: PlanGoal | None = None) 
 @audited
 @transaction.atomic
 def plan_return(*, plan: Plan, by, advice: str = "") -> Plan:
-    """Return the plan to the regisseur with advice; the advice stays with this version."""
-    if advice.strip():
-        itat_advice_add(plan=plan, by=by, text=advice)
-    elif not ItatAdvice.objects.filter(plan=plan).exists():
-        raise DomainError(
-            _("Give the advice with which the plan is returned."),
-            code="advice_required",
-            status_code=400,
-        )
+    """Return the plan to the regisseur with advice; the advice stays with this version.
+
+    Like every transition it locks the case before the plan, so it cannot deadlock with a
+    concurrent approval, and checks state and actor before it writes anything."""
 
     def apply(p: Plan) -> None:
+        if advice.strip():
+            note = ItatAdvice(plan=p, text=advice, author=by)
+            note.full_clean()
+            note.save()
+        elif not ItatAdvice.objects.filter(plan=p).exists():
+            raise DomainError(
+                _("Give the advice with which the plan is returned."),
+                code="advice_required",
+                status_code=400,
+            )
         p.itat_meeting = None
 
     return _plan_transition(plan=plan, by=by, name="return", reason=advice, apply=apply)

@@ -55,6 +55,22 @@ def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
     return goals
 
 
+def _readable_goals(request: HttpRequest, plan: Plan):
+    """The goals the user may read (health goals only with health access), as a queryset."""
+    readable = [g.pk for g in plan.goals.all() if goal_is_readable(request.user, g, plan.case)]
+    return PlanGoal.objects.filter(pk__in=readable).order_by("leefgebied", "pk")
+
+
+def _keep_input_after_stale(form, error: DomainError, plan_id: int) -> None:
+    """After a stale refusal the form keeps the user's input but carries the current version
+    counter, so that saving again (after comparing) succeeds."""
+    if error.code == "stale":
+        form.data = form.data.copy()
+        form.data["lock_version"] = Plan.objects.values_list("lock_version", flat=True).get(
+            pk=plan_id
+        )
+
+
 def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
     actions = [t for t in PLAN_TRANSITIONS.values() if plan_can(request.user, plan, t.name)]
     return {
@@ -77,10 +93,11 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     versions = list(selectors.case_plan_versions(case=case))
-    in_force = next((p for p in versions if p.status == "approved"), None)
+    in_force = selectors.plan_in_force(case=case)
     open_version = next((p for p in versions if p.status in ("draft", "submitted")), None)
     evaluations = list(selectors.case_evaluations(case=case))
-    last = evaluations[0] if evaluations else None
+    # Due from the plan in force and its own evaluations (as the reminder scan counts).
+    last = next((e for e in evaluations if in_force and e.plan_id == in_force.pk), None)
     if in_force is not None:
         in_force.case = case  # the case with its team, for the health check
     context = case_page_context(
@@ -134,7 +151,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _plan_context(
             request,
             plan,
-            advice_form=AdviceForm(goals=plan.goals.all()),
+            advice_form=AdviceForm(goals=_readable_goals(request, plan)),
             versions=selectors.case_plan_versions(case=plan.case).exclude(pk=plan.pk),
         ),
     )
@@ -164,6 +181,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             refuse(form, error)  # the user's text stays in the form
+            _keep_input_after_stale(form, error, plan.pk)
         else:
             messages.success(request, _("The plan is saved."))
             return redirect("plans:detail", pk=plan.pk)
@@ -201,11 +219,17 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
                     plan=plan, by=request.user, expected_lock_version=expected, **data
                 )
             else:
+                # The goal's text travels as `text`: `goal` names the goal being changed.
                 services.goal_update(
-                    goal=goal, by=request.user, expected_lock_version=expected, **data
+                    goal=goal,
+                    by=request.user,
+                    expected_lock_version=expected,
+                    text=data.pop("goal"),
+                    **data,
                 )
         except DomainError as error:
             refuse(form, error)
+            _keep_input_after_stale(form, error, plan.pk)
         except ValidationError as error:  # the goal's own model validation
             form.add_error(None, error)
         else:
@@ -304,7 +328,7 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_POST
 def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    form = AdviceForm(request.POST, goals=plan.goals.all())
+    form = AdviceForm(request.POST, goals=_readable_goals(request, plan))
     if form.is_valid():
         try:
             services.itat_advice_add(plan=plan, by=request.user, **form.cleaned_data)

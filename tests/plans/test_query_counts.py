@@ -1,0 +1,158 @@
+"""Exact query counts for the plan pages: the same however many plans, goals or versions
+(STYLE.md). Each page is requested once first, so the session is warm."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Leefgebied
+from plans import services
+from plans.models import Plan
+from plans.workflow import EvaluationConclusion
+
+pytestmark = pytest.mark.django_db
+
+# session, user + organisation, 2× permissions, the meeting, the agenda's plans (one query with
+# the case, person, programme, regisseur and counts joined)
+ITAT_AGENDA_QUERIES = 6
+# session, user, 2× permissions, meetings with their plan counts, open referrals
+ITAT_MEETINGS_QUERIES = 6
+# session, user, 2× permissions, the plan (joined), goals, advice, status changes, case team,
+# access log insert, other versions, goals' advice
+PLAN_DETAIL_QUERIES = 13
+# session, user, 2× permissions, case, team, access log, versions, evaluations, goals, referrals,
+# the plan in force with its goals and their advice
+CASE_PLAN_QUERIES = 13
+# session, user, 2× permissions, the waiting goals (joined with plan, case and person)
+COMMITMENTS_QUERIES = 5
+
+
+def add_goals(plan: Plan, people, orgs, n: int) -> None:
+    """n more goals, on leefgebieden other than health, each with a responsible organisation."""
+    leefgebieden = [lg for lg in Leefgebied if lg != Leefgebied.GEZONDHEID]
+    for i in range(n):
+        services.goal_add(
+            plan=plan,
+            by=people["regisseur"],
+            leefgebied=leefgebieden[i % len(leefgebieden)],
+            goal=f"Fictief extra doel {i}",
+            interventions="Fictieve interventie",
+            responsible_organisation=orgs["WPI" if i % 2 else "RN"],
+        )
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_itat_agenda_page(client, plan_at, people, django_assert_num_queries, n):
+    plans = [plan_at("submitted") for _ in range(n)]
+    meeting = plans[0].itat_meeting
+    assert {p.itat_meeting_id for p in plans} == {meeting.pk}
+    client.force_login(people["itat"])
+    url = reverse("plans:itat_agenda", args=[meeting.pk])
+    client.get(url)
+    with django_assert_num_queries(ITAT_AGENDA_QUERIES):
+        response = client.get(url)
+    assert len(response.context["plans"]) == n
+    assert response.content.decode().count('href="/plannen/') == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_itat_meetings_page(client, plan_at, people, django_assert_num_queries, n):
+    plans = [plan_at("submitted") for _ in range(n)]
+    for plan in plans[: n // 2]:
+        services.expert_referral_create(case=plan.case, by=people["regisseur"], question="Vraag")
+    client.force_login(people["itat"])
+    url = reverse("plans:itat")
+    client.get(url)
+    with django_assert_num_queries(ITAT_MEETINGS_QUERIES):
+        response = client.get(url)
+    assert [m.plan_count for m in response.context["meetings"]] == [n]
+
+
+@pytest.mark.parametrize("goals", [3, 10], ids=lambda g: f"{g}-goals")
+def test_plan_detail_page_for_itat(client, plan_at, people, orgs, django_assert_num_queries, goals):
+    plan = plan_at("draft")
+    add_goals(plan, people, orgs, goals - 3)
+    services.plan_submit(plan=plan, by=people["regisseur"])
+    services.itat_advice_add(plan=plan, by=people["itat"], text="Overall", goal=None)
+    services.itat_advice_add(plan=plan, by=people["itat"], text="Per doel", goal=plan.goals.last())
+    client.force_login(people["itat"])
+    url = reverse("plans:detail", args=[plan.pk])
+    client.get(url)
+    with django_assert_num_queries(PLAN_DETAIL_QUERIES):
+        response = client.get(url)
+    assert len(response.context["goals"]) == goals
+
+
+@pytest.mark.parametrize("goals", [3, 10], ids=lambda g: f"{g}-goals")
+def test_plan_detail_page_for_the_regisseur(
+    client, plan_at, people, orgs, django_assert_num_queries, goals
+):
+    plan = plan_at("draft")
+    add_goals(plan, people, orgs, goals - 3)
+    for goal in plan.goals.filter(responsible_organisation=orgs["WPI"]):
+        services.goal_commit(goal=goal, by=people["partner"], committed=True)
+    client.force_login(people["regisseur"])
+    url = reverse("plans:detail", args=[plan.pk])
+    client.get(url)
+    with django_assert_num_queries(PLAN_DETAIL_QUERIES - 1):  # no advice form
+        response = client.get(url)
+    assert len(response.context["goals"]) == goals
+
+
+@pytest.mark.parametrize("goals", [3, 10], ids=lambda g: f"{g}-goals")
+def test_case_plan_tab_with_more_goals(
+    client, plan_at, people, orgs, django_assert_num_queries, goals
+):
+    plan = plan_at("draft")
+    add_goals(plan, people, orgs, goals - 3)
+    services.plan_submit(plan=plan, by=people["regisseur"])
+    services.plan_approve(plan=plan, by=people["itat"])
+    client.force_login(people["regisseur"])
+    url = reverse("plans:case_plan", args=[plan.case_id])
+    client.get(url)
+    with django_assert_num_queries(CASE_PLAN_QUERIES):
+        response = client.get(url)
+    assert len(response.context["goals"]) == goals
+
+
+@pytest.mark.parametrize("versions", [2, 6])
+def test_case_plan_tab_with_more_versions_evaluations_and_referrals(
+    client, plan_at, people, django_assert_num_queries, versions
+):
+    """Versions, evaluations (with their per-goal results) and referrals are fetched in bulk."""
+    plan = plan_at("approved")
+    for _ in range(versions - 1):
+        services.evaluation_record(
+            plan=plan,
+            by=people["regisseur"],
+            held_on=timezone.localdate(),
+            conclusion=EvaluationConclusion.REVISE,
+            summary="Herzien",
+            results=[(g, "partly", "Toelichting") for g in plan.goals.all()],
+        )
+        services.expert_referral_create(case=plan.case, by=people["regisseur"], question="Vraag")
+        plan = plan.case.plans.get(version=plan.version + 1)
+        services.plan_submit(plan=plan, by=people["regisseur"])
+        services.plan_approve(plan=plan, by=people["itat"])
+    client.force_login(people["regisseur"])
+    url = reverse("plans:case_plan", args=[plan.case_id])
+    client.get(url)
+    # + the evaluations' results and their goals, prefetched (skipped when there are none)
+    with django_assert_num_queries(CASE_PLAN_QUERIES + 2):
+        response = client.get(url)
+    assert len(response.context["versions"]) == versions
+    assert len(response.context["evaluations"]) == versions - 1
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_commitments_page(client, plan_at, people, django_assert_num_queries, n):
+    for _ in range(n):
+        plan_at("draft")
+    client.force_login(people["partner"])
+    url = reverse("plans:commitments")
+    client.get(url)
+    with django_assert_num_queries(COMMITMENTS_QUERIES):
+        response = client.get(url)
+    assert len(response.context["goals"]) == n
