@@ -211,6 +211,16 @@ SPECTACULAR_SETTINGS = {
         "RelationKindEnum": "cases.models.RelationKind",
         "TimelineKindEnum": "cases.models.TimelineKind",
         "PushableTimelineKindEnum": "cases.api.serializers.PUSHABLE_TIMELINE_KINDS",
+        "StatusEnum": "cases.workflow.CaseStatus",
+        "PlanStatusEnum": "plans.workflow.PlanStatus",
+        "GoalStatusEnum": "plans.workflow.GoalStatus",
+        "UvoStatusEnum": "meetings.models.UvoStatus",
+        "AgreementStatusEnum": "meetings.models.AgreementStatus",
+        "ReminderKindEnum": "meetings.models.ReminderKind",
+        "UvoActionEnum": "meetings.api.serializers.UVO_ACTIONS",
+        # The case detail's `transitions` (a dict's values, hence the callable path).
+        "TransitionsEnum": "cases.api.serializers.TRANSITION_PATHS.values",
+        "PlanTransitionsEnum": "plans.api.serializers.PLAN_TRANSITION_CHOICES",
     },
 }
 

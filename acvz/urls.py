@@ -8,6 +8,8 @@ from partners import views as partner_views
 api_v1 = [
     path("", include("partners.api.urls")),
     path("", include("cases.api.urls")),
+    path("", include("plans.api.urls")),
+    path("", include("meetings.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "schema/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"

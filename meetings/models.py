@@ -208,7 +208,7 @@ class Reminder(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     due_date = models.DateField(_("due"))
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -231,7 +231,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     message = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

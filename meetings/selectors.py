@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -54,6 +54,11 @@ def case_uvos(*, case) -> QuerySet[UvoMeeting]:
     return case.uvo_meetings.select_related("chair").order_by("-planned_at")
 
 
+def uvos_visible(*, user) -> QuerySet[UvoMeeting]:
+    """The UVOs of the cases this user may see, with their chair."""
+    return UvoMeeting.objects.filter(case_scoped_filter(user)).select_related("chair")
+
+
 def uvo_get(*, user, pk) -> UvoMeeting:
     queryset = (
         UvoMeeting.objects.filter(case_scoped_filter(user))
@@ -97,10 +102,25 @@ def agreements_of_my_organisation(*, user) -> QuerySet[Agreement]:
 
 
 def inbox(*, user) -> QuerySet[Notification]:
+    """Unread first, newest first; then the most recently read. (NULLs placed explicitly:
+    PostgreSQL and SQLite sort them at opposite ends.)"""
     return (
         Notification.objects.filter(user=user)
         .select_related("reminder__case__person")
-        .order_by("read_at", "-created_at", "-pk")
+        .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def notifications_to_email(*, since: datetime) -> list[int]:
+    """Unread notifications since then, not yet e-mailed, of users who want e-mail."""
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=since
+        )
+        .exclude(user__email="")
+        .exclude(user__notification_preference__email=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

@@ -169,6 +169,12 @@ def agreement_create(
     _require(uvo_can_manage(by, case), _("The regisseur records agreements."))
     if meeting is not None and meeting.case_id != case.pk:
         raise DomainError(_("This UVO belongs to another case."), code="invalid", status_code=400)
+    # Need-to-know: an organisation off the team could neither see nor update the agreement,
+    # yet its people would get the reminders, with the person's name.
+    if not case.team.filter(organisation=owner_organisation, left_on__isnull=True).exists():
+        raise DomainError(
+            _("The organisation is not on the case team."), code="invalid", status_code=400
+        )
     return _validated(
         Agreement(
             case=case,

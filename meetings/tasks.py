@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -14,16 +15,22 @@ from meetings.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
+#: How far back the daily scan looks for unread notifications whose e-mail never went out.
+EMAIL_CATCH_UP_DAYS = 7
+
 
 @shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def daily_scan(self) -> dict:
     """The 07:00 scan. A second run (or a retry) creates nothing twice."""
     from meetings.reminders import reminders_scan
+    from meetings.selectors import notifications_to_email
     from meetings.services import enqueue
 
     result = reminders_scan()
-    if result.notification_ids:
-        enqueue(send_notification_emails, result.notification_ids)
+    # This run's notifications and any an earlier run could not queue (broker down).
+    unsent = notifications_to_email(since=timezone.now() - timedelta(days=EMAIL_CATCH_UP_DAYS))
+    if unsent:
+        enqueue(send_notification_emails, unsent)
     logger.info(
         "daily_scan: %s findings, %s new reminders, %s notifications",
         result.findings,
@@ -39,7 +46,9 @@ def daily_scan(self) -> dict:
 
 @shared_task(bind=True, autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def send_notification_emails(self, notification_ids: list[int]) -> int:
-    """E-mail the notifications whose user wants e-mail; marks each so none is sent twice."""
+    """E-mail the notifications whose user wants e-mail, each at most once: a notification is
+    claimed (`emailed_at` set) before its mail goes out, and released if sending fails, so a
+    retry or a second task with the same ids sends nothing twice."""
     opted_out = set(
         NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True)
     )
@@ -51,12 +60,18 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
         user = notification.user
         if user.pk in opted_out or not user.email:
             continue
-        send_mail(
-            subject="Regie: herinnering",
-            message=notification.message,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        unsent = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
+        if not unsent.update(emailed_at=timezone.now()):
+            continue  # claimed meanwhile by another task
+        try:
+            send_mail(
+                subject="Regie: herinnering",
+                message=notification.message,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
         sent += 1
     return sent

@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -13,12 +14,21 @@ def test_meeting_pages_render(client, case_at, people, orgs):
     case = case_at("in_regie")
     client.force_login(people["regisseur"])
     assert client.get(reverse("meetings:case_uvos", args=[case.pk])).status_code == 200
-    uvo = services.uvo_plan(case=case, by=people["regisseur"],
-                            planned_at=timezone.now() + timedelta(days=3), place="Kantoor")
+    uvo = services.uvo_plan(
+        case=case,
+        by=people["regisseur"],
+        planned_at=timezone.now() + timedelta(days=3),
+        place="Kantoor",
+    )
     assert client.get(reverse("meetings:uvo_detail", args=[uvo.pk])).status_code == 200
-    services.agreement_create(case=case, by=people["regisseur"], meeting=uvo,
-                              description="Fictieve afspraak", owner_organisation=orgs["RN"],
-                              deadline=timezone.localdate() + timedelta(days=7))
+    services.agreement_create(
+        case=case,
+        by=people["regisseur"],
+        meeting=uvo,
+        description="Fictieve afspraak",
+        owner_organisation=orgs["RN"],
+        deadline=timezone.localdate() + timedelta(days=7),
+    )
     for name in ("agreements", "inbox", "preferences"):
         assert client.get(reverse(f"meetings:{name}")).status_code == 200, name
     feed = services.calendar_feed_get(by=people["regisseur"])
@@ -46,4 +56,4 @@ def test_casuistry_dates_are_three_weeks_apart():
     dates = casuistry_dates(today=date(2026, 1, 7))
     assert dates[0] == date(2026, 1, 27)
     assert casuistry_dates(today=date(2026, 1, 6))[0] == date(2026, 1, 6)
-    assert all((b - a).days == 21 for a, b in zip(dates, dates[1:], strict=False))
+    assert all((b - a).days == 21 for a, b in itertools.pairwise(dates))

@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from meetings.api.views import AgreementViewSet, NotificationViewSet, UvoMeetingViewSet
+
+router = SimpleRouter()
+router.register("uvo-meetings", UvoMeetingViewSet, basename="uvomeeting")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls

@@ -1,0 +1,294 @@
+"""The meetings API: thin adapters over `meetings.selectors` (reads) and `meetings.services`
+(writes), with the rules of the case pages.
+
+A UVO or agreement of a case the user may not see is a 404, exactly like a missing one, before
+the body is validated. An action the user's role does not allow on a visible object
+(`NotAllowed`) is a 403 problem, a refused transition (`DomainError`) a 409.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from cases.models import AccessChannel
+from cases.services import access_log_record
+from meetings import selectors, services
+from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
+from meetings.api.serializers import (
+    AgreementCreateSerializer,
+    AgreementSerializer,
+    AgreementUpdateSerializer,
+    MarkedReadSerializer,
+    NotificationSerializer,
+    UvoCancelInputSerializer,
+    UvoMeetingDetailSerializer,
+    UvoMeetingListSerializer,
+    UvoPlanInputSerializer,
+    UvoRecordInputSerializer,
+)
+from meetings.models import Agreement, Notification, UvoMeeting
+from meetings.policies import agreement_can_update
+
+
+def _log_read(request, case) -> None:
+    """An API read of a case's meeting or agreement goes to the access log (covenant)."""
+    access_log_record(
+        user=request.user,
+        person=case.person,
+        case=case,
+        channel=AccessChannel.API,
+        path=request.get_full_path(),
+    )
+
+
+class _InputMixin:
+    def _input(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+# --- UVOs ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List UVOs",
+        description="The UVOs (uitvoerdersoverleggen) of the cases this user may see, newest "
+        "first.",
+        responses=UvoMeetingListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a UVO",
+        description="One UVO with its attendees and minutes, and the actions this user may "
+        "call now. The read is written to the access log.",
+        responses=UvoMeetingDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Plan a UVO",
+        description="By the regisseur (or accounthouder) of a case in regie or outflow; 403 "
+        "for anyone else who sees the case. A case the user does not see is the same 400 on "
+        "`case` as an unknown one.",
+        request=UvoPlanInputSerializer,
+        responses={201: UvoMeetingDetailSerializer},
+    ),
+)
+class UvoMeetingViewSet(
+    _InputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    filterset_class = UvoMeetingFilter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["planned_at", "held_on"]
+
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        """The transitions can be refused by the UVO's state (see acvz.api.schema)."""
+        return ("409",) if self.action in ("record", "cancel") else ()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return UvoMeeting.objects.none()
+        return selectors.uvos_visible(user=self.request.user)
+
+    def get_serializer_class(self):
+        return UvoMeetingListSerializer if self.action == "list" else UvoMeetingDetailSerializer
+
+    def get_object(self) -> UvoMeeting:
+        """The visible UVO of the URL: missing, invisible and malformed ids are one 404."""
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError:
+            raise NotFound from None
+        return selectors.uvo_get(user=self.request.user, pk=pk)
+
+    def _detail(self, meeting: UvoMeeting, **kwargs) -> Response:
+        """The UVO as the actor sees it now, with its attendees."""
+        meeting = selectors.uvo_get(user=self.request.user, pk=meeting.pk)
+        return Response(
+            UvoMeetingDetailSerializer(meeting, context=self.get_serializer_context()).data,
+            **kwargs,
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        _log_read(request, meeting.case)
+        return Response(
+            UvoMeetingDetailSerializer(meeting, context=self.get_serializer_context()).data
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(UvoPlanInputSerializer)
+        meeting = services.uvo_plan(by=request.user, **data)
+        return self._detail(meeting, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record a held UVO",
+        description="The date it was held, the minutes and the attendees (present or absent; "
+        "the list replaces the earlier one, leave it out to keep that). Also corrects a UVO "
+        "recorded before. Send the `lock_version` you read: when someone changed the UVO "
+        "meanwhile the answer is 409 `stale`; a cancelled UVO is 409 `invalid_transition`.",
+        request=UvoRecordInputSerializer,
+        responses=UvoMeetingDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def record(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        data = self._input(UvoRecordInputSerializer)
+        attendees = data.get("attendees")
+        meeting = services.uvo_record(
+            meeting=meeting,
+            by=request.user,
+            held_on=data["held_on"],
+            minutes=data["minutes"],
+            attendees=[dict(a) for a in attendees] if attendees is not None else None,
+            expected_lock_version=data["lock_version"],
+        )
+        return self._detail(meeting)
+
+    @extend_schema(
+        summary="Cancel a planned UVO",
+        description="With the reason. Only a planned UVO (else 409 `invalid_transition`).",
+        request=UvoCancelInputSerializer,
+        responses=UvoMeetingDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        data = self._input(UvoCancelInputSerializer)
+        meeting = services.uvo_cancel(meeting=meeting, by=request.user, **data)
+        return self._detail(meeting)
+
+
+# --- agreements ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List agreements",
+        description="The agreements (afspraken) of the cases this user may see, by deadline. "
+        "`overdue=true`: open and past the deadline.",
+        responses=AgreementSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read an agreement",
+        description="The read is written to the access log.",
+        responses=AgreementSerializer,
+    ),
+    create=extend_schema(
+        summary="Record an agreement",
+        description="By the regisseur (or accounthouder) of a case in regie or outflow: what, "
+        "which organisation of the case team (and which of its people), by when.",
+        request=AgreementCreateSerializer,
+        responses={201: AgreementSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Update an agreement's status",
+        description="By the owning organisation (its people and its partner system), the "
+        "regisseur or the accounthouder: done, not done, or open again, with a note. 403 for "
+        "others who see the case. Fields left out keep their value.",
+        request=AgreementUpdateSerializer,
+        responses=AgreementSerializer,
+    ),
+)
+class AgreementViewSet(
+    _InputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = AgreementFilter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["deadline", "created_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Agreement.objects.none()
+        return selectors.agreements_visible(user=self.request.user).order_by("deadline", "pk")
+
+    def get_serializer_class(self):
+        return {
+            "create": AgreementCreateSerializer,
+            "partial_update": AgreementUpdateSerializer,
+        }.get(self.action, AgreementSerializer)
+
+    def _output(self, agreement: Agreement, **kwargs) -> Response:
+        return Response(
+            AgreementSerializer(agreement, context=self.get_serializer_context()).data, **kwargs
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        agreement = self.get_object()
+        _log_read(request, agreement.case)
+        return self._output(agreement)
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(AgreementCreateSerializer)
+        agreement = services.agreement_create(by=request.user, **data)
+        return self._output(self.get_queryset().get(pk=agreement.pk), status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        agreement = self.get_object()
+        if not agreement_can_update(request.user, agreement):
+            raise PermissionDenied(
+                _("Only the owning organisation or the regisseur updates this agreement.")
+            )
+        data = self._input(AgreementUpdateSerializer)
+        services.agreement_set_status(
+            agreement=agreement,
+            by=request.user,
+            status=data.get("status", agreement.status),
+            note=data.get("note", agreement.status_note),
+        )
+        return self._output(self.get_queryset().get(pk=agreement.pk))
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List my notifications",
+        description="The requesting user's own notifications (reminders of the daily scan), "
+        "unread first, newest first.",
+        responses=NotificationSerializer(many=True),
+    ),
+)
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    filter_backends = [DjangoFilterBackend]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return selectors.inbox(user=self.request.user)
+
+    @extend_schema(
+        summary="Mark a notification as read",
+        description="Only your own: anyone else's is a 404.",
+        request=None,
+        responses=NotificationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, *args, **kwargs):
+        notification = self.get_object()
+        services.notification_mark_read(notification=notification, by=request.user)
+        notification.refresh_from_db(fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        summary="Mark all my notifications as read",
+        request=None,
+        responses=MarkedReadSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[])
+    def read_all(self, request, *args, **kwargs):
+        marked = services.notifications_mark_all_read(by=request.user)
+        return Response(MarkedReadSerializer({"marked": marked}).data)

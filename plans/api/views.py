@@ -1,0 +1,702 @@
+"""The plans API: thin adapters over `plans.selectors` (reads) and `plans.services` (writes).
+
+Visibility is `Plan.objects.visible_to` (`plans.policies`): the plans of visible cases, and for
+ITAT members every plan submitted to ITAT. A plan, goal or evaluation the user may not see is a
+404, exactly like a missing one. A refused transition (`DomainError`) is a 409 problem, an action
+the user's role does not allow (`NotAllowed`) a 403.
+
+Optimistic locking: every response with one plan or goal carries the plan's `ETag`,
+`"<plan id>-<lock_version>"` (goals are locked with their plan). A write with `If-Match` naming
+an older ETag is a 412 `precondition_failed`; without `If-Match`, a stale `lock_version` in the
+body is a 409 `stale`; with neither, the write applies (the browser pages work the same way
+with their hidden `lock_version`). Commitments and advice do not change the plan's version:
+they never overwrite what the regisseur writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from acvz.errors import DomainError, NotAllowed
+from cases.models import AccessChannel, Case, Leefgebied
+from cases.policies import actor_for, case_can_read_health
+from cases.selectors import HistoryEntry, _entries_for, _Resolver
+from cases.services import access_log_record
+from plans import selectors, services
+from plans.api.filters import EvaluationFilter, ItatMeetingFilter, PlanFilter, PlanGoalFilter
+from plans.api.serializers import (
+    EvaluationInputSerializer,
+    EvaluationSerializer,
+    GoalCommitmentSerializer,
+    GoalCreateSerializer,
+    GoalUpdateSerializer,
+    HistoryEntrySerializer,
+    ItatAdviceInputSerializer,
+    ItatAdviceSerializer,
+    ItatMeetingDetailSerializer,
+    ItatMeetingListSerializer,
+    PlanCreateSerializer,
+    PlanDetailSerializer,
+    PlanGoalSerializer,
+    PlanListSerializer,
+    PlanReturnSerializer,
+    PlanUpdateSerializer,
+)
+from plans.models import Evaluation, GoalEvaluation, ItatMeeting, Plan, PlanGoal
+from plans.policies import REVIEW, goal_is_readable
+
+FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy(
+        "The plan changed since you read it (If-Match names an older ETag). Nothing was "
+        "written: read the plan again and retry."
+    )
+    default_code = "precondition_failed"
+
+
+def plan_etag(plan: Plan) -> str:
+    return f'"{plan.pk}-{plan.lock_version}"'
+
+
+def _with_etag(plan: Plan) -> dict[str, str]:
+    return {"ETag": plan_etag(plan)}
+
+
+def _pk(value: str) -> int:
+    """The id of a detail URL; malformed is the same 404 as missing."""
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound from None
+
+
+def _log_read(request, *, case: Case) -> None:
+    """Every API read of a person's file goes to the access log (need-to-know covenant)."""
+    access_log_record(
+        user=request.user,
+        person=case.person,
+        case=case,
+        channel=AccessChannel.API,
+        path=request.get_full_path(),
+    )
+
+
+def _if_match_version(request, plan: Plan) -> int | None:
+    """The lock version `If-Match` holds the client to: None without the header (or with `*`);
+    412 when it names no current ETag of the plan (a weak ETag never matches, RFC 9110)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = {tag.strip() for tag in header.split(",")}
+    if "*" in tags:
+        return None
+    if plan_etag(plan) not in tags:
+        raise PreconditionFailed
+    return plan.lock_version
+
+
+def _locked_write(request, plan: Plan, body_version: int | None, write: Callable):
+    """Run `write(expected_lock_version)` under the plan's optimistic lock: `If-Match` first
+    (412), else the body's `lock_version` (409 `stale`), else unchecked. The service compares
+    the version again under its row lock, so a concurrent change in between is caught too."""
+    header_version = _if_match_version(request, plan)
+    if header_version is None:
+        return write(body_version)
+    if body_version is not None and body_version != header_version:
+        raise DomainError(
+            _("The lock_version in the body is not the version your If-Match names."),
+            code="stale",
+        )
+    try:
+        return write(header_version)
+    except DomainError as error:
+        if error.code == "stale":
+            raise PreconditionFailed from error
+        raise
+
+
+@contextmanager
+def _as_invalid_param(name: str):
+    """A service's own 400 (bad input it can only judge after the permission check) becomes a
+    problem with `invalid_params`, like every other bad input."""
+    try:
+        yield
+    except DomainError as error:
+        if error.status_code != status.HTTP_400_BAD_REQUEST:
+            raise
+        raise ValidationError({name: [ErrorDetail(error.message, code=error.code)]}) from error
+
+
+def _readable_or_refuse(request, goal: PlanGoal) -> None:
+    """Nobody writes or answers for a goal they may not read (a health goal, leefgebied 9)."""
+    if not goal_is_readable(request.user, goal, goal.plan.case):
+        raise NotAllowed(
+            _(
+                "This health goal is only for the regisseur, the accounthouder and health "
+                "organisations on the case team."
+            )
+        )
+
+
+_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The plan's `ETag` as you read it. When the plan changed meanwhile the answer "
+    "is 412 `precondition_failed` and nothing is written.",
+)
+
+
+def _etag_header(*codes: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag",
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        response=list(codes),
+        description='The plan\'s version, `"<plan id>-<lock_version>"`: send it as `If-Match`.',
+    )
+
+
+_LOCKING = (
+    " Optimistic locking: with `If-Match` naming an older ETag the answer is 412 "
+    "`precondition_failed`; without `If-Match`, a `lock_version` in the body that is no longer "
+    "the plan's is a 409 `stale`; with neither the change applies. Nothing is written when "
+    "refused."
+)
+
+
+def _error_codes(view, conflict: frozenset[str], locked: frozenset[str]) -> tuple[str, ...]:
+    request = getattr(view, "request", None)
+    if getattr(request, "method", "GET") == "GET":
+        return ()
+    codes = ()
+    if view.action in conflict:
+        codes += ("409",)
+    if view.action in locked:
+        codes += ("412",)
+    return codes
+
+
+# --- plans --------------------------------------------------------------------------------------
+
+
+def plan_history(*, plan: Plan, can_read_health: bool) -> list[HistoryEntry]:
+    """Who changed what on this plan version and its goals, newest first, in a fixed number of
+    queries. Health goals are left out for readers without health access."""
+    plan_records = list(Plan.history.filter(id=plan.pk).select_related("history_user"))
+    goal_records = [
+        record
+        for record in PlanGoal.history.filter(plan_id=plan.pk).select_related("history_user")
+        if can_read_health or record.leefgebied != Leefgebied.GEZONDHEID
+    ]
+    resolver = _Resolver([*plan_records, *goal_records])
+    entries = _entries_for(
+        plan_records,
+        label=lambda r: f"{Plan._meta.verbose_name} v{r.version}",
+        resolver=resolver,
+    ) + _entries_for(
+        goal_records,
+        label=lambda r: (
+            f"{PlanGoal._meta.verbose_name} ({r.leefgebied}. {Leefgebied(r.leefgebied).label})"
+        ),
+        resolver=resolver,
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+#: Writes whose service can refuse with a DomainError (409); writes under optimistic locking.
+_PLAN_CONFLICTS = frozenset({"create", "partial_update", "submit", "approve", "return_", "advice"})
+_PLAN_LOCKED = frozenset({"partial_update"})
+
+
+def _transition_schema(summary: str, description: str, request=None):
+    return extend_schema(
+        summary=summary,
+        description=description
+        + " Returns the plan. 409 (`invalid_transition`) when the plan's status does not allow "
+        "it, 403 when the user's role does not.",
+        request=request,
+        responses=PlanDetailSerializer,
+        parameters=[_etag_header(200)],
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List plans",
+        description="The plan versions this user may see: those of visible cases, and for ITAT "
+        "members every version submitted to ITAT.",
+        responses=PlanListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a plan version",
+        description="One plan version with its goals, ITAT's advice and its status changes. "
+        "Health goals (leefgebied 9) have every content field null and `restricted: true` for "
+        "users without health access to the case. The read is written to the access log.",
+        responses=PlanDetailSerializer,
+        parameters=[_etag_header(200)],
+    ),
+    create=extend_schema(
+        summary="Start a plan version",
+        description="By the case's regisseur or accounthouder while the case is in regie: "
+        "version 1, or a new draft copied from the plan in force (which stays in force until "
+        "the new version is approved). 409 `open_version_exists` when a version is being "
+        "worked on.",
+        request=PlanCreateSerializer,
+        responses={201: PlanDetailSerializer},
+        parameters=[_etag_header(201)],
+    ),
+    partial_update=extend_schema(
+        summary="Change a plan's analysis",
+        description="A draft, by the case's regisseur or accounthouder (else 403)." + _LOCKING,
+        request=PlanUpdateSerializer,
+        responses=PlanDetailSerializer,
+        parameters=[_IF_MATCH, _etag_header(200)],
+    ),
+)
+class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_class = PlanFilter
+    filter_backends = FILTER_AND_ORDER
+    ordering_fields = ["created_at", "submitted_at", "version"]
+
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        """Documents 409 and 412 on the writes that can produce them (see acvz.api.schema)."""
+        return _error_codes(self, _PLAN_CONFLICTS, _PLAN_LOCKED)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Plan.objects.none()
+        return (
+            Plan.objects.visible_to(self.request.user)
+            .select_related("case__person", "itat_meeting")
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return PlanListSerializer if self.action == "list" else PlanDetailSerializer
+
+    def _plan(self) -> Plan:
+        """The visible plan of the URL with its case and team (enough for the policies)."""
+        queryset = (
+            Plan.objects.visible_to(self.request.user)
+            .select_related("case__person")
+            .prefetch_related("case__team")
+        )
+        return get_object_or_404(queryset, pk=_pk(self.kwargs["pk"]))
+
+    def _detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        """The plan as a write left it. Every writer still sees it: the regisseur directs the
+        case, ITAT sees every plan submitted to it."""
+        plan = selectors.plan_get(user=self.request.user, pk=pk)
+        data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=_with_etag(plan))
+
+    def _input(self, serializer_class, **context) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, context={**self.get_serializer_context(), **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def retrieve(self, request, *args, **kwargs):
+        plan = selectors.plan_get(user=request.user, pk=_pk(kwargs["pk"]))
+        _log_read(request, case=plan.case)
+        data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
+        return Response(data, headers=_with_etag(plan))
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(PlanCreateSerializer)
+        plan = services.plan_start_version(case=data["case"], by=request.user)
+        return self._detail(plan.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        plan = self._plan()
+        data = self._input(PlanUpdateSerializer)
+        _locked_write(
+            request,
+            plan,
+            data.get("lock_version"),
+            lambda expected: services.plan_update(
+                plan=plan,
+                by=request.user,
+                analysis=data.get("analysis", plan.analysis),
+                expected_lock_version=expected,
+            ),
+        )
+        return self._detail(plan.pk)
+
+    # --- transitions: one POST action each ------------------------------------------------------
+
+    @_transition_schema(
+        "Submit to ITAT",
+        "draft → submitted, by the case's regisseur or accounthouder while the case is in "
+        "regie: the plan goes on the agenda of the next weekly ITAT meeting. 409 "
+        "`plan_incomplete` without goals or with a goal without responsible organisation.",
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        plan = services.plan_submit(plan=self._plan(), by=request.user)
+        return self._detail(plan.pk)
+
+    @_transition_schema(
+        "Approve",
+        "submitted → approved, by ITAT: records who, when and a fingerprint of the exact "
+        "content; the version in force before is superseded.",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        plan = services.plan_approve(plan=self._plan(), by=request.user)
+        return self._detail(plan.pk)
+
+    @_transition_schema(
+        "Return with advice",
+        "submitted → draft, by ITAT: the regisseur revises the plan. The advice is required "
+        "unless advice was already given on this version (400 `advice_required`).",
+        PlanReturnSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, *args, **kwargs):
+        plan = self._plan()
+        data = self._input(PlanReturnSerializer)
+        with _as_invalid_param("advice"):
+            plan = services.plan_return(plan=plan, by=request.user, **data)
+        return self._detail(plan.pk)
+
+    @extend_schema(
+        summary="Advise on a plan",
+        description="By ITAT while the plan is submitted (else 403): advice on the plan as a "
+        "whole or on one of its goals. The advice stays with this version.",
+        request=ItatAdviceInputSerializer,
+        responses={201: ItatAdviceSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def advice(self, request, *args, **kwargs):
+        plan = self._plan()
+        data = self._input(ItatAdviceInputSerializer, plan=plan)
+        with _as_invalid_param("goal"):
+            advice = services.itat_advice_add(plan=plan, by=request.user, **data)
+        context = {**self.get_serializer_context(), "case": plan.case}
+        data = ItatAdviceSerializer(advice, context=context).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Read a plan version's history",
+        description="Who changed what on this version and its goals, newest first (approval "
+        "included). Health goals are left out for users without health access. The read is "
+        "written to the access log.",
+        responses=HistoryEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        plan = self._plan()
+        _log_read(request, case=plan.case)
+        entries = plan_history(
+            plan=plan, can_read_health=case_can_read_health(request.user, plan.case)
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+# --- goals --------------------------------------------------------------------------------------
+
+_GOAL_CONFLICTS = frozenset({"create", "partial_update", "destroy", "commitment"})
+_GOAL_LOCKED = frozenset({"create", "partial_update", "destroy"})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List goals",
+        description="The goals of the plan versions this user may see. Health goals have every "
+        "content field null and `restricted: true` for users without health access.",
+        responses=PlanGoalSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a goal",
+        description="The read is written to the access log.",
+        responses=PlanGoalSerializer,
+        parameters=[_etag_header(200)],
+    ),
+    create=extend_schema(
+        summary="Add a goal",
+        description="To a draft, by the case's regisseur or accounthouder (else 403). "
+        "`If-Match` and `lock_version` refer to the plan." + _LOCKING,
+        request=GoalCreateSerializer,
+        responses={201: PlanGoalSerializer},
+        parameters=[_IF_MATCH, _etag_header(201)],
+    ),
+    partial_update=extend_schema(
+        summary="Change a goal",
+        description="In a draft, by the case's regisseur or accounthouder (else 403). Fields "
+        "left out keep their value. A change of content asks the responsible organisation to "
+        "commit again. `If-Match` and `lock_version` refer to the plan." + _LOCKING,
+        request=GoalUpdateSerializer,
+        responses=PlanGoalSerializer,
+        parameters=[_IF_MATCH, _etag_header(200)],
+    ),
+    destroy=extend_schema(
+        summary="Remove a goal",
+        description="From a draft, by the case's regisseur or accounthouder (else 403). With "
+        "`If-Match` naming an older ETag of the plan: 412, nothing removed. The answer carries "
+        "the plan's new ETag.",
+        parameters=[_IF_MATCH, _etag_header(204)],
+        responses={204: OpenApiResponse(description="Removed.")},
+    ),
+)
+class PlanGoalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_class = PlanGoalFilter
+    filter_backends = [DjangoFilterBackend]
+
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        return _error_codes(self, _GOAL_CONFLICTS, _GOAL_LOCKED)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return PlanGoal.objects.none()
+        return (
+            PlanGoal.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
+            .select_related(
+                "plan__case__person", "responsible_organisation", "professional", "committed_by"
+            )
+            .prefetch_related("plan__case__team")
+            .order_by("plan_id", "leefgebied", "pk")
+        )
+
+    def get_serializer_class(self):
+        return {
+            "create": GoalCreateSerializer,
+            "partial_update": GoalUpdateSerializer,
+            "commitment": GoalCommitmentSerializer,
+        }.get(self.action, PlanGoalSerializer)
+
+    def get_object(self) -> PlanGoal:
+        return get_object_or_404(self.get_queryset(), pk=_pk(self.kwargs["pk"]))
+
+    def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        goal = get_object_or_404(self.get_queryset(), pk=pk)
+        data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=_with_etag(goal.plan))
+
+    def _input(self, serializer_class, *, partial: bool = False, **context) -> dict:
+        serializer = serializer_class(
+            data=self.request.data,
+            partial=partial,
+            context={**self.get_serializer_context(), **context},
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def retrieve(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _log_read(request, case=goal.plan.case)
+        data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
+        return Response(data, headers=_with_etag(goal.plan))
+
+    def create(self, request, *args, **kwargs):
+        data = self._input(GoalCreateSerializer)
+        plan = data.pop("plan")
+        body_version = data.pop("lock_version", None)
+        goal = _locked_write(
+            request,
+            plan,
+            body_version,
+            lambda expected: services.goal_add(
+                plan=plan, by=request.user, expected_lock_version=expected, **data
+            ),
+        )
+        return self._answer(goal.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _readable_or_refuse(request, goal)
+        data = self._input(GoalUpdateSerializer, partial=True, goal=goal)
+        body_version = data.pop("lock_version", None)
+        text = data.pop("goal", None)
+        _locked_write(
+            request,
+            goal.plan,
+            body_version,
+            lambda expected: services.goal_update(
+                goal=goal, by=request.user, expected_lock_version=expected, text=text, **data
+            ),
+        )
+        return self._answer(goal.pk)
+
+    def destroy(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _readable_or_refuse(request, goal)
+        _locked_write(
+            request,
+            goal.plan,
+            None,
+            lambda expected: services.goal_delete(
+                goal=goal, by=request.user, expected_lock_version=expected
+            ),
+        )
+        plan = Plan.objects.only("lock_version").get(pk=goal.plan_id)
+        return Response(status=status.HTTP_204_NO_CONTENT, headers=_with_etag(plan))
+
+    @extend_schema(
+        summary="Answer for a goal",
+        description="By the goal's responsible organisation while the plan is a draft or "
+        "submitted (else 403): commit to deliver it, or decline with a reason. A later change "
+        "of the goal's content asks again.",
+        request=GoalCommitmentSerializer,
+        responses=PlanGoalSerializer,
+        parameters=[_etag_header(200)],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def commitment(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _readable_or_refuse(request, goal)
+        data = self._input(GoalCommitmentSerializer)
+        with _as_invalid_param("reason"):
+            services.goal_commit(goal=goal, by=request.user, **data)
+        return self._answer(goal.pk)
+
+
+# --- ITAT meetings ------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List ITAT meetings",
+        description="The weekly ITAT meetings with the number of submitted plans on each "
+        "agenda, by date. Only for ITAT members (others get an empty list).",
+        responses=ItatMeetingListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read an ITAT meeting's agenda",
+        description="The submitted plans on the agenda, with their open commitments. Only for "
+        "ITAT members (404 for others).",
+        responses=ItatMeetingDetailSerializer,
+    ),
+)
+class ItatMeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_class = ItatMeetingFilter
+    filter_backends = FILTER_AND_ORDER
+    ordering_fields = ["date"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ItatMeeting.objects.none()
+        if not actor_for(self.request.user).has(REVIEW):
+            return ItatMeeting.objects.none()
+        return selectors.itat_meetings(upcoming_only=False)
+
+    def get_serializer_class(self):
+        return ItatMeetingListSerializer if self.action == "list" else ItatMeetingDetailSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = get_object_or_404(self.get_queryset(), pk=_pk(kwargs["pk"]))
+        meeting.agenda = list(selectors.itat_agenda(user=request.user, meeting=meeting))
+        return Response(ItatMeetingDetailSerializer(meeting).data)
+
+
+# --- evaluations --------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List evaluations",
+        description="The evaluations of the plan versions this user may see, newest first. "
+        "Results on health goals are null with `restricted: true` for users without health "
+        "access.",
+        responses=EvaluationSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read an evaluation",
+        description="The read is written to the access log.",
+        responses=EvaluationSerializer,
+    ),
+    create=extend_schema(
+        summary="Record an evaluation",
+        description="Of the plan in force, by the case's regisseur or accounthouder (else "
+        "403), with one result for every goal. `revise` starts a new draft version (409 "
+        "`open_version_exists` when one is being worked on), `expert_group` refers the case "
+        "to the ITAT-Expertgroep with `question`, `outflow` tells the case team.",
+        request=EvaluationInputSerializer,
+        responses={201: EvaluationSerializer},
+    ),
+)
+class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_class = EvaluationFilter
+    filter_backends = FILTER_AND_ORDER
+    ordering_fields = ["held_on", "created_at"]
+
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        return _error_codes(self, frozenset({"create"}), frozenset())
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Evaluation.objects.none()
+        return (
+            Evaluation.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
+            .select_related("plan__case__person", "created_by")
+            .prefetch_related(
+                Prefetch(
+                    "results",
+                    queryset=GoalEvaluation.objects.select_related("goal").order_by(
+                        "goal__leefgebied", "pk"
+                    ),
+                ),
+                "plan__case__team",
+            )
+            .order_by("-held_on", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return EvaluationInputSerializer if self.action == "create" else EvaluationSerializer
+
+    def get_object(self) -> Evaluation:
+        return get_object_or_404(self.get_queryset(), pk=_pk(self.kwargs["pk"]))
+
+    def retrieve(self, request, *args, **kwargs):
+        evaluation = self.get_object()
+        _log_read(request, case=evaluation.plan.case)
+        context = self.get_serializer_context()
+        return Response(EvaluationSerializer(evaluation, context=context).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = EvaluationInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        with _as_invalid_param("non_field_errors"):
+            evaluation = services.evaluation_record(by=request.user, **serializer.validated_data)
+        evaluation = get_object_or_404(self.get_queryset(), pk=evaluation.pk)
+        return Response(
+            EvaluationSerializer(evaluation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,0 +1,218 @@
+"""Exact query counts: the same at N = 1 and N = 25 (STYLE.md).
+
+The daily scan is set-based: the same number of queries for 1 overdue case as for 25 (and for
+10,000: bench/reminder_scan.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from meetings import services
+from meetings.models import Agreement, Notification, Reminder, ReminderKind, UvoAttendee
+from meetings.reminders import reminders_scan
+from plans.models import Plan
+from tests.factories import PersonFactory, programme
+
+pytestmark = pytest.mark.django_db
+
+REQUEST = 4  # token + user, organisation, user permissions, group permissions (API)
+PAGE = 4  # session, user (organisation and unread count joined), user and group permissions
+
+#: Inside the test's transaction: savepoint, 3 reads that find every item, the owning
+#: organisations' people, reminder insert, the reminders this run created, notification insert,
+#: the notifications this run created, release savepoint.
+SCAN = 10
+INBOX = PAGE + 1  # the notifications (reminder, case and person joined)
+#: case (joined), team, access log insert, cadence, last held UVO, the UVOs, the agreements.
+CASE_UVO_TAB = PAGE + 7
+AGREEMENT_LIST = REQUEST + 2  # count, rows (case, person, organisation, person, UVO joined)
+UVO_LIST = REQUEST + 2  # count, rows (chair joined)
+#: UVO (case, person, chair joined), attendees, their organisations, their users, access log.
+UVO_DETAIL = REQUEST + 5
+#: token + user, count, rows (reminder joined): one's own notifications need no permissions.
+NOTIFICATION_LIST = 3
+
+
+def overdue_cases(n: int, people, orgs) -> list[Case]:
+    """n cases 400 days in regie: no UVO (overdue), an approved plan without evaluation
+    (overdue) and a WPI agreement, for no one in particular, past its deadline."""
+    long_ago = timezone.now() - timedelta(days=400)
+    cases = []
+    for _ in range(n):
+        case = Case.objects.create(
+            person=PersonFactory(),
+            programme=programme(),
+            status="in_regie",
+            regie_organisation=orgs["RN"],
+            regisseur=people["regisseur"],
+            accounthouder=people["accounthouder"],
+            regie_started_at=long_ago,
+        )
+        Plan.objects.create(
+            case=case,
+            version=1,
+            status="approved",
+            created_by=people["regisseur"],
+            submitted_at=long_ago,
+            approved_at=long_ago,
+            approved_by=people["itat"],
+            fingerprint="0" * 64,
+        )
+        Agreement.objects.create(
+            case=case,
+            description="Fictieve afspraak",
+            owner_organisation=orgs["WPI"],
+            deadline=timezone.localdate() - timedelta(days=10),
+        )
+        cases.append(case)
+    return cases
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_scan(people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    ContentType.objects.get_for_models(Case, Plan, Agreement)  # cached, as in a running worker
+    with django_assert_num_queries(SCAN):
+        result = reminders_scan()
+    assert result.reminders_created == 3 * n
+    # UVO and evaluation: regisseur and accounthouder; agreement: WPI's partner and regisseur.
+    assert result.notifications_created == 6 * n
+    assert Reminder.objects.count() == 3 * n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_second_scan_of_a_day(people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    reminders_scan()
+    ContentType.objects.get_for_models(Case, Plan, Agreement)
+    with django_assert_num_queries(SCAN - 2):  # nothing new: no notifications, no read-back
+        assert reminders_scan().reminders_created == 0
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_inbox_page(client, people, orgs, django_assert_num_queries, n):
+    overdue_cases(1, people, orgs)
+    reminders_scan()
+    reminder = Reminder.objects.filter(kind=ReminderKind.UVO_OVERDUE).get()
+    for i in range(n - 1):
+        extra = Reminder.objects.create(
+            kind=reminder.kind,
+            content_type=reminder.content_type,
+            object_id=reminder.object_id,
+            due_date=reminder.due_date - timedelta(days=i + 1),
+            case=reminder.case,
+        )
+        Notification.objects.create(reminder=extra, user=people["regisseur"], message="Fictief")
+    client.force_login(people["regisseur"])
+    client.get(reverse("meetings:inbox"))  # warm the session
+    with django_assert_num_queries(INBOX):
+        response = client.get(reverse("meetings:inbox"))
+    assert len(response.context["notifications"]) == n + 2  # + plan evaluation, agreement
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_uvo_tab(client, team_case, people, orgs, django_assert_num_queries, n):
+    now = timezone.now()
+    for i in range(n):
+        uvo = services.uvo_plan(
+            case=team_case, by=people["regisseur"], planned_at=now - timedelta(days=i + 1)
+        )
+        services.uvo_record(
+            meeting=uvo,
+            by=people["regisseur"],
+            held_on=timezone.localdate() - timedelta(days=i),
+            minutes="",
+        )
+        services.agreement_create(
+            case=team_case,
+            by=people["regisseur"],
+            meeting=uvo,
+            description=f"Afspraak {i}",
+            owner_organisation=orgs["WPI"],
+            owner_person=people["partner"],
+            deadline=timezone.localdate() + timedelta(days=i),
+        )
+    url = reverse("meetings:case_uvos", args=[team_case.pk])
+    client.force_login(people["regisseur"])
+    client.get(url)
+    with django_assert_num_queries(CASE_UVO_TAB):
+        response = client.get(url)
+    assert len(response.context["uvos"]) == n
+    assert len(response.context["agreements"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_agreement_list_endpoint(api_as, people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(AGREEMENT_LIST):
+        response = client.get("/api/v1/agreements/")
+    assert response.json()["count"] == n
+    assert all(a["can_update"] and a["overdue"] for a in response.json()["results"])
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_agreement_list_endpoint_filtered(api_as, people, orgs, django_assert_num_queries, n):
+    cases = overdue_cases(n, people, orgs)
+    client = api_as(people["partner"])  # WPI: sees the cases it is on the team of
+    from cases import services as case_services
+
+    for case in cases:
+        case_services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
+    url = f"/api/v1/agreements/?overdue=true&status=open&owner_organisation={orgs['WPI'].pk}"
+    with django_assert_num_queries(AGREEMENT_LIST + 1):  # + validating the organisation
+        response = client.get(url)
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_uvo_list_endpoint(api_as, team_case, people, django_assert_num_queries, n):
+    for i in range(n):
+        services.uvo_plan(
+            case=team_case,
+            by=people["regisseur"],
+            planned_at=timezone.now() + timedelta(days=i),
+        )
+    client = api_as(people["partner"])
+    with django_assert_num_queries(UVO_LIST):
+        response = client.get("/api/v1/uvo-meetings/")
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_uvo_detail_endpoint(api_as, team_case, people, orgs, django_assert_num_queries, n):
+    uvo = services.uvo_plan(
+        case=team_case, by=people["regisseur"], planned_at=timezone.now() - timedelta(hours=2)
+    )
+    services.uvo_record(
+        meeting=uvo,
+        by=people["regisseur"],
+        held_on=timezone.localdate(),
+        minutes="Fictief",
+        attendees=[
+            {"organisation": orgs["WPI"], "user": people["partner"], "name": f"Gast {i}"}
+            for i in range(n)
+        ],
+    )
+    assert UvoAttendee.objects.count() == n
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(UVO_DETAIL):
+        response = client.get(f"/api/v1/uvo-meetings/{uvo.pk}/")
+    assert len(response.json()["attendees"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_notification_list_endpoint(api_as, people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    reminders_scan()
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(NOTIFICATION_LIST):
+        response = client.get("/api/v1/notifications/?unread=true")
+    assert response.json()["count"] == 3 * n
