@@ -200,11 +200,12 @@ def find_agreement_items(today: date) -> list[Finding]:
             "owner_person_id",
             "owner_organisation_id",
             "case__regisseur_id",
+            "case__accounthouder_id",
         )
         .order_by()
     )
     # The owning organisation's people, for agreements without a named person: one query.
-    org_ids = {org for _pk, _c, _d, _t, person, org, _r in rows if person is None}
+    org_ids = {row[5] for row in rows if row[4] is None}
     people_by_org: dict[int, set[int]] = {}
     for user_id, org_id in (
         User.objects.filter(organisation_id__in=org_ids, is_active=True)
@@ -213,9 +214,10 @@ def find_agreement_items(today: date) -> list[Finding]:
     ):
         people_by_org.setdefault(org_id, set()).add(user_id)
     findings = []
-    for pk, case_id, deadline, description, person, org, regisseur in rows:
+    for pk, case_id, deadline, description, person, org, regisseur, accounthouder in rows:
         owners = {person} if person else people_by_org.get(org, set())
-        recipients = owners | ({regisseur} - {None})
+        # Past its deadline is overdue: the regisseur and the accounthouder hear of it too.
+        recipients = owners | ({regisseur, accounthouder} - {None})
         findings.append(
             Finding(
                 ReminderKind.AGREEMENT_OVERDUE,

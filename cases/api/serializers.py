@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from acvz.api.serializers import DateTimeInputField, OrganisationRefSerializer, UserRefSerializer
 from cases.models import (
     HEALTH_LEEFGEBIEDEN,
     SCREENING_LEEFGEBIEDEN,
@@ -34,25 +35,6 @@ from cases.workflow import TRANSITIONS, transitions_from
 from partners.models import Organisation, User
 
 # --- references to other objects ----------------------------------------------------------------
-
-
-class OrganisationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["id", "code", "name"]
-        read_only_fields = fields
-
-
-class UserRefSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "organisation"]
-        read_only_fields = fields
-
-    def get_name(self, user: User) -> str:
-        return str(user)
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
@@ -382,7 +364,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 class TimelineEventInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PUSHABLE_TIMELINE_KINDS)
     description = serializers.CharField()
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    occurred_at = DateTimeInputField(required=False, allow_null=True, default=None)
     external_id = serializers.CharField(
         max_length=64,
         required=False,

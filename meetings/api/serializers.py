@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.api.serializers import OrganisationRefSerializer, UserRefSerializer
+from acvz.api.serializers import DateTimeInputField, OrganisationRefSerializer, UserRefSerializer
 from cases.models import Case
 from meetings.models import (
     Agreement,
@@ -47,19 +47,6 @@ class VisibleUvoField(serializers.PrimaryKeyRelatedField):
         from meetings.selectors import uvos_visible
 
         return uvos_visible(user=self.context["request"].user)
-
-
-class DateTimeInputField(serializers.DateTimeField):
-    """DRF's DateTimeField raises OverflowError (a server error) for a time without offset near
-    year 1 or 9999, which the local time zone pushes out of range: that is invalid input."""
-
-    def to_internal_value(self, value):
-        try:
-            return super().to_internal_value(value)
-        except OverflowError:
-            raise serializers.ValidationError(
-                _("The date lies out of range."), code="invalid"
-            ) from None
 
 
 def _not_in_future(value):

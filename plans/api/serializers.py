@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer
 from cases.models import Case, Leefgebied
 from cases.workflow import CaseStatus
 from partners.models import Organisation, User
@@ -44,27 +45,6 @@ from plans.workflow import (
 PLAN_TRANSITION_CHOICES = [(name, t.label) for name, t in PLAN_TRANSITIONS.items()]
 
 # --- references to other objects ----------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="PlanOrganisationRef")
-class OrganisationRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Organisation
-        fields = ["id", "code", "name"]
-        read_only_fields = fields
-
-
-@extend_schema_serializer(component_name="PlanUserRef")
-class UserRefSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "organisation"]
-        read_only_fields = fields
-
-    def get_name(self, user: User) -> str:
-        return str(user)
 
 
 @extend_schema_serializer(component_name="PlanPersonRef")

@@ -304,13 +304,13 @@ def test_a_settled_agreement_is_not_overdue(agreement_of, people, status):
     assert agreement_due(DEADLINE + timedelta(days=30), agreement) is None
 
 
-def test_an_agreement_reminder_goes_to_the_owner_person_and_the_regisseur(
+def test_an_agreement_reminder_goes_to_the_owner_person_regisseur_and_accounthouder(
     agreement_of, people, case
 ):
     agreement_of(person=people["partner"])
     with on(DEADLINE + DAY):
         reminders_scan()
-    assert recipients(ReminderKind.AGREEMENT_OVERDUE, case) == {"ip", "reg"}
+    assert recipients(ReminderKind.AGREEMENT_OVERDUE, case) == {"ip", "reg", "ah"}
 
 
 def test_without_a_person_the_owning_organisations_people_are_told(
@@ -322,4 +322,4 @@ def test_without_a_person_the_owning_organisations_people_are_told(
     agreement_of()
     with on(DEADLINE + DAY):
         reminders_scan()
-    assert recipients(ReminderKind.AGREEMENT_OVERDUE, case) == {"ip", "ip-2", "reg"}
+    assert recipients(ReminderKind.AGREEMENT_OVERDUE, case) == {"ip", "ip-2", "reg", "ah"}

@@ -254,3 +254,13 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
     assert CaseTeamMembership.objects.filter(case=case).count() == 1
     assert not TimelineEvent.objects.filter(external_id="E1").exists()
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_timeline_push_out_of_range_is_400_not_500(api_as, people, case_at):
+    case = case_at("in_regie")
+    response = api_as(people["regisseur"]).post(
+        f"/api/v1/cases/{case.pk}/timeline/",
+        {"kind": "arrest", "description": "Fictief", "occurred_at": "0001-01-01T00:00:00"},
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["invalid_params"][0]["name"] == "occurred_at"
