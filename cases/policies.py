@@ -100,7 +100,8 @@ def case_can_read_health(user, case) -> bool:
     return _on_team(actor, case)
 
 
-def _directs(user, case) -> bool:
+def case_is_directed_by(user, case) -> bool:
+    """The case's regisseur or its accounthouder (who may stand in)."""
     return user.pk is not None and user.pk in (case.regisseur_id, case.accounthouder_id)
 
 
@@ -116,12 +117,14 @@ def case_can(user, case, action: str) -> bool:
                 actor.organisation_id == case.regie_organisation_id
             )
         if action in ("start_outflow", "close"):
-            return _directs(user, case)
+            return case_is_directed_by(user, case)
         if action == "establish_dossier":
             return actor.has(transition.permission) or actor.has("cases.assign_case")
         return actor.has(transition.permission)
     if action == "manage_team":
-        return case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and _directs(user, case)
+        return case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and case_is_directed_by(
+            user, case
+        )
     if action == "add_timeline_event":
         return case.status != CaseStatus.CLOSED
     if action == "advise":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import Case
-from cases.policies import actor_for
+from cases.policies import actor_for, case_is_directed_by
 from cases.workflow import CaseStatus
 
 ACTIVE_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
@@ -16,17 +16,12 @@ def case_scoped_filter(user, field: str = "case") -> Q:
     return Q(Exists(Case.objects.visible_to(user).filter(pk=OuterRef(f"{field}_id"))))
 
 
-def directs(user, case) -> bool:
-    return user.pk is not None and user.pk in (case.regisseur_id, case.accounthouder_id)
-
-
 def uvo_can_manage(user, case) -> bool:
     """The regisseur convenes and chairs UVOs (the accounthouder may stand in)."""
-    return case.status in ACTIVE_STATUSES and directs(user, case)
+    return case.status in ACTIVE_STATUSES and case_is_directed_by(user, case)
 
 
 def agreement_can_update(user, agreement) -> bool:
     """The owning organisation (its people and its partner system) or the regisseur."""
-    return agreement.owner_organisation_id == actor_for(user).organisation_id or directs(
-        user, agreement.case
-    )
+    own = agreement.owner_organisation_id == actor_for(user).organisation_id
+    return own or case_is_directed_by(user, agreement.case)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import Case, Leefgebied
-from cases.policies import actor_for, case_can_read_health
+from cases.policies import actor_for, case_can_read_health, case_is_directed_by
 from cases.workflow import CaseStatus
 from plans.workflow import PLAN_TRANSITIONS, PlanStatus
 
@@ -21,10 +21,6 @@ def plan_visibility_filter(user) -> Q:
     return visible
 
 
-def _directs(user, case) -> bool:
-    return user.pk is not None and user.pk in (case.regisseur_id, case.accounthouder_id)
-
-
 def plan_can(user, plan, action: str) -> bool:
     """May `user` do `action` to `plan` (which they can see)?"""
     case = plan.case
@@ -34,26 +30,26 @@ def plan_can(user, plan, action: str) -> bool:
         if plan.status != transition.source:
             return False
         if action == "submit":
-            return _directs(user, case) and case.status == CaseStatus.IN_REGIE
+            return case_is_directed_by(user, case) and case.status == CaseStatus.IN_REGIE
         return actor.has(transition.permission)
     if action == "edit":
-        return plan.status == PlanStatus.DRAFT and _directs(user, case)
+        return plan.status == PlanStatus.DRAFT and case_is_directed_by(user, case)
     if action == "revise":
         return (
             plan.status == PlanStatus.APPROVED
-            and _directs(user, case)
+            and case_is_directed_by(user, case)
             and case.status == CaseStatus.IN_REGIE
         )
     if action == "advise":
         return plan.status == PlanStatus.SUBMITTED and actor.has(REVIEW)
     if action == "evaluate":
-        return plan.status == PlanStatus.APPROVED and _directs(user, case)
+        return plan.status == PlanStatus.APPROVED and case_is_directed_by(user, case)
     raise ValueError(f"Unknown plan action {action!r}")
 
 
 def case_can_plan(user, case) -> bool:
     """May the user start a plan (version 1) for this case?"""
-    return case.status == CaseStatus.IN_REGIE and _directs(user, case)
+    return case.status == CaseStatus.IN_REGIE and case_is_directed_by(user, case)
 
 
 def goal_can_commit(user, goal) -> bool:
