@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
+from acvz.services import require, save_validated
 from cases.eligibility import programme_eligibility
 from cases.models import (
     INVERSE_RELATION,
@@ -40,48 +41,29 @@ from partners.models import Organisation, User
 VIEW_CASE = "cases.view_case"
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise NotAllowed(message)
-
-
-def _validated(instance):
-    """Validate and save; a unique constraint lost to a concurrent write is a clear error."""
-    instance.full_clean()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise DomainError(
-            _("Someone else saved the same data at the same moment; check and try again."),
-            code="conflict",
-        ) from exc
-    return instance
-
-
 # --- persons ------------------------------------------------------------------------------------
 
 
 @audited
 def person_create(*, by: User, **fields) -> Person:
     """Register a person. Validates the BSN (11-test) and its uniqueness."""
-    _require(actor_for(by).has("cases.add_person"), _("You may not register persons."))
-    return _validated(Person(**fields))
+    require(actor_for(by).has("cases.add_person"), _("You may not register persons."))
+    return save_validated(Person(**fields))
 
 
 @audited
 def person_update(*, person: Person, by: User, **fields) -> Person:
-    _require(actor_for(by).has("cases.change_person"), _("You may not change persons."))
+    require(actor_for(by).has("cases.change_person"), _("You may not change persons."))
     for name, value in fields.items():
         setattr(person, name, value)
-    return _validated(person)
+    return save_validated(person)
 
 
 @audited
 @transaction.atomic
 def family_relation_add(*, person: Person, relative: Person, kind: str, by: User) -> FamilyRelation:
     """Record `relative` as `person`'s `kind`, and the inverse relation on the relative."""
-    _require(actor_for(by).has("cases.add_familyrelation"), _("You may not record relations."))
+    require(actor_for(by).has("cases.add_familyrelation"), _("You may not record relations."))
     if person.pk == relative.pk:
         raise DomainError(_("A person cannot be their own relative."), code="invalid")
     if FamilyRelation.objects.filter(person=person, relative=relative).exists():
@@ -107,7 +89,7 @@ def offence_record_create(
 ) -> tuple[OffenceRecord, bool]:
     """Record an offence. A repeated push with the same source reference changes nothing."""
     actor = actor_for(by)
-    _require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
+    require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
     validate_no_nul(external_id)  # before the lookup: PostgreSQL refuses NUL in a query
     source = source or by.organisation
     if source is None or (source.pk != actor.organisation_id):
@@ -143,7 +125,7 @@ def case_register(
     *, person: Person, programme: Programme, by: User, override_reason: str = ""
 ) -> Case:
     """Register a person in a programme. Refused when not eligible, unless a reason is given."""
-    _require(actor_for(by).has("cases.register_case"), _("You may not register cases."))
+    require(actor_for(by).has("cases.register_case"), _("You may not register cases."))
     if not programme.active:
         raise DomainError(_("This programme is not active."), code="programme_inactive")
     Person.objects.select_for_update().get(pk=person.pk)
@@ -431,7 +413,7 @@ def dossier_section_update(
 def dossier_set_advice(
     *, case: Case, by: User, advice: str, organisation: Organisation | None, style: str
 ) -> Basisdossier:
-    _require(case_can(by, case, "advise"), _("You may not give the IVG advice on this case."))
+    require(case_can(by, case, "advise"), _("You may not give the IVG advice on this case."))
     dossier = case.basisdossier
     dossier.ivg_advice = advice
     dossier.advised_organisation = organisation
@@ -495,7 +477,7 @@ def team_member_add(
 ) -> CaseTeamMembership:
     """Add an organisation to the case team; it sees the case from now on."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    _require(case_can(by, locked, "manage_team"), _("You may not change this case team."))
+    require(case_can(by, locked, "manage_team"), _("You may not change this case team."))
     if not organisation.active:
         raise DomainError(_("This organisation is not active."), code="organisation_inactive")
     if role == TeamRole.REGIE:
@@ -510,7 +492,7 @@ def team_member_add(
 def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
     """An organisation leaves the team; its access to the case ends now."""
     locked = Case.objects.select_for_update().get(pk=membership.case_id)
-    _require(case_can(by, locked, "manage_team"), _("You may not change this case team."))
+    require(case_can(by, locked, "manage_team"), _("You may not change this case team."))
     membership = CaseTeamMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise DomainError(_("This organisation has already left."), code="invalid_transition")
@@ -535,7 +517,7 @@ def timeline_event_create(
     external_id: str | None = None,
 ) -> tuple[TimelineEvent, bool]:
     """Share an event with the case team. A repeated push with the same reference is a no-op."""
-    _require(case_can(by, case, "add_timeline_event"), _("You may not add events to this case."))
+    require(case_can(by, case, "add_timeline_event"), _("You may not add events to this case."))
     validate_no_nul(external_id)
     if kind in (TimelineKind.STATUS, TimelineKind.TEAM_CHANGE):
         raise DomainError(_("This kind of event is recorded by Regie itself."), code="invalid")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
+from acvz.services import require, save_validated
 from cases.models import Case
 from meetings.models import (
     Agreement,
@@ -41,17 +42,6 @@ def enqueue(task, *args, **kwargs) -> bool:
     return True
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise NotAllowed(message)
-
-
-def _validated(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 # --- cadence ------------------------------------------------------------------------------------
 
 
@@ -59,7 +49,7 @@ def _validated(instance):
 @transaction.atomic
 def cadence_set(*, case: Case, by, weeks: int, reason: str, until: date | None = None):
     """Override the case's UVO cadence (more often, or temporarily less often), with a reason."""
-    _require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
+    require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
     if not reason.strip():
         raise DomainError(
             _("Give the reason for the different cadence."), code="invalid", status_code=400
@@ -70,14 +60,14 @@ def cadence_set(*, case: Case, by, weeks: int, reason: str, until: date | None =
         case=case
     )
     cadence.weeks, cadence.reason, cadence.until = weeks, reason, until
-    return _validated(cadence)
+    return save_validated(cadence)
 
 
 @audited
 @transaction.atomic
 def cadence_reset(*, case: Case, by) -> None:
     """Back to the default cadence (the history keeps the override)."""
-    _require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
+    require(uvo_can_manage(by, case), _("Only the regisseur sets the UVO cadence."))
     UvoCadence.objects.filter(case=case).delete()
 
 
@@ -86,8 +76,8 @@ def cadence_reset(*, case: Case, by) -> None:
 
 @audited
 def uvo_plan(*, case: Case, by, planned_at: datetime, place: str = "") -> UvoMeeting:
-    _require(uvo_can_manage(by, case), _("The regisseur convenes the UVO."))
-    return _validated(
+    require(uvo_can_manage(by, case), _("The regisseur convenes the UVO."))
+    return save_validated(
         UvoMeeting(case=case, planned_at=planned_at, place=place, chair=case.regisseur or by)
     )
 
@@ -117,7 +107,7 @@ def uvo_record(
 ) -> UvoMeeting:
     """Record a held UVO: date, minutes and who was there (present or absent)."""
     meeting = _locked_meeting(meeting, expected_lock_version)
-    _require(uvo_can_manage(by, meeting.case), _("The regisseur records the UVO."))
+    require(uvo_can_manage(by, meeting.case), _("The regisseur records the UVO."))
     if meeting.status == UvoStatus.CANCELLED:
         raise DomainError(_("This UVO was cancelled."), code="invalid_transition")
     if held_on > timezone.localdate():
@@ -128,11 +118,11 @@ def uvo_record(
     meeting.held_on = held_on
     meeting.minutes = minutes
     meeting.lock_version += 1
-    _validated(meeting)
+    save_validated(meeting)
     if attendees is not None:
         meeting.attendees.all().delete()
         for data in attendees:
-            _validated(UvoAttendee(meeting=meeting, **data))
+            save_validated(UvoAttendee(meeting=meeting, **data))
     return meeting
 
 
@@ -140,7 +130,7 @@ def uvo_record(
 @transaction.atomic
 def uvo_cancel(*, meeting: UvoMeeting, by, reason: str) -> UvoMeeting:
     meeting = _locked_meeting(meeting, None)
-    _require(uvo_can_manage(by, meeting.case), _("The regisseur cancels the UVO."))
+    require(uvo_can_manage(by, meeting.case), _("The regisseur cancels the UVO."))
     if meeting.status != UvoStatus.PLANNED:
         raise DomainError(_("Only a planned UVO can be cancelled."), code="invalid_transition")
     if not reason.strip():
@@ -148,7 +138,7 @@ def uvo_cancel(*, meeting: UvoMeeting, by, reason: str) -> UvoMeeting:
     meeting.status = UvoStatus.CANCELLED
     meeting.cancel_reason = reason
     meeting.lock_version += 1
-    return _validated(meeting)
+    return save_validated(meeting)
 
 
 # --- agreements ---------------------------------------------------------------------------------
@@ -166,7 +156,7 @@ def agreement_create(
     meeting: UvoMeeting | None = None,
 ) -> Agreement:
     """Record an afspraak, normally made at a UVO."""
-    _require(uvo_can_manage(by, case), _("The regisseur records agreements."))
+    require(uvo_can_manage(by, case), _("The regisseur records agreements."))
     if meeting is not None and meeting.case_id != case.pk:
         raise DomainError(_("This UVO belongs to another case."), code="invalid", status_code=400)
     # Need-to-know: an organisation off the team could neither see nor update the agreement,
@@ -175,7 +165,7 @@ def agreement_create(
         raise DomainError(
             _("The organisation is not on the case team."), code="invalid", status_code=400
         )
-    return _validated(
+    return save_validated(
         Agreement(
             case=case,
             meeting=meeting,
@@ -196,7 +186,7 @@ def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "
         .select_related("case")
         .get(pk=agreement.pk)
     )
-    _require(
+    require(
         agreement_can_update(by, agreement),
         _("Only the owning organisation or the regisseur updates this agreement."),
     )
@@ -206,7 +196,7 @@ def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "
     agreement.status_note = note
     agreement.status_changed_at = timezone.now()
     agreement.status_changed_by = by
-    return _validated(agreement)
+    return save_validated(agreement)
 
 
 # --- notifications and the calendar feed --------------------------------------------------------

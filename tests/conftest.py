@@ -67,3 +67,13 @@ def user_api(api_client, make_user):
 
 
 from tests.scenarios import case_at, orgs, people, plan_at  # noqa: E402, F401  (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request activates its language in the thread
+    (the API English, pages Dutch), which would otherwise leak into the next test."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
