@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -463,7 +462,3 @@ def access_log(request: HttpRequest) -> HttpResponse:
         "cases/accesslog_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
-
-
-def case_url(case: Case) -> str:
-    return reverse("cases:detail", kwargs={"pk": case.pk})

@@ -74,10 +74,6 @@ def plan_in_force(*, case) -> Plan | None:
     )
 
 
-def plan_open_version(*, case) -> Plan | None:
-    return case.plans.filter(status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED]).first()
-
-
 def itat_meetings(*, upcoming_only: bool = True) -> QuerySet[ItatMeeting]:
     queryset = ItatMeeting.objects.annotate(
         plan_count=Count("plans", filter=Q(plans__status=PlanStatus.SUBMITTED))
