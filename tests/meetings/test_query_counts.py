@@ -218,3 +218,30 @@ def test_notification_list_endpoint(api_as, people, orgs, django_assert_num_quer
     with django_assert_num_queries(NOTIFICATION_LIST):
         response = client.get("/api/v1/notifications/?unread=true")
     assert response.json()["count"] == 3 * n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_casuistry_page(client, people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    client.force_login(people["accounthouder"])
+    url = reverse("meetings:casuistry")
+    client.get(url)
+    # session, user, 2× permissions, the accounthouder's cases (annotated), their plans' status
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert len(response.context["items"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_agreements_page(client, people, orgs, django_assert_num_queries, n):
+    from guardian.shortcuts import assign_perm
+
+    for case in overdue_cases(n, people, orgs):  # WPI on the team: it sees the cases
+        assign_perm("cases.view_case", orgs["WPI"].group, case)
+    client.force_login(people["partner"])
+    url = reverse("meetings:agreements")
+    client.get(url)
+    # session, user, 2× permissions, the organisation's agreements (joined with case and person)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert len(response.context["agreements"]) == n
