@@ -1982,7 +1982,7 @@ def main() -> None:
     ensure_organisations()
     connection.close()
 
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 (fictitious data)
     loader = Loader(url, check_constraints=args.check_constraints)
     g = G(loader, rng, args.today or timezone.localdate(), args.full_history)
     load_reference(g)

@@ -415,7 +415,7 @@ def main() -> None:
     from meetings.models import Reminder
 
     call_command("migrate", verbosity=0)
-    seed(args.cases, random.Random(args.seed))
+    seed(args.cases, random.Random(args.seed))  # noqa: S311  (fictitious data)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if Reminder.objects.exists():
