@@ -122,10 +122,14 @@ SELECT ct.app_label, p.codename FROM auth_permission p
   JOIN partners_user_groups ug ON ug.group_id = gp.group_id
  WHERE ug.user_id = %(user)s"""
 
-VISIBLE = """(EXISTS (SELECT 1 FROM cases_casegroupobjectpermission g
-                WHERE g.content_object_id = c.id AND g.group_id = %(group)s
-                  AND g.permission_id = %(view_perm)s)
-         OR c.regisseur_id = %(user)s OR c.accounthouder_id = %(user)s)"""
+#: The ids of the cases the user sees, in a form the planner estimates well (no JIT).
+VISIBLE_IDS = """
+    SELECT g.content_object_id FROM cases_casegroupobjectpermission g
+     WHERE g.group_id = %(group)s AND g.permission_id = %(view_perm)s
+    UNION SELECT id FROM cases_case WHERE regisseur_id = %(user)s
+    UNION SELECT id FROM cases_case WHERE accounthouder_id = %(user)s"""
+
+VISIBLE = f"c.id IN ({VISIBLE_IDS})"
 
 CASE_ROW = (
     """
@@ -181,11 +185,9 @@ CASE_LIST = sql(
     FILTER_CHOICES,
 )
 
-VISIBLE_PROGRAMME_TEAM = (
-    VISIBLE[:-1]
-    + """
-         OR c.status IN ('registered', 'basisdossier', 'awaiting_assignment', 'assigned'))"""
-)
+VISIBLE_PROGRAMME_TEAM = f"""c.id IN ({VISIBLE_IDS}
+    UNION SELECT id FROM cases_case
+     WHERE status IN ('registered', 'basisdossier', 'awaiting_assignment', 'assigned'))"""
 
 CASE_LIST_PROGRAMME_TEAM = sql(
     PERMS,
@@ -462,7 +464,7 @@ API_CASES = sql(
 
 API_CASE = sql(PERMS, CASE_ROW, TEAM, LOG_READ_API)
 
-API_PLANS_VISIBLE = f"EXISTS (SELECT 1 FROM cases_case c WHERE c.id = pl.case_id AND {VISIBLE})"
+API_PLANS_VISIBLE = f"pl.case_id IN ({VISIBLE_IDS})"
 
 API_PLANS = sql(
     PERMS,
