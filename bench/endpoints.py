@@ -1,0 +1,566 @@
+"""The endpoints `bench/run` measures, each with the bare SQL that fetches the same rows.
+
+Add a page in one line of ENDPOINTS (and its bare SQL above it). `url` and `sql` take the
+context of `CONTEXT_SQL` (`{case}` in the URL, `%(case)s` in SQL); statements of one bare SQL are
+separated by ";\\n" and run in order on one connection. `who`: regisseur, accounthouder, itat,
+programme_team (session) or system (the POLITIE partner system, by token). `kind`: which empty
+view is the floor ("page" or "api").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    who: str
+    url: str
+    sql: str
+    kind: str = "page"
+
+
+# --- the context: realistic users and objects, chosen from the generated data -----------------
+
+CONTEXT_SQL = [
+    (
+        "view_case permission",
+        """SELECT p.id AS view_perm FROM auth_permission p
+             JOIN django_content_type ct ON ct.id = p.content_type_id
+            WHERE ct.app_label = 'cases' AND p.codename = 'view_case'""",
+    ),
+    (
+        "regisseur of RN with the median caseload",
+        """WITH loads AS (
+               SELECT c.regisseur_id AS id, count(*) AS n
+                 FROM cases_case c
+                 JOIN partners_user u ON u.id = c.regisseur_id
+                 JOIN partners_organisation o ON o.id = u.organisation_id
+                WHERE c.status = 'in_regie' AND o.code = 'RN' AND u.is_active
+                GROUP BY 1)
+           SELECT l.id AS regisseur, l.n AS regisseur_cases, u.organisation_id AS regisseur_org,
+                  o.group_id AS regisseur_group
+             FROM loads l JOIN partners_user u ON u.id = l.id
+             JOIN partners_organisation o ON o.id = u.organisation_id
+            ORDER BY l.n, l.id OFFSET (SELECT count(*) / 2 FROM loads) LIMIT 1""",
+    ),
+    (
+        "typical case of that regisseur (plan in force, UVOs, police on the team)",
+        """WITH mine AS (
+               SELECT c.id, c.person_id, c.accounthouder_id,
+                      (SELECT count(*) FROM meetings_agreement a WHERE a.case_id = c.id) AS n
+                 FROM cases_case c
+                WHERE c.regisseur_id = %(regisseur)s AND c.status = 'in_regie'
+                  AND EXISTS (SELECT 1 FROM plans_plan p
+                               WHERE p.case_id = c.id AND p.status = 'approved')
+                  AND EXISTS (SELECT 1 FROM meetings_uvomeeting m
+                               WHERE m.case_id = c.id AND m.status = 'held')
+                  AND EXISTS (SELECT 1 FROM cases_casegroupobjectpermission g
+                                JOIN partners_organisation o ON o.group_id = g.group_id
+                               WHERE g.content_object_id = c.id AND o.code = 'POLITIE'))
+           SELECT id AS "case", person_id AS person, accounthouder_id AS accounthouder
+             FROM mine ORDER BY n, id OFFSET (SELECT count(*) / 2 FROM mine) LIMIT 1""",
+    ),
+    (
+        "its plan in force, last held UVO, last agreement",
+        """SELECT (SELECT id FROM plans_plan WHERE case_id = %(case)s AND status = 'approved')
+                      AS plan,
+                  (SELECT id FROM meetings_uvomeeting WHERE case_id = %(case)s
+                      AND status = 'held' ORDER BY held_on DESC, id DESC LIMIT 1) AS uvo,
+                  (SELECT id FROM meetings_agreement WHERE case_id = %(case)s
+                      ORDER BY id DESC LIMIT 1) AS agreement""",
+    ),
+    (
+        "accounthouder's organisation",
+        """SELECT u.organisation_id AS accounthouder_org, o.group_id AS accounthouder_group
+             FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.id = %(accounthouder)s""",
+    ),
+    (
+        "ITAT member",
+        """SELECT u.id AS itat, o.group_id AS itat_group, o.id AS itat_org FROM partners_user u
+             JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.username = 'bench.itat.00'""",
+    ),
+    (
+        "next ITAT meeting with an agenda",
+        """SELECT m.id AS meeting FROM plans_itatmeeting m
+            WHERE EXISTS (SELECT 1 FROM plans_plan p
+                           WHERE p.itat_meeting_id = m.id AND p.status = 'submitted')
+            ORDER BY m.date LIMIT 1""",
+    ),
+    (
+        "programme team member",
+        """SELECT u.id AS programme_team, o.group_id AS programme_team_group,
+                  o.id AS programme_team_org
+             FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.username = 'bench.pt.00'""",
+    ),
+    (
+        "partner system of the police, with its token",
+        """SELECT u.id AS system, t.key AS system_token, o.code AS system_org_code,
+                  o.id AS system_org, o.group_id AS system_group
+             FROM partners_user u JOIN authtoken_token t ON t.user_id = u.id
+             JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.username = 'bench.system.politie'""",
+    ),
+    ("today", "SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date AS today"),
+]
+
+
+# --- bare SQL -----------------------------------------------------------------------------------
+# %(user)s, %(group)s (the user's organisation group) and %(org)s are those of the endpoint's
+# `who`. The permission id and group id are known: no join to auth_permission per row.
+
+EMPTY = ""
+
+PERMS = """
+SELECT ct.app_label, p.codename FROM auth_permission p
+  JOIN django_content_type ct ON ct.id = p.content_type_id
+  JOIN auth_group_permissions gp ON gp.permission_id = p.id
+  JOIN partners_user_groups ug ON ug.group_id = gp.group_id
+ WHERE ug.user_id = %(user)s"""
+
+#: The ids of the cases the user sees, in a form the planner estimates well (no JIT).
+VISIBLE_IDS = """
+    SELECT g.content_object_id FROM cases_casegroupobjectpermission g
+     WHERE g.group_id = %(group)s AND g.permission_id = %(view_perm)s
+    UNION SELECT id FROM cases_case WHERE regisseur_id = %(user)s
+    UNION SELECT id FROM cases_case WHERE accounthouder_id = %(user)s"""
+
+VISIBLE = f"c.id IN ({VISIBLE_IDS})"
+
+CASE_ROW = (
+    """
+SELECT c.*, p.first_name, p.last_name, p.date_of_birth, pr.name, o.name,
+       r.first_name, r.last_name, a.first_name, a.last_name
+  FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+  JOIN cases_programme pr ON pr.id = c.programme_id
+  LEFT JOIN partners_organisation o ON o.id = c.regie_organisation_id
+  LEFT JOIN partners_user r ON r.id = c.regisseur_id
+  LEFT JOIN partners_user a ON a.id = c.accounthouder_id
+ WHERE c.id = %(case)s AND """
+    + VISIBLE
+)
+
+TEAM = """
+SELECT m.*, o.name, o.handles_health, u.first_name, u.last_name FROM cases_caseteammembership m
+  JOIN partners_organisation o ON o.id = m.organisation_id
+  LEFT JOIN partners_user u ON u.id = m.professional_id
+ WHERE m.case_id = %(case)s ORDER BY m.joined_on, m.id"""
+
+LOG_READ = """
+INSERT INTO cases_accesslogentry (at, user_id, organisation_id, person_id, case_id, channel, path)
+VALUES (now(), %(user)s, %(org)s, %(person)s, %(case)s, 'web', '/bench/')"""
+
+LOG_READ_API = LOG_READ.replace("'web'", "'api'")
+
+#: What every case tab reads first: the case, its team, and the access log entry.
+CASE_HEAD = PERMS + ";\n" + CASE_ROW + ";\n" + TEAM + ";\n" + LOG_READ
+
+
+def sql(*statements: str) -> str:
+    return ";\n".join(s.strip() for s in statements)
+
+
+CASE_LIST_ROWS = """
+SELECT c.id, c.status, c.registered_at, p.first_name, p.last_name, pr.name, o.name,
+       r.first_name, r.last_name
+  FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+  JOIN cases_programme pr ON pr.id = c.programme_id
+  LEFT JOIN partners_organisation o ON o.id = c.regie_organisation_id
+  LEFT JOIN partners_user r ON r.id = c.regisseur_id
+ WHERE {visible} ORDER BY c.registered_at DESC, c.id DESC LIMIT {limit}"""
+
+FILTER_CHOICES = sql(
+    "SELECT id, name FROM cases_programme ORDER BY name",
+    "SELECT id, name FROM partners_organisation ORDER BY name",
+)
+
+CASE_LIST = sql(
+    PERMS,
+    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE}",
+    CASE_LIST_ROWS.format(visible=VISIBLE, limit=25),
+    FILTER_CHOICES,
+)
+
+VISIBLE_PROGRAMME_TEAM = f"""c.id IN ({VISIBLE_IDS}
+    UNION SELECT id FROM cases_case
+     WHERE status IN ('registered', 'basisdossier', 'awaiting_assignment', 'assigned'))"""
+
+CASE_LIST_PROGRAMME_TEAM = sql(
+    PERMS,
+    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE_PROGRAMME_TEAM}",
+    CASE_LIST_ROWS.format(visible=VISIBLE_PROGRAMME_TEAM, limit=25),
+    FILTER_CHOICES,
+)
+
+HOME = sql(
+    PERMS,
+    """SELECT rg.role FROM partners_rolegroup rg
+         JOIN partners_user_groups ug ON ug.group_id = rg.group_id WHERE ug.user_id = %(user)s""",
+    """SELECT c.id, c.status, p.first_name, p.last_name, pr.name
+         FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+         JOIN cases_programme pr ON pr.id = c.programme_id
+        WHERE (c.regisseur_id = %(user)s OR c.accounthouder_id = %(user)s)
+          AND c.status <> 'closed'
+        ORDER BY c.registered_at DESC, c.id DESC LIMIT 10""",
+)
+
+CASE_DETAIL = sql(
+    CASE_HEAD,
+    """SELECT f.*, o.name FROM cases_offencerecord f
+         JOIN partners_organisation o ON o.id = f.source_id
+        WHERE f.person_id = %(person)s ORDER BY f.date DESC, f.id DESC""",
+    """SELECT r.kind, p.id, p.first_name, p.last_name FROM cases_familyrelation r
+         JOIN cases_person p ON p.id = r.relative_id WHERE r.person_id = %(person)s""",
+    "SELECT id, name FROM partners_organisation WHERE active ORDER BY name",
+    """SELECT s.*, u.first_name, u.last_name FROM cases_casestatuschange s
+         JOIN partners_user u ON u.id = s.by_id
+        WHERE s.case_id = %(case)s ORDER BY s.at DESC, s.id DESC LIMIT 20""",
+)
+
+CASE_DOSSIER = sql(
+    CASE_HEAD,
+    """SELECT d.*, u.first_name, u.last_name, o.name FROM cases_basisdossier d
+         LEFT JOIN partners_user u ON u.id = d.established_by_id
+         LEFT JOIN partners_organisation o ON o.id = d.advised_organisation_id
+        WHERE d.case_id = %(case)s""",
+    """SELECT s.*, o.name, u.first_name, u.last_name FROM cases_dossiersection s
+         JOIN cases_basisdossier d ON d.id = s.dossier_id
+         LEFT JOIN partners_organisation o ON o.id = s.organisation_id
+         LEFT JOIN partners_user u ON u.id = s.author_id
+        WHERE d.case_id = %(case)s ORDER BY s.leefgebied""",
+)
+
+CASE_TIMELINE = sql(
+    CASE_HEAD,
+    """SELECT t.*, o.name, u.first_name, u.last_name FROM cases_timelineevent t
+         LEFT JOIN partners_organisation o ON o.id = t.organisation_id
+         LEFT JOIN partners_user u ON u.id = t.created_by_id
+        WHERE t.case_id = %(case)s ORDER BY t.occurred_at DESC, t.id DESC""",
+)
+
+CASE_HISTORY = sql(
+    CASE_HEAD,
+    """SELECT h.*, u.username FROM cases_historicalcase h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.id = %(case)s""",
+    """SELECT h.*, u.username FROM cases_historicalbasisdossier h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.case_id = %(case)s""",
+    """SELECT h.*, u.username, o.name, a.username FROM cases_historicaldossiersection h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id
+         LEFT JOIN partners_organisation o ON o.id = h.organisation_id
+         LEFT JOIN partners_user a ON a.id = h.author_id
+        WHERE h.dossier_id = (SELECT id FROM cases_basisdossier WHERE case_id = %(case)s)""",
+    """SELECT h.*, u.username, o.name FROM cases_historicalcaseteammembership h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id
+         JOIN partners_organisation o ON o.id = h.organisation_id
+        WHERE h.case_id = %(case)s""",
+    """SELECT h.*, u.username FROM plans_historicalplan h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.case_id = %(case)s""",
+    """SELECT h.*, u.username, o.name FROM plans_historicalplangoal h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id
+         LEFT JOIN partners_organisation o ON o.id = h.responsible_organisation_id
+        WHERE h.plan_id IN (SELECT id FROM plans_plan WHERE case_id = %(case)s)""",
+)
+
+PLAN_GOALS = """
+SELECT g.*, o.name, pu.first_name, pu.last_name, cu.first_name, cu.last_name
+  FROM plans_plangoal g
+  LEFT JOIN partners_organisation o ON o.id = g.responsible_organisation_id
+  LEFT JOIN partners_user pu ON pu.id = g.professional_id
+  LEFT JOIN partners_user cu ON cu.id = g.committed_by_id
+ WHERE g.plan_id = %(plan)s ORDER BY g.leefgebied, g.id"""
+
+PLAN_ADVICE = """
+SELECT a.*, u.first_name, u.last_name FROM plans_itatadvice a
+  JOIN partners_user u ON u.id = a.author_id
+ WHERE a.plan_id = %(plan)s ORDER BY a.created_at, a.id"""
+
+CASE_PLAN = sql(
+    CASE_HEAD,
+    """SELECT pl.id, pl.version, pl.status, pl.submitted_at, pl.approved_at, u.first_name,
+              u.last_name
+         FROM plans_plan pl LEFT JOIN partners_user u ON u.id = pl.approved_by_id
+        WHERE pl.case_id = %(case)s ORDER BY pl.version DESC""",
+    PLAN_GOALS,
+    PLAN_ADVICE,
+    """SELECT e.*, pl.version, u.first_name, u.last_name FROM plans_evaluation e
+         JOIN plans_plan pl ON pl.id = e.plan_id JOIN partners_user u ON u.id = e.created_by_id
+        WHERE pl.case_id = %(case)s ORDER BY e.held_on DESC, e.id DESC""",
+    """SELECT r.evaluation_id, r.result, r.explanation, g.leefgebied, g.goal
+         FROM plans_goalevaluation r JOIN plans_plangoal g ON g.id = r.goal_id
+         JOIN plans_evaluation e ON e.id = r.evaluation_id
+         JOIN plans_plan pl ON pl.id = e.plan_id WHERE pl.case_id = %(case)s""",
+    """SELECT x.*, u.first_name, u.last_name FROM plans_expertgroupreferral x
+         JOIN partners_user u ON u.id = x.referred_by_id
+        WHERE x.case_id = %(case)s ORDER BY x.referred_at DESC""",
+)
+
+CASE_AGREEMENTS = """
+SELECT a.*, m.planned_at, o.name, u.first_name, u.last_name FROM meetings_agreement a
+  LEFT JOIN meetings_uvomeeting m ON m.id = a.meeting_id
+  JOIN partners_organisation o ON o.id = a.owner_organisation_id
+  LEFT JOIN partners_user u ON u.id = a.owner_person_id
+ WHERE a.case_id = %(case)s"""
+
+CASE_UVO = sql(
+    CASE_HEAD,
+    "SELECT * FROM meetings_uvocadence WHERE case_id = %(case)s",
+    """SELECT m.*, u.first_name, u.last_name FROM meetings_uvomeeting m
+         JOIN partners_user u ON u.id = m.chair_id
+        WHERE m.case_id = %(case)s ORDER BY m.planned_at DESC""",
+    CASE_AGREEMENTS + " ORDER BY a.deadline, a.id",
+)
+
+PLAN_ROW = (
+    """
+SELECT pl.*, c.status, c.regisseur_id, c.accounthouder_id, p.first_name, p.last_name,
+       pr.name, m.date, u.first_name, u.last_name
+  FROM plans_plan pl JOIN cases_case c ON c.id = pl.case_id
+  JOIN cases_person p ON p.id = c.person_id JOIN cases_programme pr ON pr.id = c.programme_id
+  LEFT JOIN plans_itatmeeting m ON m.id = pl.itat_meeting_id
+  LEFT JOIN partners_user u ON u.id = pl.approved_by_id
+ WHERE pl.id = %(plan)s AND """
+    + VISIBLE
+)
+
+PLAN_DETAIL_ROWS = sql(
+    PLAN_ROW,
+    PLAN_GOALS,
+    PLAN_ADVICE,
+    """SELECT s.*, u.first_name, u.last_name FROM plans_planstatuschange s
+         JOIN partners_user u ON u.id = s.by_id
+        WHERE s.plan_id = %(plan)s ORDER BY s.at DESC, s.id DESC""",
+    TEAM,
+)
+
+PLAN_PAGE = sql(
+    PERMS,
+    PLAN_DETAIL_ROWS,
+    LOG_READ,
+    """SELECT pl.id, pl.version, pl.status FROM plans_plan pl
+        WHERE pl.case_id = %(case)s AND pl.id <> %(plan)s ORDER BY pl.version DESC""",
+)
+
+UVO_ROW = (
+    """
+SELECT m.*, c.status, c.regisseur_id, c.accounthouder_id, p.first_name, p.last_name,
+       u.first_name, u.last_name
+  FROM meetings_uvomeeting m JOIN cases_case c ON c.id = m.case_id
+  JOIN cases_person p ON p.id = c.person_id JOIN partners_user u ON u.id = m.chair_id
+ WHERE m.id = %(uvo)s AND """
+    + VISIBLE
+)
+
+ATTENDEES = """
+SELECT t.*, o.name, u.first_name, u.last_name FROM meetings_uvoattendee t
+  JOIN partners_organisation o ON o.id = t.organisation_id
+  LEFT JOIN partners_user u ON u.id = t.user_id
+ WHERE t.meeting_id = %(uvo)s ORDER BY o.name, t.id"""
+
+UVO_PAGE = sql(
+    PERMS,
+    UVO_ROW,
+    ATTENDEES,
+    LOG_READ,
+    TEAM,
+    CASE_AGREEMENTS + " AND a.meeting_id = %(uvo)s ORDER BY a.deadline, a.id",
+    CASE_AGREEMENTS
+    + " AND a.status = 'open' AND a.meeting_id IS DISTINCT FROM %(uvo)s ORDER BY a.deadline, a.id",
+    # The agreement form's choice of owner: the people of the organisations on the team.
+    """SELECT u.id, u.first_name, u.last_name, u.organisation_id FROM partners_user u
+        WHERE u.is_active AND u.organisation_id IN (
+              SELECT organisation_id FROM cases_caseteammembership
+               WHERE case_id = %(case)s AND left_on IS NULL)
+        ORDER BY u.last_name""",
+)
+
+ITAT_MEETINGS = sql(
+    PERMS,
+    """SELECT m.id, m.date, m.held,
+              (SELECT count(*) FROM plans_plan pl
+                WHERE pl.itat_meeting_id = m.id AND pl.status = 'submitted') AS plans
+         FROM plans_itatmeeting m
+        WHERE m.date >= %(today)s OR EXISTS (SELECT 1 FROM plans_plan pl
+                WHERE pl.itat_meeting_id = m.id AND pl.status = 'submitted')
+        ORDER BY m.date""",
+    """SELECT x.id, x.question, x.referred_at, p.first_name, p.last_name, u.first_name,
+              u.last_name
+         FROM plans_expertgroupreferral x JOIN cases_case c ON c.id = x.case_id
+         JOIN cases_person p ON p.id = c.person_id JOIN partners_user u ON u.id = x.referred_by_id
+        WHERE x.advised_at IS NULL ORDER BY x.referred_at DESC""",
+)
+
+ITAT_AGENDA = sql(
+    PERMS,
+    "SELECT * FROM plans_itatmeeting WHERE id = %(meeting)s",
+    """SELECT pl.id, pl.version, pl.submitted_at, c.id, p.first_name, p.last_name, pr.name,
+              o.name, r.first_name, r.last_name,
+              (SELECT count(*) FROM plans_plangoal g WHERE g.plan_id = pl.id) AS goals,
+              (SELECT count(*) FROM plans_plangoal g
+                WHERE g.plan_id = pl.id AND g.commitment <> 'committed') AS open_commitments
+         FROM plans_plan pl JOIN cases_case c ON c.id = pl.case_id
+         JOIN cases_person p ON p.id = c.person_id JOIN cases_programme pr ON pr.id = c.programme_id
+         LEFT JOIN partners_organisation o ON o.id = c.regie_organisation_id
+         LEFT JOIN partners_user r ON r.id = c.regisseur_id
+        WHERE pl.itat_meeting_id = %(meeting)s AND pl.status = 'submitted'
+        ORDER BY pl.submitted_at, pl.id""",
+)
+
+CASUISTRY = sql(
+    PERMS,
+    """SELECT c.id, c.regie_started_at, p.first_name, p.last_name, r.first_name, r.last_name,
+              cad.weeks, cad.until,
+              (SELECT max(m.held_on) FROM meetings_uvomeeting m
+                WHERE m.case_id = c.id AND m.status = 'held') AS last_held,
+              (SELECT count(*) FROM meetings_agreement a
+                WHERE a.case_id = c.id AND a.status = 'open' AND a.deadline < %(today)s)
+                AS overdue_agreements
+         FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+         LEFT JOIN partners_user r ON r.id = c.regisseur_id
+         LEFT JOIN meetings_uvocadence cad ON cad.case_id = c.id
+        WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie'
+        ORDER BY r.last_name, p.last_name""",
+    """SELECT pl.case_id, pl.status FROM plans_plan pl JOIN cases_case c ON c.id = pl.case_id
+        WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie'
+          AND pl.status <> 'superseded' ORDER BY pl.case_id, pl.version""",
+)
+
+AGREEMENTS_PAGE = sql(
+    f"""SELECT a.id, a.description, a.deadline, a.status, a.status_note, p.first_name,
+               p.last_name, u.first_name, u.last_name
+          FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+          JOIN cases_person p ON p.id = c.person_id
+          LEFT JOIN partners_user u ON u.id = a.owner_person_id
+         WHERE a.owner_organisation_id = %(org)s AND {VISIBLE}
+         ORDER BY a.status, a.deadline, a.id""",
+)
+
+COMMITMENTS = sql(
+    f"""SELECT g.id, g.leefgebied, g.goal, pl.id, pl.version, c.id, p.first_name, p.last_name
+          FROM plans_plangoal g JOIN plans_plan pl ON pl.id = g.plan_id
+          JOIN cases_case c ON c.id = pl.case_id JOIN cases_person p ON p.id = c.person_id
+         WHERE g.responsible_organisation_id = %(org)s AND g.commitment = 'pending'
+           AND pl.status IN ('draft', 'submitted') AND {VISIBLE}
+         ORDER BY c.id, g.leefgebied""",
+)
+
+NOTIFICATIONS = """
+SELECT n.*, r.kind, r.due_date, c.id, p.first_name, p.last_name FROM meetings_notification n
+  JOIN meetings_reminder r ON r.id = n.reminder_id JOIN cases_case c ON c.id = r.case_id
+  JOIN cases_person p ON p.id = c.person_id
+ WHERE n.user_id = %(user)s
+ ORDER BY n.read_at DESC NULLS FIRST, n.created_at DESC, n.id DESC LIMIT {limit}"""
+
+INBOX = NOTIFICATIONS.format(limit=200)
+
+API_CASES = sql(
+    PERMS,
+    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE}",
+    CASE_LIST_ROWS.format(visible=VISIBLE, limit=100),
+)
+
+API_CASE = sql(PERMS, CASE_ROW, TEAM, LOG_READ_API)
+
+API_PLANS_VISIBLE = f"pl.case_id IN ({VISIBLE_IDS})"
+
+API_PLANS = sql(
+    PERMS,
+    f"SELECT count(*) FROM plans_plan pl WHERE {API_PLANS_VISIBLE}",
+    f"""SELECT pl.id, pl.version, pl.status, pl.created_at, pl.submitted_at, pl.approved_at,
+               p.id, p.first_name, p.last_name, m.date
+          FROM plans_plan pl JOIN cases_case c ON c.id = pl.case_id
+          JOIN cases_person p ON p.id = c.person_id
+          LEFT JOIN plans_itatmeeting m ON m.id = pl.itat_meeting_id
+         WHERE {API_PLANS_VISIBLE} ORDER BY pl.created_at DESC, pl.id DESC LIMIT 100""",
+)
+
+API_PLAN = sql(PERMS, PLAN_DETAIL_ROWS, LOG_READ_API)
+
+AGREEMENT_ROWS = f"""
+SELECT a.*, p.first_name, p.last_name, m.planned_at, o.name, u.first_name, u.last_name
+  FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+  JOIN cases_person p ON p.id = c.person_id
+  LEFT JOIN meetings_uvomeeting m ON m.id = a.meeting_id
+  JOIN partners_organisation o ON o.id = a.owner_organisation_id
+  LEFT JOIN partners_user u ON u.id = a.owner_person_id
+ WHERE {VISIBLE}"""
+
+API_AGREEMENTS = sql(
+    PERMS,
+    f"""SELECT count(*) FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+         WHERE {VISIBLE}""",
+    AGREEMENT_ROWS + " ORDER BY a.deadline, a.id LIMIT 100",
+)
+
+API_AGREEMENT = sql(PERMS, AGREEMENT_ROWS + " AND a.id = %(agreement)s", LOG_READ_API)
+
+API_UVOS = sql(
+    PERMS,
+    f"""SELECT count(*) FROM meetings_uvomeeting m JOIN cases_case c ON c.id = m.case_id
+         WHERE {VISIBLE}""",
+    f"""SELECT m.id, m.case_id, m.planned_at, m.place, m.status, m.held_on, u.first_name,
+               u.last_name
+          FROM meetings_uvomeeting m JOIN cases_case c ON c.id = m.case_id
+          JOIN partners_user u ON u.id = m.chair_id
+         WHERE {VISIBLE} ORDER BY m.planned_at DESC, m.id DESC LIMIT 100""",
+)
+
+API_UVO = sql(PERMS, UVO_ROW, ATTENDEES, LOG_READ_API)
+
+API_NOTIFICATIONS = sql(
+    "SELECT count(*) FROM meetings_notification WHERE user_id = %(user)s",
+    NOTIFICATIONS.format(limit=100),
+)
+
+# --- the table ----------------------------------------------------------------------------------
+
+PAGE_FLOOR = Endpoint("empty page (floor)", "regisseur", "/__bench__/empty/", EMPTY)
+API_FLOOR = Endpoint("empty API view (floor)", "system", "/__bench__/api-empty/", EMPTY, "api")
+
+ENDPOINTS = [
+    Endpoint("home · regisseur", "regisseur", "/", HOME),
+    Endpoint("case list · regisseur", "regisseur", "/casussen/", CASE_LIST),
+    Endpoint("case list · accounthouder", "accounthouder", "/casussen/", CASE_LIST),
+    Endpoint("case list · ITAT", "itat", "/casussen/", CASE_LIST),
+    Endpoint(
+        "case list · programme team", "programme_team", "/casussen/", CASE_LIST_PROGRAMME_TEAM
+    ),
+    Endpoint("case detail", "regisseur", "/casussen/{case}/", CASE_DETAIL),
+    Endpoint("case tab basisdossier", "regisseur", "/casussen/{case}/basisdossier/", CASE_DOSSIER),
+    Endpoint("case tab timeline", "regisseur", "/casussen/{case}/tijdlijn/", CASE_TIMELINE),
+    Endpoint("case tab history", "regisseur", "/casussen/{case}/geschiedenis/", CASE_HISTORY),
+    Endpoint("case tab plan", "regisseur", "/casussen/{case}/plan/", CASE_PLAN),
+    Endpoint("case tab UVO", "regisseur", "/casussen/{case}/uvo/", CASE_UVO),
+    Endpoint("plan page", "regisseur", "/plannen/{plan}/", PLAN_PAGE),
+    Endpoint("UVO page", "regisseur", "/uvo/{uvo}/", UVO_PAGE),
+    Endpoint("ITAT meetings", "itat", "/itat/", ITAT_MEETINGS),
+    Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
+    Endpoint("casuistry · accounthouder", "accounthouder", "/casuistiek/", CASUISTRY),
+    Endpoint("agreements /afspraken/", "regisseur", "/afspraken/", AGREEMENTS_PAGE),
+    Endpoint("commitments /toezeggingen/", "regisseur", "/toezeggingen/", COMMITMENTS),
+    Endpoint("inbox", "regisseur", "/meldingen/", INBOX),
+    Endpoint("API cases (100)", "system", "/api/v1/cases/?page_size=100", API_CASES, "api"),
+    Endpoint("API case detail", "system", "/api/v1/cases/{case}/", API_CASE, "api"),
+    Endpoint("API plans (100)", "system", "/api/v1/plans/?page_size=100", API_PLANS, "api"),
+    Endpoint("API plan detail", "system", "/api/v1/plans/{plan}/", API_PLAN, "api"),
+    Endpoint(
+        "API agreements (100)", "system", "/api/v1/agreements/?page_size=100", API_AGREEMENTS, "api"
+    ),
+    Endpoint(
+        "API agreement detail", "system", "/api/v1/agreements/{agreement}/", API_AGREEMENT, "api"
+    ),
+    Endpoint(
+        "API uvo-meetings (100)", "system", "/api/v1/uvo-meetings/?page_size=100", API_UVOS, "api"
+    ),
+    Endpoint("API uvo-meeting detail", "system", "/api/v1/uvo-meetings/{uvo}/", API_UVO, "api"),
+    Endpoint(
+        "API notifications · regisseur",
+        "regisseur",
+        "/api/v1/notifications/?page_size=100",
+        API_NOTIFICATIONS,
+        "api",
+    ),
+]
