@@ -2,7 +2,9 @@
 
 One place answers both "which cases may this user see" (`case_visibility_filter`, used by
 `Case.objects.visible_to`) and "may this user do X to this case" (`case_can`). Every view, form,
-export and API viewset goes through these. Out of scope is 404, exactly like missing.
+export and API viewset goes through these. Out of scope is 404, exactly like missing. The
+basisdossier's field-level rules (section 9, the GGD screening) are here too: `section_can_read`,
+`contribution_is_readable` and `redact_section`, used by pages, API and history alike.
 """
 
 from __future__ import annotations
@@ -177,7 +179,8 @@ def contribution_is_readable(
 
 def contribution_can_write(user, case, section, part: str) -> bool:
     """IVG members of kernpartners write their own organisation's part of a section while the
-    dossier is compiled; health content only a health organisation's IVG member."""
+    dossier is compiled; health content only a health organisation's IVG member. `section` is
+    a section or its `SectionView`: only its leefgebied is read."""
     actor = actor_for(user)
     if case.status != CaseStatus.BASISDOSSIER:
         return False

@@ -45,6 +45,7 @@ from cases.policies import (
     contribution_is_readable,
     dossier_can_manage_requests,
     organisation_can_answer,
+    section_can_read,
 )
 from cases.validators import validate_no_nul
 from cases.workflow import TRANSITIONS, CaseStatus
@@ -282,14 +283,13 @@ def _dossier_open_parts(*, case: Case, sections: list[DossierSection], by: User)
         waiting = [c for c in contributions if not c.is_answered]
         if not waiting and any(c.is_answered for c in contributions):
             continue
+        section_readable = section_can_read(by, case, section, can_read_health=can_read_health)
         readable = [
             c
             for c in waiting
             if contribution_is_readable(by, case, c, section, can_read_health=can_read_health)
         ]
-        if len(readable) < len(waiting) or (
-            not waiting and section.is_health and not can_read_health
-        ):
+        if len(readable) < len(waiting) or not section_readable:
             hidden = True
         if readable:
             names = ", ".join(
@@ -298,7 +298,7 @@ def _dossier_open_parts(*, case: Case, sections: list[DossierSection], by: User)
                 for c in readable
             )
             open_parts.append(f"{section.leefgebied} ({names})")
-        elif not waiting and not (section.is_health and not can_read_health):
+        elif not waiting and section_readable:
             open_parts.append(str(section.leefgebied))
     text = "; ".join(open_parts)
     if hidden:
