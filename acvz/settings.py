@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
         "OffenceKindEnum": "cases.models.OffenceKind",
         "RelationKindEnum": "cases.models.RelationKind",
         "TimelineKindEnum": "cases.models.TimelineKind",
+        "ContributionPartEnum": "cases.models.ContributionPart",
         "PushableTimelineKindEnum": "cases.api.serializers.PUSHABLE_TIMELINE_KINDS",
         "StatusEnum": "cases.workflow.CaseStatus",
         "PlanStatusEnum": "plans.workflow.PlanStatus",

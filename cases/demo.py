@@ -7,7 +7,15 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from cases import services
-from cases.models import Leefgebied, OffenceCategory, OffenceKind, Person, Programme
+from cases.models import (
+    ContributionPart,
+    Leefgebied,
+    OffenceCategory,
+    OffenceKind,
+    Person,
+    Programme,
+)
+from cases.policies import contribution_can_write
 from cases.workflow import CaseStatus
 from partners.models import Organisation, User
 
@@ -19,6 +27,27 @@ DEMO_PERSONS = [
     ("Daan", "Smit (fictief)", date(1990, 1, 9), 3, CaseStatus.REGISTERED),
 ]
 SIBLING = ("Lucas", "de Vries (fictief)", date(2010, 5, 30))
+
+_C, _S = ContributionPart.CONTRIBUTION, ContributionPart.SCREENING
+# What the demo IVG members write per (leefgebied, part); any other part they say "nothing
+# known". All of it is made up.
+DEMO_CONTRIBUTIONS = {
+    "ivg": {
+        (Leefgebied.POLITIE, _C): "Fictief: vier aanhoudingen voor straatroof en geweld (demo).",
+        (Leefgebied.OPENSTAANDE_ZAKEN, _C): "Fictief: één zaak ligt bij het OM (demo).",
+        (Leefgebied.JURIDISCH_KADER, _C): "Fictief: voorwaardelijke straf met meldplicht (demo).",
+        (Leefgebied.HUISELIJKE_RELATIES, _C): "Fictief: twee meldingen van onrust thuis (demo).",
+        (Leefgebied.HUISBEZOEK, _C): "Fictief: huisbezoek PIT afgelegd, woning op orde (demo).",
+        (Leefgebied.SOCIAAL_NETWERK, _C): "Fictief: vrienden met antecedenten (demo).",
+    },
+    "ivg-ggd": {
+        (Leefgebied.HUISBEZOEK, _C): "Fictief: GGD Vangnet ging mee op huisbezoek (demo).",
+        (Leefgebied.HUISBEZOEK, _S): "Fictieve GGD-screening (demo).",
+        (Leefgebied.GEZONDHEID, _C): "Fictief: in zorg bij een ggz-instelling (demo).",
+        (Leefgebied.SOCIAAL_NETWERK, _C): "Fictief: moeder is betrokken en steunend (demo).",
+        (Leefgebied.HOUDING, _C): "Fictief: weinig motivatie voor behandeling (demo).",
+    },
+}
 
 
 def load(*, stdout=None) -> None:
@@ -96,17 +125,10 @@ def _walk(case, target: str, users) -> None:
     for step in order[1 : order.index(target) + 1]:
         if step == CaseStatus.BASISDOSSIER:
             case = services.case_start_dossier(case=case, by=users["programmateam"])
+            if target == CaseStatus.BASISDOSSIER:
+                _contribute(case, users, complete=False)  # half-way: some still asked
         elif step == CaseStatus.AWAITING_ASSIGNMENT:
-            for section in case.basisdossier.sections.all():
-                health = section.leefgebied in (Leefgebied.GEZONDHEID, Leefgebied.HUISBEZOEK)
-                services.dossier_section_update(
-                    section=section,
-                    by=users["ivg-ggd" if health else "ivg"],
-                    text=f"Fictieve demotekst voor {section.get_leefgebied_display().lower()}.",
-                    restricted_text="Fictieve GGD-screening (demo)."
-                    if section.leefgebied == Leefgebied.HUISBEZOEK
-                    else None,
-                )
+            _contribute(case, users, complete=True)
             services.dossier_set_advice(
                 case=case,
                 by=users["ivg"],
@@ -129,3 +151,19 @@ def _walk(case, target: str, users) -> None:
                 regisseur=users["regisseur"],
                 accounthouder=users["accounthouder"],
             )
+
+
+def _contribute(case, users, *, complete: bool) -> None:
+    """The demo IVG members write their parts; with `complete` they answer every other part
+    they were asked for with "nothing known"."""
+    for section in case.basisdossier.sections.all():
+        for username, texts in DEMO_CONTRIBUTIONS.items():
+            by = users[username]
+            for part in ContributionPart.values:
+                if not contribution_can_write(by, case, section, part):
+                    continue
+                text = texts.get((section.leefgebied, part), "")
+                if text or complete:
+                    services.dossier_contribution_save(
+                        section=section, by=by, text=text, nothing_known=not text, part=part
+                    )

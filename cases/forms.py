@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
-    DossierSection,
+    DossierContribution,
     OffenceRecord,
     Person,
     Programme,
@@ -14,7 +14,7 @@ from cases.models import (
     TimelineKind,
 )
 from cases.services import eligible_accounthouders, eligible_regisseurs
-from partners.models import Organisation
+from partners.models import Organisation, OrganisationKind
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -113,32 +113,42 @@ TRANSITION_FORMS = {
 }
 
 
-class SectionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+def _model_field(name: str, **kwargs):
+    return DossierContribution._meta.get_field(name).formfield(**kwargs)
 
-    class Meta:
-        model = DossierSection
-        fields = ["text", "restricted_text", "no_information"]
-        widgets = {
-            "text": forms.Textarea(attrs={"rows": 12}),
-            "restricted_text": forms.Textarea(attrs={"rows": 6}),
-        }
 
-    def __init__(self, *args, can_write_screening: bool, **kwargs):
+class ContributionForm(forms.Form):
+    """The user's own organisation's part of a section: a text, or "nothing known"."""
+
+    text = _model_field("text", widget=forms.Textarea(attrs={"rows": 12}))
+    nothing_known = _model_field("nothing_known")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, contribution: DossierContribution | None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not can_write_screening:
-            del self.fields["restricted_text"]
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
+        if not self.is_bound and contribution is not None:
+            self.initial.update(
+                text=contribution.text,
+                nothing_known=contribution.nothing_known,
+                version=contribution.version,
+            )
+        elif not self.is_bound:
+            self.initial["version"] = 0
 
     def clean(self):
         data = super().clean()
-        has_text = (data.get("text") or "").strip() or (data.get("restricted_text") or "").strip()
-        if data.get("no_information") and has_text:
+        if data.get("nothing_known") and (data.get("text") or "").strip():
             self.add_error(
-                "no_information", _("A section marked “no information” cannot have text.")
+                "nothing_known", _("A contribution marked “nothing known” cannot have text.")
             )
         return data
+
+
+class DossierRequestForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active().filter(kind=OrganisationKind.KERNPARTNER),
+        label=_("Organisation"),
+    )
 
 
 class AdviceForm(forms.Form):

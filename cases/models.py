@@ -37,7 +37,8 @@ class Leefgebied(models.IntegerChoices):
 
 
 #: Sections whose content is narrower than the case (need-to-know, DOMAIN.md): all of 9, and the
-#: GGD screening part of 6 (kept in `DossierSection.restricted_text`).
+#: GGD screening part of 6 (a `DossierContribution` of part `screening`). Read them through
+#: `cases.policies`, never directly.
 HEALTH_LEEFGEBIEDEN = frozenset({Leefgebied.GEZONDHEID})
 SCREENING_LEEFGEBIEDEN = frozenset({Leefgebied.HUISBEZOEK})
 
@@ -400,34 +401,10 @@ class Basisdossier(models.Model):
 
 
 class DossierSection(models.Model):
+    """One leefgebied of a basisdossier. Its content is the organisations' contributions."""
+
     dossier = models.ForeignKey(Basisdossier, on_delete=models.CASCADE, related_name="sections")
     leefgebied = models.PositiveSmallIntegerField(_("leefgebied"), choices=Leefgebied.choices)
-    text = models.TextField(_("text"), blank=True, validators=[validate_no_nul])
-    restricted_text = models.TextField(
-        _("GGD screening"),
-        blank=True,
-        validators=[validate_no_nul],
-        help_text=_("Only the regisseur, the accounthouder and health organisations read this."),
-    )
-    no_information = models.BooleanField(_("no information"), default=False)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("contributing organisation"),
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-    updated_at = models.DateTimeField(_("last change"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -446,16 +423,92 @@ class DossierSection(models.Model):
         return f"{self.leefgebied}. {self.get_leefgebied_display()}"
 
     @property
-    def is_complete(self) -> bool:
-        return self.no_information or bool(self.text.strip() or self.restricted_text.strip())
-
-    @property
     def is_health(self) -> bool:
         return self.leefgebied in HEALTH_LEEFGEBIEDEN
 
     @property
     def has_screening(self) -> bool:
         return self.leefgebied in SCREENING_LEEFGEBIEDEN
+
+
+class ContributionPart(models.TextChoices):
+    """What a contribution is: an organisation's part of the section, or (section 6 only) the
+    GGD screening, which is health content (DOMAIN.md, need-to-know)."""
+
+    CONTRIBUTION = "contribution", _("Contribution")
+    SCREENING = "screening", _("GGD screening")
+
+
+class DossierContribution(models.Model):
+    """One organisation's part of one basisdossier section (DOMAIN.md, step 2: "a section holds
+    a contribution from each kernpartner that knows something, or says it knows nothing").
+
+    The row exists from the moment the organisation is asked; it is answered when it has a text
+    or says `nothing_known`.
+    """
+
+    section = models.ForeignKey(
+        DossierSection, on_delete=models.CASCADE, related_name="contributions"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contributing organisation"),
+    )
+    part = models.CharField(
+        _("part"),
+        max_length=12,
+        choices=ContributionPart.choices,
+        default=ContributionPart.CONTRIBUTION,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("text"), blank=True, validators=[validate_no_nul])
+    nothing_known = models.BooleanField(
+        _("nothing known"),
+        default=False,
+        help_text=_("This organisation knows nothing about this leefgebied."),
+    )
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["section", "part", "pk"]
+        verbose_name = _("basisdossier contribution")
+        verbose_name_plural = _("basisdossier contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "organisation", "part"],
+                name="contribution_one_per_organisation_part",
+                violation_error_message=_("This organisation already has this part."),
+            ),
+            models.CheckConstraint(
+                condition=Q(nothing_known=False) | Q(text=""),
+                name="contribution_nothing_known_without_text",
+                violation_error_message=_("“Nothing known” cannot have text."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} ({self.organisation})"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.nothing_known or bool(self.text.strip())
+
+    @property
+    def is_screening(self) -> bool:
+        return self.part == ContributionPart.SCREENING
 
 
 class TeamRole(models.TextChoices):

@@ -2,7 +2,9 @@
 
 One place answers both "which cases may this user see" (`case_visibility_filter`, used by
 `Case.objects.visible_to`) and "may this user do X to this case" (`case_can`). Every view, form,
-export and API viewset goes through these. Out of scope is 404, exactly like missing.
+export and API viewset goes through these. Out of scope is 404, exactly like missing. The
+basisdossier's field-level rules (section 9, the GGD screening) are here too: `section_can_read`,
+`contribution_is_readable` and `redact_section`, used by pages, API and history alike.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
+from cases.models import HEALTH_LEEFGEBIEDEN, SCREENING_LEEFGEBIEDEN, ContributionPart
 from cases.workflow import PROGRAMME_TEAM_STATUSES, TRANSITIONS, CaseStatus
 from partners.models import OrganisationKind
 
@@ -132,21 +135,139 @@ def case_can(user, case, action: str) -> bool:
     raise ValueError(f"Unknown case action {action!r}")
 
 
-def section_can_edit(user, case, section) -> bool:
-    """IVG members of kernpartners write their own organisation's sections while compiling."""
+# --- the basisdossier: sections and contributions ------------------------------------------------
+
+
+def leefgebied_is_health(leefgebied: int) -> bool:
+    """The health leefgebied (9): its basisdossier section is health content whole."""
+    return leefgebied in HEALTH_LEEFGEBIEDEN
+
+
+def contribution_is_health(*, leefgebied: int, part: str) -> bool:
+    """Health content of the basisdossier: every part of the health section (9) and the GGD
+    screening (the `screening` part of section 6)."""
+    return leefgebied_is_health(leefgebied) or part == ContributionPart.SCREENING
+
+
+def organisation_can_answer(*, handles_health: bool, leefgebied: int, part: str) -> bool:
+    """Which parts an organisation may be asked for and may write: health content only by a
+    health organisation; a screening only where the section has one."""
+    if part == ContributionPart.SCREENING and leefgebied not in SCREENING_LEEFGEBIEDEN:
+        return False
+    return handles_health or not contribution_is_health(leefgebied=leefgebied, part=part)
+
+
+def section_can_read(user, case, section, *, can_read_health: bool | None = None) -> bool:
+    """May the user read the section's content (its contributions, who is still asked, whether
+    it is complete)? Every section of a visible case, except the health section for readers
+    without health access: for them it exists, and nothing more."""
+    if not leefgebied_is_health(section.leefgebied):
+        return True
+    return case_can_read_health(user, case) if can_read_health is None else can_read_health
+
+
+def contribution_is_readable(
+    user, case, contribution, section=None, *, can_read_health: bool | None = None
+) -> bool:
+    """May the user read this contribution (or this request for one): its text, organisation,
+    author and dates? Not when it is health content and the user has no health access."""
+    section = section or contribution.section
+    if not contribution_is_health(leefgebied=section.leefgebied, part=contribution.part):
+        return True
+    return case_can_read_health(user, case) if can_read_health is None else can_read_health
+
+
+def contribution_can_write(user, case, section, part: str) -> bool:
+    """IVG members of kernpartners write their own organisation's part of a section while the
+    dossier is compiled; health content only a health organisation's IVG member. `section` is
+    a section or its `SectionView`: only its leefgebied is read."""
     actor = actor_for(user)
     if case.status != CaseStatus.BASISDOSSIER:
         return False
     if not (actor.has("cases.contribute_basisdossier") and actor.is_kernpartner):
         return False
-    if section.organisation_id not in (None, actor.organisation_id):
-        return False
-    return not section.is_health or actor.handles_health
-
-
-def section_can_write_screening(user, case, section) -> bool:
-    return (
-        section.has_screening
-        and actor_for(user).handles_health
-        and section_can_edit(user, case, section)
+    return organisation_can_answer(
+        handles_health=actor.handles_health, leefgebied=section.leefgebied, part=part
     )
+
+
+def dossier_can_manage_requests(user, case) -> bool:
+    """The programme team decides which kernpartners are asked while the dossier is compiled."""
+    return case.status == CaseStatus.BASISDOSSIER and actor_for(user).has("cases.assign_case")
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """What one reader may see of a basisdossier section; built only by `redact_section`.
+
+    It holds no reference to the section object, so a template or serializer cannot reach the
+    unredacted contributions through it. For a section the reader may not read, every list is
+    empty and `is_complete` is None: the section exists, and nothing more is said.
+    """
+
+    leefgebied: int
+    title: str
+    has_screening: bool
+    readable: bool
+    screening_readable: bool
+    contributions: tuple = ()
+    still_asked: tuple = ()
+    screenings: tuple = ()
+    screening_still_asked: tuple = ()
+
+    @property
+    def restricted(self) -> bool:
+        """Whether health content of this section is withheld from this reader."""
+        return not self.readable or (self.has_screening and not self.screening_readable)
+
+    @property
+    def is_complete(self) -> bool | None:
+        """Every part this reader may read answered, and at least one answer; None when the
+        section is not readable."""
+        if not self.readable:
+            return None
+        answered = self.contributions or self.screenings
+        return bool(answered) and not (self.still_asked or self.screening_still_asked)
+
+
+def redact_section(user, case, section, *, can_read_health: bool | None = None) -> SectionView:
+    """The section as this user may see it. Uses the section's prefetched `contributions`
+    (with organisation and author), in their order."""
+    if can_read_health is None:
+        can_read_health = case_can_read_health(user, case)
+    readable = section_can_read(user, case, section, can_read_health=can_read_health)
+    screening_readable = readable and can_read_health
+    view = {
+        "leefgebied": section.leefgebied,
+        "title": section.get_leefgebied_display(),
+        "has_screening": section.has_screening,
+        "readable": readable,
+        "screening_readable": screening_readable,
+    }
+    if not readable:
+        return SectionView(**view)
+    lists: dict[str, list] = {
+        "contributions": [],
+        "still_asked": [],
+        "screenings": [],
+        "screening_still_asked": [],
+    }
+    for contribution in section.contributions.all():
+        if not contribution_is_readable(
+            user, case, contribution, section, can_read_health=can_read_health
+        ):
+            continue
+        screening = contribution.part == ContributionPart.SCREENING
+        if contribution.is_answered:
+            lists["screenings" if screening else "contributions"].append(contribution)
+        else:
+            key = "screening_still_asked" if screening else "still_asked"
+            lists[key].append(contribution.organisation)
+    return SectionView(**view, **{key: tuple(value) for key, value in lists.items()})
+
+
+def redact_sections(user, case, sections) -> list[SectionView]:
+    can_read_health = case_can_read_health(user, case)
+    return [
+        redact_section(user, case, section, can_read_health=can_read_health) for section in sections
+    ]

@@ -13,11 +13,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from cases.models import (
-    HEALTH_LEEFGEBIEDEN,
     AccessLogEntry,
     Basisdossier,
     Case,
     CaseTeamMembership,
+    ContributionPart,
+    DossierContribution,
     DossierSection,
     FamilyRelation,
     Leefgebied,
@@ -25,7 +26,12 @@ from cases.models import (
     Person,
     TimelineEvent,
 )
-from cases.policies import actor_for, person_visibility_filter
+from cases.policies import (
+    actor_for,
+    contribution_is_health,
+    leefgebied_is_health,
+    person_visibility_filter,
+)
 from cases.workflow import CaseStatus
 
 
@@ -78,14 +84,26 @@ def case_get(*, user, pk) -> Case:
     return get_object_or_404(queryset, pk=pk)
 
 
+def _contributions_prefetch() -> Prefetch:
+    return Prefetch(
+        "contributions",
+        queryset=DossierContribution.objects.select_related("organisation", "author").order_by(
+            "part", "organisation__name", "pk"
+        ),
+    )
+
+
 def case_dossier(*, case: Case) -> Basisdossier | None:
+    """The dossier with its sections and every contribution (organisation, author) in three
+    queries. Unredacted: pass each section through `cases.policies.redact_section` before
+    showing it."""
     try:
         dossier = (
             Basisdossier.objects.select_related("established_by", "advised_organisation")
             .prefetch_related(
                 Prefetch(
                     "sections",
-                    queryset=DossierSection.objects.select_related("organisation", "author"),
+                    queryset=DossierSection.objects.prefetch_related(_contributions_prefetch()),
                 )
             )
             .get(case=case)
@@ -93,6 +111,14 @@ def case_dossier(*, case: Case) -> Basisdossier | None:
     except Basisdossier.DoesNotExist:
         return None
     return dossier
+
+
+def dossier_section(*, case: Case, leefgebied: int) -> DossierSection:
+    """One section of the case's dossier with its contributions; 404 when there is none."""
+    queryset = DossierSection.objects.select_related("dossier").prefetch_related(
+        _contributions_prefetch()
+    )
+    return get_object_or_404(queryset, dossier__case=case, leefgebied=leefgebied)
 
 
 def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
@@ -158,6 +184,7 @@ _HIDDEN_FIELDS = {
     "programme",
     "plan",
     "origin",
+    "section",
 }
 
 
@@ -240,12 +267,24 @@ def _case_own_history(*, case: Case, can_read_health: bool) -> list[HistorySourc
     dossier_records = list(
         Basisdossier.history.filter(case_id=case.pk).select_related("history_user")
     )
-    section_records = [
-        r
-        for r in DossierSection.history.filter(
+    all_section_records = list(
+        DossierSection.history.filter(
             dossier_id__in=[r.id for r in dossier_records]
         ).select_related("history_user")
-        if can_read_health or r.leefgebied not in HEALTH_LEEFGEBIEDEN
+    )
+    leefgebied_of = {r.id: r.leefgebied for r in all_section_records}
+    section_records = [
+        r for r in all_section_records if can_read_health or not leefgebied_is_health(r.leefgebied)
+    ]
+    # Health content (all of 9, every screening) is left out whole for readers without health
+    # access: not its text, nor who wrote it or when.
+    contribution_records = [
+        r
+        for r in DossierContribution.history.filter(
+            section_id__in=list(leefgebied_of)
+        ).select_related("history_user", "organisation")
+        if can_read_health
+        or not contribution_is_health(leefgebied=leefgebied_of[r.section_id], part=r.part)
     ]
     team_records = list(
         CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
@@ -254,20 +293,27 @@ def _case_own_history(*, case: Case, can_read_health: bool) -> list[HistorySourc
         HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
         HistorySource(dossier_records, lambda r: str(Basisdossier._meta.verbose_name)),
         HistorySource(
-            section_records,
-            lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}",
-            frozenset() if can_read_health else frozenset({"restricted_text"}),
+            section_records, lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}"
         ),
+        HistorySource(contribution_records, lambda r: _contribution_label(r, leefgebied_of)),
         HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
     ]
+
+
+def _contribution_label(record, leefgebied_of: dict[int, int]) -> str:
+    leefgebied = leefgebied_of[record.section_id]
+    label = f"{leefgebied}. {Leefgebied(leefgebied).label} — {record.organisation}"
+    if record.part == ContributionPart.SCREENING:
+        label += f" ({ContributionPart(record.part).label})"
+    return label
 
 
 def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
     """Who changed what on this case, newest first: the case, its dossier, its team, and what
     other apps add (plans).
 
-    A fixed number of queries, whatever the length of the history. Health sections are left
-    out for readers without health access; the GGD screening text is shown as "…".
+    A fixed number of queries, whatever the length of the history. Health content (section 9
+    and every GGD screening) is left out whole for readers without health access.
     """
     sources = _case_own_history(case=case, can_read_health=can_read_health)
     for provider in CASE_HISTORY_SOURCES:

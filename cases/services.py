@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
+from simple_history.utils import bulk_create_with_history
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
@@ -22,6 +24,8 @@ from cases.models import (
     Case,
     CaseStatusChange,
     CaseTeamMembership,
+    ContributionPart,
+    DossierContribution,
     DossierSection,
     FamilyRelation,
     Leefgebied,
@@ -33,10 +37,19 @@ from cases.models import (
     TimelineEvent,
     TimelineKind,
 )
-from cases.policies import actor_for, case_can, section_can_edit, section_can_write_screening
+from cases.policies import (
+    actor_for,
+    case_can,
+    case_can_read_health,
+    contribution_can_write,
+    contribution_is_readable,
+    dossier_can_manage_requests,
+    organisation_can_answer,
+    section_can_read,
+)
 from cases.validators import validate_no_nul
 from cases.workflow import TRANSITIONS, CaseStatus
-from partners.models import Organisation, User
+from partners.models import Organisation, OrganisationKind, User
 
 VIEW_CASE = "cases.view_case"
 
@@ -204,31 +217,124 @@ def _transition(
     return locked
 
 
+def dossier_ivg_organisations():
+    """The kernpartners asked when a dossier starts: active, with at least one active IVG
+    member. The IVG is the kernpartners' information specialists (DOMAIN.md, step 2); an
+    organisation without one in Regie cannot answer, and asking it would block the dossier."""
+    return (
+        Organisation.objects.active()
+        .filter(
+            kind=OrganisationKind.KERNPARTNER,
+            users__is_active=True,
+            users__groups__permissions__codename="contribute_basisdossier",
+            users__groups__permissions__content_type__app_label="cases",
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _ask(*, sections: list[DossierSection], organisations, by: User) -> list[DossierContribution]:
+    """Create the open requests (empty contributions) the organisations may answer and do not
+    have yet."""
+    existing = set(
+        DossierContribution.objects.filter(section__in=sections).values_list(
+            "section_id", "organisation_id", "part"
+        )
+    )
+    requests = [
+        DossierContribution(section=section, organisation=organisation, part=part)
+        for organisation in organisations
+        for section in sections
+        for part in ContributionPart.values
+        if organisation_can_answer(
+            handles_health=organisation.handles_health, leefgebied=section.leefgebied, part=part
+        )
+        and (section.pk, organisation.pk, part) not in existing
+    ]
+    return bulk_create_with_history(requests, DossierContribution, default_user=by)
+
+
 @audited
 def case_start_dossier(*, case: Case, by: User) -> Case:
-    """Open the basisdossier with one empty section per leefgebied."""
+    """Open the basisdossier: one section per leefgebied, and every kernpartner with an IVG
+    member asked for each part it may write (section 9 and the screening: health
+    organisations only)."""
 
     def apply(c: Case) -> None:
         c.dossier_started_at = timezone.now()
         dossier, _created = Basisdossier.objects.get_or_create(case=c)
-        for leefgebied in Leefgebied:
-            DossierSection.objects.get_or_create(dossier=dossier, leefgebied=leefgebied)
+        sections = [
+            DossierSection.objects.get_or_create(dossier=dossier, leefgebied=leefgebied)[0]
+            for leefgebied in Leefgebied
+        ]
+        _ask(sections=sections, organisations=list(dossier_ivg_organisations()), by=by)
 
     return _transition(case=case, by=by, name="start_dossier", apply=apply)
 
 
+def _dossier_open_parts(*, case: Case, sections: list[DossierSection], by: User) -> str:
+    """What still keeps the dossier from being established, as this user may read it: the
+    sections nobody answered and the organisations still asked, per section."""
+    can_read_health = case_can_read_health(by, case)
+    open_parts, hidden = [], False
+    for section in sections:
+        contributions = list(section.contributions.all())
+        waiting = [c for c in contributions if not c.is_answered]
+        if not waiting and any(c.is_answered for c in contributions):
+            continue
+        section_readable = section_can_read(by, case, section, can_read_health=can_read_health)
+        readable = [
+            c
+            for c in waiting
+            if contribution_is_readable(by, case, c, section, can_read_health=can_read_health)
+        ]
+        if len(readable) < len(waiting) or not section_readable:
+            hidden = True
+        if readable:
+            names = ", ".join(
+                str(c.organisation)
+                + (f" ({c.get_part_display()})" if c.part == ContributionPart.SCREENING else "")
+                for c in readable
+            )
+            open_parts.append(f"{section.leefgebied} ({names})")
+        elif not waiting and section_readable:
+            open_parts.append(str(section.leefgebied))
+    text = "; ".join(open_parts)
+    if hidden:
+        text = (text + "; " if text else "") + _("health content you may not read")
+    return text
+
+
 @audited
 def case_establish_dossier(*, case: Case, by: User) -> Case:
-    """Establish ("vaststellen") the basisdossier: every section filled or marked empty."""
+    """Establish ("vaststellen") the basisdossier: every asked organisation has answered every
+    part it was asked for (a text, or "nothing known"), and every section has an answer."""
 
     def apply(c: Case) -> None:
         dossier = Basisdossier.objects.select_for_update().get(case=c)
-        incomplete = [s for s in dossier.sections.all() if not s.is_complete]
-        if incomplete or dossier.sections.count() != len(Leefgebied):
-            names = ", ".join(str(s.leefgebied) for s in incomplete)
+        sections = list(
+            dossier.sections.prefetch_related(
+                Prefetch(
+                    "contributions",
+                    queryset=DossierContribution.objects.select_related("organisation").order_by(
+                        "part", "organisation__name", "pk"
+                    ),
+                )
+            )
+        )
+        complete = len(sections) == len(Leefgebied) and all(
+            all(x.is_answered for x in s.contributions.all())
+            and any(x.is_answered for x in s.contributions.all())
+            for s in sections
+        )
+        if not complete:
             raise DomainError(
-                _("Every section must be filled or marked “no information”; still open: %(s)s.")
-                % {"s": names},
+                _(
+                    "Not every asked partner has answered (or said it knows nothing); "
+                    "still open: %(open)s."
+                )
+                % {"open": _dossier_open_parts(case=c, sections=sections, by=by)},
                 code="dossier_incomplete",
             )
         dossier.established_at = timezone.now()
@@ -359,54 +465,116 @@ def case_withdraw(*, case: Case, by: User, reason: str) -> Case:
 # --- basisdossier -------------------------------------------------------------------------------
 
 
+def _lock_compiling_case(case_id: int) -> Case:
+    """The case locked like a transition locks it, so no write lands on a dossier that is being
+    established at the same moment."""
+    return Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+
+
 @audited
 @transaction.atomic
-def dossier_section_update(
+def dossier_contribution_save(
     *,
     section: DossierSection,
     by: User,
     text: str,
-    no_information: bool = False,
-    restricted_text: str | None = None,
+    nothing_known: bool = False,
     expected_version: int | None = None,
-) -> DossierSection:
-    """Write one section. `expected_version` guards against overwriting a concurrent edit."""
-    locked = (
-        DossierSection.objects.select_for_update(of=("self",))
-        .select_related("dossier__case")
-        .get(pk=section.pk)
+    part: str = ContributionPart.CONTRIBUTION,
+) -> DossierContribution:
+    """Write the acting IVG member's own organisation's part of one section: a text, or
+    "nothing known". `part="screening"` is the GGD screening of section 6 (health organisations
+    only). `expected_version` guards against overwriting a concurrent edit (409 `stale`)."""
+    if part not in ContributionPart.values:
+        raise DomainError(_("Unknown part of a section."), code="invalid", status_code=400)
+    locked_section = DossierSection.objects.select_related("dossier").get(pk=section.pk)
+    case = _lock_compiling_case(locked_section.dossier.case_id)
+    if not contribution_can_write(by, case, locked_section, part):
+        raise NotAllowed(_("You may not write this part of the section."))
+    text = text or ""
+    if nothing_known and text.strip():
+        raise DomainError(
+            _("A contribution marked “nothing known” cannot have text."),
+            code="invalid",
+            status_code=400,
+        )
+    if not nothing_known and not text.strip():
+        raise DomainError(
+            _("Write what your organisation knows, or mark “nothing known”."),
+            code="invalid",
+            status_code=400,
+        )
+    contribution = (
+        DossierContribution.objects.select_for_update()
+        .filter(section=locked_section, organisation_id=by.organisation_id, part=part)
+        .first()
     )
-    case = locked.dossier.case
-    if not section_can_edit(by, case, locked):
-        raise NotAllowed(_("You may not edit this section."))
-    if expected_version is not None and expected_version != locked.version:
+    if contribution is None:
+        contribution = DossierContribution(
+            section=locked_section, organisation_id=by.organisation_id, part=part
+        )
+    if expected_version is not None and expected_version != contribution.version:
         raise DomainError(
             _("Someone else changed this section meanwhile. Reload it and apply your change."),
             code="stale",
             status_code=409,
         )
-    screening = locked.restricted_text if restricted_text is None else restricted_text
-    if no_information and (text.strip() or screening.strip()):
+    contribution.text = text
+    contribution.nothing_known = nothing_known
+    contribution.author = by
+    contribution.updated_at = timezone.now()
+    contribution.version += 1
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+def _compiling_dossier_sections(*, case: Case, by: User) -> list[DossierSection]:
+    """The sections of a dossier being compiled, its case locked; refused unless `by` may
+    change who is asked."""
+    locked = _lock_compiling_case(case.pk)
+    require(
+        dossier_can_manage_requests(by, locked),
+        _("You may not change who is asked for this basisdossier."),
+    )
+    return list(DossierSection.objects.filter(dossier__case=locked))
+
+
+@audited
+@transaction.atomic
+def dossier_request_add(
+    *, case: Case, by: User, organisation: Organisation
+) -> list[DossierContribution]:
+    """The programme team asks one more kernpartner for its part of every section it may
+    write, while the dossier is compiled."""
+    sections = _compiling_dossier_sections(case=case, by=by)
+    if not organisation.active or organisation.kind != OrganisationKind.KERNPARTNER:
+        raise DomainError(_("Only active kernpartners are asked."), code="invalid")
+    created = _ask(sections=sections, organisations=[organisation], by=by)
+    if not created:
+        raise DomainError(_("%(org)s is already asked.") % {"org": organisation}, code="duplicate")
+    return created
+
+
+@audited
+@transaction.atomic
+def dossier_request_remove(*, case: Case, by: User, organisation: Organisation) -> int:
+    """The programme team stops asking an organisation: its open requests are withdrawn, what
+    it already answered stays. Returns the number of requests withdrawn."""
+    sections = _compiling_dossier_sections(case=case, by=by)
+    open_requests = [
+        c
+        for c in DossierContribution.objects.filter(section__in=sections, organisation=organisation)
+        if not c.is_answered
+    ]
+    if not open_requests:
         raise DomainError(
-            _("A section marked “no information” cannot have text."),
+            _("%(org)s has no open requests in this basisdossier.") % {"org": organisation},
             code="invalid",
-            status_code=400,
         )
-    locked.text = text
-    locked.no_information = no_information
-    if restricted_text is not None:
-        if restricted_text != locked.restricted_text and not section_can_write_screening(
-            by, case, locked
-        ):
-            raise NotAllowed(_("Only a health organisation writes the GGD screening."))
-        locked.restricted_text = restricted_text
-    locked.organisation_id = by.organisation_id
-    locked.author = by
-    locked.updated_at = timezone.now()
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
-    return locked
+    for open_request in open_requests:
+        open_request.delete()  # one by one: each withdrawal is a history row
+    return len(open_requests)
 
 
 @audited

@@ -11,6 +11,21 @@ urlpatterns = [
     path("casussen/<int:pk>/basisdossier/", views.case_dossier, name="dossier"),
     path("casussen/<int:pk>/basisdossier/advies/", views.dossier_advice, name="advice"),
     path("casussen/<int:pk>/basisdossier/<int:leefgebied>/", views.section_edit, name="section"),
+    path(
+        "casussen/<int:pk>/basisdossier/<int:leefgebied>/screening/",
+        views.section_screening,
+        name="section_screening",
+    ),
+    path(
+        "casussen/<int:pk>/basisdossier/gevraagd/",
+        views.dossier_request_add,
+        name="dossier_request_add",
+    ),
+    path(
+        "casussen/<int:pk>/basisdossier/gevraagd/<int:organisation_pk>/intrekken/",
+        views.dossier_request_remove,
+        name="dossier_request_remove",
+    ),
     path("casussen/<int:pk>/tijdlijn/", views.case_timeline, name="timeline"),
     path("casussen/<int:pk>/geschiedenis/", views.case_history, name="history"),
     path("casussen/<int:pk>/team/", views.team_add, name="team_add"),

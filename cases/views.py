@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,23 +22,27 @@ from cases.forms import (
     TRANSITION_FORMS,
     AccessLogFilterForm,
     AdviceForm,
+    ContributionForm,
+    DossierRequestForm,
     OffenceForm,
     PersonForm,
     RegisterCaseForm,
     RelationForm,
-    SectionForm,
     TeamMemberForm,
     TimelineEventForm,
 )
-from cases.models import AccessChannel, Case, CaseTeamMembership, Programme
+from cases.models import AccessChannel, Case, CaseTeamMembership, ContributionPart, Programme
 from cases.pages import case_page_context, case_page_get
 from cases.policies import (
     case_can,
     case_can_read_health,
-    section_can_edit,
-    section_can_write_screening,
+    contribution_can_write,
+    dossier_can_manage_requests,
+    redact_section,
+    redact_sections,
 )
 from cases.workflow import TRANSITIONS
+from partners.models import Organisation
 
 PAGE_SIZE = 25
 
@@ -122,11 +127,28 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     dossier = selectors.case_dossier(case=case)
-    sections = []
+    sections, asked = [], {}
     if dossier is not None:
-        for section in dossier.sections.all():
-            section.can_edit = section_can_edit(request.user, case, section)
-            sections.append(section)
+        all_sections = list(dossier.sections.all())
+        for section, view in zip(
+            all_sections, redact_sections(request.user, case, all_sections), strict=True
+        ):
+            sections.append(
+                {
+                    "view": view,
+                    "can_contribute": contribution_can_write(
+                        request.user, case, section, ContributionPart.CONTRIBUTION
+                    ),
+                    "can_write_screening": contribution_can_write(
+                        request.user, case, section, ContributionPart.SCREENING
+                    ),
+                }
+            )
+            for contribution in (*view.contributions, *view.screenings):
+                asked.setdefault(contribution.organisation.pk, contribution.organisation)
+            for organisation in (*view.still_asked, *view.screening_still_asked):
+                asked.setdefault(organisation.pk, organisation)
+    can_manage_requests = dossier is not None and dossier_can_manage_requests(request.user, case)
     context = case_page_context(
         request,
         case,
@@ -134,41 +156,104 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         dossier=dossier,
         sections=sections,
         can_advise=case_can(request.user, case, "advise"),
+        can_manage_requests=can_manage_requests,
+        asked_organisations=sorted(asked.values(), key=lambda o: o.name),
+        request_form=DossierRequestForm() if can_manage_requests else None,
     )
     return render(request, "cases/case_dossier.html", context)
 
 
-@login_required
-def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
+def _contribution_edit(request: HttpRequest, pk: int, leefgebied: int, part: str) -> HttpResponse:
+    """The user's own organisation's part of one section: a text, or "nothing known"."""
     case = case_page_get(request, pk)
-    dossier = selectors.case_dossier(case=case)
-    if dossier is None:
-        raise Http404
-    section = next((s for s in dossier.sections.all() if s.leefgebied == leefgebied), None)
-    if section is None:
-        raise Http404
-    if not section_can_edit(request.user, case, section):
+    section = selectors.dossier_section(case=case, leefgebied=leefgebied)
+    if not contribution_can_write(request.user, case, section, part):
         raise PermissionDenied
-    can_screen = section_can_write_screening(request.user, case, section)
-    form = SectionForm(posted(request), instance=section, can_write_screening=can_screen)
+    own = next(
+        (
+            c
+            for c in section.contributions.all()
+            if c.organisation_id == request.user.organisation_id and c.part == part
+        ),
+        None,
+    )
+    form = ContributionForm(posted(request), contribution=own)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_section_update(
+            services.dossier_contribution_save(
                 section=section,
                 by=request.user,
                 text=form.cleaned_data["text"],
-                no_information=form.cleaned_data["no_information"],
-                restricted_text=form.cleaned_data.get("restricted_text") if can_screen else None,
+                nothing_known=form.cleaned_data["nothing_known"],
                 expected_version=form.cleaned_data["version"],
+                part=part,
             )
         except DomainError as error:
             # The user's input stays in the form; the message says what happened.
             refuse(form, error)
         else:
             messages.success(request, _("Section %(n)s is saved.") % {"n": leefgebied})
-            return redirect("cases:dossier", pk=case.pk)
-    context = case_page_context(request, case, "dossier", section=section, form=form)
+            return redirect(reverse("cases:dossier", args=[case.pk]) + f"#sectie-{leefgebied}")
+    context = case_page_context(
+        request,
+        case,
+        "dossier",
+        section=redact_section(request.user, case, section),
+        part=part,
+        is_screening=part == ContributionPart.SCREENING,
+        form=form,
+    )
     return render(request, "cases/section_form.html", context)
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
+    return _contribution_edit(request, pk, leefgebied, ContributionPart.CONTRIBUTION)
+
+
+@login_required
+def section_screening(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
+    return _contribution_edit(request, pk, leefgebied, ContributionPart.SCREENING)
+
+
+@login_required
+@require_POST
+def dossier_request_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    if not dossier_can_manage_requests(request.user, case):
+        raise PermissionDenied
+    form = DossierRequestForm(request.POST)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            services.dossier_request_add(case=case, by=request.user, organisation=organisation)
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(org)s is asked.") % {"org": organisation})
+    else:
+        messages.error(request, _("Choose an organisation."))
+    return redirect("cases:dossier", pk=case.pk)
+
+
+@login_required
+@require_POST
+def dossier_request_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    case = case_page_get(request, pk)
+    if not dossier_can_manage_requests(request.user, case):
+        raise PermissionDenied
+    organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    try:
+        services.dossier_request_remove(case=case, by=request.user, organisation=organisation)
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(org)s is no longer asked.") % {"org": organisation})
+    return redirect("cases:dossier", pk=case.pk)
 
 
 @login_required

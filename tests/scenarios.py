@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from cases import services
-from cases.models import Case, Leefgebied
+from cases.models import Case, ContributionPart, DossierContribution, Leefgebied
+from cases.policies import contribution_can_write
 from partners.models import Organisation, Role
-from tests.factories import OffenceRecordFactory, PersonFactory, programme
+from tests.factories import OffenceRecordFactory, PersonFactory, UserFactory, programme
 
 
 @pytest.fixture
@@ -42,23 +44,45 @@ def eligible_person():
     return person
 
 
-def fill_dossier(case: Case, people) -> None:
-    """Police writes the sections, GGD writes health (9) and the home visit with screening (6)."""
+def fill_dossier(case: Case, people, *, leave_open=()) -> None:
+    """Both asked organisations answer everything: the police writes every section it may;
+    GGD writes health (9) and the screening of 6, and knows nothing about the rest.
+    `leave_open`: (organisation code, leefgebied, part) left unanswered."""
     for section in case.basisdossier.sections.all():
-        if section.leefgebied in (Leefgebied.GEZONDHEID, Leefgebied.HUISBEZOEK):
-            services.dossier_section_update(
+        for by in (people["ivg_politie"], people["ivg_ggd"]):
+            for part in ContributionPart.values:
+                if not contribution_can_write(by, case, section, part):
+                    continue
+                if (by.organisation.code, section.leefgebied, part) in leave_open:
+                    continue
+                if part == ContributionPart.SCREENING:
+                    text = "Fictieve GGD-screening"
+                elif by == people["ivg_politie"] or section.is_health:
+                    text = f"Fictieve tekst leefgebied {section.leefgebied}"
+                else:
+                    text = ""
+                services.dossier_contribution_save(
+                    section=section, by=by, text=text, nothing_known=not text, part=part
+                )
+
+
+def contributions_per_section(case: Case, n: int) -> None:
+    """Replace the case's dossier contributions by n answered ones per section, from n
+    organisations with an author each (for query counts at several sizes)."""
+    for contribution in DossierContribution.objects.filter(section__dossier__case=case):
+        contribution.delete()
+    codes = ["POLITIE", "GGD", "WPI", "OM", "RN", "DJI", "OJZD"][:n]
+    for code in codes:
+        organisation = Organisation.objects.get(code=code)
+        author = UserFactory(organisation=organisation)
+        for section in case.basisdossier.sections.all():
+            DossierContribution.objects.create(
                 section=section,
-                by=people["ivg_ggd"],
-                text=f"Fictieve tekst leefgebied {section.leefgebied}",
-                restricted_text="Fictieve GGD-screening"
-                if section.leefgebied == Leefgebied.HUISBEZOEK
-                else None,
-            )
-        else:
-            services.dossier_section_update(
-                section=section,
-                by=people["ivg_politie"],
-                text=f"Fictieve tekst leefgebied {section.leefgebied}",
+                organisation=organisation,
+                author=author,
+                text=f"Fictief van {code}",
+                updated_at=timezone.now(),
+                version=1,
             )
 
 

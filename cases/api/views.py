@@ -8,6 +8,7 @@ is a 404, exactly like a missing one, on every endpoint and sub-resource. A refu
 from __future__ import annotations
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -35,7 +36,7 @@ from cases.api.serializers import (
     CaseOutflowSerializer,
     CaseRegisterSerializer,
     CaseWithdrawSerializer,
-    DossierSectionInputSerializer,
+    ContributionInputSerializer,
     DossierSectionSerializer,
     HistoryEntrySerializer,
     OffenceRecordInputSerializer,
@@ -54,13 +55,14 @@ from cases.models import (
     AccessChannel,
     Case,
     CaseTeamMembership,
-    DossierSection,
+    ContributionPart,
+    DossierContribution,
     FamilyRelation,
     OffenceRecord,
     Person,
     Programme,
 )
-from cases.policies import case_can_read_health
+from cases.policies import case_can_read_health, redact_section, redact_sections
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
 FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
@@ -499,12 +501,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- basisdossier ---------------------------------------------------------------------------
 
-    def _dossier_context(self, case: Case) -> dict:
-        return {
-            **self.get_serializer_context(),
-            "case": case,
-            "can_read_health": case_can_read_health(self.request.user, case),
-        }
+    def _dossier_context(self, case: Case, sections) -> dict:
+        return {**self.get_serializer_context(), "case": case, "sections": sections}
 
     @staticmethod
     def _dossier(case: Case):
@@ -513,12 +511,26 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound(_("The basisdossier of this case has not been started."))
         return dossier
 
+    def _section(self, case: Case, leefgebied: str):
+        self._dossier_exists(case)
+        try:
+            return selectors.dossier_section(case=case, leefgebied=int(leefgebied))
+        except Http404:
+            raise NotFound(_("There is no such section.")) from None
+
+    @staticmethod
+    def _dossier_exists(case: Case) -> None:
+        if case.dossier_started_at is None:
+            raise NotFound(_("The basisdossier of this case has not been started."))
+
     @extend_schema(
         summary="Read the basisdossier",
-        description="The 11 sections, one per leefgebied. For users without health access to "
-        "this case, section 9 (`text`, `no_information`) and every `restricted_text` (the GGD "
-        "screening of section 6) are null and the section says `restricted: true`. The read "
-        "is written to the access log. 404 when the basisdossier has not been started.",
+        description="The 11 sections, one per leefgebied, each with the contributions of the "
+        "organisations that answered and the organisations still asked. For users without "
+        "health access to this case, section 9 has no contributions, no one still asked and "
+        "`is_complete: null`, and the GGD screening of section 6 is left out; both sections "
+        "say `restricted: true`. The read is written to the access log. 404 when the "
+        "basisdossier has not been started.",
         responses=BasisdossierSerializer,
     )
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -526,36 +538,63 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self.get_object()
         dossier = self._dossier(case)
         _log_read(request, person=case.person, case=case)
-        return Response(BasisdossierSerializer(dossier, context=self._dossier_context(case)).data)
+        views = redact_sections(request.user, case, dossier.sections.all())
+        return Response(
+            BasisdossierSerializer(dossier, context=self._dossier_context(case, views)).data
+        )
 
     @extend_schema(
-        summary="Write a basisdossier section",
-        description="By IVG members of kernpartners while the dossier is compiled; health "
-        "(section 9) and the GGD screening only by health organisations. Fields left out keep "
-        "their value, except that `no_information: true` empties the texts and writing text "
-        "clears `no_information`. Send the `version` you read: when someone changed the "
-        "section meanwhile, the answer is 409 `stale`.",
+        methods=["GET"],
+        summary="Read a basisdossier section",
+        description="One section as in the basisdossier, with the same health rule. The read "
+        "is written to the access log.",
         parameters=[_LEEFGEBIED_PARAMETER],
-        request=DossierSectionInputSerializer,
+        responses=DossierSectionSerializer,
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Write your organisation's contribution to a section",
+        description="By IVG members of kernpartners while the dossier is compiled: each writes "
+        "only its own organisation's part, a `text` or `nothing_known: true`. Section 9 and "
+        "the GGD screening (`part: screening`, section 6) only by health organisations. "
+        "Fields left out keep their value, except that `nothing_known: true` empties the "
+        "text and writing text clears `nothing_known`; an empty answer is 400. Send the "
+        "`version` you read: when someone changed your contribution meanwhile, the answer is "
+        "409 `stale`.",
+        parameters=[_LEEFGEBIED_PARAMETER],
+        request=ContributionInputSerializer,
         responses=DossierSectionSerializer,
     )
     @action(
         detail=True,
-        methods=["patch"],
+        methods=["get", "patch"],
         url_path=r"basisdossier/sections/(?P<leefgebied>[0-9]+)",
         url_name="basisdossier-section",
+        filter_backends=[],
     )
     def basisdossier_section(self, request, *args, leefgebied: str, **kwargs):
         case = self.get_object()
-        dossier = self._dossier(case)
-        section = next((s for s in dossier.sections.all() if s.leefgebied == int(leefgebied)), None)
-        if section is None:
-            raise NotFound(_("There is no such section."))
-        data = self._input(DossierSectionInputSerializer)
-        section = services.dossier_section_update(
-            section=section, by=request.user, **_section_changes(section, data)
+        section = self._section(case, leefgebied)
+        if request.method == "GET":
+            _log_read(request, person=case.person, case=case)
+        else:
+            data = self._input(ContributionInputSerializer)
+            own = next(
+                (
+                    c
+                    for c in section.contributions.all()
+                    if c.organisation_id == request.user.organisation_id and c.part == data["part"]
+                ),
+                None,
+            )
+            services.dossier_contribution_save(
+                section=section, by=request.user, **_contribution_changes(own, data)
+            )
+            section = self._section(case, leefgebied)
+        view = redact_section(request.user, case, section)
+        return Response(
+            DossierSectionSerializer(view, context=self._dossier_context(case, [view])).data
         )
-        return Response(DossierSectionSerializer(section, context=self._dossier_context(case)).data)
 
     # --- history --------------------------------------------------------------------------------
 
@@ -577,16 +616,17 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 
-def _section_changes(section: DossierSection, data: dict) -> dict:
-    """The PATCH merged with the section: the arguments of `services.dossier_section_update`."""
-    if "no_information" in data:
-        no_information = data["no_information"]
+def _contribution_changes(own: DossierContribution | None, data: dict) -> dict:
+    """The PATCH merged with the user's own contribution: the arguments of
+    `services.dossier_contribution_save`."""
+    current_text = own.text if own else ""
+    if "nothing_known" in data:
+        nothing_known = data["nothing_known"]
     else:
-        writes_text = any(data.get(name, "").strip() for name in ("text", "restricted_text"))
-        no_information = section.no_information and not writes_text
+        nothing_known = bool(own and own.nothing_known) and not data.get("text", "").strip()
     return {
-        "text": data.get("text", "" if no_information else section.text),
-        "no_information": no_information,
-        "restricted_text": data.get("restricted_text", "" if no_information else None),
+        "part": data.get("part", ContributionPart.CONTRIBUTION),
+        "text": data.get("text", "" if nothing_known else current_text),
+        "nothing_known": nothing_known,
         "expected_version": data.get("version"),
     }

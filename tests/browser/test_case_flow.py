@@ -4,8 +4,8 @@ accounthouder appoints, the regisseur opens the case."""
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
 from cases.models import Leefgebied
+from tests.scenarios import fill_dossier
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +19,7 @@ def test_ivg_fills_programme_team_assigns_regisseur_opens(
     live_server, page, login, people, case_at
 ):
     case = case_at("basisdossier")
-    for section in case.basisdossier.sections.exclude(leefgebied=Leefgebied.POLITIE):
-        health = section.leefgebied in (Leefgebied.GEZONDHEID, Leefgebied.HUISBEZOEK)
-        services.dossier_section_update(
-            section=section,
-            by=people["ivg_ggd" if health else "ivg_politie"],
-            text="Fictieve tekst",
-        )
+    fill_dossier(case, people, leave_open={("POLITIE", Leefgebied.POLITIE, "contribution")})
     case_url = f"{live_server.url}/casussen/{case.pk}/"
 
     # The police IVG member writes section 1 and establishes the dossier.

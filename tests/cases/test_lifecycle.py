@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from acvz.errors import DomainError, NotAllowed
@@ -15,6 +12,7 @@ from cases.models import (
     Case,
     CaseGroupObjectPermission,
     CaseTeamMembership,
+    DossierContribution,
     DossierSection,
     Leefgebied,
     TeamRole,
@@ -141,11 +139,22 @@ def test_allowed_transition(case_at, people, name, source, actor, timestamp):
     assert case.get_status_display() in event.description
 
 
-def test_start_dossier_opens_one_empty_section_per_leefgebied(case_at, people):
+def test_start_dossier_opens_one_section_per_leefgebied_and_asks_the_ivg(case_at, people, orgs):
     case = services.case_start_dossier(case=case_at("registered"), by=people["programme"])
     sections = DossierSection.objects.filter(dossier__case=case)
     assert sorted(s.leefgebied for s in sections) == [lg.value for lg in Leefgebied]
-    assert not any(s.is_complete for s in sections)
+    asked = set(
+        DossierContribution.objects.filter(section__dossier__case=case).values_list(
+            "organisation__code", "section__leefgebied", "part"
+        )
+    )
+    # The kernpartners with an IVG member: the police for every section but health, the GGD
+    # (a health organisation) for every section and the screening of 6.
+    expected = {("POLITIE", lg.value, "contribution") for lg in Leefgebied if lg != 9}
+    expected |= {("GGD", lg.value, "contribution") for lg in Leefgebied}
+    expected |= {("GGD", Leefgebied.HUISBEZOEK.value, "screening")}
+    assert asked == expected
+    assert not any(c.is_answered for c in DossierContribution.objects.all())
 
 
 def test_establish_records_who_and_when(case_at, people):
@@ -408,18 +417,15 @@ def test_register_needs_the_permission_and_an_active_programme(people):
 # --- establishing the basisdossier --------------------------------------------------------------
 
 
-def test_establish_refuses_while_a_section_is_open(case_at, people):
+def test_establish_refuses_while_an_asked_partner_has_not_answered(case_at, people):
     case = case_at("basisdossier")
-    fill_dossier(case, people)
-    open_section = DossierSection.objects.get(dossier__case=case, leefgebied=Leefgebied.FINANCIEN)
-    open_section.text = ""
-    open_section.save()
+    fill_dossier(case, people, leave_open={("POLITIE", Leefgebied.FINANCIEN, "contribution")})
 
     with pytest.raises(DomainError) as excinfo:
         services.case_establish_dossier(case=case, by=people["ivg_politie"])
 
     assert excinfo.value.code == "dossier_incomplete"
-    assert "7" in excinfo.value.message
+    assert "7 (Politie)" in excinfo.value.message
     case.refresh_from_db()
     assert case.status == CaseStatus.BASISDOSSIER
     assert case.dossier_established_at is None
@@ -427,14 +433,12 @@ def test_establish_refuses_while_a_section_is_open(case_at, people):
     assert not case.status_changes.filter(to_status=CaseStatus.AWAITING_ASSIGNMENT).exists()
 
 
-def test_establish_accepts_a_section_marked_no_information(case_at, people):
+def test_establish_accepts_nothing_known_as_an_answer(case_at, people):
     case = case_at("basisdossier")
-    fill_dossier(case, people)
+    fill_dossier(case, people, leave_open={("POLITIE", Leefgebied.FINANCIEN, "contribution")})
     section = DossierSection.objects.get(dossier__case=case, leefgebied=Leefgebied.FINANCIEN)
-    section.text = ""
-    section.save()
-    services.dossier_section_update(
-        section=section, by=people["ivg_politie"], text="", no_information=True
+    services.dossier_contribution_save(
+        section=section, by=people["ivg_politie"], text="", nothing_known=True
     )
     case = services.case_establish_dossier(case=case, by=people["ivg_politie"])
     assert case.status == CaseStatus.AWAITING_ASSIGNMENT
@@ -618,212 +622,3 @@ def test_withdraw_closes_without_a_team(case_at, people):
     assert not case.team.exists()
     assert not visible(fresh(people["programme"]), case)
     assert not visible(fresh(people["ivg_politie"]), case)
-
-
-# --- basisdossier sections ----------------------------------------------------------------------
-
-
-def section_of(case, leefgebied) -> DossierSection:
-    return DossierSection.objects.get(dossier__case=case, leefgebied=leefgebied)
-
-
-def test_section_update_records_author_organisation_and_version(case_at, people):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.POLITIE)
-    assert section.version == 0
-    before = timezone.now()
-    updated = services.dossier_section_update(
-        section=section, by=people["ivg_politie"], text="Eerste versie", expected_version=0
-    )
-    assert (updated.text, updated.version, updated.author) == (
-        "Eerste versie",
-        1,
-        people["ivg_politie"],
-    )
-    assert updated.organisation == people["ivg_politie"].organisation
-    assert updated.updated_at >= before
-
-
-def test_section_optimistic_locking(case_at, people):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.POLITIE)
-    by = people["ivg_politie"]
-    services.dossier_section_update(section=section, by=by, text="Tab A", expected_version=0)
-
-    with pytest.raises(DomainError) as excinfo:
-        services.dossier_section_update(section=section, by=by, text="Tab B", expected_version=0)
-
-    assert excinfo.value.code == "stale"
-    assert excinfo.value.status_code == 409
-    section.refresh_from_db()
-    assert (section.text, section.version) == ("Tab A", 1)
-    services.dossier_section_update(section=section, by=by, text="Tab B", expected_version=1)
-    section.refresh_from_db()
-    assert (section.text, section.version) == ("Tab B", 2)
-
-
-def test_section_form_with_a_stale_version_keeps_the_saved_text(client, case_at, people):
-    case = case_at("basisdossier")
-    by = people["ivg_politie"]
-    section = section_of(case, Leefgebied.VERBLIJF)
-    services.dossier_section_update(section=section, by=by, text="Eerst opgeslagen")
-    client.force_login(by)
-    url = reverse("cases:section", args=[case.pk, Leefgebied.VERBLIJF])
-
-    response = client.post(url, {"text": "Later overschreven", "version": 0})
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    assert "Later overschreven" in response.content.decode()  # the input is not lost
-    section.refresh_from_db()
-    assert (section.text, section.version) == ("Eerst opgeslagen", 1)
-    response = client.post(url, {"text": "Later overschreven", "version": 1})
-    assert response.status_code == 302
-    section.refresh_from_db()
-    assert (section.text, section.version) == ("Later overschreven", 2)
-
-
-@pytest.mark.parametrize(
-    ("actor", "allowed"),
-    [
-        ("ivg_ggd", True),
-        ("ivg_politie", False),  # IVG, but not a health organisation
-        ("health_partner", False),  # health organisation, but not IVG
-        ("programme", False),
-        ("regisseur", False),
-    ],
-)
-def test_health_section_only_written_by_a_health_ivg_member(case_at, people, actor, allowed):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.GEZONDHEID)
-    if allowed:
-        updated = services.dossier_section_update(
-            section=section, by=people[actor], text="Fictieve diagnose"
-        )
-        assert updated.text == "Fictieve diagnose"
-    else:
-        with pytest.raises(NotAllowed):
-            services.dossier_section_update(
-                section=section, by=people[actor], text="Fictieve diagnose"
-            )
-        section.refresh_from_db()
-        assert (section.text, section.version, section.author) == ("", 0, None)
-
-
-def test_health_section_form_is_forbidden_to_a_non_health_ivg(client, case_at, people):
-    case = case_at("basisdossier")
-    url = reverse("cases:section", args=[case.pk, Leefgebied.GEZONDHEID])
-    client.force_login(people["ivg_politie"])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"text": "x", "version": 0}).status_code == 403
-    client.force_login(people["ivg_ggd"])
-    assert client.get(url).status_code == 200
-    assert section_of(case, Leefgebied.GEZONDHEID).text == ""
-
-
-def test_screening_in_section_6_only_written_by_a_health_ivg_member(case_at, people):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.HUISBEZOEK)
-    with pytest.raises(NotAllowed):
-        services.dossier_section_update(
-            section=section,
-            by=people["ivg_politie"],
-            text="Huisbezoek PIT",
-            restricted_text="Fictieve screening",
-        )
-    section.refresh_from_db()
-    assert (section.text, section.restricted_text) == ("", "")
-    services.dossier_section_update(
-        section=section, by=people["ivg_ggd"], text="Huisbezoek", restricted_text="Screening"
-    )
-    section.refresh_from_db()
-    assert section.restricted_text == "Screening"
-
-
-def test_another_organisations_section_is_not_overwritten(case_at, people):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.POLITIE)
-    services.dossier_section_update(section=section, by=people["ivg_politie"], text="Politie")
-    with pytest.raises(NotAllowed):
-        services.dossier_section_update(section=section, by=people["ivg_ggd"], text="GGD")
-    section.refresh_from_db()
-    assert section.text == "Politie"
-
-
-def test_a_hostile_screening_field_from_a_non_health_ivg_is_ignored(client, case_at, people):
-    case = case_at("basisdossier")
-    client.force_login(people["ivg_politie"])
-    url = reverse("cases:section", args=[case.pk, Leefgebied.HUISBEZOEK])
-    response = client.post(
-        url, {"text": "Huisbezoek PIT", "restricted_text": "Verzonnen diagnose", "version": 0}
-    )
-    assert response.status_code == 302
-    section = section_of(case, Leefgebied.HUISBEZOEK)
-    assert (section.text, section.restricted_text) == ("Huisbezoek PIT", "")
-
-
-@pytest.mark.parametrize("status", ["awaiting_assignment", "in_regie"])
-def test_sections_are_frozen_after_establishing(case_at, people, status):
-    case = case_at(status)
-    section = section_of(case, Leefgebied.GEZONDHEID)
-    with pytest.raises(NotAllowed):
-        services.dossier_section_update(section=section, by=people["ivg_ggd"], text="Later")
-    section.refresh_from_db()
-    assert section.text == "Fictieve tekst leefgebied 9"
-
-
-@pytest.mark.parametrize(
-    ("text", "restricted_text"),
-    [("Toch tekst", None), ("", "Toch screening"), ("Beide", "Beide")],
-)
-def test_no_information_with_text_is_refused(case_at, people, text, restricted_text):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.HUISBEZOEK)
-    with pytest.raises(DomainError) as excinfo:
-        services.dossier_section_update(
-            section=section,
-            by=people["ivg_ggd"],
-            text=text,
-            no_information=True,
-            restricted_text=restricted_text,
-        )
-    assert excinfo.value.code == "invalid"
-    assert excinfo.value.status_code == 400
-    section.refresh_from_db()
-    assert (section.no_information, section.text, section.version) == (False, "", 0)
-
-
-def test_no_information_without_text_completes_the_section(case_at, people):
-    case = case_at("basisdossier")
-    section = services.dossier_section_update(
-        section=section_of(case, Leefgebied.FINANCIEN),
-        by=people["ivg_politie"],
-        text="",
-        no_information=True,
-    )
-    assert section.no_information
-    assert section.is_complete
-
-
-def test_no_information_does_not_keep_an_earlier_screening(case_at, people):
-    case = case_at("basisdossier")
-    section = section_of(case, Leefgebied.HUISBEZOEK)
-    by = people["ivg_ggd"]
-    services.dossier_section_update(
-        section=section, by=by, text="Huisbezoek", restricted_text="Fictieve GGD-screening"
-    )
-    with contextlib.suppress(DomainError):
-        services.dossier_section_update(section=section, by=by, text="", no_information=True)
-    section.refresh_from_db()
-    assert not (section.no_information and section.restricted_text)
-
-
-def test_section_form_no_information_with_text_is_refused(client, case_at, people):
-    case = case_at("basisdossier")
-    client.force_login(people["ivg_politie"])
-    url = reverse("cases:section", args=[case.pk, Leefgebied.FINANCIEN])
-    response = client.post(url, {"text": "Schulden", "no_information": "on", "version": 0})
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    section = section_of(case, Leefgebied.FINANCIEN)
-    assert (section.text, section.no_information, section.version) == ("", False, 0)

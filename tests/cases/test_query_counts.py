@@ -8,6 +8,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, CaseStatusChange
 from tests.factories import PersonFactory, programme
+from tests.scenarios import contributions_per_section
 
 pytestmark = pytest.mark.django_db
 
@@ -80,18 +81,36 @@ def test_case_detail_page(client, case_at, people, orgs, django_assert_num_queri
         client.get(reverse("cases:detail", args=[case.pk]))
 
 
-def test_case_dossier_page(client, case_at, people, django_assert_num_queries):
+@pytest.mark.parametrize("n", [1, 5])
+def test_case_dossier_page(client, case_at, people, django_assert_num_queries, n):
     case = case_at("in_regie")
+    contributions_per_section(case, n)
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
-    with django_assert_num_queries(9):  # dossier, its 11 sections and their authors: 2 queries
-        client.get(reverse("cases:dossier", args=[case.pk]))
+    # dossier, its 11 sections, their contributions (organisation and author joined): 3 queries
+    with django_assert_num_queries(10):
+        response = client.get(reverse("cases:dossier", args=[case.pk]))
+    assert all(len(s["view"].contributions) == n for s in response.context["sections"])
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_compiling_dossier_page_of_the_programme_team(
+    client, case_at, people, django_assert_num_queries, n
+):
+    case = case_at("basisdossier")
+    contributions_per_section(case, n)
+    client.force_login(people["programme"])
+    client.get(reverse("cases:list"))
+    with django_assert_num_queries(11):  # + the kernpartners to ask
+        response = client.get(reverse("cases:dossier", args=[case.pk]))
+    assert len(response.context["asked_organisations"]) == n
 
 
 def test_case_history_page(client, case_at, people, django_assert_num_queries):
     case = case_at("in_regie")
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
-    # case, dossier, sections, team and plan history, plus one query per related model named
-    with django_assert_num_queries(14):
+    # case, dossier, sections, contributions, team and plan history, plus one query per related
+    # model named
+    with django_assert_num_queries(15):
         client.get(reverse("cases:history", args=[case.pk]))

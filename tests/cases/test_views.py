@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.models import Case, DossierSection, Person
+from cases.models import Case, DossierContribution, Person
 from tests.factories import PersonFactory, programme
 from tests.scenarios import eligible_person
 
@@ -61,23 +61,29 @@ def test_a_stale_section_edit_keeps_the_input_and_says_why(client, people, case_
     section = case.basisdossier.sections.get(leefgebied=1)
     url = reverse("cases:section", args=[case.pk, 1])
     client.force_login(people["ivg_politie"])
-    form_version = section.version
-    # Meanwhile a colleague saves the same section.
-    services.dossier_section_update(section=section, by=people["ivg_politie"], text="Eerst")
+    form_version = client.get(url).context["form"].initial["version"]
+    # Meanwhile a colleague of the same organisation saves its part of the section.
+    services.dossier_contribution_save(section=section, by=people["ivg_politie"], text="Eerst")
     response = client.post(url, {"text": "Mijn tekst", "version": form_version})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Iemand anders heeft deze sectie intussen gewijzigd" in html
     assert "Mijn tekst" in html  # the user's input is still in the form
-    assert DossierSection.objects.get(pk=section.pk).text == "Eerst"
+    assert (
+        DossierContribution.objects.get(
+            section=section, organisation=people["ivg_politie"].organisation
+        ).text
+        == "Eerst"
+    )
 
 
 def test_a_transition_refused_by_the_service_shows_the_reason(client, people, case_at):
-    case = case_at("basisdossier")  # sections still empty
+    case = case_at("basisdossier")  # nobody answered yet
     client.force_login(people["ivg_politie"])
     response = client.post(reverse("cases:transition", args=[case.pk, "establish_dossier"]))
     assert response.status_code == 200
-    assert "nog open: 1, 2, 3" in response.content.decode()
+    content = response.content.decode()
+    assert "1 (GGD Amsterdam, Politie); 2 (GGD Amsterdam, Politie)" in content
     assert Case.objects.get(pk=case.pk).status == "basisdossier"
 
 

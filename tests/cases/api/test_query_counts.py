@@ -10,6 +10,7 @@ import pytest
 from cases import services
 from cases.models import Case, TimelineKind
 from tests.factories import CaseFactory, OffenceRecordFactory, OrganisationFactory
+from tests.scenarios import contributions_per_section
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,10 @@ PERSON_DETAIL = REQUEST + 3  # person, relations (prefetched, relative joined), 
 OFFENCE_LIST = REQUEST + 2  # count, rows (source joined)
 TIMELINE = REQUEST + 5  # case, team, access log insert, count, rows
 TEAM = REQUEST + 2  # case, team
+#: case, team, dossier (joined), sections, contributions (joined), access log insert
+BASISDOSSIER = REQUEST + 6
+#: case, team, section, contributions (joined), access log insert
+SECTION = REQUEST + 5
 
 
 def cases_for_regisseur(case_at, people, n: int) -> Case:
@@ -120,3 +125,23 @@ def test_person_detail(api_as, case_at, people, django_assert_num_queries):
     with django_assert_num_queries(PERSON_DETAIL):
         response = client.get(f"/api/v1/persons/{case.person_id}/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_basisdossier(api_as, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    contributions_per_section(case, n)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(BASISDOSSIER):
+        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/")
+    assert all(len(s["contributions"]) == n for s in response.json()["sections"])
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_basisdossier_section(api_as, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    contributions_per_section(case, n)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(SECTION):
+        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/sections/9/")
+    assert len(response.json()["contributions"]) == n

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.models import AccessLogEntry, CaseTeamMembership, DossierSection, TimelineEvent
+from cases.models import AccessLogEntry, CaseTeamMembership, DossierContribution, TimelineEvent
 from tests.cases.api.helpers import assert_problem, invalid_names
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,10 @@ def sections_by_number(response) -> dict[int, dict]:
     return {s["leefgebied"]: s for s in response.json()["sections"]}
 
 
+def texts(section: dict) -> dict[tuple[str, str], str]:
+    return {(c["organisation"]["code"], c["part"]): c["text"] for c in section["contributions"]}
+
+
 def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, people, orgs):
     case = case_at("in_regie")
     regisseur = api_as(people["regisseur"])
@@ -135,23 +139,27 @@ def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, p
 
     full = sections_by_number(regisseur.get(url(case.pk, "basisdossier/")))
     assert len(full) == 11
-    assert full[9]["text"] == "Fictieve tekst leefgebied 9"
-    assert full[6]["restricted_text"] == "Fictieve GGD-screening"
+    assert texts(full[9]) == {("GGD", "contribution"): "Fictieve tekst leefgebied 9"}
+    assert texts(full[6])[("GGD", "screening")] == "Fictieve GGD-screening"
     assert not any(s["restricted"] for s in full.values())
+    assert all(s["is_complete"] for s in full.values())
 
     health = sections_by_number(api_as(people["health_partner"]).get(url(case.pk, "basisdossier/")))
-    assert health[9]["text"] == "Fictieve tekst leefgebied 9"
-    assert health[6]["restricted_text"] == "Fictieve GGD-screening"
+    assert texts(health[9]) == {("GGD", "contribution"): "Fictieve tekst leefgebied 9"}
+    assert texts(health[6])[("GGD", "screening")] == "Fictieve GGD-screening"
 
     partner = sections_by_number(api_as(people["partner"]).get(url(case.pk, "basisdossier/")))
-    assert (partner[9]["text"], partner[9]["no_information"], partner[9]["restricted"]) == (
-        None,
+    assert (partner[9]["contributions"], partner[9]["is_complete"], partner[9]["restricted"]) == (
+        [],
         None,
         True,
     )
-    assert partner[6]["text"] == "Fictieve tekst leefgebied 6"
-    assert (partner[6]["restricted_text"], partner[6]["restricted"]) == (None, True)
-    assert partner[1]["text"] == "Fictieve tekst leefgebied 1"
+    assert texts(partner[6]) == {
+        ("GGD", "contribution"): "",
+        ("POLITIE", "contribution"): "Fictieve tekst leefgebied 6",
+    }
+    assert partner[6]["restricted"] is True
+    assert texts(partner[1])[("POLITIE", "contribution")] == "Fictieve tekst leefgebied 1"
     assert partner[1]["restricted"] is False
     assert "Fictieve GGD-screening" not in str(partner)
     assert AccessLogEntry.objects.filter(case=case, channel="api").count() == 3
@@ -159,48 +167,91 @@ def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, p
 
 def test_a_dossier_not_started_is_404(api_as, case_at, people):
     case = case_at("registered")
-    assert_problem(api_as(people["programme"]).get(url(case.pk, "basisdossier/")), 404)
+    client = api_as(people["programme"])
+    assert_problem(client.get(url(case.pk, "basisdossier/")), 404)
+    assert_problem(client.get(url(case.pk, "basisdossier/sections/1/")), 404)
 
 
-def test_section_write_with_optimistic_locking(api_as, case_at, people):
+def test_a_section_is_read_alone(api_as, case_at, people):
+    case = case_at("basisdossier")
+    response = api_as(people["ivg_politie"]).get(url(case.pk, "basisdossier/sections/1/"))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["leefgebied"], body["contributions"], body["is_complete"]) == (1, [], False)
+    assert [(a["organisation"]["code"], a["part"]) for a in body["still_asked"]] == [
+        ("GGD", "contribution"),
+        ("POLITIE", "contribution"),
+    ]
+    assert (body["can_contribute"], body["can_write_screening"]) == (True, False)
+    assert AccessLogEntry.objects.filter(case=case, channel="api").count() == 1
+
+
+def test_contribution_write_with_optimistic_locking(api_as, case_at, people):
     case = case_at("basisdossier")
     police = api_as(people["ivg_politie"])
     section_url = url(case.pk, "basisdossier/sections/1/")
     response = police.patch(section_url, {"text": "Eerste versie", "version": 0})
     assert response.status_code == 200, response.content
-    assert (response.json()["version"], response.json()["organisation"]["code"]) == (1, "POLITIE")
-    assert response.json()["can_edit"] is True
+    (mine,) = response.json()["contributions"]
+    assert (mine["version"], mine["organisation"]["code"], mine["author"]["id"]) == (
+        1,
+        "POLITIE",
+        people["ivg_politie"].pk,
+    )
+    assert response.json()["can_contribute"] is True
 
     stale = police.patch(section_url, {"text": "Over een ander heen", "version": 0})
     assert_problem(stale, 409, "stale")
-    section = DossierSection.objects.get(dossier__case=case, leefgebied=1)
-    assert (section.text, section.version) == ("Eerste versie", 1)
+    contribution = DossierContribution.objects.get(
+        section__dossier__case=case, section__leefgebied=1, organisation__code="POLITIE"
+    )
+    assert (contribution.text, contribution.version) == ("Eerste versie", 1)
 
-    response = police.patch(section_url, {"no_information": True, "version": 1})
+    response = police.patch(section_url, {"nothing_known": True, "version": 1})
     assert response.status_code == 200, response.content
-    section.refresh_from_db()
-    assert (section.text, section.no_information, section.version) == ("", True, 2)
+    contribution.refresh_from_db()
+    assert (contribution.text, contribution.nothing_known, contribution.version) == ("", True, 2)
     response = police.patch(section_url, {"text": "Toch informatie"})
     assert response.status_code == 200
-    section.refresh_from_db()
-    assert (section.text, section.no_information) == ("Toch informatie", False)
+    contribution.refresh_from_db()
+    assert (contribution.text, contribution.nothing_known) == ("Toch informatie", False)
+    # The GGD's part of the section is its own: untouched.
+    ggd = DossierContribution.objects.get(
+        section__dossier__case=case, section__leefgebied=1, organisation__code="GGD"
+    )
+    assert (ggd.text, ggd.version, ggd.author) == ("", 0, None)
 
 
-def test_section_write_rules(api_as, case_at, people):
+def test_the_screening_through_the_api(api_as, case_at, people):
+    case = case_at("basisdossier")
+    section_url = url(case.pk, "basisdossier/sections/6/")
+    response = api_as(people["ivg_ggd"]).patch(
+        section_url, {"part": "screening", "text": "Fictieve screening", "version": 0}
+    )
+    assert response.status_code == 200, response.content
+    assert texts(response.json()) == {("GGD", "screening"): "Fictieve screening"}
+    assert response.json()["can_write_screening"] is True
+    police = api_as(people["ivg_politie"])
+    response = police.patch(section_url, {"part": "screening", "text": "Verzonnen"})
+    assert_problem(response, 403, "permission_denied")
+    body = police.get(section_url).json()
+    assert (body["contributions"], body["restricted"]) == ([], True)
+    assert not DossierContribution.objects.filter(text="Verzonnen").exists()
+
+
+def test_contribution_write_rules(api_as, case_at, people):
     case = case_at("basisdossier")
     police = api_as(people["ivg_politie"])
     assert_problem(police.patch(url(case.pk, "basisdossier/sections/9/"), {"text": "x"}), 403)
-    response = police.patch(
-        url(case.pk, "basisdossier/sections/6/"), {"text": "x", "restricted_text": "screening"}
-    )
-    assert_problem(response, 403, "permission_denied")
     assert_problem(police.patch(url(case.pk, "basisdossier/sections/12/"), {"text": "x"}), 404)
     assert_problem(police.patch(url(case.pk, "basisdossier/sections/x/"), {"text": "x"}), 404)
+    assert_problem(police.patch(url(case.pk, "basisdossier/sections/1/"), {}), 400, "invalid")
     for bad, field in (
-        ({"text": "x", "no_information": True}, "no_information"),
+        ({"text": "x", "nothing_known": True}, "nothing_known"),
         ({"text": "nul\x00"}, "text"),
         ({"version": -1}, "version"),
         ({"version": "een"}, "version"),
+        ({"part": "diagnose", "text": "x"}, "part"),
     ):
         assert field in invalid_names(police.patch(url(case.pk, "basisdossier/sections/1/"), bad))
     in_regie = case_at("in_regie")
@@ -246,6 +297,7 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
         ("get", "timeline/", None),
         ("post", "timeline/", {"kind": "move", "description": "x", "external_id": "E1"}),
         ("get", "basisdossier/", None),
+        ("get", "basisdossier/sections/1/", None),
         ("patch", "basisdossier/sections/1/", {"text": "x", "version": 0}),
         ("get", "history/", None),
     ):

@@ -15,20 +15,23 @@ def url(case_id: int, action: str = "") -> str:
 
 
 def fill_sections(api_as, people, case_id: int) -> None:
+    """Both asked organisations answer every part they were asked for."""
     police, ggd = api_as(people["ivg_politie"]), api_as(people["ivg_ggd"])
     for leefgebied in Leefgebied:
         section_url = url(case_id, f"basisdossier/sections/{leefgebied.value}")
+        writes = [(ggd, {"nothing_known": True})]
         if leefgebied == Leefgebied.GEZONDHEID:
-            response = ggd.patch(section_url, {"text": "Fictieve zorg", "version": 0})
+            writes = [(ggd, {"text": "Fictieve zorg", "version": 0})]
         elif leefgebied == Leefgebied.HUISBEZOEK:
-            response = ggd.patch(
-                section_url, {"text": "Huisbezoek", "restricted_text": "Fictieve screening"}
-            )
+            writes.append((ggd, {"part": "screening", "text": "Fictieve screening"}))
+            writes.append((police, {"text": "Huisbezoek"}))
         elif leefgebied == Leefgebied.OPENSTAANDE_ZAKEN:
-            response = police.patch(section_url, {"no_information": True})
+            writes.append((police, {"nothing_known": True}))
         else:
-            response = police.patch(section_url, {"text": f"Fictief {leefgebied.value}"})
-        assert response.status_code == 200, response.content
+            writes.append((police, {"text": f"Fictief {leefgebied.value}"}))
+        for client, data in writes:
+            response = client.patch(section_url, data)
+            assert response.status_code == 200, response.content
 
 
 def test_the_whole_lifecycle_through_the_api(api_as, people, orgs):
