@@ -30,10 +30,12 @@ from cases.forms import (
     TimelineEventForm,
 )
 from cases.models import AccessChannel, Case, CaseTeamMembership, Programme
-from cases.pages import case_page_context, case_page_get
+from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
+    CasePart,
     case_can,
     case_can_read_health,
+    case_read_scope,
     section_can_edit,
     section_can_write_screening,
 )
@@ -99,6 +101,10 @@ def case_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
+    scope = case_read_scope(request.user, case)
+    if not scope.reads(CasePart.OVERVIEW):
+        # ITAT and the Expertgroep read the header, the plan and the dossier, not the file.
+        return redirect(case_landing_url_name(scope), pk=case.pk)
     offences = selectors.person_offences(person=case.person)
     eligibility = programme_eligibility(
         person=case.person, programme=case.programme, offences=offences
@@ -120,7 +126,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     dossier = selectors.case_dossier(case=case)
     sections = []
     if dossier is not None:
@@ -140,7 +146,7 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     dossier = selectors.case_dossier(case=case)
     if dossier is None:
         raise Http404
@@ -173,7 +179,7 @@ def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse
 
 @login_required
 def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     if not case_can(request.user, case, "advise"):
         raise PermissionDenied
     dossier = case.basisdossier
@@ -200,7 +206,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.TIMELINE)
     can_add = case_can(request.user, case, "add_timeline_event")
     form = TimelineEventForm(posted(request))
     if request.method == "POST":
@@ -227,9 +233,11 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.HISTORY)
     entries = selectors.case_history(
-        case=case, can_read_health=case_can_read_health(request.user, case)
+        case=case,
+        can_read_health=case_can_read_health(request.user, case),
+        parts=case_read_scope(request.user, case).parts,
     )
     return render(
         request,
@@ -295,7 +303,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
     if not case_can(request.user, case, "manage_team"):
         raise PermissionDenied
     form = TeamMemberForm(request.POST)
@@ -316,7 +324,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
     membership = get_object_or_404(CaseTeamMembership, pk=membership_pk, case=case)
     try:
         services.team_member_leave(membership=membership, by=request.user)

@@ -30,7 +30,7 @@ from cases.models import (
     TimelineEvent,
     TimelineKind,
 )
-from cases.policies import case_can, section_can_edit
+from cases.policies import CasePart, case_can, case_can_read, section_can_edit
 from cases.workflow import TRANSITIONS, transitions_from
 from partners.models import Organisation, User
 
@@ -265,6 +265,12 @@ class CaseDetailSerializer(CaseListSerializer):
             for t in transitions_from(case.status)
             if case_can(user, case, t.name)
         ]
+
+    def to_representation(self, case: Case) -> dict:
+        data = super().to_representation(case)
+        if not case_can_read(self.context["request"].user, case, CasePart.OVERVIEW):
+            data["team"] = []
+        return data
 
 
 class CaseRegisterSerializer(serializers.Serializer):
