@@ -212,3 +212,14 @@ def test_an_organisation_that_left_the_team_no_longer_updates_its_agreement(
     assert response.status_code == 403
     agreement.refresh_from_db()
     assert agreement.status == "open"
+
+
+def test_the_admin_links_programme_team_members_to_a_programme(admin_client, people):
+    top600 = programme("TOP600")
+    response = admin_client.get(reverse("admin:cases_programme_change", args=[top600.pk]))
+    assert response.status_code == 200
+    choices = {
+        user.pk for user in response.context["adminform"].form.fields["team_members"].queryset
+    }
+    assert people["programme"].pk in choices
+    assert people["regisseur"].pk not in choices  # only programme-team members support
