@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from acvz.env import env_bool, env_list, parse_broker_url, parse_database_url
+from acvz.env import env_bool, env_int, env_list, parse_broker_url, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -250,6 +250,8 @@ REGIE_DEMO_LOADERS: list[str] = ["cases.demo.load", "plans.demo.load", "meetings
 
 # The weekday of the weekly ITAT meeting (0 = Monday).
 REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))
+# Need-to-know: how long ITAT keeps reading a case after its decision on the plan (weeks).
+REGIE_ITAT_READ_WEEKS = env_int("REGIE_ITAT_READ_WEEKS", 4)
 
 # UVO cadence (DOMAIN.md: every 8 weeks) and the reminders' margins.
 REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))

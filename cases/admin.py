@@ -2,6 +2,7 @@
 need-to-know pages, never through the admin."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import AccessLogEntry, Programme
@@ -21,6 +22,22 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["active"]
     search_fields = ["name", "code"]
+    filter_horizontal = ["team_members"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "team_members":
+            # Only programme-team members support a programme's regisseurs (need-to-know).
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    groups__permissions__codename="support_case",
+                    groups__permissions__content_type__app_label="cases",
+                )
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(AccessLogEntry)

@@ -16,4 +16,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases.policies import reset_permission_ids
+
         post_migrate.connect(_seed_reference_data, sender=self)
+        post_migrate.connect(reset_permission_ids, sender=self)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Programme
+from cases.policies import case_directed_by_filter
 from cases.workflow import CaseStatus
 from partners.models import Organisation
 
@@ -35,4 +36,4 @@ class CaseFilter(django_filters.FilterSet):
         user = self.request.user if self.request else None
         if not value or user is None:
             return queryset
-        return queryset.filter(Q(regisseur=user) | Q(accounthouder=user))
+        return queryset.filter(case_directed_by_filter(user))

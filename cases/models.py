@@ -196,8 +196,18 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(104)],
     )
     active = models.BooleanField(_("active"), default=True)
+    team_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supported_programmes",
+        verbose_name=_("programme team members"),
+        help_text=_(
+            "Programme-team members who support the regisseurs of this programme's cases: they "
+            "read those cases while in regie or outflow, read-only and without health content."
+        ),
+    )
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(get_user=history_user, m2m_fields=[team_members])
 
     class Meta:
         ordering = ["name"]
@@ -250,11 +260,12 @@ class OffenceRecord(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CaseQuerySet:
-        """The cases this user may see (need-to-know). See `cases.policies`."""
+    def visible_to(self, user, part: str | None = None, *, writable: bool = False) -> CaseQuerySet:
+        """The cases this user may see (need-to-know); with `part`, those of which the user
+        reads that part; with `writable`, those the user may act on. See `cases.policies`."""
         from cases.policies import case_visibility_filter
 
-        return self.filter(case_visibility_filter(user))
+        return self.filter(case_visibility_filter(user, part, writable=writable))
 
 
 class Case(models.Model):
@@ -323,6 +334,10 @@ class Case(models.Model):
             ("direct_case", _("Can direct a case as regisseur")),
             ("contribute_basisdossier", _("Can contribute to basisdossiers (IVG)")),
             ("account_case", _("Can be the accounthouder of cases")),
+            (
+                "support_case",
+                _("Can support the regisseurs of own programmes' cases (programme team)"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from cases import selectors, services
 from cases.models import AccessChannel, Case
-from cases.policies import case_can, case_can_read_health
+from cases.policies import CasePart, Scope, case_can, case_can_read_health, case_read_scope
 from cases.workflow import transitions_from
 
-#: Extra tabs on the case page, added by apps that build on cases: (key, label, url name).
+#: Extra tabs on the case page, added by apps that build on cases: (key, label, url name). The
+#: key is the `CasePart` the tab shows; a tab is offered only to readers of that part.
 CASE_TABS: list[tuple[str, str, str]] = []
 
 
-def case_page_get(request: HttpRequest, pk: int) -> Case:
-    """The visible case (404 otherwise), its read written to the access log."""
-    case = selectors.case_get(user=request.user, pk=pk)
+def case_tabs() -> list[tuple[str, str, str]]:
+    """Every tab of the case page, in order: (key, label, url name)."""
+    return [
+        (CasePart.OVERVIEW, _("Overview"), "cases:detail"),
+        (CasePart.DOSSIER, _("Basisdossier"), "cases:dossier"),
+        *CASE_TABS,
+        (CasePart.TIMELINE, _("Timeline"), "cases:timeline"),
+        (CasePart.HISTORY, _("History"), "cases:history"),
+    ]
+
+
+def case_landing_url_name(scope: Scope) -> str:
+    """The tab a reader without the overview opens first (ITAT: the plan)."""
+    tabs = {key: url_name for key, _label, url_name in case_tabs() if scope.reads(key)}
+    return tabs.get(scope.landing) or next(iter(tabs.values()), "cases:list")
+
+
+def case_page_get(request: HttpRequest, pk: int, part: CasePart | None = None) -> Case:
+    """The visible case (404 otherwise, also when the user does not read `part` of it), its
+    read written to the access log."""
+    case = selectors.case_get(user=request.user, pk=pk, part=part)
     services.access_log_record(
         user=request.user,
         person=case.person,
@@ -27,12 +47,14 @@ def case_page_get(request: HttpRequest, pk: int) -> Case:
 
 
 def case_page_context(request: HttpRequest, case: Case, tab: str, **extra) -> dict:
+    scope = case_read_scope(request.user, case)
     actions = [t for t in transitions_from(case.status) if case_can(request.user, case, t.name)]
     return {
         "case": case,
         "tab": tab,
         "actions": actions,
+        "scope": scope,
         "can_read_health": case_can_read_health(request.user, case),
-        "case_tabs": CASE_TABS,
+        "case_tabs": [t for t in case_tabs() if scope.reads(t[0])],
         **extra,
     }

@@ -1,21 +1,46 @@
-"""Need-to-know: who may see a case, read its health sections and do what to it.
+"""Need-to-know: who may see a case, which parts of it, its health content, and what they may do.
 
-One place answers both "which cases may this user see" (`case_visibility_filter`, used by
-`Case.objects.visible_to`) and "may this user do X to this case" (`case_can`). Every view, form,
-export and API viewset goes through these. Out of scope is 404, exactly like missing. The
-basisdossier's field-level rules (section 9, the GGD screening) are here too: `section_can_read`,
-`contribution_is_readable` and `redact_section`, used by pages, API and history alike.
+One place answers "which cases may this user see" (`case_visibility_filter`, used by
+`Case.objects.visible_to`), "which parts of this case may they read" (`case_read_scope`) and
+"may this user do X to this case" (`case_can`). Every view, form, export and API viewset goes
+through these. Out of scope is 404, exactly like missing.
+
+A user reads a case on one or more *grounds* (DOMAIN.md, the last two paragraphs): their
+organisation is on the case team, they direct it, the IVG compiles its dossier, the programme
+team registers and assigns it or supports its regisseur, ITAT has its plan on the agenda, the
+Expertgroep has an open referral of it. Each ground gives a *scope*: the parts of the case it
+reads and whether it may act on the case at all. The grounds are one table, `CASE_GROUNDS`
+(plans adds ITAT's and the Expertgroep's); the visible-queryset ORs their SQL conditions into
+one expression, and `case_read_scope` takes the broadest scope among the grounds that hold.
+
+The basisdossier's field-level rules (section 9, the GGD screening) are here too:
+`section_can_read`, `contribution_is_readable` and `redact_section`, used by pages, API and
+history alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from cases.models import HEALTH_LEEFGEBIEDEN, SCREENING_LEEFGEBIEDEN, ContributionPart
-from cases.workflow import PROGRAMME_TEAM_STATUSES, TRANSITIONS, CaseStatus
+from cases.workflow import (
+    PROGRAMME_TEAM_STATUSES,
+    SUPPORT_STATUSES,
+    TRANSITIONS,
+    ActorRule,
+    CaseStatus,
+)
 from partners.models import OrganisationKind
+
+CONTRIBUTE = "cases.contribute_basisdossier"
+ASSIGN = "cases.assign_case"
+SUPPORT = "cases.support_case"
 
 
 @dataclass(frozen=True)
@@ -28,9 +53,14 @@ class Actor:
     is_kernpartner: bool
     handles_health: bool
     permissions: frozenset[str]
+    is_active: bool = True
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions
+
+    @property
+    def reads_cases(self) -> bool:
+        return bool(self.user.is_authenticated and self.is_active and self.organisation_id)
 
 
 def actor_for(user) -> Actor:
@@ -45,60 +75,287 @@ def actor_for(user) -> Actor:
         is_kernpartner=bool(organisation and organisation.kind == OrganisationKind.KERNPARTNER),
         handles_health=bool(organisation and organisation.handles_health),
         permissions=frozenset(user.get_all_permissions()) if user.is_authenticated else frozenset(),
+        is_active=bool(user.is_active),
     )
     if user.is_authenticated:
         user._regie_actor = actor
     return actor
 
 
-def case_visibility_filter(user) -> Q:
-    """A Q over Case: the cases this user may see. One query, no Python loop over cases."""
+# --- parts and scopes ---------------------------------------------------------------------------
+
+
+class CasePart(StrEnum):
+    """The parts of a case that are read separately: the case page's tabs and the API's
+    sub-resources. The case header (person's name, programme, status, regie) goes with any."""
+
+    #: The person's file (contact details, family, offences), the case team, status changes.
+    OVERVIEW = "overview"
+    #: The basisdossier; its health content only with `case_can_read_health`.
+    DOSSIER = "dossier"
+    #: Plan versions, goals, ITAT advice, evaluations, Expertgroep referrals.
+    PLAN = "plan"
+    #: UVOs, agreements, the UVO cadence.
+    UVO = "uvo"
+    TIMELINE = "timeline"
+    #: The history of the parts the reader may read, and of nothing else.
+    HISTORY = "history"
+
+
+ALL_PARTS = frozenset(CasePart)
+_REVIEW_PARTS = frozenset({CasePart.DOSSIER, CasePart.PLAN, CasePart.HISTORY})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user reads of one case, and whether they may act on it at all."""
+
+    name: str
+    #: Broader scopes rank higher; a user with several grounds reads with the broadest.
+    rank: int
+    parts: frozenset[CasePart]
+    read_only: bool
+    #: The tab a reader without the overview lands on.
+    landing: CasePart = CasePart.OVERVIEW
+
+    @property
+    def visible(self) -> bool:
+        return self.rank > 0
+
+    def reads(self, part: CasePart | str) -> bool:
+        return part in self.parts
+
+
+#: Not visible: 404.
+NO_SCOPE = Scope("none", 0, frozenset(), read_only=True)
+#: The ITAT-Expertgroep while a referral of the case is open: plan and non-health dossier.
+EXPERT_SCOPE = Scope("expert", 1, _REVIEW_PARTS, read_only=True, landing=CasePart.PLAN)
+#: ITAT while a plan of the case is on its agenda and a while after its decision.
+REVIEW_SCOPE = Scope("review", 2, _REVIEW_PARTS, read_only=True, landing=CasePart.PLAN)
+#: The programme team supporting the regisseur of a case of its programmes: everything but
+#: health, read-only.
+SUPPORT_SCOPE = Scope("support", 3, ALL_PARTS, read_only=True)
+#: The case team, the regisseur and accounthouder, the IVG while compiling, the programme team
+#: from registration to appointment. Health content still needs `case_can_read_health`.
+FULL_SCOPE = Scope("full", 4, ALL_PARTS, read_only=False)
+
+
+# --- the grounds --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One reason to read a case: for which actors it exists, which cases it covers (a Q over
+    Case, no Python loop) and with which scope."""
+
+    name: str
+    scope: Scope
+    applies_to: Callable[[Actor], bool]
+    cases: Callable[[Actor], Q]
+
+
+_PERMISSION_IDS: dict[str, int] = {}
+
+
+def view_case_permission_id() -> int:
+    """The id of `cases.view_case`, looked up once per process: the visible-queryset filters
+    guardian's rows on it, a plain indexed equality the planner estimates well."""
+    try:
+        return _PERMISSION_IDS["view_case"]
+    except KeyError:
+        from django.contrib.auth.models import Permission
+
+        pk = Permission.objects.values_list("pk", flat=True).get(
+            codename="view_case", content_type__app_label="cases"
+        )
+        _PERMISSION_IDS["view_case"] = pk
+        return pk
+
+
+def reset_permission_ids(**kwargs) -> None:
+    """After a migrate or flush (post_migrate) the permission rows may have new ids."""
+    from django.core.exceptions import ObjectDoesNotExist
+    from django.db import DatabaseError
+
+    _PERMISSION_IDS.clear()
+    try:
+        view_case_permission_id()
+    except (ObjectDoesNotExist, DatabaseError):  # a partial or backwards migrate: look it up later
+        _PERMISSION_IDS.clear()
+
+
+def case_directed_by_filter(user) -> Q:
+    """A Q over Case: the cases `user` directs as regisseur or accounthouder."""
+    return Q(regisseur=user) | Q(accounthouder=user)
+
+
+def _team_cases(actor: Actor) -> Q:
     from cases.models import CaseGroupObjectPermission
 
-    actor = actor_for(user)
-    if not user.is_authenticated or not user.is_active or actor.organisation_id is None:
-        return Q(pk__in=[])
-    granted = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"),
-        group_id=actor.group_id,
-        permission__codename="view_case",
-        permission__content_type__app_label="cases",
+    return Q(
+        Exists(
+            CaseGroupObjectPermission.objects.filter(
+                content_object=OuterRef("pk"),
+                group_id=actor.group_id,
+                permission_id=view_case_permission_id(),
+            )
+        )
     )
-    visible = Q(Exists(granted)) | Q(regisseur=user) | Q(accounthouder=user)
-    if actor.has("cases.contribute_basisdossier") and actor.is_kernpartner:
-        visible |= Q(status=CaseStatus.BASISDOSSIER)
-    if actor.has("cases.assign_case"):
-        visible |= Q(status__in=PROGRAMME_TEAM_STATUSES)
-    return visible
+
+
+def _supported_cases(actor: Actor) -> Q:
+    from cases.models import Programme
+
+    programmes = Programme.team_members.through.objects.filter(user_id=actor.user.pk)
+    return Q(status__in=SUPPORT_STATUSES, programme_id__in=programmes.values("programme_id"))
+
+
+#: Every ground, in the order the visible-queryset ORs them. Apps that build on cases add theirs
+#: (plans: ITAT and the Expertgroep) with `case_ground_register`.
+CASE_GROUNDS: list[Ground] = [
+    Ground("team", FULL_SCOPE, lambda actor: actor.group_id is not None, _team_cases),
+    Ground(
+        "director",
+        FULL_SCOPE,
+        lambda actor: True,
+        lambda actor: case_directed_by_filter(actor.user),
+    ),
+    Ground(
+        "compile",
+        FULL_SCOPE,
+        lambda actor: actor.has(CONTRIBUTE) and actor.is_kernpartner,
+        lambda actor: Q(status=CaseStatus.BASISDOSSIER),
+    ),
+    Ground(
+        "assignment",
+        FULL_SCOPE,
+        lambda actor: actor.has(ASSIGN),
+        lambda actor: Q(status__in=PROGRAMME_TEAM_STATUSES),
+    ),
+    Ground("support", SUPPORT_SCOPE, lambda actor: actor.has(SUPPORT), _supported_cases),
+]
+
+
+def case_ground_register(ground: Ground) -> None:
+    """Add a ground (idempotent, by name): called from an AppConfig.ready()."""
+    if all(g.name != ground.name for g in CASE_GROUNDS):
+        CASE_GROUNDS.append(ground)
+
+
+def _grounds(actor: Actor, part: CasePart | str | None, writable: bool) -> list[Ground]:
+    return [
+        g
+        for g in CASE_GROUNDS
+        if g.applies_to(actor)
+        and (part is None or g.scope.reads(part))
+        and not (writable and g.scope.read_only)
+    ]
+
+
+def case_visibility_filter(
+    user, part: CasePart | str | None = None, *, writable: bool = False
+) -> Q:
+    """A Q over Case: the cases this user may see, one SQL expression (no Python loop over
+    cases). With `part`: only the cases of which the user reads that part (e.g. the UVOs); with
+    `writable`: only the cases the user may act on (the case team and its directors)."""
+    actor = actor_for(user)
+    if not actor.reads_cases:
+        return Q(pk__in=[])
+    conditions = [g.cases(actor) for g in _grounds(actor, part, writable)]
+    return reduce(or_, conditions) if conditions else Q(pk__in=[])
 
 
 def person_visibility_filter(user) -> Q:
-    """A Q over Person: persons of visible cases; the programme team sees all (to register)."""
+    """A Q over Person: persons whose file (a case's overview) is visible; the programme team
+    sees all (to register)."""
     from cases.models import Case
 
     actor = actor_for(user)
-    if not user.is_authenticated or actor.organisation_id is None:
+    if not actor.reads_cases:
         return Q(pk__in=[])
     if actor.has("cases.register_case"):
         return Q()
-    return Q(Exists(Case.objects.visible_to(user).filter(person=OuterRef("pk"))))
+    cases = Case.objects.visible_to(user, part=CasePart.OVERVIEW)
+    return Q(Exists(cases.filter(person=OuterRef("pk"))))
 
 
 def _on_team(actor: Actor, case) -> bool:
     """Whether the actor's organisation is on the case team now (uses prefetched `team`)."""
-    return any(
+    return actor.organisation_id is not None and any(
         m.organisation_id == actor.organisation_id and m.left_on is None for m in case.team.all()
     )
 
 
-def case_can_read_health(user, case) -> bool:
-    """Section 9 and the GGD screening part of 6: regisseur, accounthouder, health partners."""
+def _full_without_query(actor: Actor, case) -> bool:
+    """The FULL grounds that Python can check on the case row itself."""
+    return (
+        case_is_directed_by(actor.user, case)
+        or (
+            actor.has(CONTRIBUTE)
+            and actor.is_kernpartner
+            and case.status == CaseStatus.BASISDOSSIER
+        )
+        or (actor.has(ASSIGN) and case.status in PROGRAMME_TEAM_STATUSES)
+    )
+
+
+def case_read_scope(user, case) -> Scope:
+    """What `user` reads of `case`: NO_SCOPE (404), or a scope with its readable parts.
+
+    Free for the case team (with `team` prefetched) and its directors; otherwise one query that
+    evaluates the grounds' own SQL for this case (so it agrees with the visible-queryset),
+    remembered on the case object for the rest of the request."""
     actor = actor_for(user)
-    if user.pk in (case.regisseur_id, case.accounthouder_id):
+    if not actor.reads_cases:
+        return NO_SCOPE
+    if _full_without_query(actor, case):
+        return FULL_SCOPE
+    remembered = case.__dict__.setdefault("_regie_read_scopes", {})
+    key = (user.pk, case.status)
+    if key in remembered:
+        return remembered[key]
+    scope = FULL_SCOPE if _on_team(actor, case) else _scope_by_query(actor, case)
+    remembered[key] = scope
+    return scope
+
+
+def _scope_by_query(actor: Actor, case) -> Scope:
+    from cases.models import Case
+
+    grounds = _grounds(actor, None, writable=False)
+    if not grounds:
+        return NO_SCOPE
+    names = [f"ground_{i}" for i in range(len(grounds))]
+    flags = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            **{
+                name: ExpressionWrapper(g.cases(actor), output_field=BooleanField())
+                for name, g in zip(names, grounds, strict=True)
+            }
+        )
+        .values_list(*names)
+        .first()
+    )
+    held = [g.scope for g, flag in zip(grounds, flags or (), strict=False) if flag]
+    return max(held, key=lambda scope: scope.rank, default=NO_SCOPE)
+
+
+def case_can_read(user, case, part: CasePart | str) -> bool:
+    return case_read_scope(user, case).reads(part)
+
+
+def case_can_read_health(user, case) -> bool:
+    """Section 9 and the GGD screening part of 6: the regisseur, the accounthouder, health
+    partners on the team and a health organisation's IVG member while compiling. Every one of
+    these reads the case in FULL scope: ITAT, the Expertgroep and the programme team (SUPPORT)
+    never read health content."""
+    actor = actor_for(user)
+    if case_is_directed_by(user, case):
         return True
-    if not actor.handles_health:
+    if not actor.handles_health or not actor.reads_cases:
         return False
-    if case.status == CaseStatus.BASISDOSSIER and actor.has("cases.contribute_basisdossier"):
+    if case.status == CaseStatus.BASISDOSSIER and actor.has(CONTRIBUTE):
         return True
     return _on_team(actor, case)
 
@@ -108,31 +365,38 @@ def case_is_directed_by(user, case) -> bool:
     return user.pk is not None and user.pk in (case.regisseur_id, case.accounthouder_id)
 
 
-def case_can(user, case, action: str) -> bool:
-    """May `user` do `action` to `case`? The case must already be visible to the user."""
+def actor_rule_holds(user, case, rule: ActorRule, permissions: tuple[str, ...]) -> bool:
+    """Whether `user` is who a workflow table says may take a transition (cases and plans)."""
     actor = actor_for(user)
+    if rule == ActorRule.DIRECTOR:
+        return case_is_directed_by(user, case)
+    holds_permission = any(actor.has(p) for p in permissions)
+    if rule == ActorRule.PERMISSION:
+        return holds_permission
+    if rule == ActorRule.REGIE_ORGANISATION:
+        return holds_permission and actor.organisation_id == case.regie_organisation_id
+    raise ValueError(f"Unknown actor rule {rule!r}")
+
+
+def case_can(user, case, action: str) -> bool:
+    """May `user` do `action` to `case`? The case must already be visible to the user. Only a
+    writable scope acts: ITAT, the Expertgroep and the programme team's support read only."""
     transition = TRANSITIONS.get(action)
     if transition is not None:
-        if case.status not in transition.sources:
-            return False
-        if action == "appoint_regisseur":
-            return actor.has(transition.permission) and (
-                actor.organisation_id == case.regie_organisation_id
-            )
-        if action in ("start_outflow", "close"):
-            return case_is_directed_by(user, case)
-        if action == "establish_dossier":
-            return actor.has(transition.permission) or actor.has("cases.assign_case")
-        return actor.has(transition.permission)
-    if action == "manage_team":
-        return case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and case_is_directed_by(
-            user, case
+        allowed = case.status in transition.sources and actor_rule_holds(
+            user, case, transition.actor, transition.permissions
         )
-    if action == "add_timeline_event":
-        return case.status != CaseStatus.CLOSED
-    if action == "advise":
-        return case.status == CaseStatus.BASISDOSSIER and actor.has("cases.contribute_basisdossier")
-    raise ValueError(f"Unknown case action {action!r}")
+    elif action == "manage_team":
+        allowed = case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and (
+            case_is_directed_by(user, case)
+        )
+    elif action == "add_timeline_event":
+        allowed = case.status != CaseStatus.CLOSED
+    elif action == "advise":
+        allowed = case.status == CaseStatus.BASISDOSSIER and actor_for(user).has(CONTRIBUTE)
+    else:
+        raise ValueError(f"Unknown case action {action!r}")
+    return allowed and not case_read_scope(user, case).read_only
 
 
 # --- the basisdossier: sections and contributions ------------------------------------------------
@@ -184,7 +448,7 @@ def contribution_can_write(user, case, section, part: str) -> bool:
     actor = actor_for(user)
     if case.status != CaseStatus.BASISDOSSIER:
         return False
-    if not (actor.has("cases.contribute_basisdossier") and actor.is_kernpartner):
+    if not (actor.has(CONTRIBUTE) and actor.is_kernpartner):
         return False
     return organisation_can_answer(
         handles_health=actor.handles_health, leefgebied=section.leefgebied, part=part

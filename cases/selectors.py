@@ -27,7 +27,10 @@ from cases.models import (
     TimelineEvent,
 )
 from cases.policies import (
+    ALL_PARTS,
+    CasePart,
     actor_for,
+    case_directed_by_filter,
     contribution_is_health,
     leefgebied_is_health,
     person_visibility_filter,
@@ -47,9 +50,7 @@ def case_list(*, user) -> QuerySet[Case]:
 def my_cases(*, user) -> QuerySet[Case]:
     """Open cases the user directs as regisseur or accounthouder."""
     return (
-        case_list(user=user)
-        .filter(Q(regisseur=user) | Q(accounthouder=user))
-        .exclude(status=CaseStatus.CLOSED)
+        case_list(user=user).filter(case_directed_by_filter(user)).exclude(status=CaseStatus.CLOSED)
     )
 
 
@@ -74,10 +75,11 @@ def _team_prefetch() -> Prefetch:
     )
 
 
-def case_get(*, user, pk) -> Case:
-    """One visible case with its team; 404 when missing or not visible (the same answer)."""
+def case_get(*, user, pk, part: CasePart | None = None) -> Case:
+    """One visible case with its team; 404 when missing or not visible (the same answer). With
+    `part`, 404 too when the user does not read that part of it (`cases.policies.CasePart`)."""
     queryset = (
-        Case.objects.visible_to(user)
+        Case.objects.visible_to(user, part)
         .select_related("person", "programme", "regie_organisation", "regisseur", "accounthouder")
         .prefetch_related(_team_prefetch())
     )
@@ -258,46 +260,59 @@ class HistorySource:
 
 
 #: Providers of more history on a case, added by apps that build on cases (plans: versions,
-#: goals, approvals). Each is called as provider(case=..., can_read_health=...).
-CASE_HISTORY_SOURCES: list[Callable[..., list[HistorySource]]] = []
+#: goals, approvals), each with the part of the case it belongs to: (part, provider). A provider
+#: is called as provider(case=..., can_read_health=...) for readers of its part only.
+CASE_HISTORY_SOURCES: list[tuple[CasePart, Callable[..., list[HistorySource]]]] = []
 
 
-def _case_own_history(*, case: Case, can_read_health: bool) -> list[HistorySource]:
-    case_records = list(Case.history.filter(id=case.pk).select_related("history_user"))
-    dossier_records = list(
-        Basisdossier.history.filter(case_id=case.pk).select_related("history_user")
-    )
-    all_section_records = list(
-        DossierSection.history.filter(
-            dossier_id__in=[r.id for r in dossier_records]
-        ).select_related("history_user")
-    )
-    leefgebied_of = {r.id: r.leefgebied for r in all_section_records}
-    section_records = [
-        r for r in all_section_records if can_read_health or not leefgebied_is_health(r.leefgebied)
-    ]
-    # Health content (all of 9, every screening) is left out whole for readers without health
-    # access: not its text, nor who wrote it or when.
-    contribution_records = [
-        r
-        for r in DossierContribution.history.filter(
-            section_id__in=list(leefgebied_of)
-        ).select_related("history_user", "organisation")
-        if can_read_health
-        or not contribution_is_health(leefgebied=leefgebied_of[r.section_id], part=r.part)
-    ]
-    team_records = list(
-        CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
-    )
-    return [
-        HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
-        HistorySource(dossier_records, lambda r: str(Basisdossier._meta.verbose_name)),
-        HistorySource(
-            section_records, lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}"
-        ),
-        HistorySource(contribution_records, lambda r: _contribution_label(r, leefgebied_of)),
-        HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
-    ]
+def _case_own_history(
+    *, case: Case, can_read_health: bool, parts: frozenset[CasePart]
+) -> list[HistorySource]:
+    sources = []
+    if CasePart.OVERVIEW in parts:
+        case_records = list(Case.history.filter(id=case.pk).select_related("history_user"))
+        team_records = list(
+            CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
+        )
+        sources += [
+            HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
+            HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
+        ]
+    if CasePart.DOSSIER in parts:
+        dossier_records = list(
+            Basisdossier.history.filter(case_id=case.pk).select_related("history_user")
+        )
+        all_section_records = list(
+            DossierSection.history.filter(
+                dossier_id__in=[r.id for r in dossier_records]
+            ).select_related("history_user")
+        )
+        leefgebied_of = {r.id: r.leefgebied for r in all_section_records}
+        section_records = [
+            r
+            for r in all_section_records
+            if can_read_health or not leefgebied_is_health(r.leefgebied)
+        ]
+        # Health content (all of 9, every screening) is left out whole for readers without
+        # health access: not its text, nor who wrote it or when.
+        contribution_records = [
+            r
+            for r in DossierContribution.history.filter(
+                section_id__in=list(leefgebied_of)
+            ).select_related("history_user", "organisation")
+            if can_read_health
+            or not contribution_is_health(leefgebied=leefgebied_of[r.section_id], part=r.part)
+        ]
+        sources += [
+            HistorySource(dossier_records, lambda r: str(Basisdossier._meta.verbose_name)),
+            HistorySource(
+                section_records, lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}"
+            ),
+            HistorySource(
+                contribution_records, lambda r: _contribution_label(r, leefgebied_of)
+            ),
+        ]
+    return sources
 
 
 def _contribution_label(record, leefgebied_of: dict[int, int]) -> str:
@@ -308,16 +323,20 @@ def _contribution_label(record, leefgebied_of: dict[int, int]) -> str:
     return label
 
 
-def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
+def case_history(
+    *, case: Case, can_read_health: bool, parts: frozenset[CasePart] = ALL_PARTS
+) -> list[HistoryEntry]:
     """Who changed what on this case, newest first: the case, its dossier, its team, and what
-    other apps add (plans).
+    other apps add (plans), each only when the reader reads that part of the case
+    (`cases.policies.case_read_scope(...).parts`; ITAT, for one, reads plan and dossier only).
 
     A fixed number of queries, whatever the length of the history. Health content (section 9
     and every GGD screening) is left out whole for readers without health access.
     """
-    sources = _case_own_history(case=case, can_read_health=can_read_health)
-    for provider in CASE_HISTORY_SOURCES:
-        sources += provider(case=case, can_read_health=can_read_health)
+    sources = _case_own_history(case=case, can_read_health=can_read_health, parts=parts)
+    for part, provider in CASE_HISTORY_SOURCES:
+        if part in parts:
+            sources += provider(case=case, can_read_health=can_read_health)
     resolver = _Resolver([record for source in sources for record in source.records])
     entries = [
         entry

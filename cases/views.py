@@ -32,10 +32,12 @@ from cases.forms import (
     TimelineEventForm,
 )
 from cases.models import AccessChannel, Case, CaseTeamMembership, ContributionPart, Programme
-from cases.pages import case_page_context, case_page_get
+from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
+    CasePart,
     case_can,
     case_can_read_health,
+    case_read_scope,
     contribution_can_write,
     dossier_can_manage_requests,
     redact_section,
@@ -104,6 +106,10 @@ def case_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
+    scope = case_read_scope(request.user, case)
+    if not scope.reads(CasePart.OVERVIEW):
+        # ITAT and the Expertgroep read the header, the plan and the dossier, not the file.
+        return redirect(case_landing_url_name(scope), pk=case.pk)
     offences = selectors.person_offences(person=case.person)
     eligibility = programme_eligibility(
         person=case.person, programme=case.programme, offences=offences
@@ -125,7 +131,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     dossier = selectors.case_dossier(case=case)
     sections, asked = [], {}
     if dossier is not None:
@@ -165,7 +171,7 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _contribution_edit(request: HttpRequest, pk: int, leefgebied: int, part: str) -> HttpResponse:
     """The user's own organisation's part of one section: a text, or "nothing known"."""
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     section = selectors.dossier_section(case=case, leefgebied=leefgebied)
     if not contribution_can_write(request.user, case, section, part):
         raise PermissionDenied
@@ -219,7 +225,7 @@ def section_screening(request: HttpRequest, pk: int, leefgebied: int) -> HttpRes
 @login_required
 @require_POST
 def dossier_request_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     if not dossier_can_manage_requests(request.user, case):
         raise PermissionDenied
     form = DossierRequestForm(request.POST)
@@ -241,7 +247,7 @@ def dossier_request_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def dossier_request_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     if not dossier_can_manage_requests(request.user, case):
         raise PermissionDenied
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
@@ -258,7 +264,7 @@ def dossier_request_remove(request: HttpRequest, pk: int, organisation_pk: int) 
 
 @login_required
 def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.DOSSIER)
     if not case_can(request.user, case, "advise"):
         raise PermissionDenied
     dossier = case.basisdossier
@@ -285,7 +291,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.TIMELINE)
     can_add = case_can(request.user, case, "add_timeline_event")
     form = TimelineEventForm(posted(request))
     if request.method == "POST":
@@ -312,9 +318,11 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.HISTORY)
     entries = selectors.case_history(
-        case=case, can_read_health=case_can_read_health(request.user, case)
+        case=case,
+        can_read_health=case_can_read_health(request.user, case),
+        parts=case_read_scope(request.user, case).parts,
     )
     return render(
         request,
@@ -380,7 +388,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
     if not case_can(request.user, case, "manage_team"):
         raise PermissionDenied
     form = TeamMemberForm(request.POST)
@@ -401,7 +409,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
     membership = get_object_or_404(CaseTeamMembership, pk=membership_pk, case=case)
     try:
         services.team_member_leave(membership=membership, by=request.user)

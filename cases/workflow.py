@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,17 +31,35 @@ PROGRAMME_TEAM_STATUSES = frozenset(
 )
 
 
+#: Statuses in which the programme team supports the regisseur of a case of its programmes
+#: (read-only; DOMAIN.md, need-to-know).
+SUPPORT_STATUSES = frozenset({CaseStatus.IN_REGIE, CaseStatus.OUTFLOW})
+
+
+class ActorRule(StrEnum):
+    """Who may take a transition; `cases.policies.actor_rule_holds` evaluates it."""
+
+    #: Holds one of the transition's permissions (a role).
+    PERMISSION = "permission"
+    #: The case's regisseur or its accounthouder (`cases.policies.case_is_directed_by`).
+    DIRECTOR = "director"
+    #: Holds one of the permissions and works for the case's regie organisation.
+    REGIE_ORGANISATION = "regie_organisation"
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
     sources: frozenset[CaseStatus]
     target: CaseStatus
-    permission: str
+    actor: ActorRule
+    #: For PERMISSION and REGIE_ORGANISATION: any one of these; empty for DIRECTOR.
+    permissions: tuple[str, ...]
     label: str
 
 
-def _t(name, sources, target, permission, label) -> Transition:
-    return Transition(name, frozenset(sources), target, permission, label)
+def _t(name, sources, target, actor, permissions, label) -> Transition:
+    return Transition(name, frozenset(sources), target, actor, tuple(permissions), label)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -50,49 +69,57 @@ TRANSITIONS: dict[str, Transition] = {
             "start_dossier",
             {CaseStatus.REGISTERED},
             CaseStatus.BASISDOSSIER,
-            "cases.assign_case",
+            ActorRule.PERMISSION,
+            ["cases.assign_case"],
             _("Start the basisdossier"),
         ),
         _t(
             "establish_dossier",
             {CaseStatus.BASISDOSSIER},
             CaseStatus.AWAITING_ASSIGNMENT,
-            "cases.contribute_basisdossier",
+            ActorRule.PERMISSION,
+            # The IVG establishes it; the programme team may too (it started it).
+            ["cases.contribute_basisdossier", "cases.assign_case"],
             _("Establish the basisdossier"),
         ),
         _t(
             "assign",
             {CaseStatus.AWAITING_ASSIGNMENT},
             CaseStatus.ASSIGNED,
-            "cases.assign_case",
+            ActorRule.PERMISSION,
+            ["cases.assign_case"],
             _("Assign to an organisation"),
         ),
         _t(
             "appoint_regisseur",
             {CaseStatus.ASSIGNED},
             CaseStatus.IN_REGIE,
-            "cases.appoint_regisseur",
+            ActorRule.REGIE_ORGANISATION,
+            ["cases.appoint_regisseur"],
             _("Appoint a regisseur"),
         ),
         _t(
             "start_outflow",
             {CaseStatus.IN_REGIE},
             CaseStatus.OUTFLOW,
-            "cases.direct_case",
+            ActorRule.DIRECTOR,
+            [],
             _("Start outflow"),
         ),
         _t(
             "close",
             {CaseStatus.OUTFLOW},
             CaseStatus.CLOSED,
-            "cases.direct_case",
+            ActorRule.DIRECTOR,
+            [],
             _("Close the case"),
         ),
         _t(
             "withdraw",
             {CaseStatus.REGISTERED, CaseStatus.BASISDOSSIER, CaseStatus.AWAITING_ASSIGNMENT},
             CaseStatus.CLOSED,
-            "cases.assign_case",
+            ActorRule.PERMISSION,
+            ["cases.assign_case"],
             _("Withdraw (not taken into the programme)"),
         ),
     ]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from cases.models import Case
-from cases.policies import actor_for, case_is_directed_by
+from cases.models import Case, CaseTeamMembership
+from cases.policies import CasePart, actor_for, case_is_directed_by
 from cases.workflow import CaseStatus
 
 ACTIVE_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
 
 
-def case_scoped_filter(user, field: str = "case") -> Q:
-    """A Q over any model with a case foreign key: rows of cases this user may see."""
-    return Q(Exists(Case.objects.visible_to(user).filter(pk=OuterRef(f"{field}_id"))))
+def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> Q:
+    """A Q over any model with a case foreign key: rows of cases whose UVOs and agreements this
+    user reads (not ITAT's or the Expertgroep's); with `writable`, of cases they act on."""
+    cases = Case.objects.visible_to(user, CasePart.UVO, writable=writable)
+    return Q(Exists(cases.filter(pk=OuterRef(f"{field}_id"))))
 
 
 def uvo_can_manage(user, case) -> bool:
@@ -22,6 +24,31 @@ def uvo_can_manage(user, case) -> bool:
 
 
 def agreement_can_update(user, agreement) -> bool:
-    """The owning organisation (its people and its partner system) or the regisseur."""
+    """The owning organisation (its people and its partner system) while it is on the case
+    team, or the regisseur. An organisation that reads the case only through a role (the
+    programme team's support) does not act on it."""
+    if case_is_directed_by(user, agreement.case):
+        return True
     own = agreement.owner_organisation_id == actor_for(user).organisation_id
-    return own or case_is_directed_by(user, agreement.case)
+    return own and _owner_on_team(agreement)
+
+
+def _owner_on_team(agreement) -> bool:
+    """`agreement_owner_on_team()` annotated by the selectors; looked up otherwise."""
+    on_team = getattr(agreement, "owner_on_team", None)
+    if on_team is None:
+        on_team = agreement.case.team.filter(
+            organisation_id=agreement.owner_organisation_id, left_on__isnull=True
+        ).exists()
+    return on_team
+
+
+def agreement_owner_on_team() -> Exists:
+    """Annotate agreements with whether their owning organisation is on the case team now."""
+    return Exists(
+        CaseTeamMembership.objects.filter(
+            case_id=OuterRef("case_id"),
+            organisation_id=OuterRef("owner_organisation_id"),
+            left_on__isnull=True,
+        )
+    )

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
-from meetings.policies import case_scoped_filter
+from meetings.policies import agreement_owner_on_team, case_scoped_filter
 from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
 
 
@@ -88,8 +88,10 @@ def open_agreements_for_agenda(*, case, before: UvoMeeting | None = None) -> Que
 
 
 def agreements_visible(*, user) -> QuerySet[Agreement]:
-    return Agreement.objects.filter(case_scoped_filter(user)).select_related(
-        "case__person", "owner_organisation", "owner_person", "meeting"
+    return (
+        Agreement.objects.filter(case_scoped_filter(user))
+        .annotate(owner_on_team=agreement_owner_on_team())
+        .select_related("case__person", "owner_organisation", "owner_person", "meeting")
     )
 
 
@@ -130,7 +132,7 @@ def calendar_items(*, user, start: date, end: date):
     from plans.models import ItatMeeting
 
     uvos = (
-        UvoMeeting.objects.filter(case_scoped_filter(user))
+        UvoMeeting.objects.filter(case_scoped_filter(user, writable=True))
         .filter(planned_at__date__gte=start, planned_at__date__lte=end)
         .exclude(status=UvoStatus.CANCELLED)
         .only("pk", "case_id", "planned_at", "place", "status")

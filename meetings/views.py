@@ -17,6 +17,7 @@ from acvz.errors import DomainError
 from acvz.web import posted, refuse
 from cases.models import AccessChannel
 from cases.pages import case_page_context, case_page_get
+from cases.policies import CasePart
 from cases.services import access_log_record
 from meetings import selectors, services
 from meetings.calendar import calendar_ics
@@ -35,7 +36,7 @@ from meetings.policies import agreement_can_update, uvo_can_manage
 
 @login_required
 def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.UVO)
     can_manage = uvo_can_manage(request.user, case)
     plan_form = UvoPlanForm(posted(request) if "plan" in request.POST else None)
     cadence_form = CadenceForm(posted(request) if "cadence" in request.POST else None)

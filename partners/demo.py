@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("ivg-ggd", "Iris", "Demo", "GGD", [Role.IVG]),
     ("programmateam", "Pim", "Demo", "OJZD", [Role.PROGRAMME_TEAM]),
     ("itat", "Ilse", "Demo", "OM", [Role.ITAT]),
+    ("expertgroep", "Evi", "Demo", "OJZD", [Role.EXPERTGROEP]),
     ("interventiepleger", "Ingrid", "Demo", "DEMOZORG", [Role.INTERVENTIEPLEGER]),
     ("beheerder", "Bart", "Demo", "OJZD", [Role.BEHEERDER]),
     ("partnersysteem", "Politiesysteem", "(API)", "POLITIE", [Role.PARTNER_SYSTEM]),

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     IVG = "ivg", _("IVG member")
     PROGRAMME_TEAM = "programme_team", _("Programme team member")
     ITAT = "itat", _("ITAT member")
+    EXPERTGROEP = "expertgroep", _("ITAT-Expertgroep member")
     INTERVENTIEPLEGER = "interventiepleger", _("Interventiepleger")
     BEHEERDER = "beheerder", _("Functioneel beheerder")
     PARTNER_SYSTEM = "partner_system", _("Partner system (API client)")

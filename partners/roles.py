@@ -27,8 +27,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "cases.add_person",
         "cases.change_person",
         "cases.add_familyrelation",
+        "cases.support_case",
     ),
     Role.ITAT: ("partners.view_organisation", "plans.review_plan"),
+    Role.EXPERTGROEP: ("partners.view_organisation", "plans.answer_referral"),
     Role.INTERVENTIEPLEGER: ("partners.view_organisation",),
     Role.BEHEERDER: (
         "partners.view_organisation",

@@ -7,11 +7,17 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
+        from cases.policies import CasePart, case_ground_register
         from cases.selectors import CASE_HISTORY_SOURCES
+        from plans.policies import EXPERTGROEP_GROUND, ITAT_GROUND
         from plans.selectors import plan_history_sources
 
-        if plan_history_sources not in CASE_HISTORY_SOURCES:
-            CASE_HISTORY_SOURCES.append(plan_history_sources)
+        case_ground_register(ITAT_GROUND)
+        case_ground_register(EXPERTGROEP_GROUND)
+
+        source = (CasePart.PLAN, plan_history_sources)
+        if source not in CASE_HISTORY_SOURCES:
+            CASE_HISTORY_SOURCES.append(source)
 
         from cases.pages import CASE_TABS
 

@@ -54,5 +54,11 @@ def load(*, stdout=None) -> None:
         # WPI's goal stays "awaiting commitment", to show the open commitment.
     plan = services.plan_submit(plan=plan, by=regisseur)
     services.plan_approve(plan=plan, by=users["itat"])
+    # An open question for the ITAT-Expertgroep: its demo member reads this case meanwhile.
+    services.expert_referral_create(
+        case=case,
+        by=regisseur,
+        question="Dagbesteding komt niet van de grond; welke aanpak adviseert de groep? (demo)",
+    )
     if stdout is not None:
-        stdout.write("Demo plan van aanpak loaded (approved, version 1).")
+        stdout.write("Demo plan van aanpak loaded (approved, version 1, one open referral).")

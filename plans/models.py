@@ -98,6 +98,9 @@ class Plan(models.Model):
         help_text=_("SHA-256 of the plan's content as approved."),
     )
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    #: When ITAT last decided on this version (approved or returned it). ITAT reads the case
+    #: for REGIE_ITAT_READ_WEEKS after its decision (`plans.policies`).
+    decided_at = models.DateTimeField(_("decided by ITAT"), null=True, blank=True)
     #: Optimistic locking: bumped by every change to the plan or its goals.
     lock_version = models.PositiveIntegerField(default=0)
 
@@ -127,6 +130,15 @@ class Plan(models.Model):
                 | (Q(approved_at__isnull=False) & ~Q(fingerprint="")),
                 name="plan_approved_has_record",
             ),
+        ]
+        indexes = [
+            # ITAT's read window: plans on the agenda or decided recently (plans.policies).
+            models.Index(
+                fields=["case"],
+                condition=Q(status=PlanStatus.SUBMITTED),
+                name="plan_on_itat_agenda",
+            ),
+            models.Index(fields=["decided_at"], name="plan_decided_at"),
         ]
 
     def __str__(self) -> str:
@@ -277,6 +289,15 @@ class ExpertGroupReferral(models.Model):
         ordering = ["-referred_at"]
         verbose_name = _("expert group referral")
         verbose_name_plural = _("expert group referrals")
+        permissions = [("answer_referral", _("Can answer referrals (ITAT-Expertgroep)"))]
+        indexes = [
+            # The Expertgroep reads a case while a referral of it is open (plans.policies).
+            models.Index(
+                fields=["case"],
+                condition=Q(advised_at__isnull=True),
+                name="referral_open_case",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.question[:50]

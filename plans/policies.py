@@ -1,37 +1,86 @@
-"""Need-to-know for plans: the case's rules, plus ITAT for plans put on its agenda."""
+"""Need-to-know for plans: the case's rules (`cases.policies`), plus ITAT and the Expertgroep.
+
+ITAT's scope is its agenda: an ITAT member reads a case's plans and its non-health basisdossier
+while a plan of the case is submitted, and for REGIE_ITAT_READ_WEEKS after ITAT's decision on it
+(approve or return), so that it judges integrality with the dossier in hand. The
+ITAT-Expertgroep is a role of its own: its members read the case while a referral of it is open.
+Both are grounds in `cases.policies.CASE_GROUNDS` (registered in `PlansConfig.ready`).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from cases.models import Case, Leefgebied
-from cases.policies import actor_for, case_can_read_health, case_is_directed_by
+from cases.policies import (
+    EXPERT_SCOPE,
+    REVIEW_SCOPE,
+    Actor,
+    CasePart,
+    Ground,
+    actor_for,
+    actor_rule_holds,
+    case_can_read_health,
+    case_is_directed_by,
+    case_visibility_filter,
+)
 from cases.workflow import CaseStatus
 from plans.workflow import PLAN_TRANSITIONS, PlanStatus
 
 REVIEW = "plans.review_plan"
+ANSWER_REFERRAL = "plans.answer_referral"
+
+
+def itat_read_since() -> datetime:
+    """ITAT reads a case whose plan it decided on after this moment."""
+    return timezone.now() - timedelta(weeks=settings.REGIE_ITAT_READ_WEEKS)
+
+
+def _on_itat_agenda(actor: Actor) -> Q:
+    from plans.models import Plan
+
+    in_window = Plan.objects.filter(case_id=OuterRef("pk")).filter(
+        Q(status=PlanStatus.SUBMITTED) | Q(decided_at__gte=itat_read_since())
+    )
+    return Q(Exists(in_window))
+
+
+def _referred_open(actor: Actor) -> Q:
+    from plans.models import ExpertGroupReferral
+
+    return Q(
+        Exists(ExpertGroupReferral.objects.filter(case_id=OuterRef("pk"), advised_at__isnull=True))
+    )
+
+
+ITAT_GROUND = Ground("itat", REVIEW_SCOPE, lambda actor: actor.has(REVIEW), _on_itat_agenda)
+EXPERTGROEP_GROUND = Ground(
+    "expertgroep", EXPERT_SCOPE, lambda actor: actor.has(ANSWER_REFERRAL), _referred_open
+)
 
 
 def plan_visibility_filter(user) -> Q:
-    """Plans of visible cases; for ITAT members also every plan ever submitted to ITAT (while
-    on the agenda, and its history afterwards)."""
-    visible = Q(Exists(Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))))
-    if actor_for(user).has(REVIEW):
-        visible |= Q(submitted_at__isnull=False)
-    return visible
+    """A Q over Plan: the plans of the cases whose plan part this user reads (the case team and
+    directors, the programme team's support, ITAT within its window, the Expertgroep while a
+    referral is open). One SQL expression."""
+    visible_cases = Case.objects.filter(case_visibility_filter(user, CasePart.PLAN))
+    return Q(Exists(visible_cases.filter(pk=OuterRef("case_id"))))
 
 
 def plan_can(user, plan, action: str) -> bool:
     """May `user` do `action` to `plan` (which they can see)?"""
     case = plan.case
-    actor = actor_for(user)
     transition = PLAN_TRANSITIONS.get(action)
     if transition is not None:
-        if plan.status != transition.source:
-            return False
-        if action == "submit":
-            return case_is_directed_by(user, case) and case.status == CaseStatus.IN_REGIE
-        return actor.has(transition.permission)
+        return (
+            plan.status == transition.source
+            and (not transition.case_statuses or case.status in transition.case_statuses)
+            and actor_rule_holds(user, case, transition.actor, transition.permissions)
+        )
     if action == "edit":
         return plan.status == PlanStatus.DRAFT and case_is_directed_by(user, case)
     if action == "revise":
@@ -41,7 +90,7 @@ def plan_can(user, plan, action: str) -> bool:
             and case.status == CaseStatus.IN_REGIE
         )
     if action == "advise":
-        return plan.status == PlanStatus.SUBMITTED and actor.has(REVIEW)
+        return plan.status == PlanStatus.SUBMITTED and actor_for(user).has(REVIEW)
     if action == "evaluate":
         return plan.status == PlanStatus.APPROVED and case_is_directed_by(user, case)
     raise ValueError(f"Unknown plan action {action!r}")
@@ -53,11 +102,18 @@ def case_can_plan(user, case) -> bool:
 
 
 def goal_can_commit(user, goal) -> bool:
-    """The responsible organisation answers for its own goals, before approval."""
+    """The responsible organisation answers for its own goals, before approval, while it is on
+    the case team (an organisation that reads the case only through a role, e.g. the programme
+    team's support, does not act on it)."""
+    actor = actor_for(user)
     return (
         goal.responsible_organisation_id is not None
-        and goal.responsible_organisation_id == actor_for(user).organisation_id
+        and goal.responsible_organisation_id == actor.organisation_id
         and goal.plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+        and any(
+            m.organisation_id == actor.organisation_id and m.left_on is None
+            for m in goal.plan.case.team.all()
+        )
     )
 
 
@@ -66,5 +122,21 @@ def goal_is_readable(user, goal, case) -> bool:
     return goal.leefgebied != Leefgebied.GEZONDHEID or case_can_read_health(user, case)
 
 
-def referral_can_answer(user) -> bool:
-    return actor_for(user).has(REVIEW)
+# --- the ITAT-Expertgroep -------------------------------------------------------------------
+
+
+def referral_visibility_filter(user) -> Q:
+    """A Q over ExpertGroupReferral: the open referrals, for members of the Expertgroep only.
+    An answered referral is the referring case's (its plan tab), not the group's."""
+    if not actor_for(user).has(ANSWER_REFERRAL):
+        return Q(pk__in=[])
+    return Q(advised_at__isnull=True)
+
+
+def referral_can_answer(user, referral) -> bool:
+    return actor_for(user).has(ANSWER_REFERRAL) and referral.advised_at is None
+
+
+def case_can_refer(user, case) -> bool:
+    """The case's regisseur (or accounthouder) brings it to the Expertgroep."""
+    return case_is_directed_by(user, case)

@@ -19,6 +19,7 @@ from plans.models import (
     PlanGoal,
     PlanStatusChange,
 )
+from plans.policies import referral_visibility_filter
 from plans.workflow import Commitment, PlanStatus
 
 
@@ -129,10 +130,22 @@ def case_referrals(*, case) -> QuerySet[ExpertGroupReferral]:
     return case.expert_referrals.select_related("referred_by", "advised_by")
 
 
-def open_referrals() -> QuerySet[ExpertGroupReferral]:
-    return ExpertGroupReferral.objects.filter(advised_at__isnull=True).select_related(
+def open_referrals(*, user) -> QuerySet[ExpertGroupReferral]:
+    """The open referrals this user sees: all of them for the Expertgroep, none for others."""
+    return (
+        ExpertGroupReferral.objects.filter(referral_visibility_filter(user))
+        .filter(advised_at__isnull=True)
+        .select_related("case__person", "referred_by")
+        .order_by("referred_at", "pk")
+    )
+
+
+def referral_get(*, user, pk) -> ExpertGroupReferral:
+    """One referral this user sees; 404 when missing, answered or not the user's to see."""
+    queryset = ExpertGroupReferral.objects.filter(referral_visibility_filter(user)).select_related(
         "case__person", "referred_by"
     )
+    return get_object_or_404(queryset, pk=pk)
 
 
 # --- version comparison -------------------------------------------------------------------------

@@ -25,7 +25,13 @@ from plans.models import (
     PlanGoal,
     PlanStatusChange,
 )
-from plans.policies import case_can_plan, goal_can_commit, plan_can, referral_can_answer
+from plans.policies import (
+    case_can_plan,
+    case_can_refer,
+    goal_can_commit,
+    plan_can,
+    referral_can_answer,
+)
 from plans.workflow import (
     PLAN_TRANSITIONS,
     Commitment,
@@ -318,6 +324,7 @@ def plan_return(*, plan: Plan, by, advice: str = "") -> Plan:
                 status_code=400,
             )
         p.itat_meeting = None
+        p.decided_at = timezone.now()
 
     return _plan_transition(plan=plan, by=by, name="return", reason=advice, apply=apply)
 
@@ -334,6 +341,7 @@ def plan_approve(*, plan: Plan, by) -> Plan:
             previous.superseded_at = timezone.now()
             previous.save()
         p.approved_at = timezone.now()
+        p.decided_at = p.approved_at
         p.approved_by = by
         p.fingerprint = plan_fingerprint(p)
 
@@ -432,7 +440,7 @@ def evaluation_record(
 
 @audited
 def expert_referral_create(*, case: Case, by, question: str) -> ExpertGroupReferral:
-    if by.pk not in (case.regisseur_id, case.accounthouder_id):
+    if not case_can_refer(by, case):
         raise NotAllowed(_("The case's regisseur refers it to the expert group."))
     referral = ExpertGroupReferral(case=case, question=question, referred_by=by)
     referral.full_clean()
@@ -446,10 +454,10 @@ def expert_referral_answer(
     *, referral: ExpertGroupReferral, by, advice: str
 ) -> ExpertGroupReferral:
     referral = ExpertGroupReferral.objects.select_for_update().get(pk=referral.pk)
-    if not referral_can_answer(by):
-        raise NotAllowed(_("The ITAT-Expertgroep answers referrals."))
     if referral.advised_at is not None:
         raise DomainError(_("This referral has been answered already."), code="invalid_transition")
+    if not referral_can_answer(by, referral):
+        raise NotAllowed(_("The ITAT-Expertgroep answers referrals."))
     referral.advice = advice
     referral.advised_by = by
     referral.advised_at = timezone.now()

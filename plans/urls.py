@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("itat/", views.itat_meetings, name="itat"),
     path("itat/<int:pk>/", views.itat_agenda, name="itat_agenda"),
+    path("expertgroep/", views.referral_list, name="referrals"),
     path("expertgroep/<int:pk>/", views.referral_answer, name="referral_answer"),
     path("toezeggingen/", views.commitments, name="commitments"),
 ]

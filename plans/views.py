@@ -15,7 +15,7 @@ from acvz.errors import DomainError, NotAllowed
 from acvz.web import posted, refuse
 from cases.models import AccessChannel
 from cases.pages import case_page_context, case_page_get
-from cases.policies import case_can_read_health
+from cases.policies import CasePart, case_can_read_health
 from cases.services import access_log_record
 from plans import selectors, services
 from plans.forms import (
@@ -29,8 +29,15 @@ from plans.forms import (
     ReferralForm,
     ReturnForm,
 )
-from plans.models import ExpertGroupReferral, ItatMeeting, Plan, PlanGoal
-from plans.policies import case_can_plan, goal_can_commit, goal_is_readable, plan_can
+from plans.models import ItatMeeting, Plan, PlanGoal
+from plans.policies import (
+    ANSWER_REFERRAL,
+    case_can_plan,
+    case_can_refer,
+    goal_can_commit,
+    goal_is_readable,
+    plan_can,
+)
 from plans.workflow import PLAN_TRANSITIONS
 
 
@@ -91,7 +98,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
 
 @login_required
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.PLAN)
     versions = list(selectors.case_plan_versions(case=case))
     in_force = selectors.plan_in_force(case=case)
     open_version = next((p for p in versions if p.status in ("draft", "submitted")), None)
@@ -119,7 +126,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
             else case_can_plan(request.user, case)
         ),
         can_evaluate=in_force is not None and plan_can(request.user, in_force, "evaluate"),
-        can_refer=request.user.pk in (case.regisseur_id, case.accounthouder_id),
+        can_refer=case_can_refer(request.user, case),
     )
     return render(request, "plans/case_plan.html", context)
 
@@ -127,7 +134,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.PLAN)
     try:
         plan = services.plan_start_version(case=case, by=request.user)
     except NotAllowed as error:
@@ -369,14 +376,7 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
 def itat_meetings(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "plans/itat_meetings.html",
-        {
-            "meetings": selectors.itat_meetings(),
-            "referrals": selectors.open_referrals(),
-        },
-    )
+    return render(request, "plans/itat_meetings.html", {"meetings": selectors.itat_meetings()})
 
 
 @login_required
@@ -409,7 +409,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
+    case = case_page_get(request, pk, CasePart.PLAN)
     plan = selectors.plan_in_force(case=case)
     if plan is None or not plan_can(request.user, plan, "evaluate"):
         raise PermissionDenied
@@ -441,8 +441,8 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_page_get(request, pk)
-    if request.user.pk not in (case.regisseur_id, case.accounthouder_id):
+    case = case_page_get(request, pk, CasePart.PLAN)
+    if not case_can_refer(request.user, case):
         raise PermissionDenied
     form = ReferralForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -459,10 +459,26 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("plans.review_plan", raise_exception=True)
+@permission_required(ANSWER_REFERRAL, raise_exception=True)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """The open questions for the ITAT-Expertgroep: a page for its members only."""
+    return render(
+        request,
+        "plans/referral_list.html",
+        {"referrals": selectors.open_referrals(user=request.user)},
+    )
+
+
+@login_required
 def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(
-        ExpertGroupReferral.objects.select_related("case__person", "referred_by"), pk=pk
+    """An open referral, for members of the Expertgroep (others, and after the answer: 404)."""
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    access_log_record(
+        user=request.user,
+        person=referral.case.person,
+        case=referral.case,
+        channel=AccessChannel.WEB,
+        path=request.path,
     )
     form = ReferralAnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -472,5 +488,5 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
             refuse(form, error)
         else:
             messages.success(request, _("The advice is recorded on the case."))
-            return redirect("plans:itat")
+            return redirect("plans:referrals")
     return render(request, "plans/referral_answer.html", {"referral": referral, "form": form})

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.workflow import ActorRule, CaseStatus
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -24,8 +26,12 @@ class PlanTransition:
     name: str
     source: PlanStatus
     target: PlanStatus
-    permission: str
+    #: Who may take it, evaluated by `cases.policies.actor_rule_holds`.
+    actor: ActorRule
+    permissions: tuple[str, ...]
     label: str
+    #: The case must be in one of these statuses (empty: any).
+    case_statuses: frozenset[str] = frozenset()
 
 
 PLAN_TRANSITIONS: dict[str, PlanTransition] = {
@@ -35,21 +41,25 @@ PLAN_TRANSITIONS: dict[str, PlanTransition] = {
             "submit",
             PlanStatus.DRAFT,
             PlanStatus.SUBMITTED,
-            "cases.direct_case",
+            ActorRule.DIRECTOR,
+            (),
             _("Submit to ITAT"),
+            frozenset({CaseStatus.IN_REGIE}),
         ),
         PlanTransition(
             "return",
             PlanStatus.SUBMITTED,
             PlanStatus.DRAFT,
-            "plans.review_plan",
+            ActorRule.PERMISSION,
+            ("plans.review_plan",),
             _("Return with advice"),
         ),
         PlanTransition(
             "approve",
             PlanStatus.SUBMITTED,
             PlanStatus.APPROVED,
-            "plans.review_plan",
+            ActorRule.PERMISSION,
+            ("plans.review_plan",),
             _("Approve"),
         ),
     ]

@@ -19,9 +19,12 @@ def orgs(db) -> dict[str, Organisation]:
 
 @pytest.fixture
 def people(make_user, orgs):
-    """One user per role, at the organisations the scenarios use."""
+    """One user per role, at the organisations the scenarios use. The programme-team member
+    supports the regisseurs of Top600, the programme every scenario case is in."""
+    support = make_user(Role.PROGRAMME_TEAM, username="pt", organisation=orgs["OJZD"])
+    programme("TOP600").team_members.add(support)
     return {
-        "programme": make_user(Role.PROGRAMME_TEAM, username="pt", organisation=orgs["OJZD"]),
+        "programme": support,
         "ivg_politie": make_user(Role.IVG, username="ivg-pol", organisation=orgs["POLITIE"]),
         "ivg_ggd": make_user(Role.IVG, username="ivg-ggd", organisation=orgs["GGD"]),
         "regisseur": make_user(Role.REGISSEUR, username="reg", organisation=orgs["RN"]),
@@ -34,6 +37,7 @@ def people(make_user, orgs):
         "outsider": make_user(Role.REGISSEUR, username="out", organisation=orgs["DJI"]),
         "beheerder": make_user(Role.BEHEERDER, username="beh", organisation=orgs["OJZD"]),
         "itat": make_user(Role.ITAT, username="itat", organisation=orgs["OM"]),
+        "expert": make_user(Role.EXPERTGROEP, username="expert", organisation=orgs["OM"]),
         "system": make_user(Role.PARTNER_SYSTEM, username="sys", organisation=orgs["POLITIE"]),
     }
 
@@ -88,11 +92,15 @@ def contributions_per_section(case: Case, n: int) -> None:
 
 @pytest.fixture
 def case_at(people):
-    """`case_at("in_regie")` builds a case and walks it to that status."""
+    """`case_at("in_regie")` builds a case and walks it to that status (in Top600, or in the
+    programme with the code given as `programme_code`)."""
 
-    def build(status: str = "registered") -> Case:
+    def build(status: str = "registered", programme_code: str = "TOP600") -> Case:
         case = services.case_register(
-            person=eligible_person(), programme=programme("TOP600"), by=people["programme"]
+            person=eligible_person(),
+            programme=programme(programme_code),
+            by=people["programme"],
+            override_reason="" if programme_code == "TOP600" else "Fictieve aanmelding",
         )
         steps = ["basisdossier", "awaiting_assignment", "assigned", "in_regie", "outflow", "closed"]
         for step in steps[: steps.index(status) + 1] if status != "registered" else []:

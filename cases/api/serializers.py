@@ -30,7 +30,7 @@ from cases.models import (
     TimelineEvent,
     TimelineKind,
 )
-from cases.policies import SectionView, case_can, contribution_can_write
+from cases.policies import CasePart, SectionView, case_can, case_can_read, contribution_can_write
 from cases.workflow import TRANSITIONS, transitions_from
 from partners.models import Organisation, User
 
@@ -265,6 +265,12 @@ class CaseDetailSerializer(CaseListSerializer):
             for t in transitions_from(case.status)
             if case_can(user, case, t.name)
         ]
+
+    def to_representation(self, case: Case) -> dict:
+        data = super().to_representation(case)
+        if not case_can_read(self.context["request"].user, case, CasePart.OVERVIEW):
+            data["team"] = []
+        return data
 
 
 class CaseRegisterSerializer(serializers.Serializer):

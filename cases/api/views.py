@@ -62,7 +62,13 @@ from cases.models import (
     Person,
     Programme,
 )
-from cases.policies import case_can_read_health, redact_section, redact_sections
+from cases.policies import (
+    CasePart,
+    case_can_read_health,
+    case_read_scope,
+    redact_section,
+    redact_sections,
+)
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
 FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
@@ -268,8 +274,10 @@ def _transition_schema(summary: str, description: str, request=None):
     ),
     retrieve=extend_schema(
         summary="Read a case",
-        description="One case with its team and the transitions this user may call now. The "
-        "read is written to the access log.",
+        description="One case with its team and the transitions this user may call now. For "
+        "users who read a case only for its plan (ITAT while the plan is on its agenda, the "
+        "ITAT-Expertgroep while a referral is open) `team` is empty. The read is written to the "
+        "access log.",
         responses=CaseDetailSerializer,
     ),
     create=extend_schema(
@@ -302,13 +310,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseDetailSerializer
 
-    def get_object(self) -> Case:
-        """The visible case of the URL: missing, invisible and malformed ids are one 404."""
+    def get_object(self, part: CasePart | None = None) -> Case:
+        """The visible case of the URL: missing, invisible and malformed ids are one 404, and so
+        is a case of which the user does not read `part` (`cases.policies.case_read_scope`)."""
         try:
             pk = int(self.kwargs["pk"])
         except ValueError:
             raise NotFound from None
-        return selectors.case_get(user=self.request.user, pk=pk)
+        return selectors.case_get(user=self.request.user, pk=pk, part=part)
 
     def _detail(self, case: Case) -> dict:
         """The detail representation of a case a service returned (it may no longer be visible
@@ -432,7 +441,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def team(self, request, *args, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.OVERVIEW)
         if request.method == "GET":
             return Response(TeamMembershipSerializer(case.team.all(), many=True).data)
         data = self._input(TeamMemberAddSerializer)
@@ -453,7 +462,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         url_name="team-leave",
     )
     def leave_team(self, request, *args, membership_id: str, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.OVERVIEW)
         membership = next((m for m in case.team.all() if m.pk == int(membership_id)), None)
         if membership is None:
             raise NotFound(_("This organisation is not on the case team."))
@@ -487,7 +496,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def timeline(self, request, *args, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.TIMELINE)
         if request.method == "GET":
             _log_read(request, person=case.person, case=case)
             page = self.paginate_queryset(selectors.case_timeline(case=case))
@@ -535,7 +544,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def basisdossier(self, request, *args, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.DOSSIER)
         dossier = self._dossier(case)
         _log_read(request, person=case.person, case=case)
         views = redact_sections(request.user, case, dossier.sections.all())
@@ -573,7 +582,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         filter_backends=[],
     )
     def basisdossier_section(self, request, *args, leefgebied: str, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.DOSSIER)
         section = self._section(case, leefgebied)
         if request.method == "GET":
             _log_read(request, person=case.person, case=case)
@@ -601,16 +610,19 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Read the case's history",
         description="Who changed what on the case, its basisdossier and its team, newest "
-        "first. Health sections are left out for users without health access. The read is "
-        "written to the access log.",
+        "first. Health sections are left out for users without health access, and the parts of "
+        "the case a user does not read are left out too (ITAT and the ITAT-Expertgroep read the "
+        "plan and the basisdossier only). The read is written to the access log.",
         responses=HistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, *args, **kwargs):
-        case = self.get_object()
+        case = self.get_object(CasePart.HISTORY)
         _log_read(request, person=case.person, case=case)
         entries = selectors.case_history(
-            case=case, can_read_health=case_can_read_health(request.user, case)
+            case=case,
+            can_read_health=case_can_read_health(request.user, case),
+            parts=case_read_scope(request.user, case).parts,
         )
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cases.policies import CasePart
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
 from partners.models import Organisation
 
@@ -37,7 +38,9 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 def _visible_cases(request):
-    return Case.objects.visible_to(request.user) if request is not None else Case.objects.none()
+    if request is None:
+        return Case.objects.none()
+    return Case.objects.visible_to(request.user, CasePart.UVO)
 
 
 class UvoMeetingFilter(django_filters.FilterSet):

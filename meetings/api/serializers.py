@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from acvz.api.serializers import DateTimeInputField, OrganisationRefSerializer, UserRefSerializer
 from cases.models import Case
+from cases.policies import CasePart
 from meetings.models import (
     Agreement,
     AgreementStatus,
@@ -38,7 +39,7 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
     """A case the requesting user may see; any other id is "does not exist", never "hidden"."""
 
     def get_queryset(self):
-        return Case.objects.visible_to(self.context["request"].user)
+        return Case.objects.visible_to(self.context["request"].user, CasePart.UVO)
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -5,10 +5,10 @@ A case or plan id in a filter is checked against what the user may see: an invis
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Leefgebied
+from cases.policies import CasePart
 from plans.models import Evaluation, ItatMeeting, Plan, PlanGoal
 from plans.workflow import PlanStatus
 
@@ -18,10 +18,9 @@ def _visible_plans(request):
 
 
 def _cases_with_visible_plans(request):
-    # Not `Case.objects.visible_to`: ITAT members see the plans submitted to them, not the case.
     if request is None:
         return Case.objects.none()
-    return Case.objects.filter(Exists(_visible_plans(request).filter(case=OuterRef("pk"))))
+    return Case.objects.visible_to(request.user, CasePart.PLAN)
 
 
 class PlanFilter(django_filters.FilterSet):

@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer
 from cases.models import Case, Leefgebied
+from cases.policies import CasePart
 from cases.workflow import CaseStatus
 from partners.models import Organisation, User
 from plans.models import (
@@ -308,7 +309,7 @@ class VisibleCaseField(serializers.PrimaryKeyRelatedField):
     """A case the requesting user may see; any other id is "does not exist", never "hidden"."""
 
     def get_queryset(self):
-        return Case.objects.visible_to(self.context["request"].user)
+        return Case.objects.visible_to(self.context["request"].user, CasePart.PLAN)
 
 
 @extend_schema_field(OpenApiTypes.INT)

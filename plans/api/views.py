@@ -1,9 +1,11 @@
 """The plans API: thin adapters over `plans.selectors` (reads) and `plans.services` (writes).
 
-Visibility is `Plan.objects.visible_to` (`plans.policies`): the plans of visible cases, and for
-ITAT members every plan submitted to ITAT. A plan, goal or evaluation the user may not see is a
-404, exactly like a missing one. A refused transition (`DomainError`) is a 409 problem, an action
-the user's role does not allow (`NotAllowed`) a 403.
+Visibility is `Plan.objects.visible_to` (`plans.policies`): the plans of the cases whose plan the
+user reads (the case team, the programme team's support, ITAT while a plan of the case is on its
+agenda and REGIE_ITAT_READ_WEEKS after its decision, the Expertgroep while a referral is open). A
+plan, goal or evaluation the user may not see is a 404, exactly like a missing one. A refused
+transition (`DomainError`) is a 409 problem, an action the user's role does not allow
+(`NotAllowed`) a 403.
 
 Optimistic locking: every response with one plan or goal carries the plan's `ETag`,
 `"<plan id>-<lock_version>"` (goals are locked with their plan). A write with `If-Match` naming
@@ -250,8 +252,10 @@ def _transition_schema(summary: str, description: str, request=None):
 @extend_schema_view(
     list=extend_schema(
         summary="List plans",
-        description="The plan versions this user may see: those of visible cases, and for ITAT "
-        "members every version submitted to ITAT.",
+        description="The plan versions this user may see: those of the cases whose plan the "
+        "user reads. ITAT members read a case's plans while one is on the ITAT agenda and for "
+        "`REGIE_ITAT_READ_WEEKS` (4 by default) after ITAT's decision; ITAT-Expertgroep members "
+        "while a referral of the case is open.",
         responses=PlanListSerializer(many=True),
     ),
     retrieve=extend_schema(
@@ -314,7 +318,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         """The plan as a write left it. Every writer still sees it: the regisseur directs the
-        case, ITAT sees every plan submitted to it."""
+        case, and ITAT reads the case for a while after approving or returning its plan."""
         plan = selectors.plan_get(user=self.request.user, pk=pk)
         data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=_with_etag(plan))

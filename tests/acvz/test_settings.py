@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from acvz.env import env_bool, env_list, parse_broker_url, parse_database_url
+from acvz.env import env_bool, env_int, env_list, parse_broker_url, parse_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,6 +55,19 @@ def test_env_bool_and_list(monkeypatch):
         env_bool("X_FLAG")
     monkeypatch.setenv("X_LIST", "a.example, b.example,,")
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
+
+
+def test_env_int(monkeypatch):
+    monkeypatch.delenv("X_WEEKS", raising=False)
+    assert env_int("X_WEEKS", 4) == 4
+    monkeypatch.setenv("X_WEEKS", " 6 ")
+    assert env_int("X_WEEKS", 4) == 6
+    monkeypatch.setenv("X_WEEKS", "vier")
+    with pytest.raises(ImproperlyConfigured, match="X_WEEKS must be a whole number"):
+        env_int("X_WEEKS", 4)
+    monkeypatch.setenv("X_WEEKS", "-1")
+    with pytest.raises(ImproperlyConfigured, match="X_WEEKS must be at least 0"):
+        env_int("X_WEEKS", 4)
 
 
 def _start_django(**env) -> subprocess.CompletedProcess:

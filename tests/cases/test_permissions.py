@@ -13,14 +13,16 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import AccessLogEntry, Case, CaseTeamMembership, Leefgebied
-from cases.policies import actor_for
+from cases.policies import CasePart, actor_for, case_read_scope
 from partners.models import Role
+from plans.services import expert_referral_create
 from tests.scenarios import fill_dossier
 
 pytestmark = pytest.mark.django_db
 
 HEALTH_TEXT = "Fictieve tekst leefgebied 9"
 SCREENING_TEXT = "Fictieve GGD-screening"
+HEALTH_GOAL = "Fictief doel 9"
 RESTRICTED = 'class="restricted"'
 
 #: The transition page each scenario's matrix opens: the step that is due in that state.
@@ -29,6 +31,7 @@ TRANSITION_FOR = {
     "assigned": "appoint_regisseur",
     "in_regie": "start_outflow",
     "in_regie_team": "start_outflow",
+    "on_agenda": "start_outflow",
 }
 
 #: The organisations on the team in "in_regie_team", besides the regie organisation (RN).
@@ -36,9 +39,15 @@ TRANSITION_FOR = {
 TEAM = ("WPI", "GGD", "OM", "POLITIE", "OJZD")
 
 
-def build(scenario: str, case_at, people, orgs) -> Case:
+def build(scenario: str, case_at, people, orgs, plan_at=None) -> Case:
     """basisdossier: being compiled, no team yet · assigned: RN is the regie organisation ·
-    in_regie: RN only (no other organisation on the team) · in_regie_team: TEAM joined."""
+    in_regie: RN only (no other organisation on the team) · in_regie_team: TEAM joined ·
+    on_agenda: in regie with RN, WPI and GGD on the team, its plan submitted to ITAT and a
+    question open with the ITAT-Expertgroep."""
+    if scenario == "on_agenda":
+        plan = plan_at("submitted")
+        expert_referral_create(case=plan.case, by=people["regisseur"], question="Fictieve vraag")
+        return plan.case
     if scenario == "in_regie_team":
         case = case_at("in_regie")
         for code in TEAM:
@@ -65,7 +74,9 @@ def open_page(client, page: str, case: Case, transition: str, orgs):
 # (scenario, user, page, expected status). Pages: the case tabs; "section" is the edit page of
 # section 1; "transition" is TRANSITION_FOR[scenario]; "team_add" a POST that adds STADSDELEN;
 # "person" the detail page of the case's person (the programme team sees every person, to
-# register cases).
+# register cases). The programme-team member supports Top600 (the scenarios' programme): it
+# reads the case in regie, read-only. ITAT and the Expertgroep read the "on_agenda" case's
+# header, dossier and history (the overview sends them on to the plan: 302), nothing else.
 MATRIX = [
     # basisdossier
     ("basisdossier", "programme", "detail", 200),
@@ -167,6 +178,15 @@ MATRIX = [
     ("basisdossier", "itat", "transition", 404),
     ("basisdossier", "itat", "team_add", 404),
     ("basisdossier", "itat", "person", 404),
+    ("basisdossier", "expert", "detail", 404),
+    ("basisdossier", "expert", "dossier", 404),
+    ("basisdossier", "expert", "timeline", 404),
+    ("basisdossier", "expert", "history", 404),
+    ("basisdossier", "expert", "section", 404),
+    ("basisdossier", "expert", "advice", 404),
+    ("basisdossier", "expert", "transition", 404),
+    ("basisdossier", "expert", "team_add", 404),
+    ("basisdossier", "expert", "person", 404),
     ("basisdossier", "system", "detail", 404),
     ("basisdossier", "system", "dossier", 404),
     ("basisdossier", "system", "timeline", 404),
@@ -276,6 +296,15 @@ MATRIX = [
     ("assigned", "itat", "transition", 404),
     ("assigned", "itat", "team_add", 404),
     ("assigned", "itat", "person", 404),
+    ("assigned", "expert", "detail", 404),
+    ("assigned", "expert", "dossier", 404),
+    ("assigned", "expert", "timeline", 404),
+    ("assigned", "expert", "history", 404),
+    ("assigned", "expert", "section", 404),
+    ("assigned", "expert", "advice", 404),
+    ("assigned", "expert", "transition", 404),
+    ("assigned", "expert", "team_add", 404),
+    ("assigned", "expert", "person", 404),
     ("assigned", "system", "detail", 404),
     ("assigned", "system", "dossier", 404),
     ("assigned", "system", "timeline", 404),
@@ -286,14 +315,14 @@ MATRIX = [
     ("assigned", "system", "team_add", 404),
     ("assigned", "system", "person", 404),
     # in_regie
-    ("in_regie", "programme", "detail", 404),
-    ("in_regie", "programme", "dossier", 404),
-    ("in_regie", "programme", "timeline", 404),
-    ("in_regie", "programme", "history", 404),
-    ("in_regie", "programme", "section", 404),
-    ("in_regie", "programme", "advice", 404),
-    ("in_regie", "programme", "transition", 404),
-    ("in_regie", "programme", "team_add", 404),
+    ("in_regie", "programme", "detail", 200),
+    ("in_regie", "programme", "dossier", 200),
+    ("in_regie", "programme", "timeline", 200),
+    ("in_regie", "programme", "history", 200),
+    ("in_regie", "programme", "section", 403),
+    ("in_regie", "programme", "advice", 403),
+    ("in_regie", "programme", "transition", 403),
+    ("in_regie", "programme", "team_add", 403),
     ("in_regie", "programme", "person", 200),
     ("in_regie", "ivg_politie", "detail", 404),
     ("in_regie", "ivg_politie", "dossier", 404),
@@ -385,6 +414,15 @@ MATRIX = [
     ("in_regie", "itat", "transition", 404),
     ("in_regie", "itat", "team_add", 404),
     ("in_regie", "itat", "person", 404),
+    ("in_regie", "expert", "detail", 404),
+    ("in_regie", "expert", "dossier", 404),
+    ("in_regie", "expert", "timeline", 404),
+    ("in_regie", "expert", "history", 404),
+    ("in_regie", "expert", "section", 404),
+    ("in_regie", "expert", "advice", 404),
+    ("in_regie", "expert", "transition", 404),
+    ("in_regie", "expert", "team_add", 404),
+    ("in_regie", "expert", "person", 404),
     ("in_regie", "system", "detail", 404),
     ("in_regie", "system", "dossier", 404),
     ("in_regie", "system", "timeline", 404),
@@ -494,6 +532,15 @@ MATRIX = [
     ("in_regie_team", "itat", "transition", 403),
     ("in_regie_team", "itat", "team_add", 403),
     ("in_regie_team", "itat", "person", 200),
+    ("in_regie_team", "expert", "detail", 200),
+    ("in_regie_team", "expert", "dossier", 200),
+    ("in_regie_team", "expert", "timeline", 200),
+    ("in_regie_team", "expert", "history", 200),
+    ("in_regie_team", "expert", "section", 403),
+    ("in_regie_team", "expert", "advice", 403),
+    ("in_regie_team", "expert", "transition", 403),
+    ("in_regie_team", "expert", "team_add", 403),
+    ("in_regie_team", "expert", "person", 200),
     ("in_regie_team", "system", "detail", 200),
     ("in_regie_team", "system", "dossier", 200),
     ("in_regie_team", "system", "timeline", 200),
@@ -503,23 +550,166 @@ MATRIX = [
     ("in_regie_team", "system", "transition", 403),
     ("in_regie_team", "system", "team_add", 403),
     ("in_regie_team", "system", "person", 200),
+    # on_agenda
+    ("on_agenda", "programme", "detail", 200),
+    ("on_agenda", "programme", "dossier", 200),
+    ("on_agenda", "programme", "timeline", 200),
+    ("on_agenda", "programme", "history", 200),
+    ("on_agenda", "programme", "section", 403),
+    ("on_agenda", "programme", "advice", 403),
+    ("on_agenda", "programme", "transition", 403),
+    ("on_agenda", "programme", "team_add", 403),
+    ("on_agenda", "programme", "person", 200),
+    ("on_agenda", "ivg_politie", "detail", 404),
+    ("on_agenda", "ivg_politie", "dossier", 404),
+    ("on_agenda", "ivg_politie", "timeline", 404),
+    ("on_agenda", "ivg_politie", "history", 404),
+    ("on_agenda", "ivg_politie", "section", 404),
+    ("on_agenda", "ivg_politie", "advice", 404),
+    ("on_agenda", "ivg_politie", "transition", 404),
+    ("on_agenda", "ivg_politie", "team_add", 404),
+    ("on_agenda", "ivg_politie", "person", 404),
+    ("on_agenda", "ivg_ggd", "detail", 200),
+    ("on_agenda", "ivg_ggd", "dossier", 200),
+    ("on_agenda", "ivg_ggd", "timeline", 200),
+    ("on_agenda", "ivg_ggd", "history", 200),
+    ("on_agenda", "ivg_ggd", "section", 403),
+    ("on_agenda", "ivg_ggd", "advice", 403),
+    ("on_agenda", "ivg_ggd", "transition", 403),
+    ("on_agenda", "ivg_ggd", "team_add", 403),
+    ("on_agenda", "ivg_ggd", "person", 200),
+    ("on_agenda", "regisseur", "detail", 200),
+    ("on_agenda", "regisseur", "dossier", 200),
+    ("on_agenda", "regisseur", "timeline", 200),
+    ("on_agenda", "regisseur", "history", 200),
+    ("on_agenda", "regisseur", "section", 403),
+    ("on_agenda", "regisseur", "advice", 403),
+    ("on_agenda", "regisseur", "transition", 200),
+    ("on_agenda", "regisseur", "team_add", 302),
+    ("on_agenda", "regisseur", "person", 200),
+    ("on_agenda", "regisseur_other", "detail", 404),
+    ("on_agenda", "regisseur_other", "dossier", 404),
+    ("on_agenda", "regisseur_other", "timeline", 404),
+    ("on_agenda", "regisseur_other", "history", 404),
+    ("on_agenda", "regisseur_other", "section", 404),
+    ("on_agenda", "regisseur_other", "advice", 404),
+    ("on_agenda", "regisseur_other", "transition", 404),
+    ("on_agenda", "regisseur_other", "team_add", 404),
+    ("on_agenda", "regisseur_other", "person", 404),
+    ("on_agenda", "accounthouder", "detail", 200),
+    ("on_agenda", "accounthouder", "dossier", 200),
+    ("on_agenda", "accounthouder", "timeline", 200),
+    ("on_agenda", "accounthouder", "history", 200),
+    ("on_agenda", "accounthouder", "section", 403),
+    ("on_agenda", "accounthouder", "advice", 403),
+    ("on_agenda", "accounthouder", "transition", 200),
+    ("on_agenda", "accounthouder", "team_add", 302),
+    ("on_agenda", "accounthouder", "person", 200),
+    ("on_agenda", "partner", "detail", 200),
+    ("on_agenda", "partner", "dossier", 200),
+    ("on_agenda", "partner", "timeline", 200),
+    ("on_agenda", "partner", "history", 200),
+    ("on_agenda", "partner", "section", 403),
+    ("on_agenda", "partner", "advice", 403),
+    ("on_agenda", "partner", "transition", 403),
+    ("on_agenda", "partner", "team_add", 403),
+    ("on_agenda", "partner", "person", 200),
+    ("on_agenda", "health_partner", "detail", 200),
+    ("on_agenda", "health_partner", "dossier", 200),
+    ("on_agenda", "health_partner", "timeline", 200),
+    ("on_agenda", "health_partner", "history", 200),
+    ("on_agenda", "health_partner", "section", 403),
+    ("on_agenda", "health_partner", "advice", 403),
+    ("on_agenda", "health_partner", "transition", 403),
+    ("on_agenda", "health_partner", "team_add", 403),
+    ("on_agenda", "health_partner", "person", 200),
+    ("on_agenda", "outsider", "detail", 404),
+    ("on_agenda", "outsider", "dossier", 404),
+    ("on_agenda", "outsider", "timeline", 404),
+    ("on_agenda", "outsider", "history", 404),
+    ("on_agenda", "outsider", "section", 404),
+    ("on_agenda", "outsider", "advice", 404),
+    ("on_agenda", "outsider", "transition", 404),
+    ("on_agenda", "outsider", "team_add", 404),
+    ("on_agenda", "outsider", "person", 404),
+    ("on_agenda", "beheerder", "detail", 404),
+    ("on_agenda", "beheerder", "dossier", 404),
+    ("on_agenda", "beheerder", "timeline", 404),
+    ("on_agenda", "beheerder", "history", 404),
+    ("on_agenda", "beheerder", "section", 404),
+    ("on_agenda", "beheerder", "advice", 404),
+    ("on_agenda", "beheerder", "transition", 404),
+    ("on_agenda", "beheerder", "team_add", 404),
+    ("on_agenda", "beheerder", "person", 404),
+    ("on_agenda", "itat", "detail", 302),
+    ("on_agenda", "itat", "dossier", 200),
+    ("on_agenda", "itat", "timeline", 404),
+    ("on_agenda", "itat", "history", 200),
+    ("on_agenda", "itat", "section", 403),
+    ("on_agenda", "itat", "advice", 403),
+    ("on_agenda", "itat", "transition", 403),
+    ("on_agenda", "itat", "team_add", 404),
+    ("on_agenda", "itat", "person", 404),
+    ("on_agenda", "expert", "detail", 302),
+    ("on_agenda", "expert", "dossier", 200),
+    ("on_agenda", "expert", "timeline", 404),
+    ("on_agenda", "expert", "history", 200),
+    ("on_agenda", "expert", "section", 403),
+    ("on_agenda", "expert", "advice", 403),
+    ("on_agenda", "expert", "transition", 403),
+    ("on_agenda", "expert", "team_add", 404),
+    ("on_agenda", "expert", "person", 404),
+    ("on_agenda", "system", "detail", 404),
+    ("on_agenda", "system", "dossier", 404),
+    ("on_agenda", "system", "timeline", 404),
+    ("on_agenda", "system", "history", 404),
+    ("on_agenda", "system", "section", 404),
+    ("on_agenda", "system", "advice", 404),
+    ("on_agenda", "system", "transition", 404),
+    ("on_agenda", "system", "team_add", 404),
+    ("on_agenda", "system", "person", 404),
 ]
 
 
+#: Users who never read health content in any scenario: not the regisseur or accounthouder, no
+#: health organisation (DOMAIN.md; BRIEF's health rule).
+NEVER_HEALTH = {
+    "programme",
+    "ivg_politie",
+    "regisseur_other",
+    "partner",
+    "outsider",
+    "beheerder",
+    "itat",
+    "expert",
+    "system",
+}
+
+
 @pytest.mark.parametrize(("scenario", "user", "page", "expected"), MATRIX)
-def test_permission_matrix(client, case_at, people, orgs, scenario, user, page, expected):
-    case = build(scenario, case_at, people, orgs)
+def test_permission_matrix(client, case_at, plan_at, people, orgs, scenario, user, page, expected):
+    case = build(scenario, case_at, people, orgs, plan_at)
     client.force_login(people[user])
 
     response = open_page(client, page, case, TRANSITION_FOR[scenario], orgs)
 
     assert response.status_code == expected
-    if expected == 302:
+    stadsdelen_joined = case.team.filter(
+        organisation=orgs["STADSDELEN"], left_on__isnull=True
+    ).exists()
+    if expected == 302 and page == "detail":
+        assert response.url == reverse("plans:case_plan", args=[case.pk])
+    elif expected == 302:
         assert response.url == reverse("cases:detail", args=[case.pk])
-        assert case.team.filter(organisation=orgs["STADSDELEN"], left_on__isnull=True).exists()
+    assert stadsdelen_joined is (page == "team_add" and expected == 302)
     if expected == 404:
         assert case.person.last_name not in response.content.decode()
         assert not AccessLogEntry.objects.filter(user=people[user]).exists()
+    if user in NEVER_HEALTH:
+        content = response.content.decode()
+        assert HEALTH_TEXT not in content
+        assert SCREENING_TEXT not in content
+        assert HEALTH_GOAL not in content
 
 
 def test_the_matrix_is_complete(people):
@@ -727,7 +917,7 @@ def test_guessing_a_person_id_is_the_same_404_as_a_missing_one(client, case_at, 
 
 
 @pytest.fixture
-def every_case(case_at, people, orgs) -> dict[str, Case]:
+def every_case(case_at, plan_at, people, orgs) -> dict[str, Case]:
     cases = {
         status: case_at(status)
         for status in (
@@ -747,23 +937,43 @@ def every_case(case_at, people, orgs) -> dict[str, Case]:
     withdrawn = case_at("basisdossier")
     services.case_withdraw(case=withdrawn, by=people["programme"], reason="Niet opgenomen")
     cases["withdrawn"] = withdrawn
+    cases["on_agenda"] = plan_at("submitted").case
+    referred = case_at("in_regie")
+    expert_referral_create(case=referred, by=people["regisseur"], question="Fictieve vraag")
+    cases["referred"] = referred
+    cases["top400"] = case_at("in_regie", programme_code="TOP400")
     return cases
 
 
 # Which of `every_case` each user sees. in_regie_team has WPI and GGD on its team; closed was
-# closed by its regisseur after outflow; withdrawn was withdrawn during the basisdossier.
+# closed by its regisseur after outflow; withdrawn was withdrawn during the basisdossier;
+# on_agenda (WPI and GGD on the team) has its plan on the ITAT agenda; referred has a question
+# open with the Expertgroep; top400 is in regie in the programme the programme team does not
+# support.
+DIRECTED = {"assigned", "in_regie", "outflow", "closed", "in_regie_team", "on_agenda"}
 VISIBLE = {
-    "programme": {"registered", "basisdossier", "awaiting_assignment", "assigned"},
+    "programme": {
+        "registered",
+        "basisdossier",
+        "awaiting_assignment",
+        "assigned",
+        "in_regie",
+        "outflow",
+        "in_regie_team",
+        "on_agenda",
+        "referred",
+    },
     "ivg_politie": {"basisdossier"},
-    "ivg_ggd": {"basisdossier", "in_regie_team"},
-    "regisseur": {"assigned", "in_regie", "outflow", "closed", "in_regie_team"},
+    "ivg_ggd": {"basisdossier", "in_regie_team", "on_agenda"},
+    "regisseur": DIRECTED | {"referred", "top400"},
     "regisseur_other": set(),
-    "accounthouder": {"assigned", "in_regie", "outflow", "closed", "in_regie_team"},
-    "partner": {"in_regie_team"},
-    "health_partner": {"in_regie_team"},
+    "accounthouder": DIRECTED | {"referred", "top400"},
+    "partner": {"in_regie_team", "on_agenda"},
+    "health_partner": {"in_regie_team", "on_agenda"},
     "outsider": set(),
     "beheerder": set(),
-    "itat": set(),
+    "itat": {"on_agenda"},
+    "expert": {"referred"},
     "system": set(),
 }
 
@@ -781,6 +991,41 @@ def test_visible_to(every_case, people, user, expected, django_assert_num_querie
 
 def test_visible_to_covers_every_user(people):
     assert set(VISIBLE) == set(people)
+
+
+@pytest.mark.parametrize("user", list(VISIBLE))
+def test_the_read_scope_agrees_with_the_visible_queryset(every_case, people, user):
+    """`case_read_scope` (one case, partly in Python) and `visible_to(user, part)` (SQL) are
+    two doors to one rule: for every case and every part they give the same answer."""
+    by_pk = {case.pk: label for label, case in every_case.items()}
+    cases = Case.objects.filter(pk__in=by_pk).prefetch_related("team")
+    scopes = {by_pk[case.pk]: case_read_scope(people[user], case) for case in cases}
+    assert {label for label, scope in scopes.items() if scope.visible} == VISIBLE[user]
+    for part in CasePart:
+        readable = Case.objects.visible_to(people[user], part).values_list("pk", flat=True)
+        assert {by_pk[pk] for pk in readable} == {
+            label for label, scope in scopes.items() if scope.reads(part)
+        }, part
+    writable = Case.objects.visible_to(people[user], writable=True).values_list("pk", flat=True)
+    assert {by_pk[pk] for pk in writable} == {
+        label for label, scope in scopes.items() if scope.visible and not scope.read_only
+    }
+
+
+@pytest.mark.parametrize(
+    ("user", "label", "scope"),
+    [
+        ("itat", "on_agenda", "review"),
+        ("expert", "referred", "expert"),
+        ("programme", "in_regie", "support"),
+        ("programme", "assigned", "full"),
+        ("partner", "on_agenda", "full"),
+        ("itat", "in_regie", "none"),
+        ("programme", "top400", "none"),
+    ],
+)
+def test_the_scope_of_each_ground(every_case, people, user, label, scope):
+    assert case_read_scope(people[user], every_case[label]).name == scope
 
 
 def test_nobody_without_an_organisation_or_login_sees_cases(every_case, people, make_user):

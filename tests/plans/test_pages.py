@@ -57,7 +57,8 @@ SUBMITTED_PLAN_PAGE = {
     "ivg_ggd": 200,  # GGD is on the case team
     "outsider": 404,
     "regisseur_other": 404,
-    "programme": 404,
+    "programme": 200,  # supports the regisseurs of Top600, read-only
+    "expert": 404,  # no referral open
     "beheerder": 404,
     "ivg_politie": 404,
     "system": 404,
@@ -111,7 +112,15 @@ def test_anonymous_users_go_to_the_login(client, plan_at):
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("regisseur", 200), ("partner", 200), ("itat", 404), ("outsider", 404)]
+    ("who", "status"),
+    [
+        ("regisseur", 200),
+        ("partner", 200),
+        ("itat", 200),  # approved just now: within ITAT's read window
+        ("programme", 200),
+        ("expert", 404),
+        ("outsider", 404),
+    ],
 )
 def test_case_plan_tab_per_user(client, plan_at, people, who, status):
     plan = plan_at("approved")

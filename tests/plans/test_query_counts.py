@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 # session, user + organisation, 2× permissions, the meeting, the agenda's plans (one query with
 # the case, person, programme, regisseur and counts joined)
 ITAT_AGENDA_QUERIES = 6
-# session, user, 2× permissions, meetings with their plan counts, open referrals
-ITAT_MEETINGS_QUERIES = 6
+# session, user, 2× permissions, meetings with their plan counts (the open referrals moved to
+# the Expertgroep's own page)
+ITAT_MEETINGS_QUERIES = 5
+# session, user, 2× permissions, the open referrals (joined with case, person and referrer)
+REFERRALS_QUERIES = 5
 # session, user, 2× permissions, the plan (joined), goals, advice, status changes, case team,
 # access log insert, other versions, goals' advice
 PLAN_DETAIL_QUERIES = 13
@@ -68,6 +71,19 @@ def test_itat_meetings_page(client, plan_at, people, django_assert_num_queries, 
     with django_assert_num_queries(ITAT_MEETINGS_QUERIES):
         response = client.get(url)
     assert [m.plan_count for m in response.context["meetings"]] == [n]
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_expertgroep_referrals_page(client, plan_at, people, django_assert_num_queries, n):
+    for _ in range(n):
+        plan = plan_at("approved")
+        services.expert_referral_create(case=plan.case, by=people["regisseur"], question="Vraag")
+    client.force_login(people["expert"])
+    url = reverse("plans:referrals")
+    client.get(url)
+    with django_assert_num_queries(REFERRALS_QUERIES):
+        response = client.get(url)
+    assert len(response.context["referrals"]) == n
 
 
 @pytest.mark.parametrize("goals", [3, 10], ids=lambda g: f"{g}-goals")

@@ -959,19 +959,20 @@ def test_the_expert_group_answers_once(plan_at, people):
     referral = services.expert_referral_create(
         case=plan.case, by=people["regisseur"], question="Vastgelopen: wat nu?"
     )
-    with pytest.raises(NotAllowed):
-        services.expert_referral_answer(referral=referral, by=people["regisseur"], advice="Zelf")
+    for who in ("regisseur", "itat"):  # ITAT is not the Expertgroep
+        with pytest.raises(NotAllowed):
+            services.expert_referral_answer(referral=referral, by=people[who], advice="Zelf")
     with time_machine.travel(at(FRI), tick=False):
-        services.expert_referral_answer(referral=referral, by=people["itat"], advice="Inzet FACT")
+        services.expert_referral_answer(referral=referral, by=people["expert"], advice="Inzet FACT")
     referral.refresh_from_db()
     assert (referral.advice, referral.advised_by, referral.advised_at) == (
         "Inzet FACT",
-        people["itat"],
+        people["expert"],
         at(FRI),
     )
     assert TimelineEvent.objects.filter(case=plan.case, description__contains="Inzet FACT").exists()
     with refused("invalid_transition"):
-        services.expert_referral_answer(referral=referral, by=people["itat"], advice="Anders")
+        services.expert_referral_answer(referral=referral, by=people["expert"], advice="Anders")
     referral.refresh_from_db()
     assert referral.advice == "Inzet FACT"
 
@@ -985,10 +986,12 @@ def test_only_who_directs_refers(case_at, people, who):
 
 # --- need-to-know -----------------------------------------------------------------------------
 
-# Who sees a plan (Plan.objects.visible_to): the case's visibility (regisseur, accounthouder, the
-# organisations on the case team: RN, WPI, GGD), plus ITAT for plans ever submitted to it.
+# Who sees a plan (Plan.objects.visible_to): those who read the case's plan part (regisseur,
+# accounthouder, the organisations on the case team: RN, WPI, GGD; the programme team that
+# supports Top600), plus ITAT while a plan of the case is on its agenda or was decided on in the
+# last 4 weeks (the approval here is just now). The Expertgroep: no referral open.
 SEES = {
-    "programme": set(),
+    "programme": {"draft", "submitted", "approved"},
     "ivg_politie": set(),
     "ivg_ggd": {"draft", "submitted", "approved"},  # GGD is on the case team
     "regisseur": {"draft", "submitted", "approved"},
@@ -999,6 +1002,7 @@ SEES = {
     "outsider": set(),
     "beheerder": set(),
     "itat": {"submitted", "approved"},
+    "expert": set(),
     "system": set(),
 }
 
@@ -1011,15 +1015,18 @@ def test_plan_visibility(plan_at, people, who, status):
     assert visible == (status in SEES[who])
 
 
-def test_itat_keeps_seeing_a_returned_plan_but_not_a_new_draft(plan_at, people):
+def test_itat_reads_every_version_of_a_case_it_decided_on_but_no_other_draft(plan_at, people):
     returned = plan_at("submitted")
     services.plan_return(plan=returned, by=people["itat"], advice="Terug")
     approved = plan_at("approved")
     revision = services.plan_start_version(case=approved.case, by=people["regisseur"])
+    elsewhere = plan_at("draft")
     visible = set(Plan.objects.visible_to(people["itat"]))
     assert returned in visible
+    # The case's plans, with its dossier, while ITAT's decision is recent (plans.policies).
     assert approved in visible
-    assert revision not in visible
+    assert revision in visible
+    assert elsewhere not in visible
 
 
 def test_a_partner_leaving_the_team_stops_seeing_the_plan(plan_at, people, orgs):

@@ -24,9 +24,12 @@ def test_list_shows_the_visible_cases_with_the_shared_filter(api_as, case_at, pe
     assert row["regie_organisation"]["code"] == "RN"
     assert row["regisseur"]["id"] == people["regisseur"].pk
 
+    # The programme team registers and assigns, and supports Top600's regisseurs in regie.
     client = api_as(people["programme"])
-    assert [c["id"] for c in client.get("/api/v1/cases/").json()["results"]] == [registered.pk]
-    assert client.get("/api/v1/cases/?status=in_regie").json()["count"] == 0
+    listed = client.get("/api/v1/cases/").json()["results"]
+    assert [c["id"] for c in listed] == [registered.pk, in_regie.pk]
+    assert client.get("/api/v1/cases/?status=registered").json()["count"] == 1
+    assert client.get("/api/v1/cases/?status=closed").json()["count"] == 0
     name = registered.person.last_name
     assert client.get(f"/api/v1/cases/?q={name}").json()["count"] == 1
     mine = api_as(people["regisseur"]).get("/api/v1/cases/?mine=true").json()

@@ -63,8 +63,13 @@ def test_itat_sees_a_submitted_plan_of_a_case_it_is_not_on_but_not_a_draft(api_a
     assert [p["id"] for p in listed["results"]] == [submitted.pk]
     assert client.get(f"/api/v1/plans/{submitted.pk}/").status_code == 200
     assert_problem(client.get(f"/api/v1/plans/{draft.pk}/"), 404)
-    # Not the case itself: ITAT sees the plan put on its agenda, not the case file.
-    assert_problem(client.get(f"/api/v1/cases/{submitted.case_id}/"), 404)
+    # The case's header and dossier, not its file: no team, timeline or person.
+    case = client.get(f"/api/v1/cases/{submitted.case_id}/")
+    assert case.status_code == 200
+    assert case.json()["team"] == []
+    assert_problem(client.get(f"/api/v1/cases/{submitted.case_id}/timeline/"), 404)
+    assert_problem(client.get(f"/api/v1/persons/{submitted.case.person_id}/"), 404)
+    assert_problem(client.get(f"/api/v1/cases/{draft.case_id}/"), 404)
 
 
 def test_the_detail_has_goals_advice_status_changes_and_an_etag(api_as, plan_at, people):
