@@ -231,7 +231,7 @@ class HistorySource:
 
 
 #: Providers of more history on a case, added by apps that build on cases (plans: versions,
-#: goals, approvals). Each is called as provider(case=..., can_read_health=...).
+#: goals, approvals). Each is called as provider(case=..., user=..., can_read_health=...).
 CASE_HISTORY_SOURCES: list[Callable[..., list[HistorySource]]] = []
 
 
@@ -262,7 +262,7 @@ def _case_own_history(*, case: Case, can_read_health: bool) -> list[HistorySourc
     ]
 
 
-def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
+def case_history(*, case: Case, user, can_read_health: bool) -> list[HistoryEntry]:
     """Who changed what on this case, newest first: the case, its dossier, its team, and what
     other apps add (plans).
 
@@ -271,7 +271,7 @@ def case_history(*, case: Case, can_read_health: bool) -> list[HistoryEntry]:
     """
     sources = _case_own_history(case=case, can_read_health=can_read_health)
     for provider in CASE_HISTORY_SOURCES:
-        sources += provider(case=case, can_read_health=can_read_health)
+        sources += provider(case=case, user=user, can_read_health=can_read_health)
     resolver = _Resolver([record for source in sources for record in source.records])
     entries = [
         entry

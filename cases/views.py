@@ -229,7 +229,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     entries = selectors.case_history(
-        case=case, can_read_health=case_can_read_health(request.user, case)
+        case=case, user=request.user, can_read_health=case_can_read_health(request.user, case)
     )
     return render(
         request,

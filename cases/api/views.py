@@ -571,7 +571,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self.get_object()
         _log_read(request, person=case.person, case=case)
         entries = selectors.case_history(
-            case=case, can_read_health=case_can_read_health(request.user, case)
+            case=case, user=request.user, can_read_health=case_can_read_health(request.user, case)
         )
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
