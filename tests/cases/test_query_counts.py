@@ -38,8 +38,9 @@ def count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-# session, user+organisation, 2× permissions, count, 2 filter dropdowns, rows
-CASE_LIST_QUERIES = 8
+# session, user+organisation, 2× permissions, the header's unread count, count, 2 filter
+# dropdowns, rows
+CASE_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -66,7 +67,7 @@ def test_case_list_page_filtered_and_searched(
         client.get(url)
 
 
-CASE_DETAIL_QUERIES = 11
+CASE_DETAIL_QUERIES = 12  # with the header's unread count (visible cases only)
 
 
 @pytest.mark.parametrize("partners", [0, 5])
@@ -84,7 +85,7 @@ def test_case_dossier_page(client, case_at, people, django_assert_num_queries):
     case = case_at("in_regie")
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
-    with django_assert_num_queries(9):  # dossier, its 11 sections and their authors: 2 queries
+    with django_assert_num_queries(10):  # dossier, its 11 sections and their authors: 2 queries
         client.get(reverse("cases:dossier", args=[case.pk]))
 
 
@@ -93,5 +94,5 @@ def test_case_history_page(client, case_at, people, django_assert_num_queries):
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
     # case, dossier, sections, team and plan history, plus one query per related model named
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(reverse("cases:history", args=[case.pk]))

@@ -14,19 +14,22 @@ from plans.workflow import EvaluationConclusion
 
 pytestmark = pytest.mark.django_db
 
-# session, user + organisation, 2× permissions, the meeting, the agenda's plans (one query with
-# the case, person, programme, regisseur and counts joined)
-ITAT_AGENDA_QUERIES = 6
-# session, user, 2× permissions, meetings with their plan counts, open referrals
-ITAT_MEETINGS_QUERIES = 6
-# session, user, 2× permissions, the plan (joined), goals, advice, status changes, case team,
-# access log insert, other versions, goals' advice
-PLAN_DETAIL_QUERIES = 13
-# session, user, 2× permissions, case, team, access log, versions, evaluations, goals, referrals,
-# the plan in force with its goals and their advice
-CASE_PLAN_QUERIES = 13
-# session, user, 2× permissions, the waiting goals (joined with plan, case and person)
-COMMITMENTS_QUERIES = 5
+#: Every page: session, user + organisation, 2× permissions, the header's unread count (a query
+#: of its own: only notifications about cases the user may still see count).
+PAGE = 5
+# the meeting, the agenda's plans (one query with the case, person, programme, regisseur and
+# counts joined)
+ITAT_AGENDA_QUERIES = PAGE + 2
+# meetings with their plan counts, open referrals
+ITAT_MEETINGS_QUERIES = PAGE + 2
+# the plan (joined), goals, advice, status changes, case team, access log insert, other
+# versions, goals' advice
+PLAN_DETAIL_QUERIES = PAGE + 9
+# case, team, access log, versions, evaluations, goals, referrals, the plan in force with its
+# goals and their advice
+CASE_PLAN_QUERIES = PAGE + 9
+# the waiting goals (joined with plan, case and person)
+COMMITMENTS_QUERIES = PAGE + 1
 
 
 def add_goals(plan: Plan, people, orgs, n: int) -> None:
