@@ -7,8 +7,10 @@ Creates the database if needed (and migrates it), fills it once with fictitious 
 (bulk inserts: a benchmark, not the app), then times, best of --repeat runs:
 
 - find: `meetings.reminders.find_due_items(today)`, the scan's read phase (ORM rows, rules in
-  Python);
-- bare SQL: raw cursor queries that find the same items with the rules in SQL;
+  Python, with the people each item may reach: on the team or directing the case, and able to
+  sign in);
+- bare SQL: raw cursor queries that find the same items (and read the same people) with the
+  rules in SQL;
 - scan: the whole `reminders_scan`, each run in a transaction that is rolled back, so that every
   run starts from the same state and inserts every reminder and notification.
 
@@ -58,10 +60,11 @@ def ensure_database(url: str) -> None:
 def seed(n_cases: int, rng: random.Random) -> None:
     """n cases in regie with held UVOs, plans, evaluations, cadences and agreements."""
     from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Permission
     from django.db import transaction
     from django.utils import timezone
 
-    from cases.models import Case, Person, Programme
+    from cases.models import Case, CaseGroupObjectPermission, Person, Programme
     from meetings.models import Agreement, AgreementStatus, UvoCadence, UvoMeeting, UvoStatus
     from partners.models import Organisation, User
     from plans.models import Evaluation, Plan
@@ -265,6 +268,20 @@ def seed(n_cases: int, rng: random.Random) -> None:
                     )
                 )
         Agreement.objects.bulk_create(agreements, batch_size=batch)
+
+        # The owning organisations are on the case team (as agreement_create demands): they hold
+        # the case's view grant, which the scan asks before it notifies their people.
+        view_case = Permission.objects.get(codename="view_case", content_type__app_label="cases")
+        grants = {(a.case_id, a.owner_organisation.group_id) for a in agreements}
+        CaseGroupObjectPermission.objects.bulk_create(
+            [
+                CaseGroupObjectPermission(
+                    content_object_id=case_id, group_id=group_id, permission=view_case
+                )
+                for case_id, group_id in sorted(grants)
+            ],
+            batch_size=batch,
+        )
     print(
         f"seeded {len(cases)} cases: {len(meetings)} UVOs, {len(cadences)} cadences, "
         f"{len(plans)} plans, {len(evaluations)} evaluations, {len(agreements)} agreements"
@@ -314,16 +331,31 @@ SELECT CASE WHEN %(today)s > due THEN 'evaluation_overdue' ELSE 'evaluation_due'
   FROM e WHERE %(today)s >= due - %(notice)s
 """
 
-AGREEMENT_SQL = """
+#: Whether the organisation (by its permission group) holds the case's view grant: on the team.
+ON_TEAM_SQL = """
+EXISTS (SELECT 1 FROM cases_casegroupobjectpermission g
+          JOIN auth_permission p ON p.id = g.permission_id
+          JOIN django_content_type ct ON ct.id = p.content_type_id
+         WHERE g.content_object_id = a.case_id AND g.group_id = {group}
+           AND p.codename = 'view_case' AND ct.app_label = 'cases')
+"""
+
+AGREEMENT_SQL = f"""
 SELECT a.id, a.case_id, a.deadline, a.description, a.owner_person_id, a.owner_organisation_id,
-       c.regisseur_id
+       c.regisseur_id, c.accounthouder_id,
+       {ON_TEAM_SQL.format(group="o.group_id")},
+       {ON_TEAM_SQL.format(group="po.group_id")}
   FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+  JOIN partners_organisation o ON o.id = a.owner_organisation_id
+  LEFT JOIN partners_user pu ON pu.id = a.owner_person_id
+  LEFT JOIN partners_organisation po ON po.id = pu.organisation_id
  WHERE a.status = 'open' AND a.deadline < %(today)s AND c.status <> 'closed'
 """
 
-OWNER_PEOPLE_SQL = """
-SELECT id, organisation_id FROM partners_user
- WHERE organisation_id = ANY(%(orgs)s) AND is_active AND email <> ''
+RECIPIENTS_SQL = """
+SELECT id, organisation_id, email FROM partners_user
+ WHERE is_active AND organisation_id IS NOT NULL
+   AND (id = ANY(%(people)s) OR (organisation_id = ANY(%(orgs)s) AND email <> ''))
 """
 
 
@@ -341,15 +373,22 @@ def bare_sql(today: date) -> set[tuple[str, int, date]]:
         "notice": settings.REGIE_EVALUATION_NOTICE_DAYS,
     }
     items = set()
+    people: set[int] = set()
     with connection.cursor() as cursor:
         cursor.execute(UVO_AND_PLAN_SQL, params)
-        items.update((kind, pk, due) for kind, pk, due, *_rest in cursor.fetchall())
+        for kind, pk, due, regisseur, accounthouder, *_rest in cursor.fetchall():
+            items.add((kind, pk, due))
+            people.update((regisseur, accounthouder))
         cursor.execute(EVALUATION_SQL, params)
-        items.update((kind, pk, due) for kind, pk, due, *_rest in cursor.fetchall())
+        for kind, pk, due, _case, regisseur, accounthouder, *_rest in cursor.fetchall():
+            items.add((kind, pk, due))
+            people.update((regisseur, accounthouder))
         cursor.execute(AGREEMENT_SQL, params)
         agreements = cursor.fetchall()
-        orgs = sorted({row[5] for row in agreements if row[4] is None})
-        cursor.execute(OWNER_PEOPLE_SQL, {"orgs": orgs})
+        orgs = sorted({row[5] for row in agreements if row[4] is None and row[8]})
+        people.update(row[4] for row in agreements if row[4] is not None and row[9])
+        people.update(row[i] for row in agreements for i in (6, 7))
+        cursor.execute(RECIPIENTS_SQL, {"people": sorted(people - {None}), "orgs": orgs})
         cursor.fetchall()
         items.update(("agreement_overdue", row[0], row[2]) for row in agreements)
     return items

@@ -261,7 +261,7 @@ class HistorySource:
 
 #: Providers of more history on a case, added by apps that build on cases (plans: versions,
 #: goals, approvals), each with the part of the case it belongs to: (part, provider). A provider
-#: is called as provider(case=..., can_read_health=...) for readers of its part only.
+#: is called as provider(case=..., user=..., can_read_health=...) for readers of its part only.
 CASE_HISTORY_SOURCES: list[tuple[CasePart, Callable[..., list[HistorySource]]]] = []
 
 
@@ -308,9 +308,7 @@ def _case_own_history(
             HistorySource(
                 section_records, lambda r: f"{r.leefgebied}. {Leefgebied(r.leefgebied).label}"
             ),
-            HistorySource(
-                contribution_records, lambda r: _contribution_label(r, leefgebied_of)
-            ),
+            HistorySource(contribution_records, lambda r: _contribution_label(r, leefgebied_of)),
         ]
     return sources
 
@@ -324,7 +322,7 @@ def _contribution_label(record, leefgebied_of: dict[int, int]) -> str:
 
 
 def case_history(
-    *, case: Case, can_read_health: bool, parts: frozenset[CasePart] = ALL_PARTS
+    *, case: Case, user, can_read_health: bool, parts: frozenset[CasePart] = ALL_PARTS
 ) -> list[HistoryEntry]:
     """Who changed what on this case, newest first: the case, its dossier, its team, and what
     other apps add (plans), each only when the reader reads that part of the case
@@ -336,7 +334,7 @@ def case_history(
     sources = _case_own_history(case=case, can_read_health=can_read_health, parts=parts)
     for part, provider in CASE_HISTORY_SOURCES:
         if part in parts:
-            sources += provider(case=case, can_read_health=can_read_health)
+            sources += provider(case=case, user=user, can_read_health=can_read_health)
     resolver = _Resolver([record for source in sources for record in source.records])
     entries = [
         entry

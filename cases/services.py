@@ -100,7 +100,10 @@ def offence_record_create(
     external_id: str | None = None,
     description: str = "",
 ) -> tuple[OffenceRecord, bool]:
-    """Record an offence. A repeated push with the same source reference changes nothing."""
+    """Record an offence. A repeated push with the same source reference changes nothing and
+    returns the first record; the same reference for another person is refused (`duplicate`),
+    without a word about the record it is taken by (its person may be out of the caller's
+    sight)."""
     actor = actor_for(by)
     require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
     validate_no_nul(external_id)  # before the lookup: PostgreSQL refuses NUL in a query
@@ -110,7 +113,7 @@ def offence_record_create(
     if external_id:
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is not None:
-            return existing, False
+            return _offence_repeated(existing, person), False
     record = OffenceRecord(
         person=person,
         date=date,
@@ -125,8 +128,17 @@ def offence_record_create(
         with transaction.atomic():
             record.save()
     except IntegrityError:  # a concurrent push of the same reference won the race
-        return OffenceRecord.objects.get(source=source, external_id=external_id), False
+        existing = OffenceRecord.objects.get(source=source, external_id=external_id)
+        return _offence_repeated(existing, person), False
     return record, True
+
+
+def _offence_repeated(existing: OffenceRecord, person: Person) -> OffenceRecord:
+    if existing.person_id != person.pk:
+        raise DomainError(
+            _("This external_id is already used for another offence record."), code="duplicate"
+        )
+    return existing
 
 
 # --- the lifecycle ------------------------------------------------------------------------------

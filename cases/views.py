@@ -321,6 +321,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.HISTORY)
     entries = selectors.case_history(
         case=case,
+        user=request.user,
         can_read_health=case_can_read_health(request.user, case),
         parts=case_read_scope(request.user, case).parts,
     )

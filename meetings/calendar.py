@@ -1,5 +1,7 @@
 """The iCal feed. Events name the case by number only: a calendar leaves the covenant's
-protection (phones, cloud calendars), so no personal data goes into it."""
+protection (phones, cloud calendars), so no personal data goes into it. Not the UVO's place
+either: it is free text (an address, a clinic), so it can say where the person is or is treated.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +24,6 @@ def calendar_ics(*, uvos, itat_meetings, request) -> bytes:
         event.add("dtstart", uvo.planned_at)
         event.add("dtend", uvo.planned_at + timedelta(hours=1))
         event.add("dtstamp", timezone.now())
-        if uvo.place:
-            event.add("location", uvo.place)
         event.add("url", request.build_absolute_uri(f"/uvo/{uvo.pk}/"))
         calendar.add_component(event)
     zone = timezone.get_default_timezone()

@@ -1,4 +1,14 @@
-"""Need-to-know for meetings and agreements: the case's rules (cases.policies) apply."""
+"""Need-to-know for meetings, agreements and notifications: the case's rules (cases.policies).
+
+Notifications follow visibility twice. When the daily scan creates them, set-based, a reminder
+about a case reaches only people who see the case at that moment through the team (their
+organisation holds the case's view grant) or by directing it (regisseur, accounthouder), and
+who may sign in: `recipient_filter`, `organisation_sees_case`. That is the part of
+`Case.objects.visible_to` that is the same for every user, so it can be asked in SQL for
+thousands of cases at once; the role windows (IVG, programme team, ITAT) bring no reminders.
+Whenever a notification is shown or e-mailed, the full `visible_to` of its user is asked again
+(`notification_visibility_filter`): what an organisation no longer sees, it is no longer shown.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +26,33 @@ def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> 
     user reads (not ITAT's or the Expertgroep's); with `writable`, of cases they act on."""
     cases = Case.objects.visible_to(user, CasePart.UVO, writable=writable)
     return Q(Exists(cases.filter(pk=OuterRef(f"{field}_id"))))
+
+
+def notification_visibility_filter(user) -> Q:
+    """A Q over Notification: the user's own, about cases the user may see now."""
+    return Q(user=user) & case_scoped_filter(user, "reminder__case")
+
+
+def recipient_filter() -> Q:
+    """A Q over User: people a reminder may reach at all (`visible_to` shows nothing to an
+    inactive user or to one without an organisation)."""
+    return Q(is_active=True, organisation__isnull=False)
+
+
+def organisation_sees_case(*, case: str, group: str) -> Exists:
+    """SQL for set-based reads: the organisation whose permission group is in column `group`
+    is on the team of the case in column `case` now (it holds the view grant that
+    `case_visibility_filter` reads; decision 0002)."""
+    from cases.models import CaseGroupObjectPermission
+
+    return Exists(
+        CaseGroupObjectPermission.objects.filter(
+            content_object_id=OuterRef(case),
+            group_id=OuterRef(group),
+            permission__codename="view_case",
+            permission__content_type__app_label="cases",
+        )
+    )
 
 
 def uvo_can_manage(user, case) -> bool:

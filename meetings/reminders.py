@@ -1,10 +1,16 @@
 """The daily scan: what is due or overdue, as reminders and notifications, set-based.
 
-A fixed number of queries whatever the number of cases: four reads find every item, one insert
-records the reminders (the unique constraint makes a second run a no-op), one read picks the
-ones this run created, one insert delivers them. Dates are computed in Python from the rows the
-reads return, so the rules below stay readable and testable at their edges. Messages are
-formatted only for reminders this run created (a second run formats none).
+A fixed number of queries whatever the number of cases: three reads find every item, one read
+loads the people they may reach, one insert records the reminders (the unique constraint makes
+a second run a no-op), one read picks the ones this run created, one insert delivers them.
+Dates are computed in Python from the rows the reads return, so the rules below stay readable
+and testable at their edges. Messages are formatted only for reminders this run created (a
+second run formats none).
+
+Need-to-know (`meetings.policies`): a reminder reaches only people who see its case now, through
+the team or by directing it, and who may sign in. An organisation that left the team hears no
+more of the case; an open agreement it owned keeps reminding the regisseur and the
+accounthouder, who decide what becomes of it.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from meetings.models import (
     ReminderKind,
     UvoStatus,
 )
+from meetings.policies import organisation_sees_case, recipient_filter
 from partners.models import User
 from plans.models import Plan
 from plans.workflow import PlanStatus
@@ -41,9 +48,12 @@ class Finding:
     object_id: int
     due_date: date
     case_id: int
+    #: The people who must act, each seeing the case (by directing it, or through the team).
     recipients: set[int]
     #: What the message needs besides the due date: a name, or an agreement's text.
     subject: str
+    #: Organisations on the team whose people all hear of it (an agreement without a person).
+    organisations: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -189,9 +199,17 @@ def find_evaluation_items(today: date) -> list[Finding]:
 
 
 def find_agreement_items(today: date) -> list[Finding]:
-    rows = list(
+    rows = (
         Agreement.objects.filter(status=AgreementStatus.OPEN, deadline__lt=today)
         .exclude(case__status=CaseStatus.CLOSED)
+        .annotate(
+            organisation_on_team=organisation_sees_case(
+                case="case_id", group="owner_organisation__group_id"
+            ),
+            person_on_team=organisation_sees_case(
+                case="case_id", group="owner_person__organisation__group_id"
+            ),
+        )
         .values_list(
             "pk",
             "case_id",
@@ -201,23 +219,29 @@ def find_agreement_items(today: date) -> list[Finding]:
             "owner_organisation_id",
             "case__regisseur_id",
             "case__accounthouder_id",
+            "organisation_on_team",
+            "person_on_team",
         )
         .order_by()
     )
-    # The owning organisation's people, for agreements without a named person: one query.
-    org_ids = {row[5] for row in rows if row[4] is None}
-    people_by_org: dict[int, set[int]] = {}
-    for user_id, org_id in (
-        User.objects.filter(organisation_id__in=org_ids, is_active=True)
-        .exclude(email="")
-        .values_list("pk", "organisation_id")
-    ):
-        people_by_org.setdefault(org_id, set()).add(user_id)
     findings = []
-    for pk, case_id, deadline, description, person, org, regisseur, accounthouder in rows:
-        owners = {person} if person else people_by_org.get(org, set())
+    for (
+        pk,
+        case_id,
+        deadline,
+        description,
+        person,
+        org,
+        regisseur,
+        accounthouder,
+        org_on_team,
+        person_on_team,
+    ) in rows:
         # Past its deadline is overdue: the regisseur and the accounthouder hear of it too.
-        recipients = owners | ({regisseur, accounthouder} - {None})
+        recipients = {regisseur, accounthouder} - {None}
+        if person is not None and person_on_team:
+            recipients.add(person)
+        organisations = {org} if person is None and org_on_team else set()
         findings.append(
             Finding(
                 ReminderKind.AGREEMENT_OVERDUE,
@@ -227,15 +251,43 @@ def find_agreement_items(today: date) -> list[Finding]:
                 case_id,
                 recipients,
                 description[:200],
+                organisations,
             )
         )
     return findings
 
 
+def reach(findings: list[Finding]) -> None:
+    """Settle each finding's recipients in one query: only people who may sign in, and for an
+    organisation's agreement its active people with an e-mail address."""
+    people = set().union(*(f.recipients for f in findings))
+    organisations = set().union(*(f.organisations for f in findings))
+    if not (people or organisations):
+        return
+    reachable: set[int] = set()
+    people_by_org: dict[int, set[int]] = {}
+    for user_id, org_id, email in (
+        User.objects.filter(recipient_filter())
+        .filter(Q(pk__in=people) | (Q(organisation_id__in=organisations) & ~Q(email="")))
+        .values_list("pk", "organisation_id", "email")
+    ):
+        if user_id in people:
+            reachable.add(user_id)
+        if org_id in organisations and email:
+            people_by_org.setdefault(org_id, set()).add(user_id)
+    for finding in findings:
+        finding.recipients &= reachable
+        for org_id in finding.organisations:
+            finding.recipients |= people_by_org.get(org_id, set())
+
+
 def find_due_items(today: date) -> list[Finding]:
-    return (
+    """What is due on `today`, each with the people it reaches."""
+    findings = (
         find_uvo_and_plan_items(today) + find_evaluation_items(today) + find_agreement_items(today)
     )
+    reach(findings)
+    return findings
 
 
 def _messages() -> dict[str, str]:

@@ -10,7 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
-from meetings.policies import agreement_owner_on_team, case_scoped_filter
+from meetings.policies import (
+    agreement_owner_on_team,
+    case_scoped_filter,
+    notification_visibility_filter,
+)
 from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
 
 
@@ -103,14 +107,44 @@ def agreements_of_my_organisation(*, user) -> QuerySet[Agreement]:
     )
 
 
+def notifications_visible(*, user) -> QuerySet[Notification]:
+    """The user's own notifications about cases the user may see now."""
+    return Notification.objects.filter(notification_visibility_filter(user))
+
+
 def inbox(*, user) -> QuerySet[Notification]:
     """Unread first, newest first; then the most recently read. (NULLs placed explicitly:
     PostgreSQL and SQLite sort them at opposite ends.)"""
     return (
-        Notification.objects.filter(user=user)
+        notifications_visible(user=user)
         .select_related("reminder__case__person")
         .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
     )
+
+
+def unread_count(*, user) -> int:
+    """The number in the header."""
+    return notifications_visible(user=user).filter(read_at__isnull=True).count()
+
+
+def notifications_deliverable(*, notification_ids) -> list[Notification]:
+    """Of these notifications, the ones not e-mailed yet whose user may still see the case, with
+    their users. One query per user besides the first: visibility is asked per user, as when
+    the notification is shown."""
+    pending: dict[int, list[Notification]] = {}
+    for notification in Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("user__organisation"):
+        pending.setdefault(notification.user_id, []).append(notification)
+    deliverable = []
+    for notifications in pending.values():
+        visible = set(
+            notifications_visible(user=notifications[0].user)
+            .filter(pk__in=[n.pk for n in notifications])
+            .values_list("pk", flat=True)
+        )
+        deliverable += [n for n in notifications if n.pk in visible]
+    return sorted(deliverable, key=lambda n: n.pk)
 
 
 def notifications_to_email(*, since: datetime) -> list[int]:
@@ -135,7 +169,7 @@ def calendar_items(*, user, start: date, end: date):
         UvoMeeting.objects.filter(case_scoped_filter(user, writable=True))
         .filter(planned_at__date__gte=start, planned_at__date__lte=end)
         .exclude(status=UvoStatus.CANCELLED)
-        .only("pk", "case_id", "planned_at", "place", "status")
+        .only("pk", "case_id", "planned_at", "status")
         .order_by("planned_at")
     )
     itat = (

@@ -24,7 +24,11 @@ from meetings.models import (
     UvoMeeting,
     UvoStatus,
 )
-from meetings.policies import agreement_can_update, uvo_can_manage
+from meetings.policies import (
+    agreement_can_update,
+    notification_visibility_filter,
+    uvo_can_manage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -203,16 +207,20 @@ def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "
 
 
 def notification_mark_read(*, notification: Notification, by) -> None:
+    """Mark one's own notification read (one about a case one no longer sees stays as it is)."""
     if notification.user_id != by.pk:
         raise NotAllowed(_("This is someone else's notification."))
     if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        Notification.objects.filter(
+            notification_visibility_filter(by), pk=notification.pk, read_at__isnull=True
+        ).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, by) -> int:
-    return Notification.objects.filter(user=by, read_at__isnull=True).update(read_at=timezone.now())
+    """Mark all one's notifications read that one may still see; returns how many."""
+    return Notification.objects.filter(
+        notification_visibility_filter(by), read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def notification_preference_set(*, by, email: bool) -> NotificationPreference:

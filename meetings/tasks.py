@@ -48,15 +48,15 @@ def daily_scan(self) -> dict:
 def send_notification_emails(self, notification_ids: list[int]) -> int:
     """E-mail the notifications whose user wants e-mail, each at most once: a notification is
     claimed (`emailed_at` set) before its mail goes out, and released if sending fails, so a
-    retry or a second task with the same ids sends nothing twice."""
+    retry or a second task with the same ids sends nothing twice. A notification about a case
+    its user no longer sees is not sent (need-to-know is asked again, as in the inbox)."""
+    from meetings.selectors import notifications_deliverable
+
     opted_out = set(
         NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True)
     )
     sent = 0
-    pending = Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
-    ).select_related("user")
-    for notification in pending:
+    for notification in notifications_deliverable(notification_ids=notification_ids):
         user = notification.user
         if user.pk in opted_out or not user.email:
             continue

@@ -30,7 +30,7 @@ from meetings.forms import (
     UvoPlanForm,
     UvoRecordForm,
 )
-from meetings.models import CalendarFeed, Notification, NotificationPreference
+from meetings.models import CalendarFeed, NotificationPreference
 from meetings.policies import agreement_can_update, uvo_can_manage
 
 
@@ -204,7 +204,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification = get_object_or_404(selectors.notifications_visible(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, by=request.user)
     return redirect("meetings:inbox")
 

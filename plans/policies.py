@@ -5,17 +5,22 @@ while a plan of the case is submitted, and for REGIE_ITAT_READ_WEEKS after ITAT'
 (approve or return), so that it judges integrality with the dossier in hand. The
 ITAT-Expertgroep is a role of its own: its members read the case while a referral of it is open.
 Both are grounds in `cases.policies.CASE_GROUNDS` (registered in `PlansConfig.ready`).
+
+Field-level rules live here too, and only here: whether a goal (or a historical version of it,
+its evaluation results, ITAT's advice on it) may be read, and what a reader who may not read it
+sees instead (`redact_goal`). Pages, forms, the API, compare, history and print call these.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cases.models import Case, Leefgebied
+from cases.models import HEALTH_LEEFGEBIEDEN, Case
 from cases.policies import (
     EXPERT_SCOPE,
     REVIEW_SCOPE,
@@ -104,7 +109,8 @@ def case_can_plan(user, case) -> bool:
 def goal_can_commit(user, goal) -> bool:
     """The responsible organisation answers for its own goals, before approval, while it is on
     the case team (an organisation that reads the case only through a role, e.g. the programme
-    team's support, does not act on it)."""
+    team's support, does not act on it), and only for a goal it may read (it cannot commit to
+    what it cannot read)."""
     actor = actor_for(user)
     return (
         goal.responsible_organisation_id is not None
@@ -114,12 +120,101 @@ def goal_can_commit(user, goal) -> bool:
             m.organisation_id == actor.organisation_id and m.left_on is None
             for m in goal.plan.case.team.all()
         )
+        and goal_is_readable(user, goal)
     )
 
 
-def goal_is_readable(user, goal, case) -> bool:
-    """Health goals (leefgebied 9) are as narrow as basisdossier section 9."""
-    return goal.leefgebied != Leefgebied.GEZONDHEID or case_can_read_health(user, case)
+# --- field-level rules: health goals ------------------------------------------------------------
+
+#: What a goal says besides its leefgebied. A reader who may not read the goal sees none of it.
+RESTRICTED_GOAL_FIELDS = (
+    "goal",
+    "interventions",
+    "responsible_organisation",
+    "professional",
+    "start_date",
+    "target_date",
+    "status",
+    "commitment",
+    "commitment_reason",
+    "committed_by",
+    "committed_at",
+)
+
+
+def goal_is_health(goal) -> bool:
+    return goal.leefgebied in HEALTH_LEEFGEBIEDEN
+
+
+def goal_is_readable(user, goal, *, case=None) -> bool:
+    """Health goals (leefgebied 9) are as narrow as basisdossier section 9, with one addition:
+    the goal's responsible organisation reads that goal (only that one).
+
+    `goal` may also be a historical version of a goal; `case` is the goal's case with its team
+    loaded (default: `goal.plan.case`)."""
+    if not goal_is_health(goal):
+        return True
+    organisation_id = actor_for(user).organisation_id
+    if organisation_id is not None and goal.responsible_organisation_id == organisation_id:
+        return True
+    return case_can_read_health(user, case if case is not None else goal.plan.case)
+
+
+def _redacted(obj, fields):
+    """A copy of `obj` (never saved) with `fields` emptied and `restricted` set."""
+    shown = copy.copy(obj)
+    for name in fields:
+        setattr(shown, type(obj)._meta.get_field(name).attname, None)
+        shown._state.fields_cache.pop(name, None)
+    shown.__dict__.pop("_prefetched_objects_cache", None)
+    shown.restricted = True
+    return shown
+
+
+def redact_goal(user, goal, *, case=None):
+    """The goal as `user` may see it: the goal itself, or a copy that only says that a goal on
+    a restricted leefgebied exists (its id, plan and leefgebied; every content field None, no
+    advice, `restricted` true)."""
+    if goal_is_readable(user, goal, case=case):
+        return goal
+    return _redacted(goal, RESTRICTED_GOAL_FIELDS)
+
+
+def goal_version_is_readable(user, record, *, latest, case) -> bool:
+    """A historical version of a goal: readable when that version is and the goal as it is now
+    (`latest`, its newest version) is. A goal moved out of health keeps its health past."""
+    return goal_is_readable(user, record, case=case) and goal_is_readable(user, latest, case=case)
+
+
+def goal_change_is_readable(user, old, new, *, case) -> bool:
+    """A compared pair of goal versions (either may be None): shown only when both sides are
+    readable, so a goal moved out of health does not show its old text."""
+    return all(goal_is_readable(user, g, case=case) for g in (old, new) if g is not None)
+
+
+def evaluation_result_is_readable(user, result, *, case=None) -> bool:
+    """An evaluation result on a goal follows the goal."""
+    return goal_is_readable(user, result.goal, case=case)
+
+
+def redact_evaluation_result(user, result, *, case=None):
+    """The result as `user` may see it: itself, or a copy without result and explanation."""
+    if evaluation_result_is_readable(user, result, case=case):
+        return result
+    return _redacted(result, ("result", "explanation"))
+
+
+def advice_is_readable(user, advice, *, case=None) -> bool:
+    """ITAT's advice on the plan as a whole is read with the plan; advice on a goal follows the
+    goal (also for its author)."""
+    return advice.goal_id is None or goal_is_readable(user, advice.goal, case=case)
+
+
+def redact_advice(user, advice, *, case=None):
+    """The advice as `user` may see it: itself, or a copy without its text."""
+    if advice_is_readable(user, advice, case=case):
+        return advice
+    return _redacted(advice, ("text",))
 
 
 # --- the ITAT-Expertgroep -------------------------------------------------------------------

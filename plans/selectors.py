@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.models import CaseTeamMembership, Leefgebied
-from cases.selectors import HistorySource
+from cases.selectors import HistoryEntry, HistorySource, _entries_for, _Resolver
 from plans.models import (
     Evaluation,
     ExpertGroupReferral,
@@ -19,7 +19,12 @@ from plans.models import (
     PlanGoal,
     PlanStatusChange,
 )
-from plans.policies import referral_visibility_filter
+from plans.policies import (
+    goal_change_is_readable,
+    goal_version_is_readable,
+    redact_goal,
+    referral_visibility_filter,
+)
 from plans.workflow import Commitment, PlanStatus
 
 
@@ -154,7 +159,7 @@ def referral_get(*, user, pk) -> ExpertGroupReferral:
 @dataclass
 class GoalChange:
     leefgebied: int
-    kind: str  # "added", "removed", "changed", "same"
+    kind: str  # "added", "removed", "changed", "same"; "restricted" for a row not to be read
     old: PlanGoal | None
     new: PlanGoal | None
     fields: list[tuple[str, str, str]] = field(default_factory=list)
@@ -179,8 +184,14 @@ def _show(value) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def plan_compare(*, old: Plan, new: Plan) -> tuple[list[tuple[str, str]] | None, list[GoalChange]]:
-    """What changed from `old` to `new`: the analysis, and each goal matched by its origin."""
+def plan_compare(
+    *, user, old: Plan, new: Plan
+) -> tuple[list[tuple[str, str]] | None, list[GoalChange]]:
+    """What changed from `old` to `new`: the analysis, and each goal matched by its origin.
+
+    A row is shown only when `user` may read both sides (`goal_change_is_readable`); otherwise
+    it only says that a goal on a restricted leefgebied exists (kind "restricted"), under the
+    leefgebied of a side the user may not read. Both plans need their case with its team."""
     analysis = None if old.analysis == new.analysis else [(old.analysis, new.analysis)]
     old_goals = {g.pk: g for g in old.goals.all()}
     changes: list[GoalChange] = []
@@ -203,22 +214,49 @@ def plan_compare(*, old: Plan, new: Plan) -> tuple[list[tuple[str, str]] | None,
     for pk, goal in old_goals.items():
         if pk not in matched:
             changes.append(GoalChange(goal.leefgebied, "removed", goal, None))
+    changes = [_shown_change(user, change, case=new.case) for change in changes]
     changes.sort(key=lambda c: (c.leefgebied, c.kind))
     return analysis, changes
+
+
+def _shown_change(user, change: GoalChange, *, case) -> GoalChange:
+    if goal_change_is_readable(user, change.old, change.new, case=case):
+        return change
+    sides = [g for g in (change.old, change.new) if g is not None]
+    hidden = next(g for g in sides if redact_goal(user, g, case=case) is not g)
+    return GoalChange(
+        hidden.leefgebied,
+        "restricted",
+        change.old and redact_goal(user, change.old, case=case),
+        change.new and redact_goal(user, change.new, case=case),
+    )
 
 
 # --- history on the case page -------------------------------------------------------------------
 
 
-def plan_history_sources(*, case, can_read_health: bool) -> list[HistorySource]:
+def _readable_goal_records(records, *, user, case) -> list:
+    """The historical versions of goals `user` may read: those readable then and now (the
+    goal's newest version). The others are left out, with who changed them and when."""
+    latest = {}
+    for record in records:
+        if record.id not in latest or (record.history_date, record.history_id) > (
+            latest[record.id].history_date,
+            latest[record.id].history_id,
+        ):
+            latest[record.id] = record
+    return [r for r in records if goal_version_is_readable(user, r, latest=latest[r.id], case=case)]
+
+
+def plan_history_sources(*, case, user, **_context) -> list[HistorySource]:
     """Plan versions, goals and advice for the case's history tab (approval included)."""
     plan_records = list(Plan.history.filter(case_id=case.pk).select_related("history_user"))
     plan_ids = {r.id for r in plan_records}
-    goal_records = [
-        r
-        for r in PlanGoal.history.filter(plan_id__in=plan_ids).select_related("history_user")
-        if can_read_health or r.leefgebied != Leefgebied.GEZONDHEID
-    ]
+    goal_records = _readable_goal_records(
+        list(PlanGoal.history.filter(plan_id__in=plan_ids).select_related("history_user")),
+        user=user,
+        case=case,
+    )
     versions = {r.id: r.version for r in plan_records}
     return [
         HistorySource(plan_records, lambda r: f"{Plan._meta.verbose_name} v{r.version}"),
@@ -229,3 +267,28 @@ def plan_history_sources(*, case, can_read_health: bool) -> list[HistorySource]:
             ),
         ),
     ]
+
+
+def plan_history(*, plan: Plan, user) -> list[HistoryEntry]:
+    """Who changed what on this plan version and its goals, newest first, in a fixed number of
+    queries. Goal versions `user` may not read are left out. `plan` needs its case and team."""
+    plan_records = list(Plan.history.filter(id=plan.pk).select_related("history_user"))
+    goal_records = _readable_goal_records(
+        list(PlanGoal.history.filter(plan_id=plan.pk).select_related("history_user")),
+        user=user,
+        case=plan.case,
+    )
+    resolver = _Resolver([*plan_records, *goal_records])
+    entries = _entries_for(
+        plan_records,
+        label=lambda r: f"{Plan._meta.verbose_name} v{r.version}",
+        resolver=resolver,
+    ) + _entries_for(
+        goal_records,
+        label=lambda r: (
+            f"{PlanGoal._meta.verbose_name} ({r.leefgebied}. {Leefgebied(r.leefgebied).label})"
+        ),
+        resolver=resolver,
+    )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries

@@ -29,6 +29,7 @@ from plans.policies import (
     case_can_plan,
     case_can_refer,
     goal_can_commit,
+    goal_is_readable,
     plan_can,
     referral_can_answer,
 )
@@ -293,11 +294,14 @@ def plan_submit(*, plan: Plan, by) -> Plan:
 @audited
 @transaction.atomic
 def itat_advice_add(*, plan: Plan, by, text: str, goal: PlanGoal | None = None) -> ItatAdvice:
+    """ITAT's advice on a submitted plan, as a whole or on one goal the adviser may read."""
     plan = _locked_plan(plan.pk)
     if not plan_can(by, plan, "advise"):
         raise NotAllowed(_("ITAT members advise on plans on their agenda."))
     if goal is not None and goal.plan_id != plan.pk:
         raise DomainError(_("This goal belongs to another plan."), code="invalid", status_code=400)
+    if goal is not None and not goal_is_readable(by, goal, case=plan.case):
+        raise NotAllowed(_("You may not read this goal, so you cannot advise on it."))
     advice = ItatAdvice(plan=plan, goal=goal, text=text, author=by)
     advice.full_clean()
     advice.save()

@@ -15,7 +15,7 @@ from acvz.errors import DomainError, NotAllowed
 from acvz.web import posted, refuse
 from cases.models import AccessChannel
 from cases.pages import case_page_context, case_page_get
-from cases.policies import CasePart, case_can_read_health
+from cases.policies import CasePart
 from cases.services import access_log_record
 from plans import selectors, services
 from plans.forms import (
@@ -37,6 +37,9 @@ from plans.policies import (
     goal_can_commit,
     goal_is_readable,
     plan_can,
+    redact_advice,
+    redact_evaluation_result,
+    redact_goal,
 )
 from plans.workflow import PLAN_TRANSITIONS
 
@@ -55,16 +58,18 @@ def _plan_for(request: HttpRequest, pk: int) -> Plan:
 
 
 def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
-    goals = list(plan.goals.all())
-    for goal in goals:
-        goal.readable = goal_is_readable(request.user, goal, plan.case)
-        goal.can_commit = goal_can_commit(request.user, goal)
+    """The plan's goals as this user may see them (`plans.policies.redact_goal`)."""
+    goals = []
+    for goal in plan.goals.all():
+        shown = redact_goal(request.user, goal, case=plan.case)
+        shown.can_commit = shown is goal and goal_can_commit(request.user, goal)
+        goals.append(shown)
     return goals
 
 
 def _readable_goals(request: HttpRequest, plan: Plan):
-    """The goals the user may read (health goals only with health access), as a queryset."""
-    readable = [g.pk for g in plan.goals.all() if goal_is_readable(request.user, g, plan.case)]
+    """The goals the user may read, as a queryset (the advice form's choices)."""
+    readable = [g.pk for g in plan.goals.all() if goal_is_readable(request.user, g, case=plan.case)]
     return PlanGoal.objects.filter(pk__in=readable).order_by("leefgebied", "pk")
 
 
@@ -88,7 +93,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
         "can_edit": plan_can(request.user, plan, "edit"),
         "can_advise": plan_can(request.user, plan, "advise"),
         "can_revise": plan_can(request.user, plan, "revise"),
-        "can_read_health": case_can_read_health(request.user, plan.case),
+        "advice": [redact_advice(request.user, a, case=plan.case) for a in plan.advice.all()],
         **extra,
     }
 
@@ -103,6 +108,11 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     in_force = selectors.plan_in_force(case=case)
     open_version = next((p for p in versions if p.status in ("draft", "submitted")), None)
     evaluations = list(selectors.case_evaluations(case=case))
+    for evaluation in evaluations:
+        evaluation.shown_results = [
+            redact_evaluation_result(request.user, result, case=case)
+            for result in evaluation.results.all()
+        ]
     # Due from the plan in force and its own evaluations (as the reminder scan counts).
     last = next((e for e in evaluations if in_force and e.plan_id == in_force.pk), None)
     if in_force is not None:
@@ -204,7 +214,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
     initial = {"lock_version": plan.lock_version}
     if goal_pk is not None:
         goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
-        if not goal_is_readable(request.user, goal, plan.case):
+        if not goal_is_readable(request.user, goal, case=plan.case):
             raise Http404
         initial.update(
             {
@@ -276,7 +286,8 @@ def _int(value) -> int | None:
 def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
-    if not goal_can_commit(request.user, goal):
+    goal.plan = plan  # with its case and team, for the policies
+    if not goal_can_commit(request.user, goal):  # the API and the service ask the same
         raise PermissionDenied
     form = CommitmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -287,8 +298,9 @@ def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your organisation's answer is recorded."))
             return redirect("plans:detail", pk=plan.pk)
+    shown = redact_goal(request.user, goal)
     return render(
-        request, "plans/goal_commit.html", _plan_context(request, plan, form=form, goal=goal)
+        request, "plans/goal_commit.html", _plan_context(request, plan, form=form, goal=shown)
     )
 
 
@@ -360,9 +372,7 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     if other.case_id != plan.case_id:
         raise Http404
     old, new = sorted([other, plan], key=lambda p: p.version)
-    analysis, changes = selectors.plan_compare(old=old, new=new)
-    health = case_can_read_health(request.user, plan.case)
-    changes = [c for c in changes if health or c.leefgebied != 9]
+    analysis, changes = selectors.plan_compare(user=request.user, old=old, new=new)
     return render(
         request,
         "plans/plan_compare.html",
@@ -399,7 +409,10 @@ def commitments(request: HttpRequest) -> HttpResponse:
         request,
         "plans/commitments.html",
         {
-            "goals": selectors.commitments_waiting_for(user=request.user),
+            "goals": [
+                redact_goal(request.user, goal)
+                for goal in selectors.commitments_waiting_for(user=request.user)
+            ],
         },
     )
 

@@ -24,6 +24,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
 from cases.api.filters import OffenceRecordFilter, PersonFilter, ProgrammeFilter
 from cases.api.serializers import (
@@ -188,13 +189,21 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Push an offence record",
         description="A partner system records an offence for its own organisation (the "
         "`source`). The person must be visible to the caller; an unknown or invisible person "
-        "is the same 400 on `person`. A repeated push with the same `external_id` changes "
-        "nothing and returns the existing record with 200.",
+        "is the same 400 on `person`. A repeated push with the same `external_id` for the "
+        "same person changes nothing and returns the existing record with 200. The same "
+        "`external_id` for another person is a 409 `duplicate` problem that says nothing "
+        "about the record that holds it.",
         request=OffenceRecordInputSerializer,
         responses={
             201: OpenApiResponse(OffenceRecordSerializer, description="Recorded."),
             200: OpenApiResponse(
-                OffenceRecordSerializer, description="Already recorded under this external_id."
+                OffenceRecordSerializer,
+                description="Already recorded for this person under this external_id.",
+            ),
+            (409, "application/problem+json"): OpenApiResponse(
+                ProblemSerializer,
+                description="`duplicate`: this external_id is already used for another "
+                "person's record. Nothing is written, and nothing of that record is told.",
             ),
         },
     ),
@@ -621,6 +630,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         _log_read(request, person=case.person, case=case)
         entries = selectors.case_history(
             case=case,
+            user=request.user,
             can_read_health=case_can_read_health(request.user, case),
             parts=case_read_scope(request.user, case).parts,
         )

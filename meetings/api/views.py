@@ -256,7 +256,9 @@ class AgreementViewSet(
     list=extend_schema(
         summary="List my notifications",
         description="The requesting user's own notifications (reminders of the daily scan), "
-        "unread first, newest first.",
+        "unread first, newest first. Only those about cases the user may still see: after "
+        "the user's organisation left a case team, its notifications about that case are "
+        "gone from this list.",
         responses=NotificationSerializer(many=True),
     ),
 )
@@ -272,7 +274,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Mark a notification as read",
-        description="Only your own: anyone else's is a 404.",
+        description="Only your own, about a case you may still see: any other is a 404.",
         request=None,
         responses=NotificationSerializer,
     )
@@ -285,6 +287,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Mark all my notifications as read",
+        description="Those listed: your own, about cases you may still see.",
         request=None,
         responses=MarkedReadSerializer,
     )

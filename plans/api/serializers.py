@@ -4,8 +4,9 @@ Input serializers check the shape of a request; the rules of the domain are chec
 services they feed (`plans.services`). Output serializers read what the views loaded (goals,
 advice and the case team prefetched) and cause no query of their own.
 
-Health goals (leefgebied 9) are as narrow as basisdossier section 9: for a user who may not read
-them, every content field is null and the goal says `restricted: true` (`plans.policies`).
+Health goals (leefgebied 9) are read as `plans.policies.goal_is_readable` says: for a user who may
+not read one, every content field is null and the goal says `restricted: true` (`redact_goal`);
+evaluation results and ITAT's advice on it likewise.
 The reference serializers are the plans API's own (an app does not reach into another's API);
 their schema components carry a `Plan` prefix so they do not collide with the cases API's.
 """
@@ -32,7 +33,13 @@ from plans.models import (
     PlanGoal,
     PlanStatusChange,
 )
-from plans.policies import goal_can_commit, goal_is_readable, plan_can
+from plans.policies import (
+    goal_can_commit,
+    plan_can,
+    redact_advice,
+    redact_evaluation_result,
+    redact_goal,
+)
 from plans.workflow import (
     PLAN_TRANSITIONS,
     Commitment,
@@ -74,21 +81,6 @@ class ItatMeetingRefSerializer(serializers.ModelSerializer):
 
 
 # --- goals --------------------------------------------------------------------------------------
-
-#: What a goal says: null for a user who may not read the goal (health, leefgebied 9).
-RESTRICTED_GOAL_FIELDS = (
-    "goal",
-    "interventions",
-    "responsible_organisation",
-    "professional",
-    "start_date",
-    "target_date",
-    "status",
-    "commitment",
-    "commitment_reason",
-    "committed_by",
-    "committed_at",
-)
 
 
 def _user(serializer: serializers.Serializer):
@@ -154,17 +146,13 @@ class PlanGoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_restricted(self, goal: PlanGoal) -> bool:
-        return not goal_is_readable(_user(self), goal, goal.plan.case)
+        return getattr(goal, "restricted", False)
 
     def get_can_commit(self, goal: PlanGoal) -> bool:
-        user = _user(self)
-        return goal_is_readable(user, goal, goal.plan.case) and goal_can_commit(user, goal)
+        return not self.get_restricted(goal) and goal_can_commit(_user(self), goal)
 
     def to_representation(self, goal: PlanGoal) -> dict:
-        data = super().to_representation(goal)
-        if data["restricted"]:
-            data.update(dict.fromkeys(RESTRICTED_GOAL_FIELDS))
-        return data
+        return super().to_representation(redact_goal(_user(self), goal))
 
 
 # --- plans --------------------------------------------------------------------------------------
@@ -185,16 +173,11 @@ class ItatAdviceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_restricted(self, advice: ItatAdvice) -> bool:
-        user = _user(self)
-        if advice.goal is None or advice.author_id == user.pk:
-            return False
-        return not goal_is_readable(user, advice.goal, self.context["case"])
+        return getattr(advice, "restricted", False)
 
     def to_representation(self, advice: ItatAdvice) -> dict:
-        data = super().to_representation(advice)
-        if data["restricted"]:
-            data["text"] = None
-        return data
+        shown = redact_advice(_user(self), advice, case=self.context["case"])
+        return super().to_representation(shown)
 
 
 class PlanStatusChangeSerializer(serializers.ModelSerializer):
@@ -525,13 +508,11 @@ class GoalEvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_restricted(self, row: GoalEvaluation) -> bool:
-        return not goal_is_readable(_user(self), row.goal, self.context["case"])
+        return getattr(row, "restricted", False)
 
     def to_representation(self, row: GoalEvaluation) -> dict:
-        data = super().to_representation(row)
-        if data["restricted"]:
-            data["result"] = data["explanation"] = None
-        return data
+        shown = redact_evaluation_result(_user(self), row, case=self.context["case"])
+        return super().to_representation(shown)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

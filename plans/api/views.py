@@ -39,9 +39,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from acvz.errors import DomainError, NotAllowed
-from cases.models import AccessChannel, Case, Leefgebied
-from cases.policies import actor_for, case_can_read_health
-from cases.selectors import HistoryEntry, _entries_for, _Resolver
+from cases.models import AccessChannel, Case
+from cases.policies import actor_for
 from cases.services import access_log_record
 from plans import selectors, services
 from plans.api.filters import EvaluationFilter, ItatMeetingFilter, PlanFilter, PlanGoalFilter
@@ -156,7 +155,7 @@ def _as_invalid_param(name: str):
 
 def _readable_or_refuse(request, goal: PlanGoal) -> None:
     """Nobody writes or answers for a goal they may not read (a health goal, leefgebied 9)."""
-    if not goal_is_readable(request.user, goal, goal.plan.case):
+    if not goal_is_readable(request.user, goal):
         raise NotAllowed(
             _(
                 "This health goal is only for the regisseur, the accounthouder and health "
@@ -207,31 +206,6 @@ def _error_codes(view, conflict: frozenset[str], locked: frozenset[str]) -> tupl
 # --- plans --------------------------------------------------------------------------------------
 
 
-def plan_history(*, plan: Plan, can_read_health: bool) -> list[HistoryEntry]:
-    """Who changed what on this plan version and its goals, newest first, in a fixed number of
-    queries. Health goals are left out for readers without health access."""
-    plan_records = list(Plan.history.filter(id=plan.pk).select_related("history_user"))
-    goal_records = [
-        record
-        for record in PlanGoal.history.filter(plan_id=plan.pk).select_related("history_user")
-        if can_read_health or record.leefgebied != Leefgebied.GEZONDHEID
-    ]
-    resolver = _Resolver([*plan_records, *goal_records])
-    entries = _entries_for(
-        plan_records,
-        label=lambda r: f"{Plan._meta.verbose_name} v{r.version}",
-        resolver=resolver,
-    ) + _entries_for(
-        goal_records,
-        label=lambda r: (
-            f"{PlanGoal._meta.verbose_name} ({r.leefgebied}. {Leefgebied(r.leefgebied).label})"
-        ),
-        resolver=resolver,
-    )
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries
-
-
 #: Writes whose service can refuse with a DomainError (409); writes under optimistic locking.
 _PLAN_CONFLICTS = frozenset({"create", "partial_update", "submit", "approve", "return_", "advice"})
 _PLAN_LOCKED = frozenset({"partial_update"})
@@ -262,7 +236,9 @@ def _transition_schema(summary: str, description: str, request=None):
         summary="Read a plan version",
         description="One plan version with its goals, ITAT's advice and its status changes. "
         "Health goals (leefgebied 9) have every content field null and `restricted: true` for "
-        "users without health access to the case. The read is written to the access log.",
+        "users without health access to the case (the goal's responsible organisation reads "
+        "its own goal), and so has ITAT's advice on them. The read is written to the access "
+        "log.",
         responses=PlanDetailSerializer,
         parameters=[_etag_header(200)],
     ),
@@ -414,17 +390,15 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Read a plan version's history",
         description="Who changed what on this version and its goals, newest first (approval "
-        "included). Health goals are left out for users without health access. The read is "
-        "written to the access log.",
+        "included). A goal's versions are left out for a user who may not read that version "
+        "or the goal as it is now (health goals). The read is written to the access log.",
         responses=HistoryEntrySerializer(many=True),
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, *args, **kwargs):
         plan = self._plan()
         _log_read(request, case=plan.case)
-        entries = plan_history(
-            plan=plan, can_read_health=case_can_read_health(request.user, plan.case)
-        )
+        entries = selectors.plan_history(plan=plan, user=request.user)
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
@@ -439,7 +413,8 @@ _GOAL_LOCKED = frozenset({"create", "partial_update", "destroy"})
     list=extend_schema(
         summary="List goals",
         description="The goals of the plan versions this user may see. Health goals have every "
-        "content field null and `restricted: true` for users without health access.",
+        "content field null and `restricted: true` for users without health access (the "
+        "goal's responsible organisation reads its own goal).",
         responses=PlanGoalSerializer(many=True),
     ),
     retrieve=extend_schema(
@@ -633,8 +608,8 @@ class ItatMeetingViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="List evaluations",
         description="The evaluations of the plan versions this user may see, newest first. "
-        "Results on health goals are null with `restricted: true` for users without health "
-        "access.",
+        "Results on health goals are null with `restricted: true` for users who may not read "
+        "the goal.",
         responses=EvaluationSerializer(many=True),
     ),
     retrieve=extend_schema(

@@ -39,8 +39,9 @@ def count(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-# session, user+organisation, 2× permissions, count, 2 filter dropdowns, rows
-CASE_LIST_QUERIES = 8
+# session, user+organisation, 2× permissions, the header's unread count, count, 2 filter
+# dropdowns, rows
+CASE_LIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -67,7 +68,7 @@ def test_case_list_page_filtered_and_searched(
         client.get(url)
 
 
-CASE_DETAIL_QUERIES = 11
+CASE_DETAIL_QUERIES = 12  # with the header's unread count (visible cases only)
 
 
 @pytest.mark.parametrize("partners", [0, 5])
@@ -88,7 +89,7 @@ def test_case_dossier_page(client, case_at, people, django_assert_num_queries, n
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
     # dossier, its 11 sections, their contributions (organisation and author joined): 3 queries
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("cases:dossier", args=[case.pk]))
     assert all(len(s["view"].contributions) == n for s in response.context["sections"])
 
@@ -101,7 +102,7 @@ def test_compiling_dossier_page_of_the_programme_team(
     contributions_per_section(case, n)
     client.force_login(people["programme"])
     client.get(reverse("cases:list"))
-    with django_assert_num_queries(11):  # + the kernpartners to ask
+    with django_assert_num_queries(12):  # + the kernpartners to ask
         response = client.get(reverse("cases:dossier", args=[case.pk]))
     assert len(response.context["asked_organisations"]) == n
 
@@ -112,5 +113,5 @@ def test_case_history_page(client, case_at, people, django_assert_num_queries):
     client.get(reverse("cases:list"))
     # case, dossier, sections, contributions, team and plan history, plus one query per related
     # model named
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(reverse("cases:history", args=[case.pk]))

@@ -1048,21 +1048,31 @@ def test_an_inactive_user_sees_no_plans(plan_at, people, who):
     assert not Plan.objects.visible_to(user).filter(pk=plan.pk).exists()
 
 
-def test_health_goals_are_readable_only_for_health_readers(plan_at, people):
+def test_health_goals_are_readable_only_for_health_readers(plan_at, people, orgs):
     from plans.policies import goal_is_readable
 
-    plan = plan_at("approved")
-    health = goal_on(plan, Leefgebied.GEZONDHEID)
+    plan = plan_at("draft")
+    own = services.goal_add(  # WPI (no health organisation) is responsible for this one
+        plan=plan,
+        by=people["regisseur"],
+        leefgebied=Leefgebied.GEZONDHEID,
+        goal="Fictief: WPI's zorgdoel",
+        responsible_organisation=orgs["WPI"],
+    )
+    plan = Plan.objects.get(pk=plan.pk)
+    health = plan.goals.get(leefgebied=Leefgebied.GEZONDHEID, responsible_organisation=orgs["GGD"])
     money = goal_on(plan, Leefgebied.FINANCIEN)
-    for who, readable in [
-        ("regisseur", True),
-        ("accounthouder", True),
-        ("health_partner", True),
-        ("partner", False),
-        ("itat", False),
+    for who, readable, reads_own in [
+        ("regisseur", True, True),
+        ("accounthouder", True, True),
+        ("health_partner", True, True),
+        ("partner", False, True),  # its own health goal, that one only
+        ("itat", False, False),
+        ("outsider", False, False),
     ]:
-        assert goal_is_readable(people[who], health, plan.case) is readable, who
-        assert goal_is_readable(people[who], money, plan.case) is True, who
+        assert goal_is_readable(people[who], health) is readable, who
+        assert goal_is_readable(people[who], own) is reads_own, who
+        assert goal_is_readable(people[who], money, case=plan.case) is True, who
 
 
 # --- the case history ---------------------------------------------------------------------------
@@ -1070,7 +1080,7 @@ def test_health_goals_are_readable_only_for_health_readers(plan_at, people):
 
 def test_the_approval_shows_in_the_case_history(plan_at, people):
     plan = plan_at("approved")
-    entries = case_history(case=plan.case, can_read_health=True)
+    entries = case_history(case=plan.case, user=people["regisseur"], can_read_health=True)
     approval = [
         e
         for e in entries
@@ -1091,8 +1101,8 @@ def test_the_approval_shows_in_the_case_history(plan_at, people):
 
 def test_the_history_hides_health_goals_from_who_may_not_read_them(plan_at, people):
     plan = plan_at("approved")
-    readable = case_history(case=plan.case, can_read_health=True)
-    narrow = case_history(case=plan.case, can_read_health=False)
+    readable = case_history(case=plan.case, user=people["regisseur"], can_read_health=True)
+    narrow = case_history(case=plan.case, user=people["partner"], can_read_health=False)
     health_text = "Fictief doel 9"
     assert any(c.new == health_text for e in readable for c in e.changes)
     assert not any(health_text in (c.old, c.new) for e in narrow for c in e.changes)
@@ -1104,7 +1114,7 @@ def test_a_superseding_approval_shows_both_versions_in_the_history(plan_at, peop
     v2 = services.plan_start_version(case=v1.case, by=people["regisseur"])
     services.plan_submit(plan=v2, by=people["regisseur"])
     services.plan_approve(plan=v2, by=people["itat"])
-    entries = case_history(case=v1.case, can_read_health=True)
+    entries = case_history(case=v1.case, user=people["regisseur"], can_read_health=True)
     status_changes = {(e.what, c.new) for e in entries for c in e.changes if c.field == "status"}
     assert ("plan van aanpak v1", "Vervangen") in status_changes
     assert ("plan van aanpak v2", "Geaccordeerd (geldend)") in status_changes

@@ -138,3 +138,61 @@ def test_filtering_on_an_invisible_person_is_refused_like_a_missing_one(api_as, 
     for person_id in (invisible.pk, 99999999):
         response = client.get(f"/api/v1/offence-records/?person={person_id}")
         assert invalid_names(response) == {"person"}
+
+
+# --- a repeated external_id answers without data the client may not see ------------------------
+
+
+@pytest.mark.parametrize("other_is_visible", [False, True])
+def test_a_reused_external_id_for_another_person_is_a_409_that_reveals_nothing(
+    api_as, people, orgs, police_case, case_at, other_is_visible
+):
+    """The first record under BVH-9 is of another person: the answer names neither that
+    person nor the record, whether the client sees that person now or not."""
+    other = case_at("in_regie")
+    if other_is_visible:
+        services.team_member_add(case=other, by=people["regisseur"], organisation=orgs["POLITIE"])
+    first = OffenceRecord.objects.create(
+        person=other.person,
+        date=timezone.localdate() - datetime.timedelta(days=30),
+        kind="conviction",
+        category="hic_burglary",
+        source=orgs["POLITIE"],
+        external_id="BVH-9",
+        description="Fictief-MERK-ander-delict",
+    )
+    response = api_as(people["system"]).post(
+        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-9")
+    )
+    body = assert_problem(response, 409, "duplicate")
+    text = response.content.decode()
+    for leaked in ("Fictief-MERK-ander-delict", other.person.last_name, "conviction"):
+        assert leaked not in text
+    assert str(first.pk) not in {str(v) for v in body.values()}
+    assert OffenceRecord.objects.filter(external_id="BVH-9").count() == 1
+    assert OffenceRecord.objects.get(external_id="BVH-9").person_id == other.person_id
+
+
+def test_the_service_refuses_a_reused_external_id_for_another_person(people, orgs, police_case):
+    from acvz.errors import DomainError
+
+    other = PersonFactory()
+    services.offence_record_create(
+        by=people["system"],
+        person=other,
+        date=timezone.localdate(),
+        kind="arrest",
+        category="hic_street_robbery",
+        external_id="BVH-10",
+    )
+    with pytest.raises(DomainError) as refused:
+        services.offence_record_create(
+            by=people["system"],
+            person=police_case.person,
+            date=timezone.localdate(),
+            kind="arrest",
+            category="hic_street_robbery",
+            external_id="BVH-10",
+        )
+    assert refused.value.code == "duplicate"
+    assert OffenceRecord.objects.get(external_id="BVH-10").person == other

@@ -368,15 +368,31 @@ def test_the_health_partner_answers_for_the_health_goal(api_as, plan_at, people)
     assert response.json()["commitment"] == "committed"
 
 
-def test_nobody_answers_for_a_goal_they_may_not_read(api_as, plan_at, people, orgs):
+def test_the_responsible_organisation_reads_and_answers_for_its_health_goal(
+    api_as, plan_at, people, orgs
+):
+    """It cannot commit to what it cannot read (DOMAIN.md): WPI, no health organisation, reads
+    the health goal it is responsible for, and answers for it."""
     plan = plan_at("draft")
     goal = health_goal(plan)
     services.goal_update(goal=goal, by=people["regisseur"], responsible_organisation=orgs["WPI"])
+    client = api_as(people["partner"])
+    read = client.get(f"/api/v1/plan-goals/{goal.pk}/").json()
+    assert (read["restricted"], read["goal"], read["can_commit"]) == (False, "Fictief doel 9", True)
+    response = client.post(f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True})
+    assert response.status_code == 200
+    assert PlanGoal.objects.get(pk=goal.pk).commitment == Commitment.COMMITTED
+
+
+def test_nobody_answers_for_a_goal_they_may_not_read(api_as, plan_at, people):
+    plan = plan_at("draft")
+    goal = health_goal(plan)  # GGD's
     response = api_as(people["partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": False, "reason": "Fictief"}
     )
     assert_problem(response, 403, "permission_denied")
-    assert PlanGoal.objects.get(pk=goal.pk).commitment == Commitment.PENDING
+    stored = PlanGoal.objects.get(pk=goal.pk)
+    assert (stored.commitment, stored.commitment_reason) == (Commitment.PENDING, "")
 
 
 def test_no_answers_after_approval(api_as, plan_at, people):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cases.models import Leefgebied
 from plans import services
 from plans.models import ItatAdvice, Plan, PlanStatusChange
 from plans.workflow import PlanStatus
-from tests.plans.api.helpers import assert_problem, etag, health_goal, invalid_names
+from tests.plans.api.helpers import assert_problem, etag, goal_on, health_goal, invalid_names
 
 pytestmark = pytest.mark.django_db
 
@@ -177,9 +178,9 @@ def test_itat_advises_on_the_plan_and_on_a_goal(api_as, plan_at, people):
     response = client.post(f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief algemeen"})
     assert response.status_code == 201, response.content
     assert (response.json()["goal"], response.json()["text"]) == (None, "Fictief algemeen")
-    goal = health_goal(plan)
+    goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = client.post(
-        f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief zorg", "goal": goal.pk}
+        f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief schulden", "goal": goal.pk}
     )
     assert response.status_code == 201
     assert response.json()["goal"] == goal.pk
