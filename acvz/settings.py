@@ -75,7 +75,8 @@ ASGI_APPLICATION = "acvz.asgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, telling the access log what a logged page rendered (cases.access).
+        "BACKEND": "cases.access.AccessLoggedTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
-from acvz.web import posted, refuse
+from acvz.web import UncountedPage, posted, refuse
 from cases import selectors, services
+from cases.access import access_logged
 from cases.eligibility import programme_eligibility
 from cases.filters import CaseFilter
 from cases.forms import (
@@ -29,7 +30,7 @@ from cases.forms import (
     TeamMemberForm,
     TimelineEventForm,
 )
-from cases.models import AccessChannel, Case, CaseTeamMembership, Programme
+from cases.models import Case, CaseTeamMembership, Person, Programme
 from cases.pages import case_page_context, case_page_get
 from cases.policies import (
     case_can,
@@ -46,6 +47,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@access_logged
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(
         request.GET or None, queryset=selectors.case_list(user=request.user), request=request
@@ -68,6 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cases.register_case", raise_exception=True)
+@access_logged
 def case_register(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list(user=request.user)
     chosen = request.GET.get("person", "")
@@ -97,6 +100,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     offences = selectors.person_offences(person=case.person)
@@ -119,6 +123,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     dossier = selectors.case_dossier(case=case)
@@ -139,6 +144,7 @@ def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
     case = case_page_get(request, pk)
     dossier = selectors.case_dossier(case=case)
@@ -172,6 +178,7 @@ def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse
 
 
 @login_required
+@access_logged
 def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     if not case_can(request.user, case, "advise"):
@@ -199,6 +206,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     can_add = case_can(request.user, case, "add_timeline_event")
@@ -226,6 +234,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     entries = selectors.case_history(
@@ -254,6 +263,7 @@ _TRANSITION_SERVICES = {
 
 
 @login_required
+@access_logged
 def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
@@ -294,6 +304,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     if not case_can(request.user, case, "manage_team"):
@@ -315,6 +326,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     membership = get_object_or_404(CaseTeamMembership, pk=membership_pk, case=case)
@@ -335,6 +347,7 @@ def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
 
 
 @login_required
+@access_logged
 def person_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.person_list(user=request.user)
     q = request.GET.get("q", "").strip()
@@ -357,6 +370,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cases.add_person", raise_exception=True)
+@access_logged
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -373,11 +387,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    services.access_log_record(
-        user=request.user, person=person, channel=AccessChannel.WEB, path=request.path
-    )
     offences = selectors.person_offences(person=person)
     cases = list(selectors.case_list(user=request.user).filter(person=person))
     programmes = Programme.objects.filter(active=True)
@@ -404,6 +416,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def person_add_relation(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = RelationForm(request.POST, persons=selectors.person_list(user=request.user))
@@ -423,6 +436,7 @@ def person_add_relation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = OffenceForm(request.POST)
@@ -444,21 +458,44 @@ def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- access log ---------------------------------------------------------------------------------
 
+ACCESS_LOG_PAGE_SIZE = 50
+
 
 @login_required
 @permission_required("cases.view_accesslogentry", raise_exception=True)
+@access_logged
 def access_log(request: HttpRequest) -> HttpResponse:
+    """The access log for the functioneel beheerder, filtered by user, organisation and dates.
+    It names persons too, so reading it is logged like any other page."""
     form = AccessLogFilterForm(request.GET or None)
-    person_id = None
-    if form.is_valid() and form.cleaned_data["person"]:
-        person_id = form.cleaned_data["person"].pk
-    page = Paginator(selectors.access_log_list(person_id=person_id), 50).get_page(
-        request.GET.get("page")
-    )
+    filters = form.filters()
+    entries = selectors.access_log_list(**filters) if filters is not None else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "cases/accesslog_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": UncountedPage(entries, request.GET.get("page"), ACCESS_LOG_PAGE_SIZE),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_accesslogentry", raise_exception=True)
+@access_logged
+def access_log_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who looked at this person: every logged request that showed them (or refused them)."""
+    person = get_object_or_404(Person, pk=pk)
+    entries = selectors.access_log_of_person(person=person)
+    return render(
+        request,
+        "cases/accesslog_person.html",
+        {
+            "person": person,
+            "page": UncountedPage(entries, request.GET.get("page"), ACCESS_LOG_PAGE_SIZE),
+            "query": "",
+        },
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cases.access import visible_get
 from cases.models import CaseTeamMembership, Leefgebied
 from cases.selectors import HistorySource
 from plans.models import (
@@ -57,7 +57,7 @@ def plan_get(*, user, pk) -> Plan:
             ),
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    return visible_get(queryset, pk=pk)
 
 
 def case_plan_versions(*, case) -> QuerySet[Plan]:

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.web import posted, refuse
-from cases.models import AccessChannel
+from cases.access import access_logged
+from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
 from cases.policies import case_can_read_health
-from cases.services import access_log_record
 from plans import selectors, services
 from plans.forms import (
     AdviceForm,
@@ -35,16 +35,8 @@ from plans.workflow import PLAN_TRANSITIONS
 
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
-    """The visible plan (404 otherwise); reading it is a read of the person's file."""
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    access_log_record(
-        user=request.user,
-        person=plan.case.person,
-        case=plan.case,
-        channel=AccessChannel.WEB,
-        path=request.path,
-    )
-    return plan
+    """The visible plan (404 otherwise); the page's `access_logged` logs the read."""
+    return selectors.plan_get(user=request.user, pk=pk)
 
 
 def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
@@ -90,6 +82,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
 
 
 @login_required
+@access_logged
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     versions = list(selectors.case_plan_versions(case=case))
@@ -126,6 +119,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     try:
@@ -143,6 +137,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     return render(
@@ -158,12 +153,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged(action=AccessAction.EXPORT)
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     return render(request, "plans/plan_print.html", _plan_context(request, plan))
 
 
 @login_required
+@access_logged
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     if not plan_can(request.user, plan, "edit"):
@@ -189,6 +186,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
     plan = _plan_for(request, pk)
     if not plan_can(request.user, plan, "edit"):
@@ -242,6 +240,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
 
 @login_required
 @require_POST
+@access_logged
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
@@ -266,6 +265,7 @@ def _int(value) -> int | None:
 
 
 @login_required
+@access_logged
 def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
@@ -293,6 +293,7 @@ _PLAN_SERVICES = {
 
 
 @login_required
+@access_logged
 def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in PLAN_TRANSITIONS:
         raise Http404
@@ -326,6 +327,7 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     form = AdviceForm(request.POST, goals=_readable_goals(request, plan))
@@ -344,6 +346,7 @@ def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     other_pk = _int(request.GET.get("met"))
@@ -368,6 +371,7 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
+@access_logged
 def itat_meetings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -381,6 +385,7 @@ def itat_meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
+@access_logged(action=AccessAction.LIST)
 def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(ItatMeeting, pk=pk)
     return render(
@@ -394,6 +399,7 @@ def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def commitments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -408,6 +414,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     plan = selectors.plan_in_force(case=case)
@@ -440,6 +447,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     if request.user.pk not in (case.regisseur_id, case.accounthouder_id):
@@ -460,6 +468,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
+@access_logged
 def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         ExpertGroupReferral.objects.select_related("case__person", "referred_by"), pk=pk

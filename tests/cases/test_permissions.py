@@ -519,7 +519,8 @@ def test_permission_matrix(client, case_at, people, orgs, scenario, user, page, 
         assert case.team.filter(organisation=orgs["STADSDELEN"], left_on__isnull=True).exists()
     if expected == 404:
         assert case.person.last_name not in response.content.decode()
-        assert not AccessLogEntry.objects.filter(user=people[user]).exists()
+        assert not AccessLogEntry.objects.filter(user=people[user], outcome="shown").exists()
+        assert AccessLogEntry.objects.filter(user=people[user], outcome="refused").exists()
 
 
 def test_the_matrix_is_complete(people):
