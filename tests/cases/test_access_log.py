@@ -560,6 +560,8 @@ def test_a_log_write_is_two_queries_however_many_subjects(people):
 NOT_PERSONAL = {
     "login": "the login form",
     "logout": "logging out",
+    "password_change": "the user's own password",
+    "password_change_done": "the user's own password",
     "healthz": "liveness",
     "set_language": "the language switch",
     "meetings:preferences": "the user's own settings",
