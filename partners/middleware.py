@@ -10,8 +10,8 @@ from django.urls import Resolver404, resolve, reverse
 
 from acvz.api import problems
 
-#: What such a user may still reach (by URL name).
-ALLOWED_URL_NAMES = frozenset(
+#: What such a user may still reach (by view name: the admin's own password_change is not it).
+ALLOWED_VIEW_NAMES = frozenset(
     {"password_change", "password_change_done", "logout", "login", "set_language"}
 )
 
@@ -29,7 +29,7 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             try:
-                allowed = resolve(request.path_info).url_name in ALLOWED_URL_NAMES
+                allowed = resolve(request.path_info).view_name in ALLOWED_VIEW_NAMES
             except Resolver404:
                 allowed = False
             if not allowed:
