@@ -24,6 +24,11 @@ def acting_as(user) -> Iterator[None]:
         _actor.reset(token)
 
 
+def current_actor():
+    """The user set by the innermost `acting_as`, or None."""
+    return _actor.get()
+
+
 def audited(service):
     """Decorator for services taking a keyword `by`: history rows name `by` as the user."""
 

@@ -42,10 +42,11 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(admin.ModelAdmin):
-    """Read-only: the access log is append-only."""
+    """Read-only: the access log is append-only. Who was read is on the access-log pages
+    (`cases:access_log`), which log their own reading."""
 
-    list_display = ["at", "user", "organisation", "person_id", "case_id", "channel"]
-    list_filter = ["channel", "organisation"]
+    list_display = ["at", "user", "organisation", "channel", "action", "outcome"]
+    list_filter = ["channel", "action", "outcome", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "at"
 
@@ -57,3 +58,6 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_actions(self, request):
+        return {}

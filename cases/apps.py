@@ -20,3 +20,26 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(_seed_reference_data, sender=self)
         post_migrate.connect(reset_permission_ids, sender=self)
+        _register_access_subjects()
+
+
+def _register_access_subjects() -> None:
+    """What of cases is personal data, for the access log (`cases.access`)."""
+    from cases import models
+    from cases.access import access_subject
+
+    access_subject(models.Person, persons=("",), children="relations")
+    access_subject(models.Case, case="")
+    access_subject(models.FamilyRelation, persons=("person", "relative"))
+    access_subject(models.OffenceRecord, persons=("person",))
+    for model in (
+        models.Basisdossier,
+        models.CaseStatusChange,
+        models.CaseTeamMembership,
+        models.TimelineEvent,
+    ):
+        access_subject(model, case="case")
+    access_subject(models.DossierSection, case="dossier__case")
+    access_subject(models.DossierContribution, case="section__dossier__case")
+    access_subject(models.AccessLogEntry, children="subjects")
+    access_subject(models.AccessLogSubject, pairs=lambda s: [(s.person_id, s.case_id)])

@@ -209,6 +209,30 @@ class OffenceForm(forms.ModelForm):
 
 
 class AccessLogFilterForm(forms.Form):
-    person = forms.ModelChoiceField(
-        queryset=Person.objects.all(), required=False, label=_("Person")
+    username = forms.CharField(label=_("User name"), required=False, max_length=150)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"), required=False, label=_("Organisation")
     )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict | None:
+        """The selector's arguments: none when unbound, None when the form is not valid."""
+        if not self.is_bound:
+            return {}
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return {
+            "username": data["username"].strip(),
+            "organisation": data["organisation"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }

@@ -636,8 +636,46 @@ class AccessChannel(models.TextChoices):
     API = "api", _("API")
 
 
-class AccessLogEntry(models.Model):
-    """One read of a person's or case's detail. Append-only."""
+class AccessAction(models.TextChoices):
+    DETAIL = "detail", _("Detail")
+    LIST = "list", _("List")
+    SEARCH = "search", _("Search")
+    EXPORT = "export", _("Export")
+
+
+class AccessOutcome(models.TextChoices):
+    SHOWN = "shown", _("Shown")
+    REFUSED = "refused", _("Refused")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The access log is append-only (NEN 7513): rows are inserted, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise TypeError("The access log is append-only.")
+
+    def delete(self):
+        raise TypeError("The access log is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise TypeError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The access log is append-only.")
+
+
+class AccessLogEntry(AppendOnlyModel):
+    """One request that showed personal data, or that asked for a case or person the user may
+    not see (outcome refused). What it showed is in its subjects. Append-only, not historied."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -645,6 +683,7 @@ class AccessLogEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("user"),
+        db_index=False,  # led by the (user, -at) index
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -652,26 +691,62 @@ class AccessLogEntry(models.Model):
         null=True,
         related_name="+",
         verbose_name=_("organisation"),
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("person")
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="access_log",
-        verbose_name=_("case"),
+        db_index=False,  # led by the (organisation, -at) index
     )
     channel = models.CharField(_("channel"), max_length=8, choices=AccessChannel.choices)
-    path = models.CharField(_("path"), max_length=300, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    action = models.CharField(
+        _("action"), max_length=8, choices=AccessAction.choices, default=AccessAction.DETAIL
+    )
+    query = models.CharField(_("search query"), max_length=200, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=AccessOutcome.choices, default=AccessOutcome.SHOWN
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["person", "-at"])]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            models.Index(fields=["organisation", "-at"], name="accesslog_organisation_at"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.person}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.outcome}"
+
+
+class AccessLogSubject(AppendOnlyModel):
+    """A person (and the case, when read through one) an access log entry showed or refused.
+    Indexed by person and by case, so "who looked at this person" is one indexed query."""
+
+    entry = models.ForeignKey(
+        AccessLogEntry, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("entry")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+        db_index=False,  # led by the (person, entry) index
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+        db_index=False,  # led by the (case, entry) index
+    )
+
+    class Meta:
+        verbose_name = _("access log subject")
+        verbose_name_plural = _("access log subjects")
+        indexes = [
+            models.Index(fields=["person", "entry"], name="accesslog_subject_person"),
+            models.Index(fields=["case", "entry"], name="accesslog_subject_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.person_id}/{self.case_id}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cases import selectors, services
-from cases.models import AccessChannel, Case
+from cases import selectors
+from cases.models import Case
 from cases.policies import CasePart, Scope, case_can, case_can_read_health, case_read_scope
 from cases.workflow import transitions_from
 
@@ -33,17 +33,9 @@ def case_landing_url_name(scope: Scope) -> str:
 
 
 def case_page_get(request: HttpRequest, pk: int, part: CasePart | None = None) -> Case:
-    """The visible case (404 otherwise, also when the user does not read `part` of it), its
-    read written to the access log."""
-    case = selectors.case_get(user=request.user, pk=pk, part=part)
-    services.access_log_record(
-        user=request.user,
-        person=case.person,
-        case=case,
-        channel=AccessChannel.WEB,
-        path=request.path,
-    )
-    return case
+    """The visible case (404 otherwise, also when the user does not read `part` of it). Pages
+    wrapped in `cases.access.access_logged` log its read (and a refused id)."""
+    return selectors.case_get(user=request.user, pk=pk, part=part)
 
 
 def case_page_context(request: HttpRequest, case: Case, tab: str, **extra) -> dict:

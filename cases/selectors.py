@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from cases.access import visible_get
 from cases.models import (
     AccessLogEntry,
+    AccessLogSubject,
     Basisdossier,
     Case,
     CaseTeamMembership,
@@ -36,6 +39,7 @@ from cases.policies import (
     person_visibility_filter,
 )
 from cases.workflow import CaseStatus
+from partners.models import Organisation
 
 
 def case_list(*, user) -> QuerySet[Case]:
@@ -83,7 +87,7 @@ def case_get(*, user, pk, part: CasePart | None = None) -> Case:
         .select_related("person", "programme", "regie_organisation", "regisseur", "accounthouder")
         .prefetch_related(_team_prefetch())
     )
-    return get_object_or_404(queryset, pk=pk)
+    return visible_get(queryset, pk=pk)
 
 
 def _contributions_prefetch() -> Prefetch:
@@ -146,14 +150,56 @@ def person_list(*, user) -> QuerySet[Person]:
 
 
 def person_get(*, user, pk) -> Person:
-    return get_object_or_404(person_list(user=user), pk=pk)
+    return visible_get(person_list(user=user), pk=pk)
 
 
-def access_log_list(*, person_id: int | None = None) -> QuerySet[AccessLogEntry]:
-    queryset = AccessLogEntry.objects.select_related("user", "organisation", "person", "case")
-    if person_id:
-        queryset = queryset.filter(person_id=person_id)
+def access_log_list(
+    *,
+    username: str = "",
+    organisation: Organisation | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AccessLogEntry]:
+    """The access log, newest first, with each entry's subjects (two queries for a page).
+    Dates are whole days in the site's time zone, both ends included."""
+    queryset = AccessLogEntry.objects.select_related("user", "organisation").prefetch_related(
+        Prefetch(
+            "subjects",
+            queryset=AccessLogSubject.objects.select_related("person").order_by("pk"),
+        )
+    )
+    if username:
+        queryset = queryset.filter(user__username=username)
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    if date_from is not None:
+        queryset = queryset.filter(at__gte=_day_start(date_from))
+    if date_to is not None:
+        queryset = queryset.filter(at__lt=_day_start(date_to + timedelta(days=1)))
     return queryset.order_by("-at", "-pk")
+
+
+def access_log_of_person(*, person: Person) -> QuerySet[AccessLogEntry]:
+    """Who looked at this person: every entry whose subjects include them (also lists,
+    searches and refused reads), newest first, each with this person's subjects (the cases)."""
+    return (
+        AccessLogEntry.objects.filter(
+            Exists(AccessLogSubject.objects.filter(entry=OuterRef("pk"), person=person))
+        )
+        .select_related("user", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=AccessLogSubject.objects.filter(person=person).order_by("pk"),
+                to_attr="person_subjects",
+            )
+        )
+        .order_by("-at", "-pk")
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- history ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -18,8 +18,8 @@ from acvz.services import require, save_validated
 from cases.eligibility import programme_eligibility
 from cases.models import (
     INVERSE_RELATION,
-    AccessChannel,
     AccessLogEntry,
+    AccessLogSubject,
     Basisdossier,
     Case,
     CaseStatusChange,
@@ -732,20 +732,32 @@ def timeline_event_create(
     return event, True
 
 
-def access_log_record(
+def access_log_write(
     *,
     user: User,
-    person: Person,
-    case: Case | None = None,
-    channel: str = AccessChannel.WEB,
-    path: str = "",
+    channel: str,
+    path: str,
+    action: str,
+    outcome: str,
+    subjects: Iterable[tuple[int, int | None]],
+    query: str = "",
 ) -> AccessLogEntry:
-    """Log one read of a person's or case's detail (need-to-know covenant)."""
-    return AccessLogEntry.objects.create(
+    """Write one access log entry and, in one bulk insert, the (person, case) pairs it showed
+    or refused (need-to-know covenant, NEN 7513). The log is append-only and not historied,
+    so the bulk insert is allowed; two queries, however many subjects."""
+    entry = AccessLogEntry.objects.create(
         user=user,
         organisation_id=user.organisation_id,
-        person=person,
-        case=case,
         channel=channel,
-        path=path[:300],
+        path=path[:500],
+        action=action,
+        query=query[:200],
+        outcome=outcome,
     )
+    rows = [
+        AccessLogSubject(entry=entry, person_id=person_id, case_id=case_id)
+        for person_id, case_id in sorted(subjects, key=lambda pair: (pair[0], pair[1] or 0))
+    ]
+    if rows:
+        AccessLogSubject.objects.bulk_create(rows)
+    return entry

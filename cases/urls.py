@@ -41,4 +41,9 @@ urlpatterns = [
     path("personen/<int:pk>/relatie/", views.person_add_relation, name="person_relation"),
     path("personen/<int:pk>/delict/", views.person_add_offence, name="person_offence"),
     path("beheer/toegangslog/", views.access_log, name="access_log"),
+    path(
+        "beheer/toegangslog/personen/<int:pk>/",
+        views.access_log_person,
+        name="access_log_person",
+    ),
 ]

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
-from acvz.web import posted, refuse
+from acvz.web import UncountedPage, posted, refuse
 from cases import selectors, services
+from cases.access import access_logged
 from cases.eligibility import programme_eligibility
 from cases.filters import CaseFilter
 from cases.forms import (
@@ -31,7 +32,7 @@ from cases.forms import (
     TeamMemberForm,
     TimelineEventForm,
 )
-from cases.models import AccessChannel, Case, CaseTeamMembership, ContributionPart, Programme
+from cases.models import Case, CaseTeamMembership, ContributionPart, Person, Programme
 from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
     CasePart,
@@ -53,6 +54,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@access_logged
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(
         request.GET or None, queryset=selectors.case_list(user=request.user), request=request
@@ -75,6 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cases.register_case", raise_exception=True)
+@access_logged
 def case_register(request: HttpRequest) -> HttpResponse:
     persons = selectors.person_list(user=request.user)
     chosen = request.GET.get("person", "")
@@ -104,6 +107,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk)
     scope = case_read_scope(request.user, case)
@@ -130,6 +134,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.DOSSIER)
     dossier = selectors.case_dossier(case=case)
@@ -213,17 +218,20 @@ def _contribution_edit(request: HttpRequest, pk: int, leefgebied: int, part: str
 
 
 @login_required
+@access_logged
 def section_edit(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
     return _contribution_edit(request, pk, leefgebied, ContributionPart.CONTRIBUTION)
 
 
 @login_required
+@access_logged
 def section_screening(request: HttpRequest, pk: int, leefgebied: int) -> HttpResponse:
     return _contribution_edit(request, pk, leefgebied, ContributionPart.SCREENING)
 
 
 @login_required
 @require_POST
+@access_logged
 def dossier_request_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.DOSSIER)
     if not dossier_can_manage_requests(request.user, case):
@@ -246,6 +254,7 @@ def dossier_request_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def dossier_request_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.DOSSIER)
     if not dossier_can_manage_requests(request.user, case):
@@ -263,6 +272,7 @@ def dossier_request_remove(request: HttpRequest, pk: int, organisation_pk: int) 
 
 
 @login_required
+@access_logged
 def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.DOSSIER)
     if not case_can(request.user, case, "advise"):
@@ -290,6 +300,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.TIMELINE)
     can_add = case_can(request.user, case, "add_timeline_event")
@@ -317,6 +328,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.HISTORY)
     entries = selectors.case_history(
@@ -348,6 +360,7 @@ _TRANSITION_SERVICES = {
 
 
 @login_required
+@access_logged
 def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
@@ -388,6 +401,7 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.OVERVIEW)
     if not case_can(request.user, case, "manage_team"):
@@ -409,6 +423,7 @@ def team_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.OVERVIEW)
     membership = get_object_or_404(CaseTeamMembership, pk=membership_pk, case=case)
@@ -429,6 +444,7 @@ def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
 
 
 @login_required
+@access_logged
 def person_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.person_list(user=request.user)
     q = request.GET.get("q", "").strip()
@@ -451,6 +467,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("cases.add_person", raise_exception=True)
+@access_logged
 def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -467,11 +484,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
-    services.access_log_record(
-        user=request.user, person=person, channel=AccessChannel.WEB, path=request.path
-    )
     offences = selectors.person_offences(person=person)
     cases = list(selectors.case_list(user=request.user).filter(person=person))
     programmes = Programme.objects.filter(active=True)
@@ -498,6 +513,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def person_add_relation(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = RelationForm(request.POST, persons=selectors.person_list(user=request.user))
@@ -517,6 +533,7 @@ def person_add_relation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     form = OffenceForm(request.POST)
@@ -538,21 +555,44 @@ def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- access log ---------------------------------------------------------------------------------
 
+ACCESS_LOG_PAGE_SIZE = 50
+
 
 @login_required
 @permission_required("cases.view_accesslogentry", raise_exception=True)
+@access_logged
 def access_log(request: HttpRequest) -> HttpResponse:
+    """The access log for the functioneel beheerder, filtered by user, organisation and dates.
+    It names persons too, so reading it is logged like any other page."""
     form = AccessLogFilterForm(request.GET or None)
-    person_id = None
-    if form.is_valid() and form.cleaned_data["person"]:
-        person_id = form.cleaned_data["person"].pk
-    page = Paginator(selectors.access_log_list(person_id=person_id), 50).get_page(
-        request.GET.get("page")
-    )
+    filters = form.filters()
+    entries = selectors.access_log_list(**filters) if filters is not None else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "cases/accesslog_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": UncountedPage(entries, request.GET.get("page"), ACCESS_LOG_PAGE_SIZE),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_accesslogentry", raise_exception=True)
+@access_logged
+def access_log_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who looked at this person: every logged request that showed them (or refused them)."""
+    person = get_object_or_404(Person, pk=pk)
+    entries = selectors.access_log_of_person(person=person)
+    return render(
+        request,
+        "cases/accesslog_person.html",
+        {
+            "person": person,
+            "page": UncountedPage(entries, request.GET.get("page"), ACCESS_LOG_PAGE_SIZE),
+            "query": "",
+        },
     )

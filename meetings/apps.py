@@ -12,3 +12,10 @@ class MeetingsConfig(AppConfig):
         tab = ("uvo", _("UVOs and agreements"), "meetings:case_uvos")
         if tab not in CASE_TABS:
             CASE_TABS.append(tab)
+
+        from cases.access import access_subject
+        from meetings import models
+
+        for model in (models.UvoMeeting, models.Agreement, models.Reminder):
+            access_subject(model, case="case")
+        access_subject(models.Notification, case="reminder__case")

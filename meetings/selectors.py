@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import F, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cases.access import visible_get
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
 from meetings.policies import (
     agreement_owner_on_team,
@@ -60,7 +60,7 @@ def case_uvos(*, case) -> QuerySet[UvoMeeting]:
 
 def uvos_visible(*, user) -> QuerySet[UvoMeeting]:
     """The UVOs of the cases this user may see, with their chair."""
-    return UvoMeeting.objects.filter(case_scoped_filter(user)).select_related("chair")
+    return UvoMeeting.objects.filter(case_scoped_filter(user)).select_related("case", "chair")
 
 
 def uvo_get(*, user, pk) -> UvoMeeting:
@@ -76,7 +76,7 @@ def uvo_get(*, user, pk) -> UvoMeeting:
         )
         .prefetch_related("attendees__organisation", "attendees__user")
     )
-    return get_object_or_404(queryset, pk=pk)
+    return visible_get(queryset, pk=pk)
 
 
 def case_agreements(*, case) -> QuerySet[Agreement]:

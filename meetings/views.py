@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError
 from acvz.web import posted, refuse
-from cases.models import AccessChannel
+from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart
-from cases.services import access_log_record
 from meetings import selectors, services
 from meetings.calendar import calendar_ics
 from meetings.forms import (
@@ -35,6 +34,7 @@ from meetings.policies import agreement_can_update, uvo_can_manage
 
 
 @login_required
+@access_logged
 def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.UVO)
     can_manage = uvo_can_manage(request.user, case)
@@ -73,16 +73,10 @@ def case_uvos(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.uvo_get(user=request.user, pk=pk)
     case = meeting.case
-    access_log_record(
-        user=request.user,
-        person=case.person,
-        case=case,
-        channel=AccessChannel.WEB,
-        path=request.path,
-    )
     can_manage = uvo_can_manage(request.user, case)
     team = [m for m in case.team.select_related("organisation") if m.left_on is None]
     attendees = list(meeting.attendees.all())
@@ -151,6 +145,7 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def agreements(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -165,8 +160,9 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_object_or_404(selectors.agreements_visible(user=request.user), pk=pk)
+    agreement = visible_get(selectors.agreements_visible(user=request.user), pk=pk)
     if not agreement_can_update(request.user, agreement):
         raise PermissionDenied
     form = AgreementStatusForm(request.POST)
@@ -180,6 +176,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("cases.account_case", raise_exception=True)
+@access_logged
 def casuistry(request: HttpRequest) -> HttpResponse:
     """The accounthouder's three-weekly casuistry meeting with their regisseurs: its dates and
     the agenda of cases that need discussing."""
@@ -195,6 +192,7 @@ def casuistry(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request, "meetings/inbox.html", {"notifications": selectors.inbox(user=request.user)[:200]}
@@ -203,6 +201,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_visible(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, by=request.user)
@@ -211,6 +210,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_all_read(by=request.user)
     return redirect("meetings:inbox")

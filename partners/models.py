@@ -4,7 +4,9 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
@@ -104,6 +106,18 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
 
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        # A database default too: older migration states (data migrations, their tests) insert
+        # users without knowing this column.
+        db_default=False,
+        help_text=_(
+            "Set when an administrator set the password: the user chooses their own at the next "
+            "login before anything else."
+        ),
+    )
+
     history = HistoricalRecords(excluded_fields=["password", "last_login"], get_user=history_user)
 
     class Meta(AbstractUser.Meta):
@@ -124,3 +138,16 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+
+class ApiToken(Token):
+    """A partner system's API token, as the admin handles it: its key is shown once, when it is
+    issued, and never again (not in lists, URLs or the admin's log)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return gettext("API token of %(user)s") % {"user": self.user}

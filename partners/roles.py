@@ -41,6 +41,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "partners.view_user",
         "partners.add_user",
         "partners.change_user",
+        # Issue and revoke partner systems' API tokens; a key is shown once, when issued.
+        "partners.view_apitoken",
+        "partners.add_apitoken",
+        "partners.delete_apitoken",
     ),
     Role.PARTNER_SYSTEM: ("partners.view_organisation", "cases.add_offencerecord"),
 }

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from acvz.api import problems
+from partners.forms import PasswordChangeForm
 from partners.health import broker_status
 
 logger = logging.getLogger(__name__)
@@ -54,3 +58,31 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_problem(request):
         return problems.server_error(request)
     return render(request, "500.html", status=500)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change with the site's templates; a user an administrator gave a
+    password is sent here until they chose their own (`PasswordChangeRequiredMiddleware`)."""
+
+    form_class = PasswordChangeForm
+    template_name = "partners/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def get_success_url(self) -> str:
+        target = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return str(self.success_url)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "next": self.request.GET.get("next", ""),
+            "required": self.request.user.must_change_password,
+        }
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "partners/password_change_done.html"

@@ -24,3 +24,14 @@ class PlansConfig(AppConfig):
         tab = ("plan", _("Plan van aanpak"), "plans:case_plan")
         if tab not in CASE_TABS:
             CASE_TABS.append(tab)
+
+        from cases.access import access_subject
+        from plans import models
+
+        access_subject(models.Plan, case="case")
+        access_subject(models.ExpertGroupReferral, case="case")
+        for model in (models.PlanGoal, models.ItatAdvice, models.Evaluation):
+            access_subject(model, case="plan__case")
+        access_subject(models.GoalEvaluation, case="evaluation__plan__case")
+        # The API's agenda of a meeting: the plans set on it by the view.
+        access_subject(models.ItatMeeting, children="agenda")

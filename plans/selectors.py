@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cases.access import visible_get
 from cases.models import CaseTeamMembership, Leefgebied
 from cases.selectors import HistoryEntry, HistorySource, _entries_for, _Resolver
 from plans.models import (
@@ -63,7 +63,7 @@ def plan_get(*, user, pk) -> Plan:
             ),
         )
     )
-    return get_object_or_404(queryset, pk=pk)
+    return visible_get(queryset, pk=pk)
 
 
 def case_plan_versions(*, case) -> QuerySet[Plan]:
@@ -150,7 +150,7 @@ def referral_get(*, user, pk) -> ExpertGroupReferral:
     queryset = ExpertGroupReferral.objects.filter(referral_visibility_filter(user)).select_related(
         "case__person", "referred_by"
     )
-    return get_object_or_404(queryset, pk=pk)
+    return visible_get(queryset, pk=pk)
 
 
 # --- version comparison -------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.web import posted, refuse
-from cases.models import AccessChannel
+from cases.access import access_logged
+from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart
-from cases.services import access_log_record
 from plans import selectors, services
 from plans.forms import (
     AdviceForm,
@@ -45,16 +45,8 @@ from plans.workflow import PLAN_TRANSITIONS
 
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
-    """The visible plan (404 otherwise); reading it is a read of the person's file."""
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    access_log_record(
-        user=request.user,
-        person=plan.case.person,
-        case=plan.case,
-        channel=AccessChannel.WEB,
-        path=request.path,
-    )
-    return plan
+    """The visible plan (404 otherwise); the page's `access_logged` logs the read."""
+    return selectors.plan_get(user=request.user, pk=pk)
 
 
 def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
@@ -102,6 +94,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
 
 
 @login_required
+@access_logged
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.PLAN)
     versions = list(selectors.case_plan_versions(case=case))
@@ -143,6 +136,7 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.PLAN)
     try:
@@ -160,6 +154,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     return render(
@@ -175,12 +170,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged(action=AccessAction.EXPORT)
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     return render(request, "plans/plan_print.html", _plan_context(request, plan))
 
 
 @login_required
+@access_logged
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     if not plan_can(request.user, plan, "edit"):
@@ -206,6 +203,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
     plan = _plan_for(request, pk)
     if not plan_can(request.user, plan, "edit"):
@@ -259,6 +257,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
 
 @login_required
 @require_POST
+@access_logged
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
@@ -283,6 +282,7 @@ def _int(value) -> int | None:
 
 
 @login_required
+@access_logged
 def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
@@ -312,6 +312,7 @@ _PLAN_SERVICES = {
 
 
 @login_required
+@access_logged
 def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in PLAN_TRANSITIONS:
         raise Http404
@@ -345,6 +346,7 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@access_logged
 def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     form = AdviceForm(request.POST, goals=_readable_goals(request, plan))
@@ -363,6 +365,7 @@ def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     other_pk = _int(request.GET.get("met"))
@@ -385,12 +388,14 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
+@access_logged
 def itat_meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/itat_meetings.html", {"meetings": selectors.itat_meetings()})
 
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
+@access_logged(action=AccessAction.LIST)
 def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(ItatMeeting, pk=pk)
     return render(
@@ -404,6 +409,7 @@ def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def commitments(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -421,6 +427,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.PLAN)
     plan = selectors.plan_in_force(case=case)
@@ -453,6 +460,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.PLAN)
     if not case_can_refer(request.user, case):
@@ -473,6 +481,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(ANSWER_REFERRAL, raise_exception=True)
+@access_logged
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The open questions for the ITAT-Expertgroep: a page for its members only."""
     return render(
@@ -483,16 +492,10 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@access_logged
 def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """An open referral, for members of the Expertgroep (others, and after the answer: 404)."""
     referral = selectors.referral_get(user=request.user, pk=pk)
-    access_log_record(
-        user=request.user,
-        person=referral.case.person,
-        case=referral.case,
-        channel=AccessChannel.WEB,
-        path=request.path,
-    )
     form = ReferralAnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
+from cases.access import AccessLoggedMixin
 from cases.api.filters import OffenceRecordFilter, PersonFilter, ProgrammeFilter
 from cases.api.serializers import (
     TRANSITION_PATHS,
@@ -53,7 +54,6 @@ from cases.api.serializers import (
 )
 from cases.filters import CaseFilter
 from cases.models import (
-    AccessChannel,
     Case,
     CaseTeamMembership,
     ContributionPart,
@@ -73,17 +73,6 @@ from cases.policies import (
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
 FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
-
-
-def _log_read(request, *, person: Person, case: Case | None = None) -> None:
-    """Every API read of a person's file goes to the access log (need-to-know covenant)."""
-    services.access_log_record(
-        user=request.user,
-        person=person,
-        case=case,
-        channel=AccessChannel.API,
-        path=request.get_full_path(),
-    )
 
 
 # --- persons ------------------------------------------------------------------------------------
@@ -115,7 +104,9 @@ def _log_read(request, *, person: Person, case: Case | None = None) -> None:
         responses=PersonDetailSerializer,
     ),
 )
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(
+    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PersonFilter
     search_fields = ["first_name", "last_name"]
@@ -145,7 +136,6 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
-        _log_read(request, person=person)
         return Response(PersonDetailSerializer(person).data)
 
     def create(self, request, *args, **kwargs):
@@ -208,7 +198,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         },
     ),
 )
-class OffenceRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OffenceRecordViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = OffenceRecordFilter
     filter_backends = FILTER_AND_ORDER
     ordering_fields = ["date", "created_at"]
@@ -298,7 +288,7 @@ def _transition_schema(summary: str, description: str, request=None):
         responses={201: CaseDetailSerializer},
     ),
 )
-class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_class = CaseFilter
     filter_backends = FILTER_AND_ORDER  # CaseFilter's `q` is the name search
     ordering_fields = ["registered_at", "status"]
@@ -352,7 +342,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
-        _log_read(request, person=case.person, case=case)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
     def create(self, request, *args, **kwargs):
@@ -507,7 +496,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def timeline(self, request, *args, **kwargs):
         case = self.get_object(CasePart.TIMELINE)
         if request.method == "GET":
-            _log_read(request, person=case.person, case=case)
             page = self.paginate_queryset(selectors.case_timeline(case=case))
             return self.get_paginated_response(TimelineEventSerializer(page, many=True).data)
         data = self._input(TimelineEventInputSerializer)
@@ -555,7 +543,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def basisdossier(self, request, *args, **kwargs):
         case = self.get_object(CasePart.DOSSIER)
         dossier = self._dossier(case)
-        _log_read(request, person=case.person, case=case)
         views = redact_sections(request.user, case, dossier.sections.all())
         return Response(
             BasisdossierSerializer(dossier, context=self._dossier_context(case, views)).data
@@ -593,9 +580,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def basisdossier_section(self, request, *args, leefgebied: str, **kwargs):
         case = self.get_object(CasePart.DOSSIER)
         section = self._section(case, leefgebied)
-        if request.method == "GET":
-            _log_read(request, person=case.person, case=case)
-        else:
+        if request.method != "GET":
             data = self._input(ContributionInputSerializer)
             own = next(
                 (
@@ -627,7 +612,6 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, *args, **kwargs):
         case = self.get_object(CasePart.HISTORY)
-        _log_read(request, person=case.person, case=case)
         entries = selectors.case_history(
             case=case,
             user=request.user,

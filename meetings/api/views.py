@@ -17,8 +17,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from cases.models import AccessChannel
-from cases.services import access_log_record
+from cases.access import AccessLoggedMixin
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
 from meetings.api.serializers import (
@@ -35,17 +34,6 @@ from meetings.api.serializers import (
 )
 from meetings.models import Agreement, Notification, UvoMeeting
 from meetings.policies import agreement_can_update
-
-
-def _log_read(request, case) -> None:
-    """An API read of a case's meeting or agreement goes to the access log (covenant)."""
-    access_log_record(
-        user=request.user,
-        person=case.person,
-        case=case,
-        channel=AccessChannel.API,
-        path=request.get_full_path(),
-    )
 
 
 class _InputMixin:
@@ -83,7 +71,11 @@ class _InputMixin:
     ),
 )
 class UvoMeetingViewSet(
-    _InputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AccessLoggedMixin,
+    _InputMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     filterset_class = UvoMeetingFilter
     filter_backends = [DjangoFilterBackend, OrderingFilter]
@@ -120,7 +112,6 @@ class UvoMeetingViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         meeting = self.get_object()
-        _log_read(request, meeting.case)
         return Response(
             UvoMeetingDetailSerializer(meeting, context=self.get_serializer_context()).data
         )
@@ -200,7 +191,11 @@ class UvoMeetingViewSet(
     ),
 )
 class AgreementViewSet(
-    _InputMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AccessLoggedMixin,
+    _InputMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
@@ -225,7 +220,6 @@ class AgreementViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         agreement = self.get_object()
-        _log_read(request, agreement.case)
         return self._output(agreement)
 
     def create(self, request, *args, **kwargs):
@@ -262,7 +256,7 @@ class AgreementViewSet(
         responses=NotificationSerializer(many=True),
     ),
 )
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     filter_backends = [DjangoFilterBackend]

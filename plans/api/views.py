@@ -39,9 +39,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from acvz.errors import DomainError, NotAllowed
-from cases.models import AccessChannel, Case
+from cases.access import AccessLoggedMixin, visible_get
 from cases.policies import actor_for
-from cases.services import access_log_record
 from plans import selectors, services
 from plans.api.filters import EvaluationFilter, ItatMeetingFilter, PlanFilter, PlanGoalFilter
 from plans.api.serializers import (
@@ -94,17 +93,6 @@ def _pk(value: str) -> int:
         return int(value)
     except ValueError:
         raise NotFound from None
-
-
-def _log_read(request, *, case: Case) -> None:
-    """Every API read of a person's file goes to the access log (need-to-know covenant)."""
-    access_log_record(
-        user=request.user,
-        person=case.person,
-        case=case,
-        channel=AccessChannel.API,
-        path=request.get_full_path(),
-    )
 
 
 def _if_match_version(request, plan: Plan) -> int | None:
@@ -260,7 +248,7 @@ def _transition_schema(summary: str, description: str, request=None):
         parameters=[_IF_MATCH, _etag_header(200)],
     ),
 )
-class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PlanFilter
     filter_backends = FILTER_AND_ORDER
@@ -290,7 +278,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .select_related("case__person")
             .prefetch_related("case__team")
         )
-        return get_object_or_404(queryset, pk=_pk(self.kwargs["pk"]))
+        return visible_get(queryset, pk=_pk(self.kwargs["pk"]))
 
     def _detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         """The plan as a write left it. Every writer still sees it: the regisseur directs the
@@ -308,7 +296,6 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         plan = selectors.plan_get(user=request.user, pk=_pk(kwargs["pk"]))
-        _log_read(request, case=plan.case)
         data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
         return Response(data, headers=_with_etag(plan))
 
@@ -397,7 +384,6 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, *args, **kwargs):
         plan = self._plan()
-        _log_read(request, case=plan.case)
         entries = selectors.plan_history(plan=plan, user=request.user)
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
@@ -449,7 +435,7 @@ _GOAL_LOCKED = frozenset({"create", "partial_update", "destroy"})
         responses={204: OpenApiResponse(description="Removed.")},
     ),
 )
-class PlanGoalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PlanGoalFilter
     filter_backends = [DjangoFilterBackend]
@@ -496,7 +482,6 @@ class PlanGoalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         goal = self.get_object()
-        _log_read(request, case=goal.plan.case)
         data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
         return Response(data, headers=_with_etag(goal.plan))
 
@@ -580,7 +565,7 @@ class PlanGoalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses=ItatMeetingDetailSerializer,
     ),
 )
-class ItatMeetingViewSet(viewsets.ReadOnlyModelViewSet):
+class ItatMeetingViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ItatMeetingFilter
     filter_backends = FILTER_AND_ORDER
     ordering_fields = ["date"]
@@ -627,7 +612,9 @@ class ItatMeetingViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: EvaluationSerializer},
     ),
 )
-class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvaluationViewSet(
+    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     http_method_names = ["get", "post", "head", "options"]
     filterset_class = EvaluationFilter
     filter_backends = FILTER_AND_ORDER
@@ -663,7 +650,6 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
-        _log_read(request, case=evaluation.plan.case)
         context = self.get_serializer_context()
         return Response(EvaluationSerializer(evaluation, context=context).data)
 

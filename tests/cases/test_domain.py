@@ -6,15 +6,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from acvz.errors import DomainError, NotAllowed
 from cases import services
 from cases.eligibility import programme_eligibility
 from cases.models import (
-    AccessChannel,
-    AccessLogEntry,
     FamilyRelation,
     OffenceCategory,
     OffenceKind,
@@ -427,84 +424,3 @@ def test_offence_push_refuses_a_nul_character_in_the_reference(people):
             external_id="A\x00B",
         )
     assert not OffenceRecord.objects.exists()
-
-
-# --- the access log -----------------------------------------------------------------------------
-
-
-def test_case_detail_read_is_logged(client, case_at, people):
-    case = case_at("in_regie")
-    user = people["regisseur"]
-    client.force_login(user)
-    url = reverse("cases:detail", args=[case.pk])
-    assert client.get(url).status_code == 200
-    entry = AccessLogEntry.objects.get()
-    assert entry.user == user
-    assert entry.organisation == user.organisation
-    assert entry.person == case.person
-    assert entry.case == case
-    assert entry.channel == AccessChannel.WEB
-    assert entry.path == url
-
-
-@pytest.mark.parametrize("page", ["dossier", "timeline", "history"])
-def test_every_case_tab_read_is_logged(client, case_at, people, page):
-    case = case_at("in_regie")
-    client.force_login(people["accounthouder"])
-    assert client.get(reverse(f"cases:{page}", args=[case.pk])).status_code == 200
-    assert (
-        AccessLogEntry.objects.filter(
-            user=people["accounthouder"], case=case, channel=AccessChannel.WEB
-        ).count()
-        == 1
-    )
-
-
-def test_person_detail_read_is_logged_without_a_case(client, case_at, people):
-    case = case_at("in_regie")
-    client.force_login(people["regisseur"])
-    assert client.get(reverse("cases:person_detail", args=[case.person.pk])).status_code == 200
-    entry = AccessLogEntry.objects.get()
-    assert (entry.person, entry.case, entry.channel) == (case.person, None, AccessChannel.WEB)
-
-
-def test_a_refused_read_of_an_invisible_case_is_not_logged_as_a_read(client, case_at, people):
-    case = case_at("in_regie")
-    client.force_login(people["outsider"])
-    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
-    assert not AccessLogEntry.objects.exists()
-
-
-def test_access_log_page_lists_and_filters_by_person(client, case_at, people):
-    first, second = case_at("in_regie"), case_at("in_regie")
-    reader = people["regisseur"]
-    client.force_login(reader)
-    client.get(reverse("cases:detail", args=[first.pk]))
-    client.get(reverse("cases:detail", args=[second.pk]))
-    client.get(reverse("cases:dossier", args=[second.pk]))
-
-    client.force_login(people["beheerder"])
-    response = client.get(reverse("cases:access_log"))
-    assert response.status_code == 200
-    listed = list(response.context["page"].object_list)
-    assert len(listed) == 3
-    assert {e.person_id for e in listed} == {first.person_id, second.person_id}
-    assert str(reader) in response.content.decode()
-
-    response = client.get(reverse("cases:access_log"), {"person": second.person.pk})
-    assert response.status_code == 200
-    listed = list(response.context["page"].object_list)
-    assert len(listed) == 2
-    assert {e.person_id for e in listed} == {second.person_id}
-
-
-def test_access_log_page_ignores_an_unknown_person_filter(client, people):
-    client.force_login(people["beheerder"])
-    response = client.get(reverse("cases:access_log"), {"person": "999999"})
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("user", ["regisseur", "programme", "accounthouder", "system"])
-def test_access_log_page_is_forbidden_without_the_permission(client, people, user):
-    client.force_login(people[user])
-    assert client.get(reverse("cases:access_log")).status_code == 403

@@ -704,7 +704,8 @@ def test_permission_matrix(client, case_at, plan_at, people, orgs, scenario, use
     assert stadsdelen_joined is (page == "team_add" and expected == 302)
     if expected == 404:
         assert case.person.last_name not in response.content.decode()
-        assert not AccessLogEntry.objects.filter(user=people[user]).exists()
+        assert not AccessLogEntry.objects.filter(user=people[user], outcome="shown").exists()
+        assert AccessLogEntry.objects.filter(user=people[user], outcome="refused").exists()
     if user in NEVER_HEALTH:
         content = response.content.decode()
         assert HEALTH_TEXT not in content

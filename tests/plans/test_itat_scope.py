@@ -133,7 +133,9 @@ def test_itat_reads_a_case_while_its_plan_is_on_the_agenda(client, api_as, plan_
     api = api_as(people["itat"])
     for name, url in _api(plan.case, plan, None).items():
         assert api.get(url).status_code == 200, name
-    assert AccessLogEntry.objects.filter(user=people["itat"], case=plan.case).exists()
+    assert AccessLogEntry.objects.filter(
+        user=people["itat"], subjects__case=plan.case, outcome="shown"
+    ).exists()
 
 
 @pytest.mark.parametrize("decision", ["approve", "return"])
@@ -170,7 +172,7 @@ def test_the_itat_window_after_its_decision(
         if evaluation is not None:
             assert (evaluation.pk in shown["evaluations"]) is visible
     if not visible:
-        assert not AccessLogEntry.objects.filter(user=itat).exists()
+        assert not AccessLogEntry.objects.filter(user=itat, outcome="shown").exists()
 
 
 def test_the_read_window_is_a_setting(client, reviewed, people, settings):
@@ -291,7 +293,9 @@ def test_only_the_expertgroep_sees_and_answers_referrals(client, referral, peopl
     referral.refresh_from_db()
     assert referral.advice == "Fictief advies van de groep"
     assert referral.advised_by == people["expert"]
-    assert AccessLogEntry.objects.filter(user=people["expert"], case=referral.case).exists()
+    assert AccessLogEntry.objects.filter(
+        user=people["expert"], subjects__case=referral.case, outcome="shown"
+    ).exists()
 
 
 def test_the_expertgroep_reads_the_case_while_the_referral_is_open(

@@ -53,13 +53,14 @@ def test_retrieve_shows_team_and_allowed_transitions_and_writes_the_access_log(
     ]
     assert body["transitions"] == ["start-outflow"]
     entry = AccessLogEntry.objects.get()
-    assert (entry.user, entry.case, entry.person_id, entry.channel, entry.path) == (
+    assert (entry.user, entry.channel, entry.path, entry.action, entry.outcome) == (
         people["regisseur"],
-        case,
-        case.person_id,
         "api",
         f"/api/v1/cases/{case.pk}/",
+        "detail",
+        "shown",
     )
+    assert list(entry.subjects.values_list("person_id", "case_id")) == [(case.person_id, case.pk)]
 
 
 def test_register_a_case(api_as, people):
@@ -139,7 +140,15 @@ def test_another_organisations_case_is_404_like_a_missing_one(api_as, case_at, p
     ):
         assert_problem(client.get(url), 404, "not_found")
     assert client.get("/api/v1/cases/").json()["count"] == 0
-    assert not AccessLogEntry.objects.exists()
+    # Four refused reads; only the first names a case that exists.
+    refused = AccessLogEntry.objects.order_by("pk")
+    assert [e.outcome for e in refused] == ["refused"] * 4
+    assert [list(e.subjects.values_list("case_id", flat=True)) for e in refused] == [
+        [case.pk],
+        [],
+        [],
+        [],
+    ]
 
 
 @pytest.mark.parametrize(

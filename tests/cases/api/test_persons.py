@@ -52,12 +52,12 @@ def test_retrieve_shows_family_and_writes_the_access_log(api_as, case_at, people
         }
     ]
     entry = AccessLogEntry.objects.get()
-    assert (entry.user, entry.person_id, entry.case, entry.channel) == (
-        people["regisseur"],
-        case.person_id,
-        None,
-        "api",
-    )
+    assert (entry.user, entry.channel) == (people["regisseur"], "api")
+    # The person and the relative the answer names.
+    assert set(entry.subjects.values_list("person_id", "case_id")) == {
+        (case.person_id, None),
+        (brother.pk, None),
+    }
     assert entry.path == f"/api/v1/persons/{case.person_id}/"
 
 
@@ -72,7 +72,9 @@ def test_invisible_missing_and_malformed_person_are_the_same_404(api_as, case_at
     ):
         assert_problem(client.get(url), 404, "not_found")
         assert_problem(client.patch(url, {"city": "X"}), 404)
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessLogEntry.objects.filter(outcome="shown").exists()
+    named = AccessLogEntry.objects.filter(subjects__person=case.person)
+    assert [e.outcome for e in named] == ["refused", "refused"]  # the GET and the PATCH
 
 
 def test_programme_team_registers_and_changes_a_person(api_as, people):

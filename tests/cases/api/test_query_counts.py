@@ -15,19 +15,21 @@ from tests.scenarios import contributions_per_section
 pytestmark = pytest.mark.django_db
 
 REQUEST = 4  # token + user, organisation, user permissions, group permissions
+#: The access log of a response with personal data: its entry, and its subjects in one insert.
+LOG = 2
 
-CASE_LIST = REQUEST + 2  # count, rows (person, programme, organisation, regisseur joined)
+CASE_LIST = REQUEST + 2 + LOG  # count, rows (person, programme, organisation, regisseur joined)
 CASE_LIST_FILTERED = CASE_LIST + 2  # validating the programme and organisation filter values
-CASE_DETAIL = REQUEST + 3  # case (joined), team (prefetched, joined), access log insert
-PERSON_LIST = REQUEST + 2  # count, rows
-PERSON_DETAIL = REQUEST + 3  # person, relations (prefetched, relative joined), access log insert
-OFFENCE_LIST = REQUEST + 2  # count, rows (source joined)
-TIMELINE = REQUEST + 5  # case, team, access log insert, count, rows
-TEAM = REQUEST + 2  # case, team
-#: case, team, dossier (joined), sections, contributions (joined), access log insert
-BASISDOSSIER = REQUEST + 6
-#: case, team, section, contributions (joined), access log insert
-SECTION = REQUEST + 5
+CASE_DETAIL = REQUEST + 2 + LOG  # case (joined), team (prefetched, joined)
+PERSON_LIST = REQUEST + 2 + LOG  # count, rows
+PERSON_DETAIL = REQUEST + 2 + LOG  # person, relations (prefetched, relative joined)
+OFFENCE_LIST = REQUEST + 2 + LOG  # count, rows (source joined)
+TIMELINE = REQUEST + 4 + LOG  # case, team, count, rows
+TEAM = REQUEST + 2 + LOG  # case, team
+#: case, team, dossier (joined), sections, contributions (joined)
+BASISDOSSIER = REQUEST + 5 + LOG
+#: case, team, section, contributions (joined)
+SECTION = REQUEST + 4 + LOG
 
 
 def cases_for_regisseur(case_at, people, n: int) -> Case:

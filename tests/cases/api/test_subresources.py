@@ -101,7 +101,8 @@ def test_timeline_push_is_idempotent_and_listed_newest_first(api_as, case_at, pe
     occurred = [e["occurred_at"] for e in listed["results"]]
     assert occurred == sorted(occurred, reverse=True)
     assert listed["count"] == TimelineEvent.objects.filter(case=case).count()
-    assert AccessLogEntry.objects.filter(case=case, channel="api").count() == 1
+    # The read, and the two pushes: their answers show the event too.
+    assert AccessLogEntry.objects.filter(subjects__case=case, channel="api").count() == 3
 
 
 def test_timeline_input_and_rules(api_as, case_at, people):
@@ -162,7 +163,10 @@ def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, p
     assert texts(partner[1])[("POLITIE", "contribution")] == "Fictieve tekst leefgebied 1"
     assert partner[1]["restricted"] is False
     assert "Fictieve GGD-screening" not in str(partner)
-    assert AccessLogEntry.objects.filter(case=case, channel="api").count() == 3
+    reads = AccessLogEntry.objects.filter(
+        subjects__case=case, channel="api", path=url(case.pk, "basisdossier/")
+    )
+    assert reads.count() == 3
 
 
 def test_a_dossier_not_started_is_404(api_as, case_at, people):
@@ -305,7 +309,9 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
         assert_problem(response, 404, "not_found")
     assert CaseTeamMembership.objects.filter(case=case).count() == 1
     assert not TimelineEvent.objects.filter(external_id="E1").exists()
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessLogEntry.objects.filter(outcome="shown").exists()
+    # Each of the eight requests is a refused read of this case.
+    assert AccessLogEntry.objects.filter(outcome="refused", subjects__case=case).count() == 8
 
 
 def test_a_timeline_push_out_of_range_is_400_not_500(api_as, people, case_at):

@@ -97,12 +97,12 @@ def test_reading_a_plan_is_written_to_the_access_log(api_as, plan_at, people):
     client = api_as(people["partner"])
     client.get(f"/api/v1/plans/{plan.pk}/")
     client.get(f"/api/v1/plans/{plan.pk}/history/")
-    entries = AccessLogEntry.objects.filter(user=people["partner"], case=plan.case)
+    entries = AccessLogEntry.objects.filter(user=people["partner"], subjects__case=plan.case)
     assert [(e.channel, e.path) for e in entries.order_by("pk")] == [
         (AccessChannel.API, f"/api/v1/plans/{plan.pk}/"),
         (AccessChannel.API, f"/api/v1/plans/{plan.pk}/history/"),
     ]
-    assert entries.first().person_id == plan.case.person_id
+    assert entries.first().subjects.get().person_id == plan.case.person_id
 
 
 # --- health goals -------------------------------------------------------------------------------

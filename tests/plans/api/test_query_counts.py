@@ -21,20 +21,22 @@ from tests.plans.api.helpers import extra_plan
 pytestmark = pytest.mark.django_db
 
 REQUEST = 4  # token + user, organisation, user permissions, group permissions
+#: The access log of a response with personal data: its entry, and its subjects in one insert.
+LOG = 2
 
-PLAN_LIST = REQUEST + 2  # count, rows (case, person and ITAT meeting joined)
+PLAN_LIST = REQUEST + 2 + LOG  # count, rows (case, person and ITAT meeting joined)
 PLAN_LIST_FILTERED = PLAN_LIST + 1  # validating the case filter against the visible plans
 # the plan (case, person, programme, organisations and users joined), goals (joined), the
 # goals' advice (prefetched by `plans.selectors.plan_get` for the page), advice (joined), status
-# changes (joined), case team, access log insert
-PLAN_DETAIL = REQUEST + 7
-ITAT_MEETING = REQUEST + 2  # the meeting (with its plan count), the agenda (joined, counted)
-ITAT_MEETINGS = REQUEST + 2  # count, rows (with plan counts)
-GOAL_LIST = REQUEST + 3  # count, rows (plan, case, person, organisation, users joined), teams
-EVALUATION_LIST = REQUEST + 4  # count, rows (joined), results (goal joined), teams
-# the plan (case, person joined), case team, access log insert, plan history, goal history,
-# names for the history's foreign keys: users, organisations, ITAT meetings (one query each)
-PLAN_HISTORY = REQUEST + 8
+# changes (joined), case team
+PLAN_DETAIL = REQUEST + 6 + LOG
+ITAT_MEETING = REQUEST + 2 + LOG  # the meeting (with its plan count), the agenda (joined, counted)
+ITAT_MEETINGS = REQUEST + 2  # count, rows (with plan counts): no personal data, not logged
+GOAL_LIST = REQUEST + 3 + LOG  # count, rows (plan, case, person, organisation, users joined), teams
+EVALUATION_LIST = REQUEST + 4 + LOG  # count, rows (joined), results (goal joined), teams
+# the plan (case, person joined), case team, plan history, goal history, names for the
+# history's foreign keys: users, organisations, ITAT meetings (one query each)
+PLAN_HISTORY = REQUEST + 7 + LOG
 
 
 @pytest.mark.parametrize("n", [1, 25])
