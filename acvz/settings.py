@@ -256,7 +256,7 @@ REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))
 # Need-to-know: how long ITAT keeps reading a case after its decision on the plan (weeks).
 REGIE_ITAT_READ_WEEKS = env_int("REGIE_ITAT_READ_WEEKS", 4)
 
-# UVO cadence (DOMAIN.md: every 8 weeks) and the reminders' margins.
+# UVO cadence (docs/domain.md: every 8 weeks) and the reminders' margins.
 REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
 REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))

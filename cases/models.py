@@ -1,4 +1,4 @@
-"""Cases: a person in a programme, walking the lifecycle of DOMAIN.md."""
+"""Cases: a person in a programme, walking the lifecycle of docs/domain.md."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from partners.models import Organisation
 
 
 class Leefgebied(models.IntegerChoices):
-    """The 11 leefgebieden, one basisdossier section each (DOMAIN.md, step 2)."""
+    """The 11 leefgebieden, one basisdossier section each (docs/domain.md, step 2)."""
 
     POLITIE = 1, _("General police picture and offence history")
     OPENSTAANDE_ZAKEN = 2, _("Pending cases")
@@ -36,7 +36,7 @@ class Leefgebied(models.IntegerChoices):
     HOUDING = 11, _("Attitude, thinking patterns, motivation and skills")
 
 
-#: Sections whose content is narrower than the case (need-to-know, DOMAIN.md): all of 9, and the
+#: Sections whose content is narrower than the case (docs/domain.md, need-to-know): all of 9 and the
 #: GGD screening part of 6 (a `DossierContribution` of part `screening`). Read them through
 #: `cases.policies`, never directly.
 HEALTH_LEEFGEBIEDEN = frozenset({Leefgebied.GEZONDHEID})
@@ -448,14 +448,14 @@ class DossierSection(models.Model):
 
 class ContributionPart(models.TextChoices):
     """What a contribution is: an organisation's part of the section, or (section 6 only) the
-    GGD screening, which is health content (DOMAIN.md, need-to-know)."""
+    GGD screening, which is health content (docs/domain.md, need-to-know)."""
 
     CONTRIBUTION = "contribution", _("Contribution")
     SCREENING = "screening", _("GGD screening")
 
 
 class DossierContribution(models.Model):
-    """One organisation's part of one basisdossier section (DOMAIN.md, step 2: "a section holds
+    """One organisation's part of one basisdossier section (docs/domain.md, step 2: "a section holds
     a contribution from each kernpartner that knows something, or says it knows nothing").
 
     The row exists from the moment the organisation is asked; it is answered when it has a text
@@ -590,7 +590,7 @@ class TimelineKind(models.TextChoices):
 
 
 class TimelineEvent(models.Model):
-    """Something the case team must know at once (DOMAIN.md, step 4)."""
+    """Something the case team must know at once (docs/domain.md, step 4)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(_("kind"), max_length=16, choices=TimelineKind.choices)

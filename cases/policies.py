@@ -5,7 +5,7 @@ One place answers "which cases may this user see" (`case_visibility_filter`, use
 "may this user do X to this case" (`case_can`). Every view, form, export and API viewset goes
 through these. Out of scope is 404, exactly like missing.
 
-A user reads a case on one or more *grounds* (DOMAIN.md, the last two paragraphs): their
+A user reads a case on one or more *grounds* (docs/domain.md, need-to-know): their
 organisation is on the case team, they direct it, the IVG compiles its dossier, the programme
 team registers and assigns it or supports its regisseur, ITAT has its plan on the agenda, the
 Expertgroep has an open referral of it. Each ground gives a *scope*: the parts of the case it

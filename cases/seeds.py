@@ -1,8 +1,8 @@
-"""Reference data: the programmes of DOMAIN.md with their inflow criteria as data.
+"""Reference data: the programmes of docs/domain.md with their inflow criteria as data.
 
-The numbers are a reading of the report (Top600: adults with several arrests and convictions
-for HIC/DG offences; Top400: 12-24 years); a functioneel beheerder adjusts them. Seeded by a data
-migration and again, idempotently, after every migrate/flush.
+The numbers are a reading of the approach (docs/domain.md; Top600: adults with several arrests
+and convictions for HIC/DG offences; Top400: 12-24 years); a functioneel beheerder adjusts them.
+Seeded by a data migration and again, idempotently, after every migrate/flush.
 """
 
 PROGRAMMES = [

@@ -231,7 +231,7 @@ def _transition(
 
 def dossier_ivg_organisations():
     """The kernpartners asked when a dossier starts: active, with at least one active IVG
-    member. The IVG is the kernpartners' information specialists (DOMAIN.md, step 2); an
+    member. The IVG is the kernpartners' information specialists (docs/domain.md, step 2); an
     organisation without one in Regie cannot answer, and asking it would block the dossier."""
     return (
         Organisation.objects.active()

@@ -1,4 +1,4 @@
-"""The case lifecycle as data: states and the transitions allowed between them (DOMAIN.md)."""
+"""The case lifecycle as data: states and the transitions allowed between them (docs/domain.md)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ PROGRAMME_TEAM_STATUSES = frozenset(
 
 
 #: Statuses in which the programme team supports the regisseur of a case of its programmes
-#: (read-only; DOMAIN.md, need-to-know).
+#: (read-only; docs/domain.md, need-to-know).
 SUPPORT_STATUSES = frozenset({CaseStatus.IN_REGIE, CaseStatus.OUTFLOW})
 
 

@@ -65,7 +65,7 @@ class ScanResult:
 
 
 def effective_cadence_weeks(*, weeks: int | None, until: date | None, today: date) -> int:
-    """The case's own cadence while it applies, else the default (8 weeks, DOMAIN.md)."""
+    """The case's own cadence while it applies, else the default (8 weeks, docs/domain.md)."""
     if weeks is not None and (until is None or today <= until):
         return weeks
     return settings.REGIE_UVO_CADENCE_WEEKS

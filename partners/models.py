@@ -13,7 +13,7 @@ from acvz.audit import history_user
 
 
 class Role(models.TextChoices):
-    """The roles of DOMAIN.md. A user holds several; each is a group with permissions."""
+    """The roles of docs/domain.md. A user holds several; each is a group with permissions."""
 
     REGISSEUR = "regisseur", _("Regisseur")
     ACCOUNTHOUDER = "accounthouder", _("Accounthouder")

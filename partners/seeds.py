@@ -1,4 +1,4 @@
-"""Reference data every installation has: the 14 kernpartners (DOMAIN.md; report 1.3).
+"""Reference data every installation has: the 14 kernpartners (docs/domain.md, the network).
 
 Seeded by a data migration and again after every `migrate`/`flush` (post_migrate), idempotently,
 so a flushed test database has them too.

@@ -1,4 +1,4 @@
-"""The plan cycle as data (DOMAIN.md step 4): draft → submitted → returned (draft) | approved."""
+"""The plan cycle as data (docs/domain.md, step 4): draft → submitted → returned | approved."""
 
 from __future__ import annotations
 

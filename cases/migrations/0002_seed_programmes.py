@@ -1,4 +1,4 @@
-"""Seed the programmes of DOMAIN.md with their inflow criteria as data.
+"""Seed the programmes of docs/domain.md with their inflow criteria as data.
 
 The numbers are a reading of the report's description (Top600: adults with a number of arrests
 and convictions for HIC/DG offences; Top400: 12–24 years); a functioneel beheerder adjusts them.

@@ -1,4 +1,4 @@
-"""Seed the 14 kernpartners of the AcVZ (DOMAIN.md; report chapter 1.3)."""
+"""Seed the 14 kernpartners of the AcVZ (docs/domain.md, the network)."""
 
 from django.db import migrations
 

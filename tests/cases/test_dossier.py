@@ -1,5 +1,5 @@
 """The joint basisdossier: each asked kernpartner writes its own part of every section; the GGD
-screening of section 6 and all of section 9 are health content (DOMAIN.md, need-to-know)."""
+screening of section 6 and all of section 9 are health content (docs/domain.md, need-to-know)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The health rule on the joint basisdossier, with marker strings: section 9 and the GGD
 screening of section 6 reach no one without health access, on any page or API response, and
-neither do who wrote them and when (the brief's health rule; DOMAIN.md, need-to-know)."""
+neither do who wrote them and when (docs/domain.md, need-to-know)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Need-to-know: who sees which case page, with the exact answer (DOMAIN.md, the covenant).
+"""Need-to-know: who sees which case page, with the exact answer (docs/domain.md, the covenant).
 
 Out of scope is 404, exactly like missing; in scope but not allowed is 403.
 """
@@ -672,7 +672,7 @@ MATRIX = [
 
 
 #: Users who never read health content in any scenario: not the regisseur or accounthouder, no
-#: health organisation (DOMAIN.md; BRIEF's health rule).
+#: health organisation (docs/domain.md, need-to-know).
 NEVER_HEALTH = {
     "programme",
     "ivg_politie",

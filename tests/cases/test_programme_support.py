@@ -1,4 +1,4 @@
-"""The programme team keeps its support role (DOMAIN.md, need-to-know): a programme-team member
+"""The programme team keeps its support role (docs/domain.md, need-to-know): a programme-team member
 reads the cases of the programmes they support while in regie or outflow, read-only, logged,
 and never their health content. Other programmes' cases, and closed ones, are a 404."""
 

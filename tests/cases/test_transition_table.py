@@ -12,7 +12,7 @@ from plans.workflow import PLAN_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 
-#: Who may take each transition in its source status, written out by hand from DOMAIN.md.
+#: Who may take each transition in its source status, written out by hand from docs/domain.md.
 WHO = {
     ("start_dossier", "registered"): {"programme"},
     ("withdraw", "registered"): {"programme"},

@@ -1,4 +1,4 @@
-"""ITAT's scope is its agenda, the Expertgroep's its open referrals (DOMAIN.md, need-to-know).
+"""ITAT's scope is its agenda, the Expertgroep's its open referrals (docs/domain.md, need-to-know).
 
 An ITAT member reads a case's plans and its non-health basisdossier while a plan of the case is
 on the ITAT agenda and for REGIE_ITAT_READ_WEEKS (4) after ITAT's decision; then the case is a

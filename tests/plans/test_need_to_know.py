@@ -1,7 +1,7 @@
 """Health goals (leefgebied 9) on every door, with marker strings: each marker appears in the
 responses of those who may read it and in no response of anyone else, on pages and in the API.
 
-The rule (DOMAIN.md, "Need-to-know"): health goals, their evaluation results, ITAT's advice on
+The rule (docs/domain.md, "Need-to-know"): health goals, their evaluation results, ITAT's advice on
 them and their history are read by the regisseur, the accounthouder and health organisations on
 the team, and by the goal's responsible organisation for that goal only.
 """

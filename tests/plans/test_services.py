@@ -1,4 +1,4 @@
-"""The plan cycle through its services (DOMAIN.md step 4): versions, ITAT review, commitments,
+"""The plan cycle through its services (docs/domain.md step 4): versions, ITAT review, commitments,
 optimistic locking, evaluations, the expert group, need-to-know and the case history."""
 
 from __future__ import annotations

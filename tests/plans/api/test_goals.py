@@ -372,7 +372,7 @@ def test_the_health_partner_answers_for_the_health_goal(api_as, plan_at, people)
 def test_the_responsible_organisation_reads_and_answers_for_its_health_goal(
     api_as, plan_at, people, orgs
 ):
-    """It cannot commit to what it cannot read (DOMAIN.md): WPI, no health organisation, reads
+    """It cannot commit to what it cannot read (docs/domain.md): WPI, no health organisation, reads
     the health goal it is responsible for, and answers for it."""
     plan = plan_at("draft")
     goal = health_goal(plan)
