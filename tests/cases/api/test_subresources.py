@@ -187,7 +187,7 @@ def test_a_section_is_read_alone(api_as, case_at, people):
         ("POLITIE", "contribution"),
     ]
     assert (body["can_contribute"], body["can_write_screening"]) == (True, False)
-    assert AccessLogEntry.objects.filter(case=case, channel="api").count() == 1
+    assert AccessLogEntry.objects.filter(subjects__case=case, channel="api").count() == 1
 
 
 def test_contribution_write_with_optimistic_locking(api_as, case_at, people):
@@ -310,8 +310,8 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
     assert CaseTeamMembership.objects.filter(case=case).count() == 1
     assert not TimelineEvent.objects.filter(external_id="E1").exists()
     assert not AccessLogEntry.objects.filter(outcome="shown").exists()
-    # Each of the eight requests is a refused read of this case.
-    assert AccessLogEntry.objects.filter(outcome="refused", subjects__case=case).count() == 8
+    # Each of the nine requests is a refused read of this case.
+    assert AccessLogEntry.objects.filter(outcome="refused", subjects__case=case).count() == 9
 
 
 def test_a_timeline_push_out_of_range_is_400_not_500(api_as, people, case_at):
