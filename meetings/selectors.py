@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.access import visible_get
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
@@ -99,12 +101,41 @@ def agreements_visible(*, user) -> QuerySet[Agreement]:
     )
 
 
-def agreements_of_my_organisation(*, user) -> QuerySet[Agreement]:
-    return (
-        agreements_visible(user=user)
-        .filter(owner_organisation_id=user.organisation_id)
-        .order_by("status", "deadline", "pk")
-    )
+class AgreementShow(models.TextChoices):
+    """The status filter of the agreements page."""
+
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Open, past the deadline")
+    DONE = "done", _("Done or not done")
+    ALL = "all", _("All")
+
+
+def agreements_of_my_organisation(
+    *, user, show: str = AgreementShow.OPEN, search: str = "", today: date | None = None
+) -> QuerySet[Agreement]:
+    """The agreements owned by the user's organisation on cases the user may see, filtered by
+    status (`AgreementShow`) and by a case number or words of the person's name; in a stable
+    order for paging (finished ones most recent first)."""
+    today = today or timezone.localdate()
+    queryset = agreements_visible(user=user).filter(owner_organisation_id=user.organisation_id)
+    if show == AgreementShow.OPEN:
+        queryset = queryset.filter(status=AgreementStatus.OPEN)
+    elif show == AgreementShow.OVERDUE:
+        queryset = queryset.filter(status=AgreementStatus.OPEN, deadline__lt=today)
+    elif show == AgreementShow.DONE:
+        queryset = queryset.exclude(status=AgreementStatus.OPEN)
+    search = search.strip()
+    if search.isascii() and search.isdigit() and len(search) < 19:  # a case number
+        queryset = queryset.filter(case_id=int(search))
+    else:
+        for word in search.split()[:5]:
+            queryset = queryset.filter(
+                Q(case__person__first_name__icontains=word)
+                | Q(case__person__last_name__icontains=word)
+            )
+    if show == AgreementShow.DONE:
+        return queryset.order_by("-deadline", "-pk")
+    return queryset.order_by("deadline", "pk")
 
 
 def notifications_visible(*, user) -> QuerySet[Notification]:

@@ -1,0 +1,136 @@
+"""The list pages of meetings: a page at a time (25), in a stable order, with their filters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Agreement, AgreementStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def agreements_for_wpi(case, orgs, n: int, **fields) -> list[Agreement]:
+    today = timezone.localdate()
+    return [
+        Agreement.objects.create(
+            case=case,
+            description=f"Fictieve afspraak {i:02d}",
+            owner_organisation=orgs["WPI"],
+            deadline=today + timedelta(days=i),
+            **fields,
+        )
+        for i in range(n)
+    ]
+
+
+def rows(response) -> list[int]:
+    return [a.pk for a in response.context["page"]]
+
+
+def test_agreements_page_two_shows_the_rest_in_order(client, team_case, people, orgs):
+    made = agreements_for_wpi(team_case, orgs, 30)
+    # two on the same deadline: the id breaks the tie
+    Agreement.objects.filter(pk=made[1].pk).update(deadline=made[0].deadline)
+    client.force_login(people["partner"])
+    url = reverse("meetings:agreements")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert rows(first) + rows(second) == [a.pk for a in made]
+    assert len(rows(first)) == 25
+    content = first.content.decode()
+    assert "Fictieve afspraak 24" in content
+    assert "Fictieve afspraak 25" not in content
+    assert "page=2" in content
+    assert "Fictieve afspraak 29" in second.content.decode()
+    assert client.get(url, {"page": 3}).context["page"].object_list == []
+
+
+def test_agreements_page_filters_by_status(client, team_case, people, orgs):
+    today = timezone.localdate()
+    [upcoming] = agreements_for_wpi(team_case, orgs, 1)
+    late = Agreement.objects.create(
+        case=team_case,
+        description="Marker-te-laat",
+        owner_organisation=orgs["WPI"],
+        deadline=today - timedelta(days=3),
+    )
+    done = Agreement.objects.create(
+        case=team_case,
+        description="Marker-klaar",
+        owner_organisation=orgs["WPI"],
+        deadline=today - timedelta(days=5),
+        status=AgreementStatus.DONE,
+    )
+    not_done = Agreement.objects.create(
+        case=team_case,
+        description="Marker-niet-klaar",
+        owner_organisation=orgs["WPI"],
+        deadline=today - timedelta(days=4),
+        status=AgreementStatus.NOT_DONE,
+    )
+    client.force_login(people["partner"])
+    url = reverse("meetings:agreements")
+    assert rows(client.get(url)) == [late.pk, upcoming.pk]  # open is the default
+    assert rows(client.get(url, {"show": "open"})) == [late.pk, upcoming.pk]
+    assert rows(client.get(url, {"show": "overdue"})) == [late.pk]
+    assert rows(client.get(url, {"show": "done"})) == [not_done.pk, done.pk]  # latest first
+    assert rows(client.get(url, {"show": "all"})) == [done.pk, not_done.pk, late.pk, upcoming.pk]
+    assert rows(client.get(url, {"show": "bogus"})) == [late.pk, upcoming.pk]
+    page = client.get(url, {"show": "overdue"}).content.decode()
+    assert "Marker-te-laat" in page
+    assert "Fictieve afspraak" not in page
+    assert "Marker-klaar" not in page
+    assert "Marker-niet-klaar" not in page
+
+
+def test_agreements_page_searches_case_number_and_name(client, team_case, case_at, people, orgs):
+    from cases import services as case_services
+
+    other = case_at("in_regie")
+    case_services.team_member_add(case=other, by=people["regisseur"], organisation=orgs["WPI"])
+    [here] = agreements_for_wpi(team_case, orgs, 1)
+    [there] = agreements_for_wpi(other, orgs, 1)
+    client.force_login(people["partner"])
+    url = reverse("meetings:agreements")
+    assert rows(client.get(url, {"q": str(other.pk)})) == [there.pk]
+    assert rows(client.get(url, {"q": team_case.person.last_name.upper()})) == [here.pk]
+    assert rows(client.get(url, {"q": "9" * 40})) == []  # no overflow
+    assert rows(client.get(url, {"q": "Niemand-Heet-Zo"})) == []
+
+
+def test_agreements_page_status_form_returns_to_the_same_page(client, team_case, people, orgs):
+    made = agreements_for_wpi(team_case, orgs, 30)
+    client.force_login(people["partner"])
+    back = reverse("meetings:agreements") + "?show=all&page=2"
+    page = client.get(back).content.decode()
+    assert f'action="{reverse("meetings:agreement_status", args=[made[-1].pk])}"' in page
+    response = client.post(
+        reverse("meetings:agreement_status", args=[made[-1].pk]),
+        {"status": "done", "note": "Klaar", "next": back},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == back
+    made[-1].refresh_from_db()
+    assert (made[-1].status, made[-1].status_note) == ("done", "Klaar")
+    response = client.post(
+        reverse("meetings:agreement_status", args=[made[0].pk]),
+        {"status": "done", "next": "https://elders.example/"},
+    )
+    assert response["Location"] == reverse("meetings:agreements")  # not off-site
+
+
+def test_agreements_page_offers_the_status_form_only_where_allowed(client, team_case, people, orgs):
+    """WPI's agreement on a case WPI has left: still listed (the organisation still reads the
+    case through its grant here), but not to be updated."""
+    [agreement] = agreements_for_wpi(team_case, orgs, 1)
+    client.force_login(people["partner"])
+    url = reverse("meetings:agreements")
+    status_url = reverse("meetings:agreement_status", args=[agreement.pk])
+    assert status_url in client.get(url).content.decode()
+    team_case.team.filter(organisation=orgs["WPI"]).update(left_on=timezone.localdate())
+    response = client.get(url)
+    assert rows(response) == [agreement.pk]
+    assert status_url not in response.content.decode()
