@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -221,9 +222,17 @@ def casuistry(request: HttpRequest) -> HttpResponse:
 @login_required
 @access_logged
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "meetings/inbox.html", {"notifications": selectors.inbox(user=request.user)[:200]}
-    )
+    """The user's notifications, 25 at a time, in the API's order (unread first)."""
+    page = UncountedPage(selectors.inbox(user=request.user), request.GET.get("page"), PAGE_SIZE)
+    return render(request, "meetings/inbox.html", {"page": page, "query": ""})
+
+
+def _back_to_inbox(request: HttpRequest) -> HttpResponse:
+    page = request.POST.get("page", "")
+    url = reverse("meetings:inbox")
+    if page.isascii() and page.isdigit() and 1 < int(page) <= 100_000:
+        url += f"?page={page}"
+    return redirect(url)
 
 
 @login_required
@@ -232,7 +241,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_visible(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, by=request.user)
-    return redirect("meetings:inbox")
+    return _back_to_inbox(request)
 
 
 @login_required

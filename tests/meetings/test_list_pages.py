@@ -134,3 +134,57 @@ def test_agreements_page_offers_the_status_form_only_where_allowed(client, team_
     response = client.get(url)
     assert rows(response) == [agreement.pk]
     assert status_url not in response.content.decode()
+
+
+def notifications_for(user, case, n: int):
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import Case
+    from meetings.models import Notification, Reminder, ReminderKind
+
+    made = []
+    start = timezone.now() - timedelta(days=n)
+    for i in range(n):
+        reminder = Reminder.objects.create(
+            kind=ReminderKind.UVO_OVERDUE,
+            content_type=ContentType.objects.get_for_model(Case),
+            object_id=case.pk,
+            due_date=timezone.localdate() - timedelta(days=i),
+            case=case,
+        )
+        notification = Notification.objects.create(
+            reminder=reminder, user=user, message=f"Fictieve melding {i:02d}"
+        )
+        # one second apart, and two at the same moment: the id breaks the tie
+        Notification.objects.filter(pk=notification.pk).update(
+            created_at=start + timedelta(seconds=max(i, 1))
+        )
+        made.append(notification)
+    return made
+
+
+def test_inbox_page_two_shows_the_rest_and_reading_keeps_the_count(client, team_case, people):
+    made = notifications_for(people["regisseur"], team_case, 30)
+    newest_first = [n.pk for n in reversed(made)]
+    client.force_login(people["regisseur"])
+    url = reverse("meetings:inbox")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert rows(first) + rows(second) == newest_first
+    assert "Fictieve melding 29" in first.content.decode()
+    assert "Fictieve melding 00" in second.content.decode()
+    assert "Fictieve melding 00" not in first.content.decode()
+    assert 'data-testid="unread-count">30</span>' in first.content.decode()
+
+    oldest = made[0]
+    response = client.post(reverse("meetings:notification_read", args=[oldest.pk]), {"page": "2"})
+    assert response["Location"] == url + "?page=2"
+    oldest.refresh_from_db()
+    assert oldest.read_at is not None
+    page = client.get(url).content.decode()
+    assert 'data-testid="unread-count">29</span>' in page
+    # unread first: the one read is now last
+    assert rows(client.get(url, {"page": 2}))[-1] == oldest.pk
+
+    client.post(reverse("meetings:read_all"))
+    assert 'data-testid="unread-count"' not in client.get(url).content.decode()
+    assert rows(client.get(url)) == newest_first[:25]

@@ -33,7 +33,8 @@ LOG = 2
 #: reach, reminder insert, the reminders this run created, notification insert, the
 #: notifications this run created, release savepoint.
 SCAN = 10
-INBOX = PAGE + 1 + LOG  # the notifications (reminder, case and person joined)
+#: a page of notifications and one more (reminder, case and person joined; no count)
+INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.
 CASE_UVO_TAB = PAGE + 6 + LOG
 AGREEMENT_LIST = REQUEST + 2 + LOG  # count, rows (case, person, organisation, person, UVO joined)
@@ -123,7 +124,9 @@ def test_inbox_page(client, people, orgs, django_assert_num_queries, n):
     client.get(reverse("meetings:inbox"))  # warm the session
     with django_assert_num_queries(INBOX):
         response = client.get(reverse("meetings:inbox"))
-    assert len(response.context["notifications"]) == n + 2  # + plan evaluation, agreement
+    page = response.context["page"]  # + plan evaluation, agreement: 25 a page
+    assert len(page) == min(n + 2, 25)
+    assert page.has_next() == (n + 2 > 25)
 
 
 @pytest.mark.parametrize("n", [1, 25])
