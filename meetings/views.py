@@ -209,12 +209,19 @@ def casuistry(request: HttpRequest) -> HttpResponse:
     """The accounthouder's three-weekly casuistry meeting with their regisseurs: its dates and
     the agenda of cases that need discussing."""
     today = timezone.localdate()
+    page = UncountedPage(
+        selectors.casuistry_cases(user=request.user, today=today),
+        request.GET.get("page"),
+        PAGE_SIZE,
+    )
     return render(
         request,
         "meetings/casuistry.html",
         {
             "dates": selectors.casuistry_dates(today=today),
-            "items": selectors.casuistry_agenda(user=request.user, today=today),
+            "items": selectors.casuistry_items(cases=page, today=today),
+            "page": page,
+            "query": "",
         },
     )
 

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agreement, AgreementStatus
+from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
+from plans.models import Plan
+from plans.workflow import PlanStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,40 @@ def test_inbox_page_two_shows_the_rest_and_reading_keeps_the_count(client, team_
     client.post(reverse("meetings:read_all"))
     assert 'data-testid="unread-count"' not in client.get(url).content.decode()
     assert rows(client.get(url)) == newest_first[:25]
+
+
+def test_casuistry_page_two_shows_the_rest(client, people, orgs):
+    from tests.meetings.test_query_counts import overdue_cases
+
+    cases = overdue_cases(27, people, orgs)
+    # the last case: a held UVO recently, its agreement done, its plan superseded by a draft
+    last = cases[-1]
+    UvoMeeting.objects.create(
+        case=last,
+        planned_at=timezone.now() - timedelta(days=2),
+        status=UvoStatus.HELD,
+        held_on=timezone.localdate() - timedelta(days=2),
+        chair=people["regisseur"],
+    )
+    last.agreements.update(status=AgreementStatus.DONE)
+    last.plans.update(status=PlanStatus.SUPERSEDED)
+    Plan.objects.create(
+        case=last, version=2, status=PlanStatus.DRAFT, created_by=people["regisseur"]
+    )
+    client.force_login(people["accounthouder"])
+    url = reverse("meetings:casuistry")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    shown = [i.case.pk for i in first.context["items"]] + [
+        i.case.pk for i in second.context["items"]
+    ]
+    # one regisseur: ordered by the person's last name, then id
+    expected = sorted(cases, key=lambda c: (c.person.last_name, c.pk))
+    assert shown == [c.pk for c in expected]
+    assert len(first.context["items"]) == 25
+    assert "page=2" in first.content.decode()
+    [item] = [i for i in first.context["items"] + second.context["items"] if i.case == last]
+    assert item.overdue_agreements == 0
+    assert item.uvo.last_held == timezone.localdate() - timedelta(days=2)
+    assert not item.uvo.overdue
+    assert item.plan_status == PlanStatus.DRAFT.label
+    assert last.person.full_name in (first.content + second.content).decode()

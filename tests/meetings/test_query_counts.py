@@ -18,6 +18,7 @@ from meetings import services
 from meetings.models import Agreement, Notification, Reminder, ReminderKind, UvoAttendee
 from meetings.reminders import reminders_scan
 from plans.models import Plan
+from plans.workflow import PlanStatus
 from tests.factories import PersonFactory, programme
 
 pytestmark = pytest.mark.django_db
@@ -236,10 +237,14 @@ def test_casuistry_page(client, people, orgs, django_assert_num_queries, n):
     client.force_login(people["accounthouder"])
     url = reverse("meetings:casuistry")
     client.get(url)
-    # the page, the accounthouder's cases (annotated), their plans' status, the access log
-    with django_assert_num_queries(PAGE + 2 + LOG):
+    # the page, a page of the accounthouder's cases (last UVO, overdue agreements and plan
+    # status in per-case subqueries; one row more, no count), the access log
+    with django_assert_num_queries(PAGE + 1 + LOG):
         response = client.get(url)
-    assert len(response.context["items"]) == n
+    items = response.context["items"]
+    assert len(items) == n
+    assert all(item.overdue_agreements == 1 and item.uvo.overdue for item in items)
+    assert {item.plan_status for item in items} == {PlanStatus.APPROVED.label}
 
 
 @pytest.mark.parametrize("n", [1, 25])
