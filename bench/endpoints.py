@@ -386,6 +386,12 @@ ITAT_MEETINGS = sql(
         WHERE m.date >= %(today)s OR EXISTS (SELECT 1 FROM plans_plan pl
                 WHERE pl.itat_meeting_id = m.id AND pl.status = 'submitted')
         ORDER BY m.date""",
+    """SELECT m.id, m.date, m.held,
+              (SELECT count(*) FROM plans_plan pl WHERE pl.itat_meeting_id = m.id) AS plans
+         FROM plans_itatmeeting m
+        WHERE m.date < %(today)s AND NOT EXISTS (SELECT 1 FROM plans_plan pl
+                WHERE pl.itat_meeting_id = m.id AND pl.status = 'submitted')
+        ORDER BY m.date DESC, m.id DESC LIMIT 26""",
     """SELECT x.id, x.question, x.referred_at, p.first_name, p.last_name, u.first_name,
               u.last_name
          FROM plans_expertgroupreferral x JOIN cases_case c ON c.id = x.case_id
@@ -417,25 +423,28 @@ CASUISTRY = sql(
                 WHERE m.case_id = c.id AND m.status = 'held') AS last_held,
               (SELECT count(*) FROM meetings_agreement a
                 WHERE a.case_id = c.id AND a.status = 'open' AND a.deadline < %(today)s)
-                AS overdue_agreements
+                AS overdue_agreements,
+              (SELECT pl.status FROM plans_plan pl
+                WHERE pl.case_id = c.id AND pl.status <> 'superseded'
+                ORDER BY pl.version DESC LIMIT 1) AS plan_status
          FROM cases_case c JOIN cases_person p ON p.id = c.person_id
          LEFT JOIN partners_user r ON r.id = c.regisseur_id
          LEFT JOIN meetings_uvocadence cad ON cad.case_id = c.id
         WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie'
-        ORDER BY r.last_name, p.last_name""",
-    """SELECT pl.case_id, pl.status FROM plans_plan pl JOIN cases_case c ON c.id = pl.case_id
-        WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie'
-          AND pl.status <> 'superseded' ORDER BY pl.case_id, pl.version""",
+        ORDER BY r.last_name, p.last_name, c.id LIMIT 26""",
 )
 
-AGREEMENTS_PAGE = sql(
-    f"""SELECT a.id, a.description, a.deadline, a.status, a.status_note, p.first_name,
-               p.last_name, u.first_name, u.last_name
+AGREEMENTS_ROWS = f"""SELECT a.id, a.description, a.deadline, a.status, a.status_note,
+               p.first_name, p.last_name, u.first_name, u.last_name
           FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
           JOIN cases_person p ON p.id = c.person_id
           LEFT JOIN partners_user u ON u.id = a.owner_person_id
-         WHERE a.owner_organisation_id = %(org)s AND {VISIBLE}
-         ORDER BY a.status, a.deadline, a.id""",
+         WHERE a.owner_organisation_id = %(org)s AND {VISIBLE} AND a.status = 'open'"""
+
+#: Page 1 of the open ones (the default) and of the overdue ones: 25 and one more, no count.
+AGREEMENTS_PAGE = sql(AGREEMENTS_ROWS + " ORDER BY a.deadline, a.id LIMIT 26")
+AGREEMENTS_OVERDUE = sql(
+    AGREEMENTS_ROWS + " AND a.deadline < %(today)s ORDER BY a.deadline, a.id LIMIT 26"
 )
 
 COMMITMENTS = sql(
@@ -454,7 +463,7 @@ SELECT n.*, r.kind, r.due_date, c.id, p.first_name, p.last_name FROM meetings_no
  WHERE n.user_id = %(user)s
  ORDER BY n.read_at DESC NULLS FIRST, n.created_at DESC, n.id DESC LIMIT {limit}"""
 
-INBOX = NOTIFICATIONS.format(limit=200)
+INBOX = NOTIFICATIONS.format(limit=26)  # a page of 25 and one more, no count
 
 API_CASES = sql(
     PERMS,
@@ -540,6 +549,7 @@ ENDPOINTS = [
     Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
     Endpoint("casuistry · accounthouder", "accounthouder", "/casuistiek/", CASUISTRY),
     Endpoint("agreements /afspraken/", "regisseur", "/afspraken/", AGREEMENTS_PAGE),
+    Endpoint("agreements overdue", "regisseur", "/afspraken/?show=overdue", AGREEMENTS_OVERDUE),
     Endpoint("commitments /toezeggingen/", "regisseur", "/toezeggingen/", COMMITMENTS),
     Endpoint("inbox", "regisseur", "/meldingen/", INBOX),
     Endpoint("API cases (100)", "system", "/api/v1/cases/?page_size=100", API_CASES, "api"),

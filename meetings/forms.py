@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgreementStatus
+from meetings.selectors import AgreementShow
 from partners.models import Organisation, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,6 +110,23 @@ class AgreementForm(forms.Form):
 class AgreementStatusForm(forms.Form):
     status = forms.ChoiceField(choices=AgreementStatus.choices, label=_("Status"))
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class AgreementFilterForm(forms.Form):
+    """The filters of the agreements page (GET); invalid input falls back to the defaults."""
+
+    show = forms.ChoiceField(
+        label=_("Show"), choices=AgreementShow.choices, required=False, initial=AgreementShow.OPEN
+    )
+    q = forms.CharField(label=_("Case number or name"), required=False, max_length=100)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"show": AgreementShow.OPEN, "search": ""}
+        return {
+            "show": self.cleaned_data["show"] or AgreementShow.OPEN,
+            "search": self.cleaned_data["q"],
+        }
 
 
 class PreferenceForm(forms.Form):

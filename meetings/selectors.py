@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import F, QuerySet
+from django.db import models
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.access import visible_get
 from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
@@ -99,12 +101,41 @@ def agreements_visible(*, user) -> QuerySet[Agreement]:
     )
 
 
-def agreements_of_my_organisation(*, user) -> QuerySet[Agreement]:
-    return (
-        agreements_visible(user=user)
-        .filter(owner_organisation_id=user.organisation_id)
-        .order_by("status", "deadline", "pk")
-    )
+class AgreementShow(models.TextChoices):
+    """The status filter of the agreements page."""
+
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Open, past the deadline")
+    DONE = "done", _("Done or not done")
+    ALL = "all", _("All")
+
+
+def agreements_of_my_organisation(
+    *, user, show: str = AgreementShow.OPEN, search: str = "", today: date | None = None
+) -> QuerySet[Agreement]:
+    """The agreements owned by the user's organisation on cases the user may see, filtered by
+    status (`AgreementShow`) and by a case number or words of the person's name; in a stable
+    order for paging (finished ones most recent first)."""
+    today = today or timezone.localdate()
+    queryset = agreements_visible(user=user).filter(owner_organisation_id=user.organisation_id)
+    if show == AgreementShow.OPEN:
+        queryset = queryset.filter(status=AgreementStatus.OPEN)
+    elif show == AgreementShow.OVERDUE:
+        queryset = queryset.filter(status=AgreementStatus.OPEN, deadline__lt=today)
+    elif show == AgreementShow.DONE:
+        queryset = queryset.exclude(status=AgreementStatus.OPEN)
+    search = search.strip()
+    if search.isascii() and search.isdigit() and len(search) < 19:  # a case number
+        queryset = queryset.filter(case_id=int(search))
+    else:
+        for word in search.split()[:5]:
+            queryset = queryset.filter(
+                Q(case__person__first_name__icontains=word)
+                | Q(case__person__last_name__icontains=word)
+            )
+    if show == AgreementShow.DONE:
+        return queryset.order_by("-deadline", "-pk")
+    return queryset.order_by("deadline", "pk")
 
 
 def notifications_visible(*, user) -> QuerySet[Notification]:
@@ -204,10 +235,13 @@ def casuistry_dates(*, today: date, count: int = 4) -> list[date]:
     return [first + i * period for i in range(count)]
 
 
-def casuistry_agenda(*, user, today: date | None = None) -> list[CasuistryItem]:
-    """The accounthouder's open cases with what needs discussing: overdue UVO, agreements past
-    their deadline, the plan's state. A fixed number of queries."""
-    from django.db.models import Count, Max, Q
+def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
+    """The accounthouder's cases in regie, each with its last held UVO, its open agreements past
+    their deadline and its current plan's status, in a stable order for paging. Per-case
+    subqueries, not a joined GROUP BY: that multiplied every case by its UVOs times its agreements
+    before aggregating (135 k rows for 309 cases at ten times the city)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
     from cases.models import Case
     from cases.workflow import CaseStatus
@@ -215,26 +249,45 @@ def casuistry_agenda(*, user, today: date | None = None) -> list[CasuistryItem]:
     from plans.workflow import PlanStatus
 
     today = today or timezone.localdate()
-    cases = list(
+    last_held = (
+        UvoMeeting.objects.filter(case=OuterRef("pk"), status=UvoStatus.HELD)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    overdue = (
+        Agreement.objects.filter(
+            case=OuterRef("pk"), status=AgreementStatus.OPEN, deadline__lt=today
+        )
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    plan_status = (
+        Plan.objects.filter(case=OuterRef("pk"))
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .order_by("-version")
+        .values("status")[:1]
+    )
+    return (
         Case.objects.visible_to(user)
         .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
         .select_related("person", "regisseur", "uvo_cadence")
         .annotate(
-            last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
-            overdue_agreements=Count(
-                "agreements",
-                filter=Q(agreements__status=AgreementStatus.OPEN, agreements__deadline__lt=today),
-                distinct=True,
-            ),
+            last_held=Subquery(last_held),
+            overdue_agreements=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
+            plan_status=Subquery(plan_status),
         )
-        .order_by("regisseur__last_name", "person__last_name")
+        .order_by("regisseur__last_name", "person__last_name", "pk")
     )
-    plan_status = dict(
-        Plan.objects.filter(case__in=cases)
-        .exclude(status=PlanStatus.SUPERSEDED)
-        .order_by("case_id", "version")
-        .values_list("case_id", "status")
-    )
+
+
+def casuistry_items(*, cases, today: date | None = None) -> list[CasuistryItem]:
+    """What needs discussing per case of `casuistry_cases`: overdue UVO, agreements past their
+    deadline, the plan's state. No queries of its own."""
+    from plans.workflow import PlanStatus
+
+    today = today or timezone.localdate()
     items = []
     for case in cases:
         cadence = getattr(case, "uvo_cadence", None)
@@ -251,7 +304,6 @@ def casuistry_agenda(*, user, today: date | None = None) -> list[CasuistryItem]:
         state = UvoState(
             weeks, cadence is not None, case.last_held, due, uvo_is_overdue(due=due, today=today)
         )
-        status = plan_status.get(case.pk)
-        label = PlanStatus(status).label if status else None
+        label = PlanStatus(case.plan_status).label if case.plan_status else None
         items.append(CasuistryItem(case, state, case.overdue_agreements, label))
     return items

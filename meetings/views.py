@@ -9,18 +9,21 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError
-from acvz.web import posted, refuse
+from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart
 from meetings import selectors, services
 from meetings.calendar import calendar_ics
 from meetings.forms import (
+    AgreementFilterForm,
     AgreementForm,
     AgreementStatusForm,
     CadenceForm,
@@ -29,7 +32,7 @@ from meetings.forms import (
     UvoPlanForm,
     UvoRecordForm,
 )
-from meetings.models import CalendarFeed, NotificationPreference
+from meetings.models import AgreementStatus, CalendarFeed, NotificationPreference
 from meetings.policies import agreement_can_update, uvo_can_manage
 
 
@@ -144,16 +147,36 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+PAGE_SIZE = 25
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @login_required
 @access_logged
 def agreements(request: HttpRequest) -> HttpResponse:
+    """The agreements of the user's organisation, a page at a time, open ones by default."""
+    form = AgreementFilterForm(request.GET or None)
+    today = timezone.localdate()
+    queryset = selectors.agreements_of_my_organisation(
+        user=request.user, today=today, **form.filters()
+    )
+    page = UncountedPage(queryset, request.GET.get("page"), PAGE_SIZE)
+    for agreement in page:
+        agreement.can_update = agreement_can_update(request.user, agreement)
     return render(
         request,
         "meetings/agreements.html",
         {
-            "agreements": selectors.agreements_of_my_organisation(user=request.user),
-            "status_form": AgreementStatusForm(),
-            "today": timezone.localdate(),
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "statuses": AgreementStatus.choices,
+            "today": today,
         },
     )
 
@@ -171,7 +194,12 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The agreement is updated."))
     else:
         messages.error(request, _("Choose a valid status."))
-    return redirect(request.POST.get("next") or "meetings:agreements")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "meetings:agreements"
+    return redirect(next_url)
 
 
 @login_required
@@ -181,12 +209,19 @@ def casuistry(request: HttpRequest) -> HttpResponse:
     """The accounthouder's three-weekly casuistry meeting with their regisseurs: its dates and
     the agenda of cases that need discussing."""
     today = timezone.localdate()
+    page = UncountedPage(
+        selectors.casuistry_cases(user=request.user, today=today),
+        request.GET.get("page"),
+        PAGE_SIZE,
+    )
     return render(
         request,
         "meetings/casuistry.html",
         {
             "dates": selectors.casuistry_dates(today=today),
-            "items": selectors.casuistry_agenda(user=request.user, today=today),
+            "items": selectors.casuistry_items(cases=page, today=today),
+            "page": page,
+            "query": "",
         },
     )
 
@@ -194,9 +229,17 @@ def casuistry(request: HttpRequest) -> HttpResponse:
 @login_required
 @access_logged
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "meetings/inbox.html", {"notifications": selectors.inbox(user=request.user)[:200]}
-    )
+    """The user's notifications, 25 at a time, in the API's order (unread first)."""
+    page = UncountedPage(selectors.inbox(user=request.user), request.GET.get("page"), PAGE_SIZE)
+    return render(request, "meetings/inbox.html", {"page": page, "query": ""})
+
+
+def _back_to_inbox(request: HttpRequest) -> HttpResponse:
+    page = request.POST.get("page", "")
+    url = reverse("meetings:inbox")
+    if page.isascii() and page.isdigit() and 1 < int(page) <= 100_000:
+        url += f"?page={page}"
+    return redirect(url)
 
 
 @login_required
@@ -205,7 +248,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.notifications_visible(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, by=request.user)
-    return redirect("meetings:inbox")
+    return _back_to_inbox(request)
 
 
 @login_required

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import visible_get
@@ -80,13 +91,43 @@ def plan_in_force(*, case) -> Plan | None:
     )
 
 
-def itat_meetings(*, upcoming_only: bool = True) -> QuerySet[ItatMeeting]:
-    queryset = ItatMeeting.objects.annotate(
-        plan_count=Count("plans", filter=Q(plans__status=PlanStatus.SUBMITTED))
+def _plans_on_meeting(**filters) -> Coalesce:
+    """The number of plans on each meeting (`filters` on Plan), as a subquery per meeting."""
+    counted = (
+        Plan.objects.filter(itat_meeting=OuterRef("pk"), **filters)
+        .order_by()
+        .values("itat_meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def itat_meetings(*, upcoming_only: bool = True, today: date | None = None):
+    """ITAT meetings with their submitted plans counted (`plan_count`). With `upcoming_only`:
+    those to come and those with plans still waiting for a decision. The meetings are chosen
+    first and counted per meeting, not grouped over every meeting joined to every plan."""
+    queryset = ItatMeeting.objects.all()
     if upcoming_only:
-        queryset = queryset.filter(Q(date__gte=timezone.localdate()) | Q(plan_count__gt=0))
-    return queryset.order_by("date")
+        today = today or timezone.localdate()
+        waiting = Plan.objects.filter(itat_meeting=OuterRef("pk"), status=PlanStatus.SUBMITTED)
+        queryset = queryset.filter(Q(date__gte=today) | Exists(waiting))
+    return queryset.annotate(plan_count=_plans_on_meeting(status=PlanStatus.SUBMITTED)).order_by(
+        "date"
+    )
+
+
+def itat_meetings_past(*, today: date | None = None):
+    """The meetings before today with no plan waiting any more (the complement of
+    `itat_meetings()`), latest first, with the plans that were on their agenda counted."""
+    today = today or timezone.localdate()
+    waiting = Plan.objects.filter(itat_meeting=OuterRef("pk"), status=PlanStatus.SUBMITTED)
+    return (
+        ItatMeeting.objects.filter(date__lt=today)
+        .exclude(Exists(waiting))
+        .annotate(plan_count=_plans_on_meeting())
+        .order_by("-date", "-pk")
+    )
 
 
 def itat_agenda(*, user, meeting: ItatMeeting) -> QuerySet[Plan]:

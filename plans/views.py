@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
-from acvz.web import posted, refuse
+from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
@@ -385,12 +385,27 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- ITAT ---------------------------------------------------------------------------------------
 
+PAGE_SIZE = 25
+
 
 @login_required
 @permission_required("plans.review_plan", raise_exception=True)
 @access_logged
 def itat_meetings(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/itat_meetings.html", {"meetings": selectors.itat_meetings()})
+    """The meetings to come (and those with plans waiting), then the past ones a page at a
+    time."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "plans/itat_meetings.html",
+        {
+            "meetings": selectors.itat_meetings(today=today),
+            "page": UncountedPage(
+                selectors.itat_meetings_past(today=today), request.GET.get("page"), PAGE_SIZE
+            ),
+            "query": "",
+        },
+    )
 
 
 @login_required

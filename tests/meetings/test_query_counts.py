@@ -18,6 +18,7 @@ from meetings import services
 from meetings.models import Agreement, Notification, Reminder, ReminderKind, UvoAttendee
 from meetings.reminders import reminders_scan
 from plans.models import Plan
+from plans.workflow import PlanStatus
 from tests.factories import PersonFactory, programme
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,8 @@ LOG = 2
 #: reach, reminder insert, the reminders this run created, notification insert, the
 #: notifications this run created, release savepoint.
 SCAN = 10
-INBOX = PAGE + 1 + LOG  # the notifications (reminder, case and person joined)
+#: a page of notifications and one more (reminder, case and person joined; no count)
+INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.
 CASE_UVO_TAB = PAGE + 6 + LOG
 AGREEMENT_LIST = REQUEST + 2 + LOG  # count, rows (case, person, organisation, person, UVO joined)
@@ -123,7 +125,9 @@ def test_inbox_page(client, people, orgs, django_assert_num_queries, n):
     client.get(reverse("meetings:inbox"))  # warm the session
     with django_assert_num_queries(INBOX):
         response = client.get(reverse("meetings:inbox"))
-    assert len(response.context["notifications"]) == n + 2  # + plan evaluation, agreement
+    page = response.context["page"]  # + plan evaluation, agreement: 25 a page
+    assert len(page) == min(n + 2, 25)
+    assert page.has_next() == (n + 2 > 25)
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -233,10 +237,14 @@ def test_casuistry_page(client, people, orgs, django_assert_num_queries, n):
     client.force_login(people["accounthouder"])
     url = reverse("meetings:casuistry")
     client.get(url)
-    # the page, the accounthouder's cases (annotated), their plans' status, the access log
-    with django_assert_num_queries(PAGE + 2 + LOG):
+    # the page, a page of the accounthouder's cases (last UVO, overdue agreements and plan
+    # status in per-case subqueries; one row more, no count), the access log
+    with django_assert_num_queries(PAGE + 1 + LOG):
         response = client.get(url)
-    assert len(response.context["items"]) == n
+    items = response.context["items"]
+    assert len(items) == n
+    assert all(item.overdue_agreements == 1 and item.uvo.overdue for item in items)
+    assert {item.plan_status for item in items} == {PlanStatus.APPROVED.label}
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -248,7 +256,9 @@ def test_agreements_page(client, people, orgs, django_assert_num_queries, n):
     client.force_login(people["partner"])
     url = reverse("meetings:agreements")
     client.get(url)
-    # the page, the organisation's agreements (joined with case and person), the access log
+    # the page, one page of the organisation's agreements (joined with case and person, one
+    # row more to know there is a next page; no count), the access log
     with django_assert_num_queries(PAGE + 1 + LOG):
         response = client.get(url)
-    assert len(response.context["agreements"]) == n
+    assert len(response.context["page"]) == n
+    assert response.content.decode().count('data-testid="agreement-') == n

@@ -590,3 +590,32 @@ def test_case_plan_tab_due_date_is_the_services(client, plan_at, people):
     assert response.context["in_force"] == revision
     assert services.evaluation_due_date(revision) == dt.date(2030, 1, 24) + dt.timedelta(weeks=26)
     assert response.context["evaluation_due"] == services.evaluation_due_date(revision)
+
+
+def test_itat_meetings_page_lists_past_meetings_a_page_at_a_time(client, plan_at, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plans.models import ItatMeeting
+
+    today = timezone.localdate()
+    waiting = plan_at("submitted")  # its meeting stays at the top while the plan waits
+    waiting_meeting = waiting.itat_meeting
+    ItatMeeting.objects.filter(pk=waiting_meeting.pk).update(date=today - timedelta(days=400))
+    past = [ItatMeeting.objects.create(date=today - timedelta(days=i + 1)) for i in range(30)]
+    upcoming = ItatMeeting.objects.create(date=today + timedelta(days=3))
+    client.force_login(people["itat"])
+    url = reverse("plans:itat")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert [m.pk for m in first.context["meetings"]] == [waiting_meeting.pk, upcoming.pk]
+    assert [m.plan_count for m in first.context["meetings"]] == [1, 0]
+    shown = [m.pk for m in first.context["page"]] + [m.pk for m in second.context["page"]]
+    assert shown == [m.pk for m in past]  # latest first; the waiting one is not among them
+    content, rest = first.content.decode(), second.content.decode()
+    assert f'data-testid="itat-meeting-{waiting_meeting.pk}"' in content
+    assert f'data-testid="itat-meeting-{past[24].pk}"' in content
+    assert f'data-testid="itat-meeting-{past[25].pk}"' not in content
+    assert f'data-testid="itat-meeting-{past[29].pk}"' in rest
+    assert f'data-testid="itat-meeting-{upcoming.pk}"' not in rest  # the top list: page 1 only
+    assert "page=2" in content

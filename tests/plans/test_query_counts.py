@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import Leefgebied
 from plans import services
-from plans.models import Plan
+from plans.models import ItatMeeting, Plan
 from plans.workflow import EvaluationConclusion
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,9 @@ LOG = 2
 # the meeting, the agenda's plans (one query with the case, person, programme, regisseur and
 # counts joined), the access log
 ITAT_AGENDA_QUERIES = PAGE + 2 + LOG
-# meetings with their plan counts (the open referrals moved to the Expertgroep's own page)
-ITAT_MEETINGS_QUERIES = PAGE + 1  # no person named: no access log
+# the meetings to come with their plan counts, a page of past meetings with theirs (the open
+# referrals moved to the Expertgroep's own page)
+ITAT_MEETINGS_QUERIES = PAGE + 2  # no person named: no access log
 # the open referrals (joined with case, person and referrer), the access log
 REFERRALS_QUERIES = PAGE + 1 + LOG
 # the plan (joined), goals, advice, status changes, case team, other versions, goals' advice,
@@ -75,6 +76,24 @@ def test_itat_meetings_page(client, plan_at, people, django_assert_num_queries, 
     with django_assert_num_queries(ITAT_MEETINGS_QUERIES):
         response = client.get(url)
     assert [m.plan_count for m in response.context["meetings"]] == [n]
+    assert response.context["page"].object_list == []
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_itat_meetings_page_past_meetings(client, plan_at, people, django_assert_num_queries, n):
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    plans = [plan_at("approved") for _ in range(n)]
+    past = [ItatMeeting.objects.create(date=today - timedelta(days=7 * (i + 1))) for i in range(n)]
+    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(itat_meeting=past[0])
+    client.force_login(people["itat"])
+    url = reverse("plans:itat")
+    client.get(url)
+    with django_assert_num_queries(ITAT_MEETINGS_QUERIES):
+        response = client.get(url)
+    assert [m.pk for m in response.context["page"]] == [m.pk for m in past]
+    assert response.context["page"].object_list[0].plan_count == n
 
 
 @pytest.mark.parametrize("n", [1, 25])
