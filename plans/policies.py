@@ -17,7 +17,7 @@ import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import HEALTH_LEEFGEBIEDEN, Case
@@ -45,21 +45,17 @@ def itat_read_since() -> datetime:
     return timezone.now() - timedelta(weeks=settings.REGIE_ITAT_READ_WEEKS)
 
 
-def _on_itat_agenda(actor: Actor) -> Q:
+def _on_itat_agenda(actor: Actor) -> QuerySet:
     from plans.models import Plan
 
-    in_window = Plan.objects.filter(case_id=OuterRef("pk")).filter(
-        Q(status=PlanStatus.SUBMITTED) | Q(decided_at__gte=itat_read_since())
-    )
-    return Q(Exists(in_window))
+    in_window = Q(status=PlanStatus.SUBMITTED) | Q(decided_at__gte=itat_read_since())
+    return Plan.objects.filter(in_window).values("case_id")
 
 
-def _referred_open(actor: Actor) -> Q:
+def _referred_open(actor: Actor) -> QuerySet:
     from plans.models import ExpertGroupReferral
 
-    return Q(
-        Exists(ExpertGroupReferral.objects.filter(case_id=OuterRef("pk"), advised_at__isnull=True))
-    )
+    return ExpertGroupReferral.objects.filter(advised_at__isnull=True).values("case_id")
 
 
 ITAT_GROUND = Ground("itat", REVIEW_SCOPE, lambda actor: actor.has(REVIEW), _on_itat_agenda)

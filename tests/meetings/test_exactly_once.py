@@ -178,3 +178,38 @@ def test_the_catch_up_stops_after_a_week(overdue_case, people):
     Notification.objects.update(created_at=timezone.now() - timedelta(days=8))
     daily_scan.delay()
     assert mail.outbox == []
+
+
+def test_the_mail_step_claims_and_releases_per_batch_not_per_notification(overdue_case, people):
+    """Set-based: one UPDATE claims a batch, however many notifications it holds; a failure
+    releases what was not sent in one more UPDATE."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reminders_scan()
+    ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(ids) == 4
+
+    def updates(queries) -> list[str]:
+        return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "meetings_notification"')]
+
+    def fail_third(*args, calls=[], **kwargs):  # noqa: B006 (a counter across calls)
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("SMTP server went away")
+        return mail.send_mail(*args, **kwargs)
+
+    with (
+        CaptureQueriesContext(connection) as failing,
+        mock.patch("meetings.tasks.send_mail", side_effect=fail_third),
+        pytest.raises(OSError, match="SMTP"),
+    ):
+        send_notification_emails(ids)
+    assert len(updates(failing.captured_queries)) == 2  # the claim, the release
+    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
+
+    with CaptureQueriesContext(connection) as retried:
+        assert send_notification_emails(ids) == 2
+    assert len(updates(retried.captured_queries)) == 1
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert len(mail.outbox) == 4
