@@ -21,7 +21,7 @@ from django.db import connection, transaction
 
 from tests.sweep import oracle
 from tests.sweep.operations import Operation, Target
-from tests.sweep.world import SweepUser, World
+from tests.sweep.world import FULL, SweepUser, World
 
 MARKER = re.compile(r"MK[NPCHG]\d\d[a-z]{1,4}Z")
 SNAPSHOT_APPS = ("partners", "cases", "plans", "meetings", "guardian", "authtoken", "auth")
@@ -250,10 +250,17 @@ class Sweep:
                 for target in op.spec.targets(w, user):
                     failures += self.judge(op, user, [], target)
         else:
+            anonymous_done = False
             for target in op.spec.targets(w):
                 bound = target.case if op.spec.scope in ("case", "person") else None
                 users = w.users_for(bound, api=op.api, per_role=op.spec.per_role)
                 for user, stands_for in users:
+                    if user.user is None:
+                        # Nobody: no case can make a difference (else its answer differs from
+                        # the missing id's, which the first call compares).
+                        if anonymous_done and not FULL:
+                            continue
+                        anonymous_done = True
                     failures += self.judge(op, user, stands_for, target)
         failures += self.mail_failures(list(mail.outbox), "during this operation")
         STATS["cpu"] = STATS.get("cpu", 0.0) + time.process_time() - cpu

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -52,6 +53,8 @@ from tests.sweep import oracle
 
 #: Any id no object has: the "missing" baseline of every request.
 MISSING = 987654321
+#: REGIE_SWEEP=full: call every user the facts distinguish, also all who are shut out.
+FULL = os.environ.get("REGIE_SWEEP") == "full"
 
 SITUATIONS: dict[str, str] = {
     "team_n": "RN",
@@ -195,24 +198,37 @@ class World:
     def users_for(
         self, case: str | None, *, api: bool, per_role: bool = False
     ) -> list[tuple[SweepUser, list[str]]]:
-        """The users a request on `case` is made for: one per distinct set of facts (a user
-        whose organisation, roles and ties to the case equal another's stands for it), each
-        with the labels it stands for. Partner systems only use the API. `per_role`: for
-        operations without personal data, one user per set of roles."""
+        """The users a request on `case` is made for, each with the labels it stands for.
+
+        A user whose facts about the case (roles, the organisation's state in the team, health,
+        ties to the case) equal another's stands for it. Unless REGIE_SWEEP=full, the users the
+        oracle shuts out of the case entirely are also taken together per set of roles, and one
+        of them is called, in turn by case (so every situation meets every role across the
+        cases); everyone who sees anything of the case is called as before. Partner systems
+        only use the API. `per_role`: operations without personal data, once per set of roles.
+        """
         key = (case, api, per_role)
         if key not in self._reps:
             groups: dict[tuple, list[SweepUser]] = {}
+            c = self.cases[case] if case else None
             for u in self.users:
                 if u.api_only and not api:
                     continue
                 if per_role:
                     facts = (u.roles, u.user is None)
-                elif case:
-                    facts = self.fact_key(u, self.cases[case])
-                else:
+                elif c is None:
                     facts = (u.label,)
+                elif not FULL and u.user is not None and not oracle.sees(u, c):
+                    facts = (u.roles, "shut out")
+                else:
+                    facts = self.fact_key(u, c)
                 groups.setdefault(facts, []).append(u)
-            self._reps[key] = [(g[0], [u.label for u in g[1:]]) for g in groups.values()]
+            turn = c.index if c else 0
+            chosen = []
+            for members in groups.values():
+                rep = members[turn % len(members)]
+                chosen.append((rep, [u.label for u in members if u is not rep]))
+            self._reps[key] = chosen
         return self._reps[key]
 
     def fact_key(self, u: SweepUser, c: CaseFacts) -> tuple:
