@@ -30,7 +30,7 @@ NOT_A_WRITE = re.compile(r"access|session", re.IGNORECASE)
 MAX_ROWS = 40
 
 #: What the sweep did, for the size report at the end of the run.
-STATS: dict = {"operations": {}, "known": Counter(), "started": None}
+STATS: dict = {"operations": {}, "known": Counter()}
 
 
 @dataclass
