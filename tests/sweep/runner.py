@@ -18,7 +18,10 @@ from http.cookies import SimpleCookie
 from django.apps import apps
 from django.core import mail
 from django.db import connection, transaction
+from django.db.models import Max
+from django.test import TestCase
 
+from meetings.models import Notification
 from tests.sweep import oracle
 from tests.sweep.operations import Operation, Target
 from tests.sweep.world import FULL, SweepUser, World
@@ -49,6 +52,7 @@ class Outcome:
     text: str
     fingerprint: tuple
     changed: list[str] = field(default_factory=list)
+    notified: list[tuple[int, str]] = field(default_factory=list)  # (user id, message)
 
 
 def _snapshot_query() -> tuple[str, list[str]]:
@@ -107,6 +111,7 @@ class Sweep:
         self._allowed: dict[tuple[str, str], frozenset[str]] = {}
         self._missing: dict[tuple, tuple] = {}
         self.requests = 0
+        self.last_notification = Notification.objects.aggregate(m=Max("pk"))["m"] or 0
 
     # --- what a user may find in a body ------------------------------------------------------
 
@@ -156,17 +161,20 @@ class Sweep:
         self.requests += 1
         with transaction.atomic():
             before = self.snapshot() if write else None
-            if op.api:
-                data = json.dumps(body) if body is not None else ""
-                response = client.generic(
-                    op.method, url, data, content_type="application/json", **extra
-                )
-            elif op.method == "GET":
-                response = client.get(url, **extra)
-            else:
-                response = client.post(url, body or {}, **extra)
+            # A write's side effects wait for the commit that never comes here: run them, inside
+            # the savepoint, so that what they notify and send is judged too.
+            with TestCase.captureOnCommitCallbacks(execute=write):
+                if op.api:
+                    data = json.dumps(body) if body is not None else ""
+                    response = client.generic(
+                        op.method, url, data, content_type="application/json", **extra
+                    )
+                elif op.method == "GET":
+                    response = client.get(url, **extra)
+                else:
+                    response = client.post(url, body or {}, **extra)
             text = _text(response)
-            changed = []
+            changed, notified = [], []
             if write and response.status_code < 500:
                 after = self.snapshot()
                 changed = sorted(
@@ -176,9 +184,16 @@ class Sweep:
                         if a != b
                     }
                 )
+                if "Notification" in changed:
+                    notified = list(
+                        Notification.objects.filter(pk__gt=self.last_notification).values_list(
+                            "user_id", "message"
+                        )
+                    )
             transaction.set_rollback(True)
         client.cookies = cookies
-        return Outcome(response.status_code, text, _fingerprint(response, text, op.api), changed)
+        fingerprint = _fingerprint(response, text, op.api)
+        return Outcome(response.status_code, text, fingerprint, changed, notified)
 
     def missing(self, op: Operation, user: SweepUser, target: Target) -> tuple:
         """The answer to the same request with ids no object has. A missing object has no
@@ -236,6 +251,17 @@ class Sweep:
         leaked = self.leaks(user, out.text, spec.markers)
         for cls, tokens in _by_class(leaked).items():
             fail(f"marker:{cls}", "no marker the user may not read", self.describe(tokens))
+        for user_id, message in out.notified:
+            recipient = self.world.sweep_users_by_pk.get(user_id)
+            if recipient is None:
+                continue
+            for cls, tokens in _by_class(self.leaks(recipient, message)).items():
+                fail(
+                    f"marker:{cls}",
+                    f"no marker that {recipient.label} may not read, in the notification "
+                    "this write made for them",
+                    self.describe(tokens),
+                )
         return failures
 
     def run(self, op: Operation) -> tuple[list[Failure], int, float]:
