@@ -23,6 +23,9 @@ class KnownLeak:
     check: str | tuple[str, ...]  # checks, or their start: "marker:H", "hidden", "write"
     users: str | tuple[str, ...] = "*"  # globs over user labels ("itat@*")
     targets: str | tuple[str, ...] = "*"  # globs over "case / object" ("closed*"; "-": none)
+    #: For marker checks: the marker fields (world.py's field codes) the leak shows; a failure
+    #: with any other marker is not this leak.
+    fields: tuple[str, ...] = ()
 
     def matches(self, op_id: str, failure: Failure) -> bool:
         return (
@@ -30,6 +33,7 @@ class KnownLeak:
             and any(failure.check.startswith(c) for c in _many(self.check))
             and any(fnmatch(failure.user, u) for u in _many(self.users))
             and any(fnmatch(failure.target, t) for t in _many(self.targets))
+            and (not self.fields or all(t[5:-1] in self.fields for t in failure.tokens))
         )
 
 
@@ -113,6 +117,15 @@ KNOWN_LEAKS_TODAY: list[KnownLeak] = [
         _both("plans:case_plan"),
         check="marker:H",
         users="*@team_n",
+        fields=("evh",),
+    ),
+    KnownLeak(
+        "health-section-metadata",
+        "The author of basisdossier section 9 (and the section's other metadata) shows to "
+        "everyone who reads the dossier, also to those who may not read health",
+        (*_both("cases:dossier"), "GET /api/v1/cases/:id/basisdossier/"),
+        check="marker:H",
+        fields=("sau",),
     ),
     KnownLeak(
         "health-text-of-a-goal-moved-out-of-9",
@@ -121,6 +134,7 @@ KNOWN_LEAKS_TODAY: list[KnownLeak] = [
         _both("plans:compare"),
         check="marker:H",
         users=("*@team_n", "itat@*"),
+        fields=("hb", "hbi"),
     ),
     # --- notifications, e-mail, calendar (issue #8, Build 2) -----------------------------------
     KnownLeak(
@@ -136,6 +150,7 @@ KNOWN_LEAKS_TODAY: list[KnownLeak] = [
         ),
         check="marker:C",
         users="*@left_n",
+        fields=("agw",),
     ),
     KnownLeak(
         "ical-location-carries-the-place",
@@ -143,6 +158,7 @@ KNOWN_LEAKS_TODAY: list[KnownLeak] = [
         "case by number only)",
         _both("meetings:calendar_feed"),
         check="marker:C",
+        fields=("upl", "upf"),
     ),
     # --- the API (issue #8, Build 8) ------------------------------------------------------------
     KnownLeak(
@@ -152,6 +168,7 @@ KNOWN_LEAKS_TODAY: list[KnownLeak] = [
         ("POST /api/v1/offence-records/",),
         check="marker:P",
         users="partner_system@team_n",
+        fields=("ox",),
     ),
     # --- writes to a closed case ----------------------------------------------------------------
     KnownLeak(

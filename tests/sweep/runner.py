@@ -44,6 +44,7 @@ class Failure:
     target: str
     expected: str
     got: str
+    tokens: list[str] = field(default_factory=list)  # the markers, for a marker check
 
 
 @dataclass
@@ -225,8 +226,10 @@ class Sweep:
         out = self.call(op, user, target)
         failures = []
 
-        def fail(check: str, expected: str, got: str) -> None:
-            failures.append(Failure(check, user.label, stands_for, target.name, expected, got))
+        def fail(check: str, expected: str, got: str, tokens=()) -> None:
+            failures.append(
+                Failure(check, user.label, stands_for, target.name, expected, got, list(tokens))
+            )
 
         case = self.world.cases.get(target.case) if target.case else None
         if out.status >= 500:
@@ -250,7 +253,7 @@ class Sweep:
             fail("reach", "200 (the oracle lets this user read it)", str(out.status))
         leaked = self.leaks(user, out.text, spec.markers)
         for cls, tokens in _by_class(leaked).items():
-            fail(f"marker:{cls}", "no marker the user may not read", self.describe(tokens))
+            fail(f"marker:{cls}", "no marker the user may not read", self.describe(tokens), tokens)
         for user_id, message in out.notified:
             recipient = self.world.sweep_users_by_pk.get(user_id)
             if recipient is None:
@@ -261,6 +264,7 @@ class Sweep:
                     f"no marker that {recipient.label} may not read, in the notification "
                     "this write made for them",
                     self.describe(tokens),
+                    tokens,
                 )
         return failures
 
@@ -310,6 +314,7 @@ class Sweep:
                             f"e-mail {when}",
                             "no marker the recipient may not read",
                             self.describe(tokens),
+                            tokens,
                         )
                     )
         return failures

@@ -119,6 +119,7 @@ def test_stored_notifications_follow_visibility(world, sweep):
                     f"notification {notification.pk}",
                     "no marker the recipient may not read",
                     sweep.describe([token]),
+                    [token],
                 )
             )
     settle("notifications", failures)

@@ -378,10 +378,18 @@ class _Builder:
 
     def dossier(self, case: Case, c: CaseFacts) -> None:
         case = case_services.case_start_dossier(case=_fresh(case), by=self.b_pt)
+        # Section 9's author writes nothing else: their name is the section's metadata, which is
+        # as narrow as its text.
+        author_9 = UserFactory(
+            username=f"builder-ivg-9-{c.label}",
+            organisation=self.orgs["GGD"],
+            roles=[Role.IVG],
+            last_name=f"Auteur{self.mark(c, 'H', 'sau', 'dossier')}",
+        )
         for section in case.basisdossier.sections.all():
             lg = section.leefgebied
             if lg == Leefgebied.GEZONDHEID:
-                kwargs = {"by": self.b_ivg_ggd, "text": self.text(c, "H", "si", "dossier")}
+                kwargs = {"by": author_9, "text": self.text(c, "H", "si", "dossier")}
             elif lg == Leefgebied.HUISBEZOEK:
                 kwargs = {
                     "by": self.b_ivg_ggd,
