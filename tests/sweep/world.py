@@ -69,6 +69,9 @@ REGIE_ORG = "RN"
 EXTRA_ORGS = {
     "SWZORG": ("Sweep zorgpartner", OrganisationKind.KERNPARTNER, True),
     "SWZPARTNER": ("Sweep zorgaanbieder", OrganisationKind.PARTNER, True),
+    # Only the authors of section 9 work here: never on a team, so their names (which carry a
+    # health marker) appear in no list of a team's people.
+    "SWZLAB": ("Sweep GGD-onderzoek", OrganisationKind.KERNPARTNER, True),
 }
 
 #: The cases, one per status (withdrawn is closed before assignment), with the status they end
@@ -352,6 +355,7 @@ class _Builder:
         person = PersonFactory(
             last_name=f"Fictief{self.mark(c, 'N', 'nm', 'case')}",
             address=f"Straat {self.mark(c, 'P', 'ad', 'person')}",
+            city=f"Stad{self.mark(c, 'P', 'ci', 'person')}",
             phone=self.mark(c, "P", "ph", "person"),
         )
         OffenceRecordFactory.create_batch(
@@ -382,7 +386,7 @@ class _Builder:
         # as narrow as its text.
         author_9 = UserFactory(
             username=f"builder-ivg-9-{c.label}",
-            organisation=self.orgs["GGD"],
+            organisation=self.orgs["SWZLAB"],
             roles=[Role.IVG],
             last_name=f"Auteur{self.mark(c, 'H', 'sau', 'dossier')}",
         )
@@ -511,7 +515,8 @@ class _Builder:
         c.evaluations.append(evaluation.pk)
 
     def meetings(self, case: Case, c: CaseFacts) -> None:
-        """A UVO held 50 days ago with two agreements (WPI's overdue, GGD's open)."""
+        """A UVO held 50 days ago, with attendees and two agreements (WPI's overdue, GGD's open,
+        with a note), and one cancelled."""
         reg = self.reg.user
         with self.days_ago(60):
             uvo = meeting_services.uvo_plan(
@@ -520,15 +525,25 @@ class _Builder:
                 planned_at=timezone.now() + timedelta(days=10),
                 place=self.text(c, "C", "upl", "uvo"),
             )
+            cancelled = meeting_services.uvo_plan(
+                case=case, by=reg, planned_at=timezone.now() + timedelta(days=12)
+            )
+            meeting_services.uvo_cancel(
+                meeting=cancelled, by=reg, reason=self.text(c, "C", "ucr", "uvo")
+            )
         with self.days_ago(50):
             meeting_services.uvo_record(
                 meeting=uvo,
                 by=reg,
                 held_on=timezone.localdate(),
                 minutes=self.text(c, "C", "umi", "uvo"),
+                attendees=[
+                    {"organisation": self.orgs[REGIE_ORG], "user": reg, "present": True},
+                    {"organisation": self.orgs["GGD"], "name": self.mark(c, "C", "uat", "uvo")},
+                ],
             )
             for code, deadline, mark in (("WPI", 5, "agw"), ("GGD", 120, "agg")):
-                meeting_services.agreement_create(
+                agreement = meeting_services.agreement_create(
                     case=case,
                     by=reg,
                     meeting=uvo,
@@ -536,6 +551,12 @@ class _Builder:
                     owner_organisation=self.orgs[code],
                     deadline=timezone.localdate() + timedelta(days=deadline),
                 )
+            meeting_services.agreement_set_status(
+                agreement=agreement,
+                by=reg,
+                status="open",
+                note=self.text(c, "C", "agn", "agreement"),
+            )
 
     # the cases -------------------------------------------------------------------------------
 
