@@ -56,7 +56,15 @@ class Outcome:
     notified: list[tuple[int, str]] = field(default_factory=list)  # (user id, message)
 
 
-def _snapshot_query() -> tuple[str, list[str]]:
+#: PostgreSQL counts every row a transaction inserts, updates or deletes, per table, as it goes:
+#: one cheap query instead of a count of every table.
+PG_SNAPSHOT = (
+    "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables ORDER BY 1"
+)
+
+
+def _snapshot_query() -> tuple[str, list[tuple[str, str]]]:
+    """One query for the row count and highest id of every table of the apps (SQLite)."""
     # Table and column names come from the models, quoted by the backend: no input reaches it.
     quote = connection.ops.quote_name
     columns, labels = [], []
@@ -65,13 +73,13 @@ def _snapshot_query() -> tuple[str, list[str]]:
             continue
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         columns += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]  # noqa: S608
-        labels += [model.__name__, model.__name__]
+        labels += [(model.__name__, "rows"), (model.__name__, "highest id")]
         if model.__name__ == "Notification":  # marked read with update(): no history row
             columns += [
                 f"(SELECT COUNT(*) FROM {table} WHERE read_at IS NULL)",  # noqa: S608
                 f"(SELECT COUNT(*) FROM {table} WHERE emailed_at IS NULL)",  # noqa: S608
             ]
-            labels += ["Notification.read_at", "Notification.emailed_at"]
+            labels += [("Notification", "unread"), ("Notification", "not e-mailed")]
     return "SELECT " + ", ".join(columns), labels
 
 
@@ -109,6 +117,7 @@ class Sweep:
     def __init__(self, world: World) -> None:
         self.world = world
         self.sql, self.labels = _snapshot_query()
+        self.models = {m._meta.db_table: m.__name__ for m in apps.get_models()}
         self._allowed: dict[tuple[str, str], frozenset[str]] = {}
         self._missing: dict[tuple, tuple] = {}
         self.requests = 0
@@ -144,10 +153,25 @@ class Sweep:
 
     # --- one request ---------------------------------------------------------------------------
 
-    def snapshot(self) -> tuple:
+    def snapshot(self) -> dict[tuple[str, str], object]:
+        """What the tables hold, by (model, measure): on SQLite the row count and highest id of
+        each; on PostgreSQL the rows this transaction has written to each so far."""
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(PG_SNAPSHOT)
+                return {
+                    (self.models.get(table, table), "written"): n
+                    for table, n in cursor.fetchall()
+                    if not NOT_A_WRITE.search(table)
+                }
             cursor.execute(self.sql)
-            return cursor.fetchone()
+            return dict(zip(self.labels, cursor.fetchone(), strict=True))
+
+    @staticmethod
+    def written(before: dict, after: dict) -> list[str]:
+        """The models a request wrote to."""
+        changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+        return sorted({model for model, _measure in changed})
 
     def call(self, op: Operation, user: SweepUser, target: Target) -> Outcome:
         spec = op.spec
@@ -177,14 +201,7 @@ class Sweep:
             text = _text(response)
             changed, notified = [], []
             if write and response.status_code < 500:
-                after = self.snapshot()
-                changed = sorted(
-                    {
-                        label
-                        for label, a, b in zip(self.labels, before, after, strict=True)
-                        if a != b
-                    }
-                )
+                changed = self.written(before, self.snapshot())
                 if "Notification" in changed:
                     notified = list(
                         Notification.objects.filter(pk__gt=self.last_notification).values_list(

@@ -331,7 +331,7 @@ class _Builder:
         top600, top400 = Programme.objects.get(code="TOP600"), Programme.objects.get(code="TOP400")
         joined = True
         for u in swept:
-            if "programme_team" in u.roles:
+            if oracle.PROGRAMME_TEAM in u.roles:
                 programme = top400 if u is other else top600
                 joined = _join_programme(u.user, programme) and joined
                 if joined:
