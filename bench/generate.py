@@ -1105,8 +1105,10 @@ def itat_meeting(g: G, after: date) -> tuple[int, date]:
 
 
 def goal_org(g: G, team: list[Member], leefgebied: int, day: date) -> Org:
+    from cases.policies import leefgebied_is_health
+
     members = on_team(team, day) or team
-    if leefgebied == 9:
+    if leefgebied_is_health(leefgebied):
         health = [m.org for m in members if m.org.health]
         if health:
             return g.rng.choice(health)
