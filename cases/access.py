@@ -237,29 +237,22 @@ class AccessRecord:
         query = _search_text(request)
         action = self.action or (AccessAction.SEARCH if query else default_action)
         if status_code == 404 and self.refused is not None:
-            services.access_log_write(
-                user=user,
-                channel=self.channel,
-                path=request.get_full_path(),
-                action=action,
-                query=query,
-                outcome=AccessOutcome.REFUSED,
-                subjects=self.refused.resolve(),
-            )
+            outcome, subjects = AccessOutcome.REFUSED, self.refused.resolve()
+        elif 200 <= status_code < 300:
+            outcome, subjects = AccessOutcome.SHOWN, self.collector.resolve()
+            if not (subjects or query):
+                return
+        else:
             return
-        if not 200 <= status_code < 300:
-            return
-        subjects = self.collector.resolve()
-        if subjects or query:
-            services.access_log_write(
-                user=user,
-                channel=self.channel,
-                path=request.get_full_path(),
-                action=action,
-                query=query,
-                outcome=AccessOutcome.SHOWN,
-                subjects=subjects,
-            )
+        services.access_log_write(
+            user=user,
+            channel=self.channel,
+            path=request.get_full_path(),
+            action=action,
+            query=query,
+            outcome=outcome,
+            subjects=subjects,
+        )
 
 
 _current: ContextVar[AccessRecord | None] = ContextVar("regie_access_record", default=None)
