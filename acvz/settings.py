@@ -78,6 +78,9 @@ TEMPLATES = [
     {
         # Django's backend, telling the access log what a logged page rendered (cases.access).
         "BACKEND": "cases.access.AccessLoggedTemplates",
+        # Named as Django's own backend is: DRF's browsable pages and error templates ask the
+        # engines for "django".
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {

@@ -95,8 +95,10 @@ class CasePart(StrEnum):
     OVERVIEW = "overview"
     #: The basisdossier; its health content only with `case_can_read_health`.
     DOSSIER = "dossier"
-    #: Plan versions, goals, ITAT advice, evaluations, Expertgroep referrals.
+    #: Plan versions, goals, ITAT advice, evaluations.
     PLAN = "plan"
+    #: The regisseur's questions to the ITAT-Expertgroep and its advice: not ITAT's to read.
+    REFERRAL = "referral"
     #: UVOs, agreements, the UVO cadence.
     UVO = "uvo"
     TIMELINE = "timeline"
@@ -130,10 +132,12 @@ class Scope:
 
 #: Not visible: 404.
 NO_SCOPE = Scope("none", 0, frozenset(), read_only=True)
-#: The ITAT-Expertgroep while a referral of the case is open: plan and non-health dossier.
-EXPERT_SCOPE = Scope("expert", 1, _REVIEW_PARTS, read_only=True, landing=CasePart.PLAN)
-#: ITAT while a plan of the case is on its agenda and a while after its decision.
-REVIEW_SCOPE = Scope("review", 2, _REVIEW_PARTS, read_only=True, landing=CasePart.PLAN)
+#: ITAT while a plan of the case is on its agenda and a while after its decision: the plan and
+#: the non-health dossier (docs/domain.md, need-to-know).
+REVIEW_SCOPE = Scope("review", 1, _REVIEW_PARTS, read_only=True, landing=CasePart.PLAN)
+#: The ITAT-Expertgroep while a referral of the case is open: the case to advise on, everything
+#: but health, read-only.
+EXPERT_SCOPE = Scope("expert", 2, ALL_PARTS, read_only=True)
 #: The programme team supporting the regisseur of a case of its programmes: everything but
 #: health, read-only.
 SUPPORT_SCOPE = Scope("support", 3, ALL_PARTS, read_only=True)

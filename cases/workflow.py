@@ -31,9 +31,12 @@ PROGRAMME_TEAM_STATUSES = frozenset(
 )
 
 
+#: Statuses in which a case is directed: its plan evaluated, its questions put to the
+#: Expertgroep. A closed case takes no more writes (kept for the retention period only).
+REGIE_STATUSES = frozenset({CaseStatus.IN_REGIE, CaseStatus.OUTFLOW})
 #: Statuses in which the programme team supports the regisseur of a case of its programmes
 #: (read-only; docs/domain.md, need-to-know).
-SUPPORT_STATUSES = frozenset({CaseStatus.IN_REGIE, CaseStatus.OUTFLOW})
+SUPPORT_STATUSES = REGIE_STATUSES
 
 
 class ActorRule(StrEnum):

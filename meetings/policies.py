@@ -62,8 +62,11 @@ def uvo_can_manage(user, case) -> bool:
 
 def agreement_can_update(user, agreement) -> bool:
     """The owning organisation (its people and its partner system) while it is on the case
-    team, or the regisseur. An organisation that reads the case only through a role (the
-    programme team's support) does not act on it."""
+    team, or the regisseur, until the case is closed (then it takes no more writes). An
+    organisation that reads the case only through a role (the programme team's support) does
+    not act on it."""
+    if agreement.case.status == CaseStatus.CLOSED:
+        return False
     if case_is_directed_by(user, agreement.case):
         return True
     own = agreement.owner_organisation_id == actor_for(user).organisation_id

@@ -33,7 +33,7 @@ from cases.policies import (
     case_is_directed_by,
     case_visibility_filter,
 )
-from cases.workflow import CaseStatus
+from cases.workflow import REGIE_STATUSES, CaseStatus
 from plans.workflow import PLAN_TRANSITIONS, PlanStatus
 
 REVIEW = "plans.review_plan"
@@ -93,7 +93,11 @@ def plan_can(user, plan, action: str) -> bool:
     if action == "advise":
         return plan.status == PlanStatus.SUBMITTED and actor_for(user).has(REVIEW)
     if action == "evaluate":
-        return plan.status == PlanStatus.APPROVED and case_is_directed_by(user, case)
+        return (
+            plan.status == PlanStatus.APPROVED
+            and case.status in REGIE_STATUSES
+            and case_is_directed_by(user, case)
+        )
     raise ValueError(f"Unknown plan action {action!r}")
 
 
@@ -229,5 +233,6 @@ def referral_can_answer(user, referral) -> bool:
 
 
 def case_can_refer(user, case) -> bool:
-    """The case's regisseur (or accounthouder) brings it to the Expertgroep."""
-    return case_is_directed_by(user, case)
+    """The case's regisseur (or accounthouder) brings it to the Expertgroep, while in regie or
+    outflow (a closed case takes no more writes)."""
+    return case.status in REGIE_STATUSES and case_is_directed_by(user, case)

@@ -16,7 +16,7 @@ from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
-from cases.policies import CasePart
+from cases.policies import CasePart, case_can_read
 from plans import selectors, services
 from plans.forms import (
     AdviceForm,
@@ -121,7 +121,11 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
         evaluations=evaluations,
         evaluation_due=services.evaluation_due_date(in_force, last) if in_force else None,
         today=timezone.localdate(),
-        referrals=selectors.case_referrals(case=case),
+        referrals=(
+            selectors.case_referrals(case=case)
+            if case_can_read(request.user, case, CasePart.REFERRAL)
+            else None
+        ),
         can_start=open_version is None
         and (
             plan_can(request.user, in_force, "revise")

@@ -10,12 +10,6 @@ from rest_framework.test import APIClient
 from partners.models import Organisation, Role
 from tests.factories import OrganisationFactory, UserFactory
 
-# The permission sweep (tests/sweep) was written against the code before the need-to-know
-# branches merged (it imports `access_log_record`, single-author sections). It is not collected
-# until it is adapted; see tests/sweep/README.md, "Status".
-collect_ignore = ["sweep"]
-
-
 def pytest_collection_modifyitems(config, items):
     """Skip, with the reason, only what needs a server this run does not have."""
     no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")

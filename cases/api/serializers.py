@@ -269,7 +269,11 @@ class CaseDetailSerializer(CaseListSerializer):
     def to_representation(self, case: Case) -> dict:
         data = super().to_representation(case)
         if not case_can_read(self.context["request"].user, case, CasePart.OVERVIEW):
+            # The header goes with any part; the team and the outflow's content are the
+            # overview's (ITAT reads the plan and the dossier only).
             data["team"] = []
+            for name in ("outflow_reason", "receiving_organisation", "handover_note"):
+                data[name] = ""
         return data
 
 

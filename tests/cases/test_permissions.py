@@ -75,8 +75,9 @@ def open_page(client, page: str, case: Case, transition: str, orgs):
 # section 1; "transition" is TRANSITION_FOR[scenario]; "team_add" a POST that adds STADSDELEN;
 # "person" the detail page of the case's person (the programme team sees every person, to
 # register cases). The programme-team member supports Top600 (the scenarios' programme): it
-# reads the case in regie, read-only. ITAT and the Expertgroep read the "on_agenda" case's
-# header, dossier and history (the overview sends them on to the plan: 302), nothing else.
+# reads the case in regie, read-only. ITAT reads the "on_agenda" case's header, dossier and
+# history (the overview sends it on to the plan: 302), nothing else; the Expertgroep, asked
+# about that case, reads all of it but health, read-only.
 MATRIX = [
     # basisdossier
     ("basisdossier", "programme", "detail", 200),
@@ -650,15 +651,15 @@ MATRIX = [
     ("on_agenda", "itat", "transition", 403),
     ("on_agenda", "itat", "team_add", 404),
     ("on_agenda", "itat", "person", 404),
-    ("on_agenda", "expert", "detail", 302),
+    ("on_agenda", "expert", "detail", 200),
     ("on_agenda", "expert", "dossier", 200),
-    ("on_agenda", "expert", "timeline", 404),
+    ("on_agenda", "expert", "timeline", 200),
     ("on_agenda", "expert", "history", 200),
     ("on_agenda", "expert", "section", 403),
     ("on_agenda", "expert", "advice", 403),
     ("on_agenda", "expert", "transition", 403),
-    ("on_agenda", "expert", "team_add", 404),
-    ("on_agenda", "expert", "person", 404),
+    ("on_agenda", "expert", "team_add", 403),
+    ("on_agenda", "expert", "person", 200),
     ("on_agenda", "system", "detail", 404),
     ("on_agenda", "system", "dossier", 404),
     ("on_agenda", "system", "timeline", 404),

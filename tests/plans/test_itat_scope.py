@@ -280,6 +280,10 @@ def test_only_the_expertgroep_sees_and_answers_referrals(client, referral, peopl
             services.expert_referral_answer(referral=referral, by=people[who], advice="x")
     client.force_login(people["itat"])
     assert QUESTION_MARK not in client.get(reverse("plans:itat")).content.decode()
+    # ITAT reads the plan in its window, not the regisseur's questions to the Expertgroep.
+    plan_tab = client.get(reverse("plans:case_plan", args=[referral.case_id]))
+    assert plan_tab.status_code == 200
+    assert QUESTION_MARK not in plan_tab.content.decode()
     referral.refresh_from_db()
     assert referral.advised_at is None
     assert referral.advice == ""
@@ -313,9 +317,12 @@ def test_the_expertgroep_reads_the_case_while_the_referral_is_open(
         for mark in (HEALTH_TEXT, SCREENING_TEXT):
             assert mark not in body, name
     assert HEALTH_GOAL not in client.get(pages["plan"]).content.decode()
-    assert client.get(reverse("cases:timeline", args=[case.pk])).status_code == 404
+    assert QUESTION_MARK in client.get(pages["case_plan"]).content.decode()  # what it answers
+    # The case to advise on, all of it but health (docs/domain.md: "the Expertgroep while a
+    # referral is open"); read-only.
+    assert client.get(reverse("cases:timeline", args=[case.pk])).status_code == 200
     assert api.get(f"/api/v1/plans/{plan.pk}/").status_code == 200
-    assert api.get(f"/api/v1/cases/{case.pk}/timeline/").status_code == 404
+    assert api.get(f"/api/v1/cases/{case.pk}/timeline/").status_code == 200
     # No writes: the plan is not theirs to revise, the case not theirs to act on.
     assert client.post(reverse("plans:start", args=[case.pk])).status_code == 403
     assert case.plans.count() == 1

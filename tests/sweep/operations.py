@@ -100,12 +100,35 @@ def t_section(w: World) -> list[Target]:
             c.label,
             f"section {lg}",
             {"case": c.pk, "leefgebied": lg},
-            {"leefgebied": lg, "version": c.section_versions[lg]},
+            {"leefgebied": lg},
         )
         for c in w.cases.values()
         if c.has_dossier
         # Section 9 (health) everywhere; 6 (the GGD screening) where it is written.
         for lg in ((6, 9) if c.status == "basisdossier" else (9,))
+    ]
+
+
+def t_screening(w: World) -> list[Target]:
+    """The GGD screening of section 6, on every case with a dossier."""
+    return [
+        Target(c.label, "screening of 6", {"case": c.pk, "leefgebied": 6}, {"leefgebied": 6})
+        for c in w.cases.values()
+        if c.has_dossier
+    ]
+
+
+def t_dossier_request(w: World) -> list[Target]:
+    """POLITIE's open or answered requests in each dossier (it is asked in every one)."""
+    return [
+        Target(
+            c.label,
+            "requests of POLITIE",
+            {"case": c.pk, "organisation": _org(w, "POLITIE")},
+            {},
+        )
+        for c in w.cases.values()
+        if c.has_dossier
     ]
 
 
@@ -413,6 +436,17 @@ WEB: dict[str, dict[str, Spec]] = {
     "healthz": page(markers="none", per_role=True),
     "login": page(post="any", per_role=True),
     "logout": page(post="any", per_role=True),
+    # One's own password (an empty form changes nothing; a wrong old password neither).
+    "password_change": page(
+        post="any",
+        body=lambda w, t: {
+            "old_password": "not-the-password",
+            "new_password1": "Sweep-nieuw-wachtwoord-1",
+            "new_password2": "Sweep-nieuw-wachtwoord-1",
+        },
+        per_role=True,
+    ),
+    "password_change_done": page(post="any", per_role=True),
     "set_language": page(
         post="any", body=lambda w, t: {"language": "en", "next": "/"}, per_role=True
     ),
@@ -445,7 +479,27 @@ WEB: dict[str, dict[str, Spec]] = {
         {"pk": "case", "leefgebied": "leefgebied"},
         resource="dossier",
         post="dossier.section",
-        body=lambda w, t: {"text": "sweep", "version": t.facts["version"]},
+        body=lambda w, t: {"text": "sweep", "version": 0},
+    ),
+    "cases:section_screening": page(
+        t_screening,
+        {"pk": "case", "leefgebied": "leefgebied"},
+        resource="dossier",
+        post="dossier.screening",
+        body=lambda w, t: {"text": "sweep", "version": 0},
+    ),
+    "cases:dossier_request_add": page(
+        t_case,
+        CASE,
+        resource="dossier",
+        post="dossier.requests",
+        body=lambda w, t: {"organisation": _org(w, "DJI")},
+    ),
+    "cases:dossier_request_remove": page(
+        t_dossier_request,
+        {"pk": "case", "organisation_pk": "organisation"},
+        resource="dossier",
+        post="dossier.requests",
     ),
     "cases:timeline": page(
         t_case,
@@ -505,6 +559,8 @@ WEB: dict[str, dict[str, Spec]] = {
         },
     ),
     "cases:access_log": page(markers="audit"),
+    # The beheerder's "who looked at this person": names only (the person's, the readers').
+    "cases:access_log_person": page(t_person, {"pk": "person"}, scope="global", markers="audit"),
     # plans
     "plans:case_plan": page(t_case, CASE, resource="plan"),
     "plans:start": page(t_case, CASE, resource="plan", post="plan.start"),
@@ -564,6 +620,7 @@ WEB: dict[str, dict[str, Spec]] = {
         body=lambda w, t: {"advice": "sweep"},
     ),
     "plans:commitments": page(),
+    "plans:referrals": page(),
     # meetings
     "meetings:case_uvos": page(
         t_case,
@@ -700,6 +757,9 @@ API: dict[tuple[str, str], Spec] = {
     },
     ("GET", "/api/v1/cases/{id}/basisdossier/"): api(
         t_case, ID, resource="dossier", canonical=lambda t: t.facts["has_dossier"]
+    ),
+    ("GET", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}/"): api(
+        t_section, {"id": "case", "leefgebied": "leefgebied"}, resource="dossier"
     ),
     ("PATCH", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}/"): api(
         t_section,

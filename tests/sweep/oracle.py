@@ -38,6 +38,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.IVG.value: IVG,
     Role.PROGRAMME_TEAM.value: PROGRAMME_TEAM,
     Role.ITAT.value: ITAT,
+    Role.EXPERTGROEP.value: EXPERTGROEP,
     Role.INTERVENTIEPLEGER.value: INTERVENTIEPLEGER,
     Role.BEHEERDER.value: BEHEERDER,
     Role.PARTNER_SYSTEM.value: PARTNER_SYSTEM,
@@ -48,16 +49,9 @@ class UnknownRole(LookupError):
     pass
 
 
-def expertgroep_role() -> Role | None:
-    """The product's ITAT-Expertgroep role, once it has one (issue #8, Build 3)."""
-    return next((r for r in Role if "expert" in r.value), None)
-
-
 def role_name(role: Role) -> str:
     if role.value in ROLE_NAMES:
         return ROLE_NAMES[role.value]
-    if role is expertgroep_role():
-        return EXPERTGROEP
     raise UnknownRole(
         f"Role {role.value!r} is unknown to the sweep's oracle: add it to ROLE_NAMES in "
         "tests/sweep/oracle.py (and a row below if it grants a read or a write)."
@@ -297,6 +291,14 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
     "dossier.section": (
         "a kernpartner's IVG member, basisdossier; section 9 only a health organisation",
         lambda u, c, t: compiling_ivg(u, c) and (t["leefgebied"] != 9 or u.org.health),
+    ),
+    "dossier.screening": (
+        "a health kernpartner's IVG member, basisdossier (the GGD screening of section 6)",
+        lambda u, c, t: compiling_ivg(u, c) and u.org.health,
+    ),
+    "dossier.requests": (
+        "the programme team, basisdossier (which kernpartners are asked)",
+        lambda u, c, t: has(u, PROGRAMME_TEAM) and c.status == CaseStatus.BASISDOSSIER,
     ),
     "plan.start": (
         "the case's regisseur or accounthouder, in regie, no version open",

@@ -227,16 +227,25 @@ class Sweep:
 
     # --- judging -------------------------------------------------------------------------------
 
-    def visible(self, op: Operation, user: SweepUser, target: Target) -> bool:
+    def visible(self, op: Operation, user: SweepUser, target: Target) -> tuple[bool, bool]:
+        """(the object exists for the user, the user reads the part the operation shows).
+
+        A case exists for whoever reads any part of it: its header (the person's name,
+        programme, status) goes with every part, so a reader of the plan alone (ITAT) may be
+        sent from the overview to the plan tab, or refused a step with 403 or 409. What such a
+        reader may not read is judged by the markers, what it may not do by the writes."""
         scope = op.spec.scope
         case = self.world.cases.get(target.case) if target.case else None
         if scope == "case":
-            return op.spec.resource in oracle.sees(user, case)
+            seen = oracle.sees(user, case)
+            return bool(seen), op.spec.resource in seen
         if scope == "person":
-            return oracle.reads_person(user, case)
+            reads = oracle.reads_person(user, case)
+            return reads, reads
         if scope == "own":
-            return target.facts.get("owner", user.label) == user.label
-        return True  # global, meeting: no object of a case in the URL
+            own = target.facts.get("owner", user.label) == user.label
+            return own, own
+        return True, True  # global, meeting: no object of a case in the URL
 
     def judge(self, op: Operation, user: SweepUser, stands_for, target: Target) -> list[Failure]:
         spec = op.spec
@@ -251,7 +260,7 @@ class Sweep:
         case = self.world.cases.get(target.case) if target.case else None
         if out.status >= 500:
             fail("5xx", "no server error", str(out.status))
-        visible = self.visible(op, user, target)
+        visible, reads = self.visible(op, user, target)
         if not visible:
             baseline = self.missing(op, user, target)
             if out.fingerprint != baseline:
@@ -265,7 +274,7 @@ class Sweep:
                     fail("write", f"refused ({action})", f"{out.status}, wrote {out.changed}")
                 elif op.api and 200 <= out.status < 300:
                     fail("write-status", f"refused ({action})", f"{out.status} (nothing written)")
-        reads = visible and op.method == "GET" and user.user is not None
+        reads = reads and op.method == "GET" and user.user is not None
         if reads and spec.is_canonical(target) and out.status != 200:
             fail("reach", "200 (the oracle lets this user read it)", str(out.status))
         leaked = self.leaks(user, out.text, spec.markers)

@@ -42,7 +42,15 @@ from rest_framework.authtoken.models import Token
 
 from acvz.errors import DomainError
 from cases import services as case_services
-from cases.models import Case, CaseTeamMembership, Leefgebied, OffenceKind, Programme
+from cases.models import (
+    Case,
+    CaseTeamMembership,
+    ContributionPart,
+    DossierContribution,
+    Leefgebied,
+    OffenceKind,
+    Programme,
+)
 from cases.workflow import CaseStatus
 from meetings import services as meeting_services
 from partners.models import Organisation, OrganisationKind, Role
@@ -161,7 +169,6 @@ class CaseFacts:
     itat_window: bool = False
     referral_open: bool = False
     has_dossier: bool = False
-    section_versions: dict[int, int] = field(default_factory=dict)
     plans: list[PlanFacts] = field(default_factory=list)
     evaluations: list[int] = field(default_factory=list)
     uvos: list[tuple[int, str, int]] = field(default_factory=list)  # pk, status, lock_version
@@ -320,13 +327,10 @@ class _Builder:
         self.b_pt = self.make_user("builder-pt", Role.PROGRAMME_TEAM, "OJZD").user
         self.b_ivg_pol = self.make_user("builder-ivg-pol", Role.IVG, "POLITIE").user
         self.b_ivg_ggd = self.make_user("builder-ivg-ggd", Role.IVG, "GGD").user
+        self.b_swzlab = self.make_user("builder-ivg-swzlab", Role.IVG, "SWZLAB").user
         self.b_itat = self.make_user("builder-itat", Role.ITAT, "OM").user
         self.b_sys = self.make_user("builder-sys-rn", Role.PARTNER_SYSTEM, REGIE_ORG).user
-        expert_role = oracle.expertgroep_role()
-        self.features["expertgroep_role"] = expert_role is not None
-        self.b_expert = (
-            self.make_user("builder-expert", expert_role, "OM").user if expert_role else None
-        )
+        self.b_expert = self.make_user("builder-expert", Role.EXPERTGROEP, "OM").user
         # Programme-team members of the cases' programme (TOP600); `other` is of TOP400.
         top600, top400 = Programme.objects.get(code="TOP600"), Programme.objects.get(code="TOP400")
         joined = True
@@ -381,29 +385,44 @@ class _Builder:
         return case, c
 
     def dossier(self, case: Case, c: CaseFacts) -> None:
-        case = case_services.case_start_dossier(case=_fresh(case), by=self.b_pt)
-        # Section 9's author writes nothing else: their name is the section's metadata, which is
-        # as narrow as its text.
+        """The joint basisdossier: every kernpartner with an IVG member is asked; the programme
+        team then asks only POLITIE, GGD and SWZLAB. POLITIE writes every non-health section;
+        the GGD section 9, the screening of 6 and "nothing known" elsewhere; SWZLAB's section 9
+        and screening are written by an author whose name carries a health marker (a
+        contribution's author is as narrow as its text), the rest "nothing known" by a builder.
+        """
         author_9 = UserFactory(
             username=f"builder-ivg-9-{c.label}",
             organisation=self.orgs["SWZLAB"],
             roles=[Role.IVG],
             last_name=f"Auteur{self.mark(c, 'H', 'sau', 'dossier')}",
         )
+        case = case_services.case_start_dossier(case=_fresh(case), by=self.b_pt)
+        asked = DossierContribution.objects.filter(section__dossier__case=case)
+        kept = {"POLITIE", "GGD", "SWZLAB"}
+        for code in sorted(set(asked.values_list("organisation__code", flat=True)) - kept):
+            case_services.dossier_request_remove(
+                case=case, by=self.b_pt, organisation=self.orgs[code]
+            )
+        save = case_services.dossier_contribution_save
         for section in case.basisdossier.sections.all():
             lg = section.leefgebied
             if lg == Leefgebied.GEZONDHEID:
-                kwargs = {"by": author_9, "text": self.text(c, "H", "si", "dossier")}
-            elif lg == Leefgebied.HUISBEZOEK:
-                kwargs = {
-                    "by": self.b_ivg_ggd,
-                    "text": self.text(c, "C", "sf", "dossier"),
-                    "restricted_text": self.text(c, "H", "scr", "dossier"),
-                }
-            else:
-                code = "s" + "abcdefghijk"[lg - 1]
-                kwargs = {"by": self.b_ivg_pol, "text": self.text(c, "C", code, "dossier")}
-            case_services.dossier_section_update(section=section, **kwargs)
+                save(section=section, by=self.b_ivg_ggd, text=self.text(c, "H", "si", "dossier"))
+                save(section=section, by=author_9, text=self.text(c, "H", "sj", "dossier"))
+                continue
+            code = "s" + "abcdefghijk"[lg - 1]
+            save(section=section, by=self.b_ivg_pol, text=self.text(c, "C", code, "dossier"))
+            save(section=section, by=self.b_ivg_ggd, text="", nothing_known=True)
+            save(section=section, by=self.b_swzlab, text="", nothing_known=True)
+            if lg == Leefgebied.HUISBEZOEK:
+                for by, mark in ((self.b_ivg_ggd, "scr"), (author_9, "scs")):
+                    save(
+                        section=section,
+                        by=by,
+                        part=ContributionPart.SCREENING,
+                        text=self.text(c, "H", mark, "dossier"),
+                    )
         case_services.dossier_set_advice(
             case=_fresh(case),
             by=self.b_ivg_pol,
@@ -617,7 +636,7 @@ class _Builder:
         with self.days_ago(14):
             plan_services.expert_referral_answer(
                 referral=referral,
-                by=self.b_expert or self.b_itat,
+                by=self.b_expert,
                 advice=self.text(c, "C", "rfb", "referral"),
             )
         plan_services.expert_referral_create(
@@ -702,10 +721,6 @@ class _Builder:
             case = Case.objects.get(pk=c.pk)
             c.status = case.status
             assert c.status == CASES[c.label], (c.label, c.status)
-            if c.has_dossier:
-                c.section_versions = {
-                    s.leefgebied: s.version for s in case.basisdossier.sections.all()
-                }
             c.plans = []
             for plan in Plan.objects.filter(case=case).order_by("version"):
                 facts = PlanFacts(f"v{plan.version}", plan.pk, plan.status)
@@ -796,7 +811,7 @@ def build_world() -> World:
     from django.core import mail
     from django.test import TestCase
 
-    from cases.services import access_log_record
+    from cases.services import access_log_write
     from meetings.models import Notification
     from meetings.tasks import daily_scan
 
@@ -809,7 +824,14 @@ def build_world() -> World:
         # A few reads, so that the access log has rows to show.
         for c in b.cases.values():
             case = Case.objects.select_related("person").get(pk=c.pk)
-            access_log_record(user=b.b_pt, person=case.person, case=case)
+            access_log_write(
+                user=b.b_pt,
+                channel="web",
+                path=f"/zaken/{case.pk}/",
+                action="detail",
+                outcome="shown",
+                subjects=[(case.person_id, case.pk)],
+            )
         mail.outbox = []
         daily_scan()
     outbox = list(mail.outbox)
