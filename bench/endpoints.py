@@ -151,8 +151,12 @@ SELECT m.*, o.name, o.handles_health, u.first_name, u.last_name FROM cases_caset
  WHERE m.case_id = %(case)s ORDER BY m.joined_on, m.id"""
 
 LOG_READ = """
-INSERT INTO cases_accesslogentry (at, user_id, organisation_id, person_id, case_id, channel, path)
-VALUES (now(), %(user)s, %(org)s, %(person)s, %(case)s, 'web', '/bench/')"""
+WITH entry AS (
+  INSERT INTO cases_accesslogentry (at, user_id, organisation_id, channel, path, action, query,
+                                    outcome)
+  VALUES (now(), %(user)s, %(org)s, 'web', '/bench/', 'detail', '', 'shown') RETURNING id)
+INSERT INTO cases_accesslogsubject (entry_id, person_id, case_id)
+SELECT id, %(person)s, %(case)s FROM entry"""
 
 LOG_READ_API = LOG_READ.replace("'web'", "'api'")
 
@@ -227,11 +231,12 @@ CASE_DOSSIER = sql(
          LEFT JOIN partners_user u ON u.id = d.established_by_id
          LEFT JOIN partners_organisation o ON o.id = d.advised_organisation_id
         WHERE d.case_id = %(case)s""",
-    """SELECT s.*, o.name, u.first_name, u.last_name FROM cases_dossiersection s
+    """SELECT s.*, c.*, o.name, u.first_name, u.last_name FROM cases_dossiersection s
          JOIN cases_basisdossier d ON d.id = s.dossier_id
-         LEFT JOIN partners_organisation o ON o.id = s.organisation_id
-         LEFT JOIN partners_user u ON u.id = s.author_id
-        WHERE d.case_id = %(case)s ORDER BY s.leefgebied""",
+         LEFT JOIN cases_dossiercontribution c ON c.section_id = s.id
+         LEFT JOIN partners_organisation o ON o.id = c.organisation_id
+         LEFT JOIN partners_user u ON u.id = c.author_id
+        WHERE d.case_id = %(case)s ORDER BY s.leefgebied, c.part, o.name""",
 )
 
 CASE_TIMELINE = sql(
@@ -248,11 +253,13 @@ CASE_HISTORY = sql(
          LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.id = %(case)s""",
     """SELECT h.*, u.username FROM cases_historicalbasisdossier h
          LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.case_id = %(case)s""",
-    """SELECT h.*, u.username, o.name, a.username FROM cases_historicaldossiersection h
+    """SELECT h.*, u.username, o.name, a.username FROM cases_historicaldossiercontribution h
          LEFT JOIN partners_user u ON u.id = h.history_user_id
          LEFT JOIN partners_organisation o ON o.id = h.organisation_id
          LEFT JOIN partners_user a ON a.id = h.author_id
-        WHERE h.dossier_id = (SELECT id FROM cases_basisdossier WHERE case_id = %(case)s)""",
+        WHERE h.section_id IN (SELECT s.id FROM cases_dossiersection s
+                                 JOIN cases_basisdossier d ON d.id = s.dossier_id
+                                WHERE d.case_id = %(case)s)""",
     """SELECT h.*, u.username, o.name FROM cases_historicalcaseteammembership h
          LEFT JOIN partners_user u ON u.id = h.history_user_id
          JOIN partners_organisation o ON o.id = h.organisation_id

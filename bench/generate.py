@@ -96,6 +96,7 @@ PROFESSIONALS_PER_KERNPARTNER = 15  # interventieplegers, scaled (at least 3)
 PROFESSIONALS_PER_PARTNER = 8
 IVG_PER_KERNPARTNER = 3
 ITAT_MEMBERS = 12
+EXPERTGROEP_MEMBERS = 5
 PROGRAMME_TEAM = 6
 
 UVO_EVERY_DAYS = 56  # 8 weeks, with a spread (UVO_SPREAD)
@@ -120,6 +121,7 @@ HISTORY = {
     "Case",
     "Basisdossier",
     "DossierSection",
+    "DossierContribution",
     "CaseTeamMembership",
     "Plan",
     "PlanGoal",
@@ -181,6 +183,8 @@ class Table:
                 self.template.append(None)
             elif f.has_default():
                 self.template.append(f.get_default())
+            elif f.has_db_default():
+                self.template.append(getattr(f.db_default, "value", MISSING))
             elif f.null:
                 self.template.append(None)
             elif f.blank and f.get_internal_type() in ("CharField", "TextField"):
@@ -552,11 +556,22 @@ def make_users(g: G, scale: float, regie_cases: Counter) -> None:
         add_user(g, org=g.orgs["OJZD"], username=f"bench.pt.{i:02d}", roles=["programme_team"])
         for i in range(PROGRAMME_TEAM)
     ]
+    # The programme team supports the regisseurs of both programmes (Programme.team_members).
+    members = g.loader.table(g.m["Programme"].team_members.through)
+    for uid in g.programme_team:
+        for programme in g.programmes.values():
+            members.add(programme_id=programme, user_id=uid)
+    g.expertgroep = [
+        add_user(
+            g, org=g.orgs[itat_orgs[i % 6]], username=f"bench.expert.{i:02d}", roles=["expertgroep"]
+        )
+        for i in range(EXPERTGROEP_MEMBERS)
+    ]
     beheer = [
         add_user(g, org=g.orgs["OJZD"], username=f"bench.beheer.{i}", roles=["beheerder"])
         for i in range(2)
     ]
-    for uid in made + g.itat + g.programme_team + beheer:
+    for uid in made + g.itat + g.expertgroep + g.programme_team + beheer:
         add_preferences(g, uid)
 
 
@@ -920,39 +935,48 @@ SECTION_WRITERS = {
 def add_section(
     g: G, *, dossier: int, leefgebied: int, started: datetime, span: int, complete: bool, by: int
 ) -> None:
-    """One section: created empty when the dossier starts, then written by one IVG member
-    (sometimes twice). Adapt here for per-organisation contributions."""
+    """One section and its contributions (cases.services.case_start_dossier asks, the IVG
+    members answer): the organisations of SECTION_WRITERS are asked when the dossier starts;
+    each answers (a text or, sometimes, "nothing known") once or twice, all of them when the
+    dossier is established, about half otherwise. Section 6 also has the GGD's screening."""
     rng = g.rng
-    state = {
-        "id": g.t["DossierSection"].new_id(),
-        "dossier_id": dossier,
-        "leefgebied": leefgebied,
-        "text": "",
-        "restricted_text": "",
-        "no_information": False,
-        "organisation_id": None,
-        "author_id": None,
-        "updated_at": None,
-        "version": 0,
-    }
-    g.h["DossierSection"].add(state, "+", started, by)
-    if complete or rng.random() < 0.5:
-        org = g.orgs[rng.choice(SECTION_WRITERS[leefgebied])]
-        author = rng.choice(org.ivg)
-        for _ in range(2 if rng.random() < 0.2 else 1):
-            at = started + days(rng.randrange(1, span + 1)) if span > 1 else started
-            empty = rng.random() < 0.12
-            state.update(
-                text="" if empty else g.text(300, 1200),
-                restricted_text=g.text(100, 400) if leefgebied == 6 and not empty else "",
-                no_information=empty,
-                organisation_id=org.id,
-                author_id=author,
-                updated_at=at,
-                version=state["version"] + 1,
-            )
-            g.h["DossierSection"].add(state, "~", at, author)
-    g.t["DossierSection"].add(**state)
+    section = g.t["DossierSection"].add(dossier_id=dossier, leefgebied=leefgebied)
+    g.h["DossierSection"].add(
+        {"id": section, "dossier_id": dossier, "leefgebied": leefgebied}, "+", started, by
+    )
+    parts = [(code, "contribution") for code in SECTION_WRITERS[leefgebied]]
+    if leefgebied == 6:
+        parts.append(("GGD", "screening"))
+    for code, part in parts:
+        org = g.orgs[code]
+        state = {
+            "id": g.t["DossierContribution"].new_id(),
+            "section_id": section,
+            "organisation_id": org.id,
+            "part": part,
+            "author_id": None,
+            "text": "",
+            "nothing_known": False,
+            "created_at": started,
+            "updated_at": None,
+            "version": 0,
+        }
+        g.h["DossierContribution"].add(state, "+", started, by)
+        if complete or rng.random() < 0.5:
+            author = rng.choice(org.ivg)
+            for _ in range(2 if rng.random() < 0.2 else 1):
+                at = started + days(rng.randrange(1, span + 1)) if span > 1 else started
+                empty = rng.random() < 0.12
+                low, high = (100, 400) if part == "screening" else (300, 1200)
+                state.update(
+                    text="" if empty else g.text(low, high),
+                    nothing_known=empty,
+                    author_id=author,
+                    updated_at=at,
+                    version=state["version"] + 1,
+                )
+                g.h["DossierContribution"].add(state, "~", at, author)
+        g.t["DossierContribution"].add(**state)
 
 
 def add_membership(
@@ -1351,7 +1375,7 @@ def draft_plan(
         add_advice(g, plan=plan["id"], goal=None, by=itat, at=at)
         if rng.random() < 0.5:
             add_advice(g, plan=plan["id"], goal=rng.choice(goal_rows)["id"], by=itat, at=at)
-        plan.update(status="draft", itat_meeting_id=None)
+        plan.update(status="draft", itat_meeting_id=None, decided_at=at)
         bump(at, itat)
         add_plan_status(g, plan["id"], "submitted", "draft", itat, at, "Terug met advies.")
         day = meeting_day + days(rng.randrange(4, 15))
@@ -1362,7 +1386,13 @@ def draft_plan(
     if rng.random() < 0.3:
         add_advice(g, plan=plan["id"], goal=None, by=itat, at=at)
     fingerprint = hashlib.sha256(f"{plan['id']}:{version}".encode()).hexdigest()
-    plan.update(status="approved", approved_at=at, approved_by_id=itat, fingerprint=fingerprint)
+    plan.update(
+        status="approved",
+        approved_at=at,
+        approved_by_id=itat,
+        fingerprint=fingerprint,
+        decided_at=at,
+    )
     bump(at, itat)
     add_plan_status(g, plan["id"], "submitted", "approved", itat, at, "", fingerprint)
     add_timeline(
@@ -1461,7 +1491,7 @@ def add_evaluation(
     if conclusion == "expert_group":
         answered = held + days(rng.randrange(10, 40))
         done = answered < g.today
-        itat = rng.choice(g.itat)
+        itat = rng.choice(g.expertgroep)
         g.t["ExpertGroupReferral"].add(
             case_id=case,
             question=g.text(60, 300),
@@ -1737,16 +1767,18 @@ def make_reads(
 def add_access(
     g: G, *, user: int, person: int, case: int | None, at: datetime, channel: str, path: str
 ) -> None:
-    """One access log entry. Adapt here for the persons-shown child table."""
-    g.t["AccessLogEntry"].add(
+    """One access log entry (cases.services.access_log_write) and the (person, case) it
+    showed."""
+    entry = g.t["AccessLogEntry"].add(
         at=at,
         user_id=user,
         organisation_id=g.org_of_user.get(user),
-        person_id=person,
-        case_id=case,
         channel=channel,
         path=path,
+        action="detail",
+        outcome="shown",
     )
+    g.t["AccessLogSubject"].add(entry_id=entry, person_id=person, case_id=case)
 
 
 def add_reminder(
@@ -1929,6 +1961,7 @@ def generated_models(g: G) -> list:
         "TimelineEvent",
         "Basisdossier",
         "DossierSection",
+        "DossierContribution",
         "CaseTeamMembership",
         "CaseGroupObjectPermission",
         "CaseUserObjectPermission",
@@ -1947,12 +1980,14 @@ def generated_models(g: G) -> list:
         "Reminder",
         "Notification",
         "AccessLogEntry",
+        "AccessLogSubject",
         "Session",
         "LogEntry",
     ]
     models = [g.m[n] for n in names]
     models.append(g.m["User"].groups.through)
     models.append(g.m["User"].user_permissions.through)
+    models.append(g.m["Programme"].team_members.through)
     models += [g.h[n].table.model for n in names if n in g.h]
     return models
 
