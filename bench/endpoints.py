@@ -3,8 +3,8 @@
 Add a page in one line of ENDPOINTS (and its bare SQL above it). `url` and `sql` take the
 context of `CONTEXT_SQL` (`{case}` in the URL, `%(case)s` in SQL); statements of one bare SQL are
 separated by ";\\n" and run in order on one connection. `who`: regisseur, accounthouder, itat,
-programme_team (session) or system (the POLITIE partner system, by token). `kind`: which empty
-view is the floor ("page" or "api").
+beheerder, expertgroep, programme_team (session) or system (the POLITIE partner system, by
+token). `kind`: which empty view is the floor ("page" or "api").
 """
 
 from __future__ import annotations
@@ -96,6 +96,18 @@ CONTEXT_SQL = [
                   o.id AS programme_team_org
              FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
             WHERE u.username = 'bench.pt.00'""",
+    ),
+    (
+        "beheerder",
+        """SELECT u.id AS beheerder, o.group_id AS beheerder_group, o.id AS beheerder_org
+             FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.username = 'bench.beheer.0'""",
+    ),
+    (
+        "Expertgroep member",
+        """SELECT u.id AS expertgroep, o.group_id AS expertgroep_group, o.id AS expertgroep_org
+             FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
+            WHERE u.username = 'bench.expert.00'""",
     ),
     (
         "partner system of the police, with its token",
@@ -536,6 +548,38 @@ API_NOTIFICATIONS = sql(
 PAGE_FLOOR = Endpoint("empty page (floor)", "regisseur", "/__bench__/empty/", EMPTY)
 API_FLOOR = Endpoint("empty API view (floor)", "system", "/__bench__/api-empty/", EMPTY, "api")
 
+
+ACCESS_LOG = sql(
+    """SELECT e.*, u.first_name, u.last_name, o.name FROM cases_accesslogentry e
+         JOIN partners_user u ON u.id = e.user_id
+         LEFT JOIN partners_organisation o ON o.id = e.organisation_id
+        ORDER BY e.at DESC, e.id DESC LIMIT 51""",
+    """SELECT s.*, p.first_name, p.last_name FROM cases_accesslogsubject s
+         JOIN cases_person p ON p.id = s.person_id
+        WHERE s.entry_id IN (SELECT id FROM cases_accesslogentry
+                              ORDER BY at DESC, id DESC LIMIT 51)""",
+    LOG_READ,
+)
+
+ACCESS_LOG_PERSON = sql(
+    """SELECT p.* FROM cases_person p WHERE p.id = %(person)s""",
+    """SELECT e.*, u.first_name, u.last_name, o.name FROM cases_accesslogsubject s
+         JOIN cases_accesslogentry e ON e.id = s.entry_id
+         JOIN partners_user u ON u.id = e.user_id
+         LEFT JOIN partners_organisation o ON o.id = e.organisation_id
+        WHERE s.person_id = %(person)s ORDER BY e.at DESC, e.id DESC LIMIT 51""",
+    LOG_READ,
+)
+
+REFERRALS = sql(
+    """SELECT r.*, p.first_name, p.last_name, u.first_name, u.last_name
+         FROM plans_expertgroupreferral r
+         JOIN cases_case c ON c.id = r.case_id JOIN cases_person p ON p.id = c.person_id
+         JOIN partners_user u ON u.id = r.referred_by_id
+        WHERE r.advised_at IS NULL ORDER BY r.referred_at, r.id""",
+)
+
+
 ENDPOINTS = [
     Endpoint("home · regisseur", "regisseur", "/", HOME),
     Endpoint("case list · regisseur", "regisseur", "/casussen/", CASE_LIST),
@@ -559,6 +603,14 @@ ENDPOINTS = [
     Endpoint("agreements overdue", "regisseur", "/afspraken/?show=overdue", AGREEMENTS_OVERDUE),
     Endpoint("commitments /toezeggingen/", "regisseur", "/toezeggingen/", COMMITMENTS),
     Endpoint("inbox", "regisseur", "/meldingen/", INBOX),
+    Endpoint("Expertgroep referrals", "expertgroep", "/expertgroep/", REFERRALS),
+    Endpoint("access log · beheerder", "beheerder", "/beheer/toegangslog/", ACCESS_LOG),
+    Endpoint(
+        "who read this person",
+        "beheerder",
+        "/beheer/toegangslog/personen/{person}/",
+        ACCESS_LOG_PERSON,
+    ),
     Endpoint("API cases (100)", "system", "/api/v1/cases/?page_size=100", API_CASES, "api"),
     Endpoint("API case detail", "system", "/api/v1/cases/{case}/", API_CASE, "api"),
     Endpoint("API plans (100)", "system", "/api/v1/plans/?page_size=100", API_PLANS, "api"),

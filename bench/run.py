@@ -54,7 +54,7 @@ def make_clients(ctx: dict) -> dict:
     from partners.models import User
 
     clients = {}
-    for who in ("regisseur", "accounthouder", "itat", "programme_team"):
+    for who in ("regisseur", "accounthouder", "itat", "programme_team", "beheerder", "expertgroep"):
         client = Client()
         client.force_login(User.objects.get(pk=ctx[who]))
         clients[who] = client
