@@ -438,10 +438,6 @@ class DossierSection(models.Model):
         return f"{self.leefgebied}. {self.get_leefgebied_display()}"
 
     @property
-    def is_health(self) -> bool:
-        return self.leefgebied in HEALTH_LEEFGEBIEDEN
-
-    @property
     def has_screening(self) -> bool:
         return self.leefgebied in SCREENING_LEEFGEBIEDEN
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from partners.models import Organisation, Role
 from tests.factories import OrganisationFactory, UserFactory
 
+
 def pytest_collection_modifyitems(config, items):
     """Skip, with the reason, only what needs a server this run does not have."""
     no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")

@@ -1,4 +1,4 @@
-"""Exact query counts: the same at N = 1 and N = 25 (STYLE.md)."""
+"""Exact query counts: the same at N = 1 and N = 25 (docs/conventions.md)."""
 
 import pytest
 from django.db import connection

@@ -1,4 +1,4 @@
-"""Exact query counts: the same at N = 1 and N = 25 (STYLE.md).
+"""Exact query counts: the same at N = 1 and N = 25 (docs/conventions.md).
 
 The daily scan is set-based: the same number of queries for 1 overdue case as for 25 (and for
 10,000: bench/reminder_scan.py).

@@ -1,5 +1,6 @@
 """Concurrent writes on a real PostgreSQL: the database keeps one plan in force per case, and
-approvals, new versions and edits of one plan are serialised (STYLE.md, "Domain logic")."""
+approvals, new versions and edits of one plan are serialised (docs/conventions.md, "Domain
+logic")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Exact query counts for the plan pages: the same however many plans, goals or versions
-(STYLE.md). Each page is requested once first, so the session is warm."""
+(docs/conventions.md). Each page is requested once first, so the session is warm."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The oracle: who may see what of a case, read its health content and do which write.
 
-Written out from the rules (DOMAIN.md's last two paragraphs, the health rule of the brief,
+Written out from the rules (docs/domain.md's need-to-know, the health rule of the brief,
 docs/decisions/0002 and issue #8), never by calling the product's policies: the sweep judges
 the product against this table. Each rule is one row; where the product cannot yet express a
 rule (programme-team membership, an Expertgroep role), the row stands and the world has nobody
@@ -114,7 +114,7 @@ def compiling_ivg(u: SweepUser, c: CaseFacts) -> bool:
     return has(u, IVG) and u.org.kernpartner and c.status == CaseStatus.BASISDOSSIER
 
 
-# --- who reads a case (DOMAIN.md, "Who reads what, beyond the case team") ---------------------
+# --- who reads a case (docs/domain.md, need-to-know) ---------------------
 
 Predicate = Callable[["SweepUser", "CaseFacts"], bool]
 

@@ -1,5 +1,5 @@
 """The oracle read back against the rules in words, so that an edit to its tables that changes
-what DOMAIN.md and the health rule say fails here, not silently in the sweep."""
+what docs/domain.md and the health rule say fails here, not silently in the sweep."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The sweep's world: one user per role and situation, one case per status, marker strings in
 every free-text field, built once through the real services and rolled back at the end.
 
-Situations (the user's organisation relative to a case, DOMAIN.md "Need-to-know"):
+Situations (the user's organisation relative to a case, docs/domain.md "Need-to-know"):
 
 =========  ==========  ======  ============================================================
 key        org         health  in the case

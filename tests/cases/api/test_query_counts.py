@@ -1,4 +1,4 @@
-"""Exact query counts of the cases API: the same at N = 1 and N = 25 (STYLE.md).
+"""Exact query counts of the cases API: the same at N = 1 and N = 25 (docs/conventions.md).
 
 Every request authenticates with a token, as partner systems do. The first four queries of
 each request are the same: the token with its user, the user's organisation, and the user's

@@ -1,0 +1,67 @@
+"""Two rules of issue #8 that no request can show, read from the source itself.
+
+1. Field-level need-to-know rules live in the policies only: which leefgebied is health (9) and
+   which has a GGD screening (6) is asked of `cases.policies` / `plans.policies`, never
+   compared by hand in a view, selector, serializer, service or template.
+2. The project stands alone: nothing cites a document outside the repository.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ("acvz", "cases", "plans", "meetings", "partners", "templates")
+
+#: A hand-written health or screening rule.
+HEALTH_RULE = re.compile(
+    r"HEALTH_LEEFGEBIEDEN|SCREENING_LEEFGEBIEDEN|Leefgebied\.(GEZONDHEID|HUISBEZOEK)"
+    r"|leefgebied\s*(==|!=|<=|>=|<|>)\s*\d|leefgebied(__in)?\s*=\s*\[?\d"
+)
+#: Where the constants are defined and used, and demo data that is keyed by leefgebied.
+ALLOWED = {"cases/models.py", "cases/policies.py", "plans/policies.py", "cases/demo.py"}
+
+
+def _sources():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+                yield path
+
+
+def test_health_rules_are_written_in_the_policies_only():
+    found = []
+    for path in _sources():
+        name = path.relative_to(ROOT).as_posix()
+        if name in ALLOWED:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if HEALTH_RULE.search(line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    assert not found, "ask cases.policies / plans.policies instead:\n" + "\n".join(found)
+
+
+OUTSIDE = re.compile(r"\.\./shared|DOMAIN\.md|STYLE\.md|TOOLCHAIN\.md")
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    found = []
+    # .ci/ starts the machine's services (../shared/services-up): a command, not a citation.
+    skip = {".git", ".ci", ".venv", "node_modules", "__pycache__", "staticfiles"}
+    suffixes = {".py", ".html", ".md", ".txt", ".yaml", ".yml", ".toml", ".po", ".cfg", ""}
+    for path in sorted(ROOT.rglob("*")):
+        if skip & set(path.relative_to(ROOT).parts) or not path.is_file():
+            continue
+        if path.suffix not in suffixes or path == Path(__file__):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if OUTSIDE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "cite docs/ in the repository instead:\n" + "\n".join(found)
