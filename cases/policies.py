@@ -265,20 +265,41 @@ def _grounds(actor: Actor, part: CasePart | str | None, writable: bool) -> list[
     ]
 
 
+def visible_case_ids(
+    user, part: CasePart | str | None = None, *, writable: bool = False
+) -> QuerySet | None:
+    """The ids of the cases this user may see, as one SQL expression (no Python loop over
+    cases): `SELECT ... UNION ALL SELECT ...`, one arm per ground that applies; None when no
+    ground applies. With `part`: only the cases of which the user reads that part (e.g. the
+    UVOs); with `writable`: only the cases the user may act on (the case team and its
+    directors)."""
+    actor = actor_for(user)
+    if not actor.reads_cases:
+        return None
+    selects = [g.case_ids(actor).order_by() for g in _grounds(actor, part, writable)]
+    if not selects:
+        return None
+    return selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+
+
 def case_visibility_filter(
     user, part: CasePart | str | None = None, *, writable: bool = False
 ) -> Q:
-    """A Q over Case: the cases this user may see, one SQL expression (no Python loop over
-    cases): `id IN (SELECT ... UNION ALL SELECT ...)`, one arm per ground that applies. With
-    `part`: only the cases of which the user reads that part (e.g. the UVOs); with `writable`:
-    only the cases the user may act on (the case team and its directors)."""
-    actor = actor_for(user)
-    if not actor.reads_cases:
-        return Q(pk__in=[])
-    selects = [g.case_ids(actor).order_by() for g in _grounds(actor, part, writable)]
-    if not selects:
-        return Q(pk__in=[])
-    return Q(pk__in=selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0])
+    """A Q over Case: `id IN (<visible_case_ids>)`."""
+    ids = visible_case_ids(user, part, writable=writable)
+    return Q(pk__in=[]) if ids is None else Q(pk__in=ids)
+
+
+def case_scoped_filter(
+    user, field: str = "case", *, part: CasePart | str | None = None, writable: bool = False
+) -> Q:
+    """A Q over any model with a case foreign key `field`: `case_id IN (<visible_case_ids>)`,
+    straight on the foreign key. Not `EXISTS (SELECT FROM case WHERE id = case_id AND id IN
+    ...)`: on 1.4 M agreements the planner misjudged that semi-join (a nested loop comparing
+    every open agreement with every visible case: 2.4 s for /afspraken/); on the key it probes
+    the agreements' case index once per visible case (0.1 s)."""
+    ids = visible_case_ids(user, part, writable=writable)
+    return Q(pk__in=[]) if ids is None else Q(**{f"{field}__in": ids})
 
 
 def person_visibility_filter(user) -> Q:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from cases.models import Case, CaseTeamMembership
+from cases.models import CaseTeamMembership
 from cases.policies import CasePart, actor_for, case_is_directed_by
+from cases.policies import case_scoped_filter as cases_case_scoped_filter
 from cases.workflow import CaseStatus
 
 ACTIVE_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
@@ -23,9 +24,8 @@ ACTIVE_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
 
 def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> Q:
     """A Q over any model with a case foreign key: rows of cases whose UVOs and agreements this
-    user reads (not ITAT's or the Expertgroep's); with `writable`, of cases they act on."""
-    cases = Case.objects.visible_to(user, CasePart.UVO, writable=writable)
-    return Q(Exists(cases.filter(pk=OuterRef(f"{field}_id"))))
+    user reads (not ITAT's); with `writable`, of cases they act on."""
+    return cases_case_scoped_filter(user, field, part=CasePart.UVO, writable=writable)
 
 
 def notification_visibility_filter(user) -> Q:

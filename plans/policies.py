@@ -17,10 +17,10 @@ import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.models import HEALTH_LEEFGEBIEDEN, Case
+from cases.models import HEALTH_LEEFGEBIEDEN
 from cases.policies import (
     EXPERT_SCOPE,
     REVIEW_SCOPE,
@@ -31,7 +31,7 @@ from cases.policies import (
     actor_rule_holds,
     case_can_read_health,
     case_is_directed_by,
-    case_visibility_filter,
+    case_scoped_filter,
 )
 from cases.workflow import REGIE_STATUSES, CaseStatus
 from plans.workflow import PLAN_TRANSITIONS, PlanStatus
@@ -67,9 +67,8 @@ EXPERTGROEP_GROUND = Ground(
 def plan_visibility_filter(user) -> Q:
     """A Q over Plan: the plans of the cases whose plan part this user reads (the case team and
     directors, the programme team's support, ITAT within its window, the Expertgroep while a
-    referral is open). One SQL expression."""
-    visible_cases = Case.objects.filter(case_visibility_filter(user, CasePart.PLAN))
-    return Q(Exists(visible_cases.filter(pk=OuterRef("case_id"))))
+    referral is open). One SQL expression, on the plan's case key (`case_scoped_filter`)."""
+    return case_scoped_filter(user, "case", part=CasePart.PLAN)
 
 
 def plan_can(user, plan, action: str) -> bool:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, ContributionPart, DossierContribution, Leefgebied
-from cases.policies import contribution_can_write
+from cases.policies import contribution_can_write, leefgebied_is_health
 from partners.models import Organisation, Role
 from tests.factories import OffenceRecordFactory, PersonFactory, UserFactory, programme
 
@@ -61,7 +61,7 @@ def fill_dossier(case: Case, people, *, leave_open=()) -> None:
                     continue
                 if part == ContributionPart.SCREENING:
                     text = "Fictieve GGD-screening"
-                elif by == people["ivg_politie"] or section.is_health:
+                elif by == people["ivg_politie"] or leefgebied_is_health(section.leefgebied):
                     text = f"Fictieve tekst leefgebied {section.leefgebied}"
                 else:
                     text = ""
