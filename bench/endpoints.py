@@ -138,10 +138,13 @@ SELECT ct.app_label, p.codename FROM auth_permission p
 VISIBLE_IDS = """
     SELECT g.content_object_id FROM cases_casegroupobjectpermission g
      WHERE g.group_id = %(group)s AND g.permission_id = %(view_perm)s
-    UNION SELECT id FROM cases_case WHERE regisseur_id = %(user)s
-    UNION SELECT id FROM cases_case WHERE accounthouder_id = %(user)s"""
+    UNION ALL SELECT id FROM cases_case WHERE regisseur_id = %(user)s
+    UNION ALL SELECT id FROM cases_case WHERE accounthouder_id = %(user)s"""
 
 VISIBLE = f"c.id IN ({VISIBLE_IDS})"
+#: The same on a row's case key (agreements, UVOs): the planner probes the key's index.
+AGREEMENT_VISIBLE = f"a.case_id IN ({VISIBLE_IDS})"
+UVO_VISIBLE = f"m.case_id IN ({VISIBLE_IDS})"
 
 CASE_ROW = (
     """
@@ -458,7 +461,7 @@ AGREEMENTS_ROWS = f"""SELECT a.id, a.description, a.deadline, a.status, a.status
           FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
           JOIN cases_person p ON p.id = c.person_id
           LEFT JOIN partners_user u ON u.id = a.owner_person_id
-         WHERE a.owner_organisation_id = %(org)s AND {VISIBLE} AND a.status = 'open'"""
+         WHERE a.owner_organisation_id = %(org)s AND {AGREEMENT_VISIBLE} AND a.status = 'open'"""
 
 #: Page 1 of the open ones (the default) and of the overdue ones: 25 and one more, no count.
 AGREEMENTS_PAGE = sql(AGREEMENTS_ROWS + " ORDER BY a.deadline, a.id LIMIT 26")
@@ -514,12 +517,11 @@ SELECT a.*, p.first_name, p.last_name, m.planned_at, o.name, u.first_name, u.las
   LEFT JOIN meetings_uvomeeting m ON m.id = a.meeting_id
   JOIN partners_organisation o ON o.id = a.owner_organisation_id
   LEFT JOIN partners_user u ON u.id = a.owner_person_id
- WHERE {VISIBLE}"""
+ WHERE {AGREEMENT_VISIBLE}"""
 
 API_AGREEMENTS = sql(
     PERMS,
-    f"""SELECT count(*) FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
-         WHERE {VISIBLE}""",
+    f"SELECT count(*) FROM meetings_agreement a WHERE {AGREEMENT_VISIBLE}",
     AGREEMENT_ROWS + " ORDER BY a.deadline, a.id LIMIT 100",
 )
 
@@ -527,13 +529,12 @@ API_AGREEMENT = sql(PERMS, AGREEMENT_ROWS + " AND a.id = %(agreement)s", LOG_REA
 
 API_UVOS = sql(
     PERMS,
-    f"""SELECT count(*) FROM meetings_uvomeeting m JOIN cases_case c ON c.id = m.case_id
-         WHERE {VISIBLE}""",
+    f"SELECT count(*) FROM meetings_uvomeeting m WHERE {UVO_VISIBLE}",
     f"""SELECT m.id, m.case_id, m.planned_at, m.place, m.status, m.held_on, u.first_name,
                u.last_name
-          FROM meetings_uvomeeting m JOIN cases_case c ON c.id = m.case_id
+          FROM meetings_uvomeeting m
           JOIN partners_user u ON u.id = m.chair_id
-         WHERE {VISIBLE} ORDER BY m.planned_at DESC, m.id DESC LIMIT 100""",
+         WHERE {UVO_VISIBLE} ORDER BY m.planned_at DESC, m.id DESC LIMIT 100""",
 )
 
 API_UVO = sql(PERMS, UVO_ROW, ATTENDEES, LOG_READ_API)
