@@ -41,5 +41,5 @@ def _register_access_subjects() -> None:
         access_subject(model, case="case")
     access_subject(models.DossierSection, case="dossier__case")
     access_subject(models.DossierContribution, case="section__dossier__case")
-    access_subject(models.AccessLogEntry, children="subjects")
+    access_subject(models.AccessLogEntry, children="shown_subjects")
     access_subject(models.AccessLogSubject, pairs=lambda s: [(s.person_id, s.case_id)])

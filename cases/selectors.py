@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -153,6 +154,10 @@ def person_get(*, user, pk) -> Person:
     return visible_get(person_list(user=user), pk=pk)
 
 
+#: How many of an entry's subjects the access log page names.
+ACCESS_LOG_SUBJECTS_SHOWN = 10
+
+
 def access_log_list(
     *,
     username: str = "",
@@ -160,12 +165,29 @@ def access_log_list(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AccessLogEntry]:
-    """The access log, newest first, with each entry's subjects (two queries for a page).
-    Dates are whole days in the site's time zone, both ends included."""
-    queryset = AccessLogEntry.objects.select_related("user", "organisation").prefetch_related(
-        Prefetch(
-            "subjects",
-            queryset=AccessLogSubject.objects.select_related("person").order_by("pk"),
+    """The access log, newest first (two queries for a page). Each entry carries its first
+    ACCESS_LOG_SUBJECTS_SHOWN subjects (`shown_subjects`) and how many it has
+    (`subject_count`): a list page names hundreds of persons, and reading the log is logged
+    too, so an entry's subjects are counted, not all rendered ("who read this person" has them
+    per person). Dates are whole days in the site's time zone, both ends included."""
+    count = (
+        AccessLogSubject.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = (
+        AccessLogEntry.objects.select_related("user", "organisation")
+        .annotate(subject_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch(
+                "subjects",
+                queryset=AccessLogSubject.objects.select_related("person").order_by("pk")[
+                    :ACCESS_LOG_SUBJECTS_SHOWN
+                ],
+                to_attr="shown_subjects",
+            )
         )
     )
     if username:

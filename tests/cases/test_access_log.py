@@ -10,7 +10,7 @@ from django.contrib.admin.sites import site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services
 from cases.access import visible_get
@@ -667,3 +667,26 @@ def test_the_migration_turns_each_old_entry_into_an_entry_with_one_subject(peopl
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_access_log_names_the_first_ten_persons_of_an_entry_and_counts_the_rest(client, people):
+    persons = PersonFactory.create_batch(15)
+    services.access_log_write(
+        user=people["regisseur"],
+        channel="web",
+        path="/casussen/",
+        action="list",
+        outcome="shown",
+        subjects=[(p.pk, None) for p in persons],
+    )
+    client.force_login(people["beheerder"])
+    with translation.override("nl"):
+        response = client.get(reverse("cases:access_log"))
+    body = response.content.decode()
+    shown = [p for p in persons if p.full_name in body]
+    assert shown == persons[:10]
+    assert "15 personen" in body
+    assert "(de eerste 10 van 15)" in body
+    # The beheerder's read is logged with the persons the page named, not all fifteen.
+    own = AccessLogEntry.objects.filter(user=people["beheerder"]).latest("pk")
+    assert {p for p, _c in subjects(own)} == {p.pk for p in persons[:10]}
