@@ -77,3 +77,17 @@ def _site_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.sweep.runner import summary
+
+    summary(terminalreporter)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker finished; take the permission sweep's numbers if it ran there."""
+    from tests.sweep.runner import merge_stats
+
+    merge_stats(getattr(node, "workeroutput", {}).get("sweep_stats"))

@@ -368,3 +368,51 @@ def table(failures: list[Failure]) -> str:
     if len(failures) > MAX_ROWS:
         lines.append(f"... and {len(failures) - MAX_ROWS} more")
     return "\n".join(lines)
+
+
+def export_stats() -> dict:
+    """STATS as plain data, to cross from a pytest-xdist worker to the controller."""
+    return {**STATS, "operations": dict(STATS["operations"]), "known": dict(STATS["known"])}
+
+
+def merge_stats(stats: dict | None) -> None:
+    if not stats:
+        return
+    STATS["operations"].update(stats["operations"])
+    STATS["known"].update(stats["known"])
+    for key, value in stats.items():
+        if key not in ("operations", "known"):
+            STATS[key] = value
+
+
+def summary(terminalreporter) -> None:
+    """The sweep's size, time, failing checks and slowest operations, after the run."""
+    ops = STATS["operations"]
+    if not ops:
+        return
+    from tests.sweep.known import KNOWN_LEAKS_TODAY
+
+    write = terminalreporter.write_line
+    requests = sum(o["requests"] for o in ops.values())
+    seconds = sum(o["seconds"] for o in ops.values())
+    web = sum(
+        1
+        for key in ops
+        if not key.startswith(("GET /api", "POST /api", "PATCH /api", "PUT /api", "DELETE /api"))
+    )
+    terminalreporter.section("permission sweep")
+    write(
+        f"{len(ops)} operations ({web} page, {len(ops) - web} API) × {STATS.get('users', '?')} "
+        f"users × {STATS.get('cases', '?')} cases → {requests} requests in {seconds:.0f} s "
+        f"({STATS.get('cpu', 0):.0f} s CPU; world built in {STATS.get('world_seconds', 0):.1f} s)"
+    )
+    write(
+        f"failing checks: {sum(o['new'] for o in ops.values())} new, "
+        f"{sum(STATS['known'].values())} known ({len(KNOWN_LEAKS_TODAY)} KNOWN_LEAKS_TODAY entries)"
+    )
+    for leak in KNOWN_LEAKS_TODAY:
+        write(f"  known leak {leak.id}: {STATS['known'][leak.id]} failing checks — {leak.title}")
+    slowest = sorted(ops.items(), key=lambda kv: -kv[1]["seconds"])[:5]
+    write(
+        "slowest: " + "; ".join(f"{k} {v['requests']} req {v['seconds']:.1f} s" for k, v in slowest)
+    )
