@@ -286,8 +286,7 @@ def case_visibility_filter(
     user, part: CasePart | str | None = None, *, writable: bool = False
 ) -> Q:
     """A Q over Case: `id IN (<visible_case_ids>)`."""
-    ids = visible_case_ids(user, part, writable=writable)
-    return Q(pk__in=[]) if ids is None else Q(pk__in=ids)
+    return case_scoped_filter(user, "pk", part=part, writable=writable)
 
 
 def case_scoped_filter(

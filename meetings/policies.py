@@ -17,9 +17,9 @@ from django.db.models import Exists, OuterRef, Q
 from cases.models import CaseTeamMembership
 from cases.policies import CasePart, actor_for, case_is_directed_by
 from cases.policies import case_scoped_filter as cases_case_scoped_filter
-from cases.workflow import CaseStatus
+from cases.workflow import REGIE_STATUSES, CaseStatus
 
-ACTIVE_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
+ACTIVE_STATUSES = REGIE_STATUSES
 
 
 def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> Q:
