@@ -444,6 +444,10 @@ def add_user(g: G, *, org: Org | None, username: str, roles: list[str], active=T
         "is_active": active,
         "date_joined": joined,
         "organisation_id": org.id if org else None,
+        # The organisation's first person who can be reached is its contact.
+        "organisation_contact": bool(
+            org and active and email and not org.users and "partner_system" not in roles
+        ),
     }
     g.t["User"].add(**state)
     g.h["User"].add(state, "+", joined, None)

@@ -344,7 +344,11 @@ AGREEMENT_SQL = f"""
 SELECT a.id, a.case_id, a.deadline, a.description, a.owner_person_id, a.owner_organisation_id,
        c.regisseur_id, c.accounthouder_id,
        {ON_TEAM_SQL.format(group="o.group_id")},
-       {ON_TEAM_SQL.format(group="po.group_id")}
+       {ON_TEAM_SQL.format(group="po.group_id")},
+       (SELECT m.professional_id FROM cases_caseteammembership m
+          JOIN partners_user mu ON mu.id = m.professional_id
+         WHERE m.case_id = a.case_id AND m.organisation_id = a.owner_organisation_id
+           AND m.left_on IS NULL AND mu.organisation_id = a.owner_organisation_id LIMIT 1)
   FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
   JOIN partners_organisation o ON o.id = a.owner_organisation_id
   LEFT JOIN partners_user pu ON pu.id = a.owner_person_id
@@ -355,7 +359,8 @@ SELECT a.id, a.case_id, a.deadline, a.description, a.owner_person_id, a.owner_or
 RECIPIENTS_SQL = """
 SELECT id, organisation_id, email FROM partners_user
  WHERE is_active AND organisation_id IS NOT NULL
-   AND (id = ANY(%(people)s) OR (organisation_id = ANY(%(orgs)s) AND email <> ''))
+   AND (id = ANY(%(people)s)
+        OR (organisation_id = ANY(%(orgs)s) AND organisation_contact AND email <> ''))
 """
 
 
@@ -385,7 +390,9 @@ def bare_sql(today: date) -> set[tuple[str, int, date]]:
             people.update((regisseur, accounthouder))
         cursor.execute(AGREEMENT_SQL, params)
         agreements = cursor.fetchall()
-        orgs = sorted({row[5] for row in agreements if row[4] is None and row[8]})
+        unnamed = [row for row in agreements if row[4] is None and row[8]]
+        orgs = sorted({row[5] for row in unnamed if row[10] is None})
+        people.update(row[10] for row in unnamed if row[10] is not None)
         people.update(row[4] for row in agreements if row[4] is not None and row[9])
         people.update(row[i] for row in agreements for i in (6, 7))
         cursor.execute(RECIPIENTS_SQL, {"people": sorted(people - {None}), "orgs": orgs})

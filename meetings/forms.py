@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AgreementStatus
-from meetings.selectors import AgreementShow
+from meetings.selectors import AgreementShow, agreement_owner_candidates
 from partners.models import Organisation, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -88,7 +88,13 @@ class AgreementForm(forms.Form):
         queryset=Organisation.objects.none(), label=_("Organisation")
     )
     owner_person = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Person")
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Person"),
+        help_text=_(
+            "Someone of the organisation around this case (named on the team, at a UVO, or its "
+            "contact). Empty: the organisation's professional on the team, or its contact."
+        ),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE_INPUT)
 
@@ -96,9 +102,9 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         org_ids = [m.organisation_id for m in case.team.all() if m.left_on is None]
         self.fields["owner_organisation"].queryset = Organisation.objects.filter(pk__in=org_ids)
-        self.fields["owner_person"].queryset = User.objects.filter(
-            organisation_id__in=org_ids, is_active=True
-        ).order_by("last_name")
+        self.fields["owner_person"].queryset = agreement_owner_candidates(
+            case=case, organisation_ids=org_ids
+        )
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

@@ -10,7 +10,9 @@ second run formats none).
 Need-to-know (`meetings.policies`): a reminder reaches only people who see its case now, through
 the team or by directing it, and who may sign in. An organisation that left the team hears no
 more of the case; an open agreement it owned keeps reminding the regisseur and the
-accounthouder, who decide what becomes of it.
+accounthouder, who decide what becomes of it. An agreement owned by an organisation without a
+named person reaches the organisation's professional on the case team, or where none is named
+its contact people (`User.organisation_contact`), never all of its people.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.models import Case
+from cases.models import Case, CaseTeamMembership
 from cases.workflow import CaseStatus
 from meetings.models import (
     Agreement,
@@ -52,7 +54,8 @@ class Finding:
     recipients: set[int]
     #: What the message needs besides the due date: a name, or an agreement's text.
     subject: str
-    #: Organisations on the team whose people all hear of it (an agreement without a person).
+    #: Organisations on the team whose contact people hear of it (an agreement without a person
+    #: whose organisation names no professional on the team).
     organisations: set[int] = field(default_factory=set)
 
 
@@ -209,6 +212,16 @@ def find_agreement_items(today: date) -> list[Finding]:
             person_on_team=organisation_sees_case(
                 case="case_id", group="owner_person__organisation__group_id"
             ),
+            # The owning organisation's professional named on the team (one active membership
+            # per organisation), if they still work there.
+            team_professional=Subquery(
+                CaseTeamMembership.objects.filter(
+                    case_id=OuterRef("case_id"),
+                    organisation_id=OuterRef("owner_organisation_id"),
+                    left_on__isnull=True,
+                    professional__organisation_id=OuterRef("owner_organisation_id"),
+                ).values("professional_id")[:1]
+            ),
         )
         .values_list(
             "pk",
@@ -221,6 +234,7 @@ def find_agreement_items(today: date) -> list[Finding]:
             "case__accounthouder_id",
             "organisation_on_team",
             "person_on_team",
+            "team_professional",
         )
         .order_by()
     )
@@ -236,12 +250,18 @@ def find_agreement_items(today: date) -> list[Finding]:
         accounthouder,
         org_on_team,
         person_on_team,
+        team_professional,
     ) in rows:
         # Past its deadline is overdue: the regisseur and the accounthouder hear of it too.
         recipients = {regisseur, accounthouder} - {None}
         if person is not None and person_on_team:
             recipients.add(person)
-        organisations = {org} if person is None and org_on_team else set()
+        organisations = set()
+        if person is None and org_on_team:
+            if team_professional is not None:
+                recipients.add(team_professional)
+            else:
+                organisations.add(org)
         findings.append(
             Finding(
                 ReminderKind.AGREEMENT_OVERDUE,
@@ -259,21 +279,24 @@ def find_agreement_items(today: date) -> list[Finding]:
 
 def reach(findings: list[Finding]) -> None:
     """Settle each finding's recipients in one query: only people who may sign in, and for an
-    organisation's agreement its active people with an e-mail address."""
+    organisation's agreement its contact people who may sign in and have an e-mail address."""
     people = set().union(*(f.recipients for f in findings))
     organisations = set().union(*(f.organisations for f in findings))
     if not (people or organisations):
         return
     reachable: set[int] = set()
     people_by_org: dict[int, set[int]] = {}
-    for user_id, org_id, email in (
+    for user_id, org_id, email, contact in (
         User.objects.filter(recipient_filter())
-        .filter(Q(pk__in=people) | (Q(organisation_id__in=organisations) & ~Q(email="")))
-        .values_list("pk", "organisation_id", "email")
+        .filter(
+            Q(pk__in=people)
+            | Q(organisation_id__in=organisations, organisation_contact=True) & ~Q(email="")
+        )
+        .values_list("pk", "organisation_id", "email", "organisation_contact")
     ):
         if user_id in people:
             reachable.add(user_id)
-        if org_id in organisations and email:
+        if contact and email and org_id in organisations:
             people_by_org.setdefault(org_id, set()).add(user_id)
     for finding in findings:
         finding.recipients &= reachable

@@ -11,13 +11,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import visible_get
-from meetings.models import Agreement, AgreementStatus, Notification, UvoMeeting, UvoStatus
+from meetings.models import (
+    Agreement,
+    AgreementStatus,
+    Notification,
+    UvoAttendee,
+    UvoMeeting,
+    UvoStatus,
+)
 from meetings.policies import (
     agreement_owner_on_team,
     case_scoped_filter,
     notification_visibility_filter,
 )
 from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+
+
+def agreement_owner_candidates(*, case, organisation_ids) -> QuerySet:
+    """The people an agreement may name: those around this case in the team's organisations
+    (its named professionals, regisseur, accounthouder, UVO attendees and the organisations'
+    contacts), not every user of those organisations (thousands at city scale)."""
+    from cases.models import CaseTeamMembership
+    from partners.models import User
+
+    return User.objects.filter(
+        Q(
+            pk__in=CaseTeamMembership.objects.filter(
+                case=case, left_on__isnull=True, professional__isnull=False
+            ).values("professional_id")
+        )
+        | Q(pk__in=[case.regisseur_id, case.accounthouder_id])
+        | Q(
+            pk__in=UvoAttendee.objects.filter(meeting__case=case, user__isnull=False).values(
+                "user_id"
+            )
+        )
+        | Q(organisation_contact=True),
+        organisation_id__in=organisation_ids,
+        is_active=True,
+    ).order_by("last_name", "first_name", "pk")
 
 
 @dataclass

@@ -66,14 +66,23 @@ def _is_superuser(request) -> bool:
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "organisation", "role_list", "is_active"]
-    list_filter = ["organisation", "groups__role_group__role", "is_active", "is_staff"]
+    list_filter = [
+        "organisation",
+        "groups__role_group__role",
+        "organisation_contact",
+        "is_active",
+        "is_staff",
+    ]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     list_select_related = ["organisation"]
     change_password_form = AdminSetPasswordForm
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Organisation and roles"), {"fields": ("organisation", "groups")}),
+        (
+            _("Organisation and roles"),
+            {"fields": ("organisation", "organisation_contact", "groups")},
+        ),
         (
             _("Access"),
             {

@@ -48,8 +48,12 @@ def load(*, reset_passwords: bool = False) -> list[Credential]:
             code=code, defaults={"name": name, "kind": kind, "handles_health": health}
         )
     created: list[Credential] = []
+    contacts: set[str] = set()  # the first person of each organisation is its contact
     for username, first, last, org_code, roles in DEMO_USERS:
         organisation = Organisation.objects.get(code=org_code)
+        is_contact = Role.PARTNER_SYSTEM not in roles and org_code not in contacts
+        if is_contact:
+            contacts.add(org_code)
         user, is_new = User.objects.get_or_create(
             username=username,
             defaults={
@@ -58,6 +62,7 @@ def load(*, reset_passwords: bool = False) -> list[Credential]:
                 "email": f"{username}@example.invalid",
                 "organisation": organisation,
                 "is_staff": Role.BEHEERDER in roles,
+                "organisation_contact": is_contact,
             },
         )
         user_set_roles(user=user, roles=roles)

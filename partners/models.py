@@ -118,6 +118,16 @@ class User(AbstractUser):
         ),
     )
 
+    organisation_contact = models.BooleanField(
+        _("contact for the organisation"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Receives the organisation's work on a case where nobody of the organisation is named "
+            "on the case team (e.g. an agreement past its deadline)."
+        ),
+    )
+
     history = HistoricalRecords(excluded_fields=["password", "last_login"], get_user=history_user)
 
     class Meta(AbstractUser.Meta):

@@ -61,6 +61,9 @@ def notified(agreement: Agreement) -> set:
 
 
 def test_the_owning_organisation_on_the_team_is_notified(team_case, people, orgs):
+    """Through its contact person: nobody of WPI is named on the team."""
+    User = type(people["partner"])
+    User.objects.filter(pk=people["partner"].pk).update(organisation_contact=True)
     agreement = overdue_agreement(team_case, people, orgs)
     reminders_scan()
     assert notified(agreement) == {"reg", "ah", "ip"}
@@ -96,15 +99,17 @@ def test_people_who_cannot_sign_in_are_not_notified(team_case, people, orgs):
     assert notified(agreement) == {"reg"}
 
 
-def test_the_fan_out_to_an_organisations_people_respects_the_team(team_case, people, orgs):
-    """An agreement without a named person reaches the owning organisation's people (another
-    issue narrows that), but only while the organisation is on the team."""
-    colleague = type(people["partner"]).objects.create(
+def test_the_fan_out_to_an_organisations_contacts_respects_the_team(team_case, people, orgs):
+    """An agreement without a named person reaches the owning organisation's contact people,
+    but only while the organisation is on the team."""
+    User = type(people["partner"])
+    contact = User.objects.create(
         username="ip-2", organisation=orgs["WPI"], email="ip-2@example.invalid"
     )
+    User.objects.filter(pk=contact.pk).update(organisation_contact=True)
     on_team = overdue_agreement(team_case, people, orgs)
     reminders_scan()
-    assert notified(on_team) == {"reg", "ah", "ip", colleague.username}
+    assert notified(on_team) == {"reg", "ah", contact.username}
     wpi_leaves(team_case, people)
     later = overdue_agreement(team_case, people, orgs, code="GGD")
     Agreement.objects.filter(pk=later.pk).update(owner_organisation=orgs["WPI"])

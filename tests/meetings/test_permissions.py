@@ -40,6 +40,7 @@ def world(team_case, people, orgs):
         meeting=uvo,
         description="Fictieve afspraak WPI",
         owner_organisation=orgs["WPI"],
+        owner_person=people["partner"],
         deadline=timezone.localdate() + timedelta(days=7),
     )
     return {"case": team_case, "uvo": uvo, "agreement": agreement}

@@ -87,13 +87,16 @@ def overdue_cases(n: int, people, orgs) -> list[Case]:
 def test_the_scan(people, orgs, django_assert_num_queries, n):
     from guardian.shortcuts import assign_perm
 
-    for case in overdue_cases(n, people, orgs):  # WPI on the team: its people hear of it
+    type(people["partner"]).objects.filter(pk=people["partner"].pk).update(
+        organisation_contact=True
+    )
+    for case in overdue_cases(n, people, orgs):  # WPI on the team: its contact hears of it
         assign_perm("cases.view_case", orgs["WPI"].group, case)
     ContentType.objects.get_for_models(Case, Plan, Agreement)  # cached, as in a running worker
     with django_assert_num_queries(SCAN):
         result = reminders_scan()
     assert result.reminders_created == 3 * n
-    # Each overdue item: regisseur and accounthouder; the agreement also WPI's partner.
+    # Each overdue item: regisseur and accounthouder; the agreement also WPI's contact.
     assert result.notifications_created == 7 * n
     assert Reminder.objects.count() == 3 * n
 
