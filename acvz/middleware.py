@@ -33,3 +33,28 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
             except LookupError:
                 continue
         return "en"
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string is a 400 before any view runs: PostgreSQL
+    cannot store or compare text with NUL, so a lookup with it would end in a server error.
+    (Form and API fields refuse NUL themselves, with a field error.)"""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or self._query_has_nul(request):
+            from partners.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _query_has_nul(request) -> bool:
+        raw = request.META.get("QUERY_STRING", "")
+        if "%00" not in raw and "\x00" not in raw:
+            return False
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        )

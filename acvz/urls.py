@@ -29,6 +29,7 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include((api_v1, "api"))),
 ]
 
+handler400 = "partners.views.bad_request"
 handler403 = "partners.views.permission_denied"
 handler404 = "partners.views.page_not_found"
 handler500 = "partners.views.server_error"

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError
+from acvz.http import redirect_next
 from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
@@ -194,12 +194,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The agreement is updated."))
     else:
         messages.error(request, _("Choose a valid status."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "meetings:agreements"
-    return redirect(next_url)
+    return redirect_next(request, "meetings:agreements")
 
 
 @login_required

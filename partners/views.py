@@ -7,11 +7,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from acvz.api import problems
+from acvz.http import safe_next
 from partners.forms import PasswordChangeForm
 from partners.health import broker_status
 
@@ -38,6 +38,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _wants_problem(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django or the site refuses before a view: a NUL byte in the URL, a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host."""
+    if _wants_problem(request):
+        return problems.bad_request(request)
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
@@ -69,12 +77,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def get_success_url(self) -> str:
-        target = self.request.POST.get("next") or self.request.GET.get("next", "")
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return target
-        return str(self.success_url)
+        return safe_next(self.request, str(self.success_url))
 
     def get_context_data(self, **kwargs):
         return {

@@ -120,6 +120,15 @@ def problem_response(request, *, status_code: int, code: str, title: str) -> Jso
     )
 
 
+def bad_request(request) -> JsonResponse:
+    return problem_response(
+        request,
+        status_code=status.HTTP_400_BAD_REQUEST,
+        code="bad_request",
+        title=_("The request cannot be processed: it is malformed or too large."),
+    )
+
+
 def not_found(request) -> JsonResponse:
     return problem_response(
         request, status_code=status.HTTP_404_NOT_FOUND, code="not_found", title=_("Not found.")
