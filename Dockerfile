@@ -26,4 +26,4 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
 USER regie
 EXPOSE 8000
 CMD ["gunicorn", "acvz.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--no-control-socket"]
+     "--access-logfile", "-", "--no-control-socket", "--timeout", "30", "--graceful-timeout", "30"]

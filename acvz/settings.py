@@ -103,6 +103,22 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering must not hold every request until gunicorn's timeout:
+    # connecting gives up after DB_CONNECT_TIMEOUT seconds, a statement after
+    # DB_STATEMENT_TIMEOUT_MS, a lock wait after DB_LOCK_TIMEOUT_MS (0 = no limit). Migrations
+    # run without the statement timeout (partners.apps). See docs/operations.md.
+    _timeouts = {
+        "statement_timeout": env_int("DB_STATEMENT_TIMEOUT_MS", 30_000),
+        "lock_timeout": env_int("DB_LOCK_TIMEOUT_MS", 10_000),
+        "idle_in_transaction_session_timeout": env_int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
+    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5, minimum=2),
+            "options": " ".join(f"-c {name}={value}" for name, value in _timeouts.items()),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"

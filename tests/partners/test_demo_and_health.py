@@ -1,8 +1,10 @@
+import socket
+import threading
+import time
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from partners.models import Organisation, Role, User
@@ -54,10 +56,84 @@ def test_healthz_ok(client):
 
 
 def test_healthz_503_when_database_is_down(client):
-    with mock.patch.object(connection, "cursor", side_effect=OSError("connection refused")):
+    with mock.patch("partners.health._select_one", side_effect=OSError("connection refused")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json()["database"]["status"] == "error"
+    assert response.json()["database"] == {"status": "error", "error": "OSError"}
+
+
+@pytest.fixture
+def hung_server():
+    """A TCP server that accepts connections and never answers: a PostgreSQL stopped with
+    SIGSTOP looks like this to a client (the kernel still completes the handshake)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_healthz_answers_503_within_2_seconds_when_the_database_hangs(client, hung_server):
+    hung = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "regie",
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "127.0.0.1",
+        "PORT": str(hung_server),
+        "OPTIONS": {"connect_timeout": 2},
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": False,
+        "AUTOCOMMIT": True,
+        "ATOMIC_REQUESTS": False,
+        "TIME_ZONE": None,
+        "TEST": {},
+    }
+    with mock.patch("partners.health.database_settings", return_value=hung):
+        started = time.monotonic()
+        response = client.get(reverse("healthz"))
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json()["database"] == {"status": "error", "error": "timeout"}
+    assert elapsed < 2.0
+
+
+def _sleep_with_timeout(milliseconds: int) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")  # as set, but shorter
+        cursor.execute("SELECT pg_sleep(2)")
+
+
+@pytest.mark.postgres
+def test_every_connection_has_a_statement_timeout_and_it_cancels(settings):
+    from django.db import OperationalError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "10s"
+    with pytest.raises(OperationalError, match="statement timeout"):
+        _sleep_with_timeout(100)
 
 
 def test_healthz_reports_a_down_broker_without_failing(client, settings):
