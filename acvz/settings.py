@@ -174,17 +174,37 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks survive their worker (docs/operations.md): a message is acknowledged only when its task
+# finished, and requeued when the process running it died (kill -9, out of memory). Redis hands
+# an unacknowledged message to another worker after the visibility timeout, which must outlast
+# the longest task (the hard time limit below) plus its wait in the queue.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 1200, minimum=1),
+    # How often a worker looks for messages whose worker died (kombu's defaults: about every
+    # 10 x 10 s); a message comes back at most visibility timeout + this after the death.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
+}
 CELERY_BEAT_SCHEDULE = {
     # Once a day at 07:00 Europe/Amsterdam (CELERY_TIMEZONE): UVOs, evaluations, agreements.
     "daily-reminder-scan": {
         "task": "meetings.tasks.daily_scan",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The outbox: mails a crash left "sending", or a down broker left unqueued, go out again.
+    "email-sweep": {"task": "meetings.tasks.email_sweep", "schedule": crontab(minute="*/5")},
 }
+#: The daily scan counts as late (on /healthz and in the admin) when it has not completed by
+#: this local time (hour, minute).
+REGIE_SCAN_DEADLINE = (8, 0)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -249,8 +269,27 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Mail, security, logging -------------------------------------------------------------------
+# E-mail, all from the environment (docs/operations.md). Mails leave through the outbox of
+# meetings.tasks: each notification's mail once, with a stable Message-ID.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "regie@example.invalid")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+#: The domain of the Message-IDs of Regie's mails.
+REGIE_MAIL_DOMAIN = os.environ.get("REGIE_MAIL_DOMAIN") or DEFAULT_FROM_EMAIL.rpartition("@")[2]
+#: An e-mail is tried this many times (with backoff) before it is marked failed.
+REGIE_EMAIL_MAX_ATTEMPTS = env_int("REGIE_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
+#: A notification's e-mail still "sending" this long after its claim was cut off by a crash:
+#: the sweeper sends it again (with the same Message-ID).
+REGIE_EMAIL_STALE_SECONDS = env_int("REGIE_EMAIL_STALE_SECONDS", 900)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not (DEBUG or TESTING))

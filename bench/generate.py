@@ -1821,6 +1821,8 @@ def add_reminder(
             created_at=created,
             read_at=read,
             emailed_at=emailed,
+            email_state="skipped" if emailed is None else "sent",
+            email_attempts=0 if emailed is None else 1,
         )
 
 

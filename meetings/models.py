@@ -223,6 +223,40 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} ({self.due_date})"
 
 
+class ScanRun(models.Model):
+    """One day's reminder scan: started (committed before the scan's own transaction) and
+    completed (committed with the reminders it made). A day without a completed run by the
+    deadline is late: /healthz reports it and the beheerder sees it in the admin."""
+
+    day = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    findings = models.PositiveIntegerField(_("items found"), default=0)
+    reminders_created = models.PositiveIntegerField(_("new reminders"), default=0)
+    notifications_created = models.PositiveIntegerField(_("new notifications"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily scan")
+        verbose_name_plural = _("daily scans")
+
+    def __str__(self) -> str:
+        return f"{self.day}"
+
+
+class EmailState(models.TextChoices):
+    """A notification's e-mail, as an outbox (docs/operations.md): pending until a task claims
+    it (sending), sent once the mail server accepted it, failed after the last attempt, skipped
+    when its user does not want e-mail or no longer sees the case."""
+
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent")
+
+
 class Notification(models.Model):
     """A reminder delivered to one person's inbox (and, by preference, e-mail)."""
 
@@ -233,7 +267,15 @@ class Notification(models.Model):
     message = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: When the mail server accepted its e-mail (state sent).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=8, choices=EmailState.choices, default=EmailState.PENDING, db_default="pending"
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    #: When a task claimed it (state sending): one that stays sending long after crashed.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -242,10 +284,24 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reminder", "user"], name="notification_once_per_user")
         ]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # The outbox: what waits, hangs or failed (few rows of many).
+            models.Index(
+                fields=["email_state", "created_at"],
+                condition=models.Q(email_state__in=["pending", "sending", "failed"]),
+                name="notification_email_outbox",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message[:60]
+
+    @property
+    def message_id(self) -> str:
+        """The stable Message-ID of its e-mail: a mail sent again after a crash carries the same
+        one, so a mail server or client that saw it already can drop the duplicate."""
+        return f"<regie.notification.{self.pk}@{settings.REGIE_MAIL_DOMAIN}>"
 
 
 class NotificationPreference(models.Model):

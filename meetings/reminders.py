@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from meetings.models import (
     Notification,
     Reminder,
     ReminderKind,
+    ScanRun,
     UvoStatus,
 )
 from meetings.policies import organisation_sees_case, recipient_filter
@@ -391,3 +392,38 @@ def reminders_scan(*, today: date | None = None) -> ScanResult:
         Notification.objects.filter(created_at=run_at).values_list("pk", flat=True)
     )
     return result
+
+
+def daily_scan_run(*, today: date) -> ScanResult:
+    """The day's scan, recorded: its start is committed first (so a run that dies shows as
+    started, not completed), its completion in one transaction with what it created. Run again
+    after a crash, it finishes the job: what the first run committed is not made twice."""
+    started = timezone.now()
+    run, created = ScanRun.objects.get_or_create(day=today, defaults={"started_at": started})
+    if not created:
+        ScanRun.objects.filter(pk=run.pk).update(
+            started_at=started, attempts=models.F("attempts") + 1
+        )
+    with transaction.atomic():
+        result = reminders_scan(today=today)
+        ScanRun.objects.filter(pk=run.pk).update(
+            completed_at=timezone.now(),
+            findings=result.findings,
+            reminders_created=models.F("reminders_created") + result.reminders_created,
+            notifications_created=models.F("notifications_created") + result.notifications_created,
+        )
+    return result
+
+
+def scan_status(*, now: datetime | None = None) -> dict:
+    """Whether today's scan completed; late once the deadline passed without it."""
+    now = timezone.localtime(now)
+    today = now.date()
+    last = ScanRun.objects.filter(completed_at__isnull=False).order_by("-day").first()
+    hour, minute = settings.REGIE_SCAN_DEADLINE
+    due = (now.hour, now.minute) >= (hour, minute)
+    late = due and (last is None or last.day < today)
+    return {
+        "status": "late" if late else "ok",
+        "last_completed_day": last.day.isoformat() if last else None,
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db import models
 from django.db.models import F, Q, QuerySet
@@ -14,6 +14,7 @@ from cases.access import visible_get
 from meetings.models import (
     Agreement,
     AgreementStatus,
+    EmailState,
     Notification,
     UvoAttendee,
     UvoMeeting,
@@ -191,12 +192,12 @@ def unread_count(*, user) -> int:
 
 
 def notifications_deliverable(*, notification_ids) -> list[Notification]:
-    """Of these notifications, the ones not e-mailed yet whose user may still see the case, with
-    their users. One query per user besides the first: visibility is asked per user, as when
-    the notification is shown."""
+    """Of these notifications, the ones whose e-mail waits and whose user may still see the
+    case, with their users. One query per user besides the first: visibility is asked per user,
+    as when the notification is shown."""
     pending: dict[int, list[Notification]] = {}
     for notification in Notification.objects.filter(
-        pk__in=notification_ids, emailed_at__isnull=True
+        pk__in=notification_ids, email_state=EmailState.PENDING
     ).select_related("user__organisation"):
         pending.setdefault(notification.user_id, []).append(notification)
     deliverable = []
@@ -208,19 +209,6 @@ def notifications_deliverable(*, notification_ids) -> list[Notification]:
         )
         deliverable += [n for n in notifications if n.pk in visible]
     return sorted(deliverable, key=lambda n: n.pk)
-
-
-def notifications_to_email(*, since: datetime) -> list[int]:
-    """Unread notifications since then, not yet e-mailed, of users who want e-mail."""
-    return list(
-        Notification.objects.filter(
-            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=since
-        )
-        .exclude(user__email="")
-        .exclude(user__notification_preference__email=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def calendar_items(*, user, start: date, end: date):

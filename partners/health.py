@@ -79,3 +79,33 @@ def broker_status() -> dict:
     except (redis.RedisError, OSError) as exc:
         return {"status": "error", "error": exc.__class__.__name__}
     return {"status": "ok"}
+
+
+def scan_status() -> dict:
+    """Whether today's reminder scan completed (late after settings.REGIE_SCAN_DEADLINE).
+    Without a broker nothing schedules it: not configured."""
+    if not settings.REDIS_URL:
+        return {"status": "not_configured", "detail": "no REDIS_URL: no scheduled scan"}
+    from meetings.reminders import scan_status as status
+
+    return status()
+
+
+def email_status() -> dict:
+    """The outbox: e-mails that failed for good, and those stuck sending past the sweeper."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import EmailState, Notification
+
+    stale = timezone.now() - timedelta(seconds=2 * settings.REGIE_EMAIL_STALE_SECONDS)
+    failed = Notification.objects.filter(email_state=EmailState.FAILED).count()
+    stuck = Notification.objects.filter(
+        email_state=EmailState.SENDING, email_claimed_at__lt=stale
+    ).count()
+    return {
+        "status": "ok" if not (failed or stuck) else "attention",
+        "failed": failed,
+        "stuck": stuck,
+    }

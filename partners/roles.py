@@ -45,6 +45,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "partners.view_apitoken",
         "partners.add_apitoken",
         "partners.delete_apitoken",
+        # Whether the daily reminder scan ran (also on /healthz).
+        "meetings.view_scanrun",
     ),
     Role.PARTNER_SYSTEM: ("partners.view_organisation", "cases.add_offencerecord"),
 }

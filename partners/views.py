@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from acvz.api import problems
 from acvz.http import safe_next
 from partners.forms import PasswordChangeForm
-from partners.health import DatabaseCheck, broker_status
+from partners.health import DatabaseCheck, broker_status, email_status, scan_status
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = database_check.result()
     healthy = database["status"] == "ok"
     body = {"status": "ok" if healthy else "error", "database": database, "broker": broker}
+    if healthy:
+        # Reported, not fatal: the site serves while the scan or the mail server lags.
+        body["daily_scan"] = scan_status()
+        body["email"] = email_status()
     return JsonResponse(body, status=200 if healthy else 503)
 
 

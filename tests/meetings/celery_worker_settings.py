@@ -11,4 +11,6 @@ from acvz.settings import *  # noqa: F403
 
 CELERY_TASK_DEFAULT_QUEUE = os.environ["REGIE_TEST_QUEUE"]
 CELERY_TASK_ALWAYS_EAGER = False
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get(
+    "REGIE_TEST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)

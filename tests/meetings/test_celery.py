@@ -8,28 +8,22 @@ to the test's own database; and with the broker unreachable, queuing fails soft 
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
-from acvz.celery import app as celery_app
 from cases.models import Case
 from meetings import services
 from meetings.models import Notification, Reminder, ReminderKind
 from meetings.tasks import daily_scan, send_notification_emails
+from tests.meetings.processes import broker, worker
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).parent / "celery"
@@ -37,79 +31,11 @@ DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 ROUND_TRIP_TIMEOUT = 60  # seconds; a solo worker starts in 2-5
 
 
-@contextmanager
-def broker(url: str):
-    """Send tasks to a real broker at `url` instead of running them eagerly."""
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url)
-    conf.task_always_eager, conf.broker_url = False, url
-    _drop_connections()
-    try:
-        yield
-    finally:
-        conf.task_always_eager, conf.broker_url = saved
-        _drop_connections()
-
-
-def _drop_connections() -> None:
-    # The app keeps the connection and producer pools of the broker URL of their first use
-    # (kombu keeps one pool per URL: forgetting the app's reference is enough).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-def database_url() -> str:
-    """The test database as a URL, for a process of its own."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
 @pytest.fixture
 def overdue_case(case_at) -> Case:
     case = case_at("in_regie")
     Case.objects.filter(pk=case.pk).update(regie_started_at=timezone.now() - timedelta(days=100))
     return case
-
-
-@contextmanager
-def worker(queue: str, log: Path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.meetings.celery_worker_settings",
-        "DATABASE_URL": database_url(),
-        "CONN_MAX_AGE": "0",  # no connection outlives a task: the test database can be dropped
-        "REDIS_URL": settings.REDIS_URL,
-        "REGIE_TEST_QUEUE": queue,
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [str(CELERY), "-A", "acvz", "worker", "--pool=solo", "-Q", queue]
-    command += ["--loglevel=INFO", "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603  (our own command line)
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-            _forget_queue(queue)
-
-
-def _forget_queue(queue: str) -> None:
-    """Remove what the worker's queue left in Redis (kombu's bindings of the queue)."""
-    import redis
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 @pytest.mark.redis

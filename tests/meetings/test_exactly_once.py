@@ -3,6 +3,7 @@ person, one e-mail per notification, however often the scan and the mail task ru
 
 from __future__ import annotations
 
+import smtplib
 from datetime import date, datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -11,12 +12,13 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Case
-from meetings import services
-from meetings.models import Notification, Reminder, ReminderKind
+from meetings import outbox, services
+from meetings.models import EmailState, Notification, Reminder, ReminderKind
 from meetings.reminders import reminders_scan
 from meetings.tasks import daily_scan, send_notification_emails
 
@@ -104,16 +106,30 @@ def recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
 
+def sent() -> int:
+    return Notification.objects.filter(email_state=EmailState.SENT).count()
+
+
 def test_the_daily_task_mails_each_notification_once(overdue_case, people):
     daily_scan.delay()  # eager in tests: the scan, then the mail task it queues
     regisseur, accounthouder = people["regisseur"].email, people["accounthouder"].email
     assert recipients() == sorted([regisseur, regisseur, accounthouder, accounthouder])
+    assert sent() == 4
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
     assert mail.outbox[0].subject == "Regie: herinnering"
 
     daily_scan.delay()
     send_notification_emails.delay(list(Notification.objects.values_list("pk", flat=True)))
+    outbox.sweep()
     assert len(mail.outbox) == 4
+
+
+def test_each_mail_carries_its_notifications_stable_message_id(overdue_case, people):
+    daily_scan.delay()
+    by_id = {n.message_id: n for n in Notification.objects.all()}
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == set(by_id)
+    assert all(m.startswith("<regie.notification.") for m in by_id)
+    assert all(m.endswith("@example.invalid>") for m in by_id)
 
 
 def test_mail_respects_the_preference(overdue_case, people):
@@ -127,6 +143,7 @@ def test_mail_respects_the_preference(overdue_case, people):
     daily_scan.delay()
     assert recipients().count(people["accounthouder"].email) == 2
     daily_scan.delay()
+    outbox.sweep()
     assert len(mail.outbox) == 4
 
 
@@ -135,54 +152,97 @@ def test_a_read_notification_is_not_mailed_afterwards(overdue_case, people):
         daily_scan.delay()  # the mail task could not be queued
     assert mail.outbox == []
     services.notifications_mark_all_read(by=people["regisseur"])
-    daily_scan.delay()
+    outbox.sweep()  # five minutes later
     assert set(recipients()) == {people["accounthouder"].email}
+
+
+def flaky_send(fail_at: int, error: Exception):
+    """EmailMessage.send that raises `error` on its `fail_at`-th call."""
+    real = EmailMessage.send
+    calls = []
+
+    def send(message, *args, **kwargs):
+        calls.append(message.to)
+        if len(calls) == fail_at:
+            raise error
+        return real(message, *args, **kwargs)
+
+    return mock.patch.object(EmailMessage, "send", autospec=True, side_effect=send)
 
 
 def test_a_failed_send_is_retried_without_sending_twice(overdue_case, people):
     reminders_scan()
     ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
-    real_send = mail.send_mail
-    calls = []
-
-    def flaky(*args, **kwargs):
-        calls.append(kwargs["recipient_list"])
-        if len(calls) == 2:
-            raise OSError("SMTP server went away")
-        return real_send(*args, **kwargs)
-
-    with (
-        mock.patch("meetings.tasks.send_mail", side_effect=flaky),
-        pytest.raises(OSError, match="SMTP"),
-    ):
+    with flaky_send(2, OSError("SMTP server went away")), pytest.raises(OSError, match="SMTP"):
         send_notification_emails(ids)  # called directly: the retry re-raises
     assert len(mail.outbox) == 1
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 1  # released
+    assert sent() == 1
+    # What was not sent is pending again, with the attempt and the error recorded.
+    released = Notification.objects.exclude(email_state=EmailState.SENT)
+    assert set(released.values_list("email_state", "email_attempts")) == {(EmailState.PENDING, 1)}
+    assert "SMTP server went away" in released.first().email_error
     assert send_notification_emails(ids) == 3
     assert send_notification_emails(ids) == 0
     assert len(mail.outbox) == 4
     assert len(set(recipients())) == 2
 
 
+def test_a_refused_recipient_does_not_stop_the_others_and_fails_after_the_last_attempt(
+    overdue_case, people, settings
+):
+    settings.REGIE_EMAIL_MAX_ATTEMPTS = 2
+    reminders_scan()
+    ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    refused = smtplib.SMTPRecipientsRefused({"x@example.invalid": (550, b"no such user")})
+    with flaky_send(1, refused):
+        assert send_notification_emails(ids) == 3
+    first = Notification.objects.get(pk=ids[0])
+    assert (first.email_state, first.email_attempts) == (EmailState.PENDING, 1)
+    with flaky_send(1, refused):
+        assert outbox.sweep() == 0
+    first.refresh_from_db()
+    assert (first.email_state, first.email_attempts) == (EmailState.FAILED, 2)
+    assert outbox.sweep() == 0  # failed is final: the beheerder sees it in the admin
+    assert len(mail.outbox) == 3
+
+
 def test_a_notification_claimed_by_another_task_is_skipped(overdue_case, people):
     reminders_scan()
     ids = list(Notification.objects.values_list("pk", flat=True))
-    claimed = Notification.objects.filter(user=people["regisseur"])
-    claimed.update(emailed_at=timezone.now())
+    outbox.claim(
+        list(Notification.objects.filter(user=people["regisseur"]).values_list("pk", flat=True)),
+        now=timezone.now(),
+    )
     assert send_notification_emails(ids) == 2
     assert set(recipients()) == {people["accounthouder"].email}
+
+
+def test_a_mail_left_sending_by_a_crash_is_sent_by_the_sweeper_once(overdue_case, people):
+    """The process died after claiming (before or while handing the mail over): nothing was
+    marked sent; once the claim is stale the sweeper sends it, once."""
+    reminders_scan()
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    claimed_at = timezone.now()
+    outbox.claim(ids, now=claimed_at)  # ... and the worker is killed here
+    assert outbox.sweep(now=claimed_at + timedelta(minutes=5)) == 0  # not stale yet
+    assert outbox.sweep(now=claimed_at + timedelta(minutes=16)) == 4
+    assert outbox.sweep(now=claimed_at + timedelta(minutes=30)) == 0
+    assert len(mail.outbox) == 4
+    assert sent() == 4
 
 
 def test_the_catch_up_stops_after_a_week(overdue_case, people):
     reminders_scan()
     Notification.objects.update(created_at=timezone.now() - timedelta(days=8))
     daily_scan.delay()
+    outbox.sweep()
     assert mail.outbox == []
 
 
-def test_the_mail_step_claims_and_releases_per_batch_not_per_notification(overdue_case, people):
-    """Set-based: one UPDATE claims a batch, however many notifications it holds; a failure
-    releases what was not sent in one more UPDATE."""
+def test_the_mail_step_claims_a_batch_in_one_update(overdue_case, people):
+    """Set-based claim: one UPDATE for the batch, however many notifications it holds; each
+    mail is recorded sent as soon as the server accepted it (one UPDATE each: a crash can then
+    repeat at most the one mail in flight); a failure releases the rest in one more."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -193,23 +253,13 @@ def test_the_mail_step_claims_and_releases_per_batch_not_per_notification(overdu
     def updates(queries) -> list[str]:
         return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "meetings_notification"')]
 
-    def fail_third(*args, calls=[], **kwargs):  # noqa: B006 (a counter across calls)
-        calls.append(1)
-        if len(calls) == 3:
-            raise OSError("SMTP server went away")
-        return mail.send_mail(*args, **kwargs)
-
     with (
         CaptureQueriesContext(connection) as failing,
-        mock.patch("meetings.tasks.send_mail", side_effect=fail_third),
+        flaky_send(3, OSError("SMTP server went away")),
         pytest.raises(OSError, match="SMTP"),
     ):
         send_notification_emails(ids)
-    assert len(updates(failing.captured_queries)) == 2  # the claim, the release
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
-
-    with CaptureQueriesContext(connection) as retried:
-        assert send_notification_emails(ids) == 2
-    assert len(updates(retried.captured_queries)) == 1
-    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert len(mail.outbox) == 4
+    claims = [q for q in updates(failing.captured_queries) if "'sending'" in q or "sending" in q]
+    assert len(updates(failing.captured_queries)) == 1 + 2 + 2  # claim, 2 sent, release
+    assert claims
+    assert sent() == 2

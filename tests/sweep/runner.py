@@ -77,7 +77,7 @@ def _snapshot_query() -> tuple[str, list[tuple[str, str]]]:
         if model.__name__ == "Notification":  # marked read with update(): no history row
             columns += [
                 f"(SELECT COUNT(*) FROM {table} WHERE read_at IS NULL)",  # noqa: S608
-                f"(SELECT COUNT(*) FROM {table} WHERE emailed_at IS NULL)",  # noqa: S608
+                f"(SELECT COUNT(*) FROM {table} WHERE email_state <> 'sent')",  # noqa: S608
             ]
             labels += [("Notification", "unread"), ("Notification", "not e-mailed")]
     return "SELECT " + ", ".join(columns), labels

@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import ScanRun
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    """Read-only: when each day's reminder scan ran and what it made. A day without a completed
+    run after the deadline (settings.REGIE_SCAN_DEADLINE) is marked late, as on /healthz."""
+
+    list_display = [
+        "day",
+        "state",
+        "started_at",
+        "completed_at",
+        "attempts",
+        "findings",
+        "reminders_created",
+        "notifications_created",
+    ]
+    date_hierarchy = "day"
+
+    @admin.display(description=_("state"))
+    def state(self, run: ScanRun) -> str:
+        if run.completed_at:
+            return _("completed")
+        if run.day < timezone.localdate():
+            return _("did not complete")
+        return _("running or stopped")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        return {}
