@@ -38,23 +38,54 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
 class RejectNulBytesMiddleware:
     """A NUL byte in the path or the query string is a 400 before any view runs: PostgreSQL
     cannot store or compare text with NUL, so a lookup with it would end in a server error.
-    (Form and API fields refuse NUL themselves, with a field error.)"""
+    The API names the parameters in `invalid_params`. (Form and API body fields refuse NUL
+    themselves, with a field error.)"""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or self._query_has_nul(request):
-            from partners.views import bad_request
-
-            return bad_request(request)
+        if "\x00" in request.path:
+            return self._refuse(request, [])
+        names = self._parameters_with_nul(request)
+        if names:
+            return self._refuse(request, names)
         return self.get_response(request)
 
     @staticmethod
-    def _query_has_nul(request) -> bool:
+    def _parameters_with_nul(request) -> list[str]:
         raw = request.META.get("QUERY_STRING", "")
         if "%00" not in raw and "\x00" not in raw:
-            return False
-        return any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
-        )
+            return []
+        return [
+            key.replace("\x00", "") or "?"
+            for key, values in request.GET.lists()
+            if "\x00" in key or any("\x00" in v for v in values)
+        ]
+
+    @staticmethod
+    def _refuse(request, names: list[str]):
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            from acvz.api import problems
+
+            if not names:
+                return problems.bad_request(request)
+            reason = _("Null characters are not allowed.")
+            body = problems.problem(
+                status_code=400,
+                code="invalid",
+                title=_("The request has invalid parameters."),
+                detail=_("See invalid_params for the fields and what is wrong with them."),
+                instance=request.path,
+                invalid_params=[
+                    {"name": name, "code": "null_characters_not_allowed", "reason": reason}
+                    for name in names
+                ],
+            )
+            return JsonResponse(body, status=400, content_type=problems.PROBLEM_CONTENT_TYPE)
+        from partners.views import bad_request
+
+        return bad_request(request)

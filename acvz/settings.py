@@ -59,9 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "acvz.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "acvz.middleware.DutchFirstLocaleMiddleware",
+    "acvz.middleware.RejectNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partners.middleware.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "acvz.urls"
@@ -93,6 +94,8 @@ TEMPLATES = [
                 "partners.context_processors.navigation",
                 "meetings.context_processors.notifications",
             ],
+            # `{% once %}` in every POST form: a form posted twice makes one object.
+            "builtins": ["partners.templatetags.submission"],
         },
     },
 ]
@@ -201,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox: mails a crash left "sending", or a down broker left unqueued, go out again.
     "email-sweep": {"task": "meetings.tasks.email_sweep", "schedule": crontab(minute="*/5")},
+    # The one-time form tokens of the last day are enough (partners.middleware).
+    "forget-submissions": {
+        "task": "partners.tasks.forget_submissions",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 #: The daily scan counts as late (on /healthz and in the admin) when it has not completed by
 #: this local time (hour, minute).

@@ -161,3 +161,23 @@ class ApiToken(Token):
 
     def __str__(self) -> str:
         return gettext("API token of %(user)s") % {"user": self.user}
+
+
+class Submission(models.Model):
+    """A form posted with a one-time token (`{% once %}`): the first POST claims the token, and
+    the page it redirected to is kept, so the same form posted again lands there instead of
+    making a second object. Kept a day (`partners.tasks.forget_submissions`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: Where the first POST redirected to; empty while it is being handled.
+    location = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.token

@@ -56,7 +56,13 @@ def test_a_nul_byte_in_an_api_query_is_a_400_problem(api):
     response = api.get("/api/v1/cases/?search=%00")
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
-    assert response.json()["code"] == "bad_request"
+    assert response.json()["invalid_params"] == [
+        {
+            "name": "search",
+            "code": "null_characters_not_allowed",
+            "reason": "Null characters are not allowed.",
+        }
+    ]
 
 
 def test_a_nul_byte_in_a_form_field_is_a_field_error_and_nothing_is_stored(client, people):

@@ -1,0 +1,42 @@
+// A form is sent once: a second click (or Enter) while the first is on its way does nothing,
+// and its buttons say so. The server makes one object of a form posted twice all the same
+// (partners.middleware.SubmitOnceMiddleware); this only spares the second request.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") {
+      return;
+    }
+    if (form.dataset.sending === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    form.setAttribute("aria-busy", "true");
+    // After this event: a disabled submitter would drop its name=value from the form data.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
+        .forEach(function (button) {
+          if (!button.disabled) {
+            button.disabled = true;
+            button.dataset.disabledWhileSending = "1";
+          }
+        });
+    }, 0);
+  });
+  // Back to a page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("[data-disabled-while-sending]").forEach(function (button) {
+        button.disabled = false;
+        delete button.dataset.disabledWhileSending;
+      });
+    });
+  });
+})();
