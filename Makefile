@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint schema messages
+.PHONY: run test lint schema messages backup restore
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,12 @@ schema: $(VENV)/.installed
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py makemessages -l nl --no-obsolete --ignore='.venv/*'
 	DEBUG=1 $(PY) manage.py compilemessages -l nl --ignore='.venv/*'
+
+# Operations (docs/operations.md): DATABASE_URL names the PostgreSQL database.
+backup: $(VENV)/.installed
+	@test -n "$(FILE)" || (echo "usage: make backup FILE=regie-$$(date +%F).dump" && false)
+	$(PY) manage.py backup "$(FILE)"
+
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=regie-YYYY-MM-DD.dump" && false)
+	$(PY) manage.py restore "$(FILE)"
