@@ -1,10 +1,24 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _seed_reference_data(sender, **kwargs) -> None:
+def migrated(apps, app_label: str, model_name: str) -> bool:
+    """Whether the model's table exists after this migrate run (`apps` is the migration state
+    post_migrate is sent with): not after `migrate <app> zero`, where seeding must not run."""
+    if apps is None:
+        return True
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
+
+
+def _seed_reference_data(sender, apps=None, **kwargs) -> None:
     # Again after a flush (transactional tests); a no-op when the programmes exist.
+    if not migrated(apps, "cases", "Programme"):
+        return
     from cases.models import Programme
     from cases.seeds import seed_programmes
 
@@ -20,6 +34,9 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(_seed_reference_data, sender=self)
         post_migrate.connect(reset_permission_ids, sender=self)
+        from cases.migration_checks import refuse_unsafe_reversal
+
+        pre_migrate.connect(refuse_unsafe_reversal, sender=self)
         _register_access_subjects()
 
 

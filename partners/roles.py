@@ -82,8 +82,14 @@ def sync_role_groups_handler(sender, using="default", apps=None, **kwargs) -> No
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
+    from cases.apps import migrated
+
+    if not (migrated(apps, "partners", "RoleGroup") and migrated(apps, "partners", "Organisation")):
+        return  # `migrate partners zero`: nothing to sync into
+
     for app_config in global_apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
+        if apps is None or migrated(apps, "contenttypes", "ContentType"):
+            create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
     sync_role_groups()
     # Reference data again after a flush (transactional tests); a no-op when present.
     from partners.models import Organisation

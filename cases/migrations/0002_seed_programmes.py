@@ -4,7 +4,8 @@ The numbers are a reading of the report's description (Top600: adults with a num
 and convictions for HIC/DG offences; Top400: 12–24 years); a functioneel beheerder adjusts them.
 """
 
-from django.db import migrations
+from django.db import migrations, transaction
+from django.db.models import ProtectedError
 
 from cases.seeds import PROGRAMMES, seed_programmes
 
@@ -15,9 +16,15 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("cases", "Programme").objects.filter(
-        code__in=[p["code"] for p in PROGRAMMES]
-    ).delete()
+    # A programme that cases are in stays (its row goes with 0001's tables, if that is reversed
+    # too): a reversal with data must not stop half-way on ProtectedError.
+    Programme = apps.get_model("cases", "Programme")
+    for programme in Programme.objects.filter(code__in=[p["code"] for p in PROGRAMMES]):
+        try:
+            with transaction.atomic():
+                programme.delete()
+        except ProtectedError:
+            continue
 
 
 class Migration(migrations.Migration):
