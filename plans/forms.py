@@ -100,7 +100,10 @@ class AdviceForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
-    conclusion = forms.ChoiceField(choices=EvaluationConclusion.choices, label=_("Conclusion"))
+    # No answer is given in advance: each judgement is chosen (an empty choice until then).
+    conclusion = forms.ChoiceField(
+        choices=[("", _("— choose —")), *EvaluationConclusion.choices], label=_("Conclusion")
+    )
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -116,7 +119,7 @@ class EvaluationForm(forms.Form):
         self.goals = list(goals)
         for goal in self.goals:
             self.fields[f"result_{goal.pk}"] = forms.ChoiceField(
-                choices=EvaluationResult.choices,
+                choices=[("", _("— choose —")), *EvaluationResult.choices],
                 label=f"{goal.leefgebied}. {goal.goal}",
             )
             self.fields[f"explanation_{goal.pk}"] = forms.CharField(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import AccessLogEntry, Leefgebied
 from plans import services
@@ -619,3 +620,26 @@ def test_itat_meetings_page_lists_past_meetings_a_page_at_a_time(client, plan_at
     assert f'data-testid="itat-meeting-{past[29].pk}"' in rest
     assert f'data-testid="itat-meeting-{upcoming.pk}"' not in rest  # the top list: page 1 only
     assert "page=2" in content
+
+
+def test_the_evaluation_form_judges_nothing_in_advance(client, plan_at, people):
+    """Every goal's result and the conclusion start empty: one click cannot record results
+    nobody judged."""
+    from plans.models import Evaluation
+
+    plan = plan_at("approved")
+    client.force_login(people["regisseur"])
+    url = reverse("plans:evaluate", args=[plan.case_id])
+    form = client.get(url).context["form"]
+    # A browser shows a select's first option as chosen: it must be the empty one.
+    selects = [form["conclusion"]] + [result for _goal, result, _expl in form.goal_fields()]
+    for select in selects:
+        first = re.search(r"<option[^>]*>", str(select)).group(0)
+        assert 'value=""' in first, first
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"held_on": today, "summary": "x"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "conclusion" in errors
+    assert all(f"result_{goal.pk}" in errors for goal in plan.goals.all())
+    assert not Evaluation.objects.filter(plan=plan).exists()
