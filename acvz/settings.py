@@ -150,6 +150,8 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# English with European dates and a 24-hour clock (acvz/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["acvz.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -1,0 +1,64 @@
+"""What the pages say: dates in the user's language (European in English too), the team's
+remove button names what it does, the API menu only for those who manage API access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+
+from cases import services
+
+pytestmark = pytest.mark.django_db
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [
+        ("nl", "29-11-2026 06:54", "29 november 2026"),
+        ("en", "29-11-2026 06:54", "29 November 2026"),
+    ],
+)
+def test_dates_are_european_in_both_languages(language, short, long):
+    moment = dt.datetime(2026, 11, 29, 6, 54, tzinfo=AMS)
+    with translation.override(language):
+        assert date_format(moment, "SHORT_DATETIME_FORMAT") == short
+        assert date_format(moment.date(), "DATE_FORMAT") == long
+
+
+def test_an_english_page_shows_european_dates(client, people, case_at, orgs):
+    case = case_at("in_regie")
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
+    client.force_login(people["regisseur"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    membership = case.team.get(organisation=orgs["WPI"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert membership.joined_on.strftime("%d-%m-%Y") in page
+    assert " a.m." not in page
+    assert " p.m." not in page
+
+
+def test_the_team_button_says_remove_for_another_organisation(client, people, case_at, orgs):
+    case = case_at("in_regie")
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
+    client.force_login(people["regisseur"])
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "WPI uit het team halen" in page
+    assert "Verlaat het team" not in page
+
+
+def test_the_api_menu_item_is_for_the_beheerder_only(client, people, make_user):
+    from partners.models import Role
+
+    swagger = reverse("api:swagger-ui", kwargs={"version": "v1"})
+    client.force_login(people["regisseur"])
+    assert swagger not in client.get(reverse("home")).content.decode()
+    client.force_login(make_user(Role.BEHEERDER, is_staff=True))
+    assert swagger in client.get(reverse("home")).content.decode()
