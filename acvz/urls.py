@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from acvz import views
 from partners import views as partner_views
@@ -11,10 +11,8 @@ api_v1 = [
     path("", include("plans.api.urls")),
     path("", include("meetings.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path(
-        "schema/swagger/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"
-    ),
-    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/swagger/", views.SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("schema/redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
 
 urlpatterns = [

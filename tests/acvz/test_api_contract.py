@@ -120,7 +120,12 @@ def test_swagger_and_redoc_are_served_without_a_cdn(client, make_user):
         assert "cdn." not in html
         assert "unpkg" not in html
         assert "jsdelivr" not in html
+        assert "googleapis" not in html  # ReDoc's template loads Google Fonts: ours does not
         assert "/static/drf_spectacular_sidecar/" in html
+        # What the bundles would fetch themselves (ReDoc's logo) the browser refuses.
+        csp = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "img-src 'self' data:" in csp
 
 
 def test_committed_schema_has_no_drift(tmp_path):
