@@ -269,3 +269,75 @@ def test_a_worker_killed_while_handing_over_a_mail_the_sweeper_sends_it_once(
     assert len(answering.messages) == Notification.objects.count() == 12
     with_id = [m for m in answering.messages if first.message_id in m]
     assert len(with_id) == 1
+
+
+# --- Redis (the broker) killed while people work -------------------------------------------------
+
+
+@contextmanager
+def private_redis(port: int):
+    """A redis-server of the test's own (the suite's Redis is shared by parallel workers)."""
+    import shutil
+    import subprocess
+
+    command = [
+        shutil.which("redis-server"),
+        "--port",
+        str(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield process
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_redis_killed_while_people_work_loses_nothing(client, overdue_cases, people, mailoutbox):
+    """Pages and forms do not need the broker; the scan run meanwhile records everything and
+    cannot queue its mails; once Redis is back the outbox's sweep sends each mail once."""
+    from django.urls import reverse
+
+    from meetings import outbox
+    from meetings.models import Notification
+
+    case = overdue_cases[0]
+    port = free_port()
+    client.force_login(people["regisseur"])
+    timeline = reverse("cases:timeline", args=[case.pk])
+    with broker(f"redis://127.0.0.1:{port}/0"):
+        with private_redis(port) as redis_process:
+            assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+            redis_process.kill()  # kill -9 in the middle of the working day
+            redis_process.wait(timeout=10)
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+        response = client.post(timeline, {"kind": "arrest", "description": "Fictief zonder Redis"})
+        assert response.status_code == 302
+        started = time.monotonic()
+        daily_scan()  # beat's scan, run by hand while the broker is gone
+        assert time.monotonic() - started < 10  # queuing failed soft and fast
+        assert Notification.objects.count() == 12
+        assert mailoutbox == []  # could not be queued; pending in the outbox
+        with private_redis(port):
+            assert outbox.sweep() == 12  # what beat runs every 5 minutes
+    assert len(mailoutbox) == 12
+    assert not Notification.objects.exclude(email_state=EmailState.SENT).exists()
