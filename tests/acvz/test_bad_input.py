@@ -49,7 +49,9 @@ def test_a_nul_byte_in_a_page_address_is_a_400_page(client, people, url):
     client.force_login(people["regisseur"])
     response = client.get(url)
     assert response.status_code == 400
-    assert "Ongeldig verzoek" in response.content.decode()
+    page = response.content.decode()
+    assert "Ongeldig verzoek" in page
+    assert "Uitloggen" in page  # the user's own header, not an anonymous one
 
 
 def test_a_nul_byte_in_an_api_query_is_a_400_problem(api):
