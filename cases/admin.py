@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
+from acvz.admin import ReadOnlyAdmin
 from cases.models import AccessLogEntry, Programme
 
 
@@ -41,7 +42,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(ReadOnlyAdmin):
     """Read-only: the access log is append-only. Who was read is on the access-log pages
     (`cases:access_log`), which log their own reading."""
 
@@ -49,15 +50,3 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
     list_filter = ["channel", "action", "outcome", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvz.admin import ReadOnlyAdmin
 from meetings.models import ScanRun
 
 
 @admin.register(ScanRun)
-class ScanRunAdmin(admin.ModelAdmin):
+class ScanRunAdmin(ReadOnlyAdmin):
     """Read-only: when each day's reminder scan ran and what it made. A day without a completed
     run after the deadline (settings.REGIE_SCAN_DEADLINE) is marked late, as on /healthz."""
 
@@ -29,15 +30,3 @@ class ScanRunAdmin(admin.ModelAdmin):
         if run.day < timezone.localdate():
             return _("did not complete")
         return _("running or stopped")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_actions(self, request):
-        return {}
