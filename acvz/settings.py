@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox: mails a crash left "sending", or a down broker left unqueued, go out again.
     "email-sweep": {"task": "meetings.tasks.email_sweep", "schedule": crontab(minute="*/5")},
+    # One e-mail a day for those who chose a digest, after the scan's reminders are in.
+    "email-digests": {
+        "task": "meetings.tasks.email_digests",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # The one-time form tokens of the last day are enough (partners.middleware).
     "forget-submissions": {
         "task": "partners.tasks.forget_submissions",
@@ -272,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "UvoStatusEnum": "meetings.models.UvoStatus",
         "AgreementStatusEnum": "meetings.models.AgreementStatus",
         "ReminderKindEnum": "meetings.models.ReminderKind",
+        "NotificationEventEnum": "meetings.models.NotificationEvent",
         "UvoActionEnum": "meetings.api.serializers.UVO_ACTIONS",
         # The case detail's `transitions` (a dict's values, hence the callable path).
         "TransitionsEnum": "cases.api.serializers.TRANSITION_PATHS.values",
@@ -296,6 +302,8 @@ if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 #: The domain of the Message-IDs of Regie's mails.
 REGIE_MAIL_DOMAIN = os.environ.get("REGIE_MAIL_DOMAIN") or DEFAULT_FROM_EMAIL.rpartition("@")[2]
+#: The address of this site, for the links in e-mails.
+REGIE_SITE_URL = os.environ.get("REGIE_SITE_URL", "http://localhost:8000")
 #: An e-mail is tried this many times (with backoff) before it is marked failed.
 REGIE_EMAIL_MAX_ATTEMPTS = env_int("REGIE_EMAIL_MAX_ATTEMPTS", 5, minimum=1)
 #: A notification's e-mail still "sending" this long after its claim was cut off by a crash:

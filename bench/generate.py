@@ -1816,6 +1816,7 @@ def add_reminder(
         emailed = None if user in g.no_email else created + timedelta(minutes=rng.randrange(1, 30))
         g.t["Notification"].add(
             reminder_id=reminder,
+            case_id=case,
             user_id=user,
             message=message,
             created_at=created,

@@ -16,6 +16,7 @@ from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from acvz.services import require, save_validated
 from cases.eligibility import programme_eligibility
+from cases.events import announce
 from cases.models import (
     INVERSE_RELATION,
     AccessLogEntry,
@@ -280,9 +281,18 @@ def case_start_dossier(*, case: Case, by: User) -> Case:
             DossierSection.objects.get_or_create(dossier=dossier, leefgebied=leefgebied)[0]
             for leefgebied in Leefgebied
         ]
-        _ask(sections=sections, organisations=list(dossier_ivg_organisations()), by=by)
+        asked = _ask(sections=sections, organisations=list(dossier_ivg_organisations()), by=by)
+        c._asked_organisations = {request.organisation_id for request in asked}
 
-    return _transition(case=case, by=by, name="start_dossier", apply=apply)
+    with transaction.atomic():
+        started = _transition(case=case, by=by, name="start_dossier", apply=apply)
+        announce(
+            "contributions_asked",
+            case=started,
+            by=by,
+            organisations=getattr(started, "_asked_organisations", set()),
+        )
+    return started
 
 
 def _dossier_open_parts(*, case: Case, sections: list[DossierSection], by: User) -> str:
@@ -428,9 +438,12 @@ def case_appoint_regisseur(
         c.accounthouder = accounthouder or by
         c.regie_started_at = timezone.now()
 
-    return _transition(
-        case=case, by=by, name="appoint_regisseur", apply=apply, reason=str(regisseur)
-    )
+    with transaction.atomic():
+        appointed = _transition(
+            case=case, by=by, name="appoint_regisseur", apply=apply, reason=str(regisseur)
+        )
+        announce("appointed", case=appointed, by=by)
+    return appointed
 
 
 @audited
@@ -565,6 +578,7 @@ def dossier_request_add(
     created = _ask(sections=sections, organisations=[organisation], by=by)
     if not created:
         raise DomainError(_("%(org)s is already asked.") % {"org": organisation}, code="duplicate")
+    announce("contributions_asked", case=case, by=by, organisations={organisation.pk})
     return created
 
 
@@ -662,9 +676,11 @@ def team_member_add(
         raise DomainError(_("This organisation is not active."), code="organisation_inactive")
     if role == TeamRole.REGIE:
         raise DomainError(_("The regie organisation is set by assignment."), code="invalid")
-    return _team_join(
+    membership = _team_join(
         case=locked, organisation=organisation, role=role, by=by, professional=professional
     )
+    announce("team_joined", case=locked, by=by, organisation=organisation)
+    return membership
 
 
 @audited
@@ -681,6 +697,7 @@ def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
             _("The regie organisation cannot leave; close or reassign the case."), code="invalid"
         )
     _team_leave(membership=membership, by=by)
+    announce("team_left", case=locked, by=by, organisation=membership.organisation)
 
 
 # --- timeline and access log ----------------------------------------------------------------
@@ -724,6 +741,7 @@ def timeline_event_create(
     try:
         with transaction.atomic():
             event.save()
+            announce("timeline", case=case, by=by, timeline_event=event)
     except IntegrityError:  # a concurrent push of the same reference won the race
         existing = TimelineEvent.objects.get(
             organisation_id=by.organisation_id, external_id=external_id

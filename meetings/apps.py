@@ -18,4 +18,9 @@ class MeetingsConfig(AppConfig):
 
         for model in (models.UvoMeeting, models.Agreement, models.Reminder):
             access_subject(model, case="case")
-        access_subject(models.Notification, case="reminder__case")
+        access_subject(models.Notification, case="case")
+
+        from cases.events import case_event
+        from meetings.notify import on_case_event
+
+        case_event.connect(on_case_event, dispatch_uid="meetings.notify")

@@ -37,3 +37,24 @@ def calendar_ics(*, uvos, itat_meetings, request) -> bytes:
         event.add("dtstamp", timezone.now())
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def invitation_ics(meeting) -> bytes:
+    """The iCal invitation mailed when a UVO is planned: the same event as in the feed (same
+    UID, so a calendar that has both shows it once), without personal data."""
+    from django.conf import settings
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Regie//UVO//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    host = settings.REGIE_SITE_URL.split("://")[-1].split("/")[0]
+    event.add("uid", f"uvo-{meeting.pk}@{host}")
+    event.add("summary", f"UVO casus {meeting.case_id}")
+    event.add("dtstart", meeting.planned_at)
+    event.add("dtend", meeting.planned_at + timedelta(hours=1))
+    event.add("dtstamp", timezone.now())
+    event.add("url", settings.REGIE_SITE_URL.rstrip("/") + f"/uvo/{meeting.pk}/")
+    calendar.add_component(event)
+    return calendar.to_ical()

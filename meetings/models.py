@@ -257,10 +257,45 @@ class EmailState(models.TextChoices):
     SKIPPED = "skipped", _("Not sent")
 
 
-class Notification(models.Model):
-    """A reminder delivered to one person's inbox (and, by preference, e-mail)."""
+class NotificationEvent(models.TextChoices):
+    """Steps that ask something of someone: they are told at once (meetings.notify), not at
+    the next daily scan. A notification without an event is a reminder of that scan."""
 
-    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="notifications")
+    CASE_APPOINTED = "case_appointed", _("Case appointed to you")
+    CONTRIBUTION_ASKED = "contribution_asked", _("Basisdossier contribution asked")
+    PLAN_SUBMITTED = "plan_submitted", _("Plan on the ITAT agenda")
+    PLAN_RETURNED = "plan_returned", _("Plan returned by ITAT")
+    PLAN_APPROVED = "plan_approved", _("Plan approved by ITAT")
+    COMMITMENT_ASKED = "commitment_asked", _("Commitment asked")
+    COMMITMENT_DECLINED = "commitment_declined", _("Commitment declined")
+    AGREEMENT_ASSIGNED = "agreement_assigned", _("Agreement assigned")
+    UVO_PLANNED = "uvo_planned", _("UVO planned")
+    REFERRAL_ASKED = "referral_asked", _("Question for the expert group")
+    REFERRAL_ANSWERED = "referral_answered", _("Expert group answered")
+    TEAM_JOINED = "team_joined", _("Joined the case team")
+    TEAM_LEFT = "team_left", _("Left the case team")
+    TIMELINE = "timeline", _("On the timeline")
+
+
+class Notification(models.Model):
+    """A reminder of the daily scan, or an event (`event`), delivered to one person's inbox
+    (and, by preference, e-mail). Shown only while its user reads `part` of its case."""
+
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(
+        _("event"), max_length=24, choices=NotificationEvent.choices, blank=True, default=""
+    )
+    #: The part of the case it is about (cases.policies.CasePart): read with that part only.
+    part = models.CharField(max_length=12, default="uvo", db_default="uvo")
+    #: Where the work is done (a path of this site); the case page when empty.
+    link = models.CharField(max_length=300, blank=True, default="", db_default="")
+    #: The UVO an invitation is about (its e-mail carries an iCal invitation).
+    meeting = models.ForeignKey(
+        "UvoMeeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -298,6 +333,18 @@ class Notification(models.Model):
         return self.message[:60]
 
     @property
+    def title(self) -> str:
+        """What kind of notification it is, for the inbox and the e-mail's subject."""
+        if self.event:
+            return self.get_event_display()
+        return self.reminder.get_kind_display() if self.reminder_id else ""
+
+    def get_link(self) -> str:
+        from django.urls import reverse
+
+        return self.link or reverse("cases:detail", args=[self.case_id])
+
+    @property
     def message_id(self) -> str:
         """The stable Message-ID of its e-mail: a mail sent again after a crash carries the same
         one, so a mail server or client that saw it already can drop the duplicate."""
@@ -309,9 +356,11 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email = models.BooleanField(_("also by e-mail"), default=True)
+    #: One e-mail a day with what came in, instead of one per notification.
+    digest = models.BooleanField(_("one e-mail a day (digest)"), default=False, db_default=False)
 
     def __str__(self) -> str:
-        return f"{self.user}: email={self.email}"
+        return f"{self.user}: email={self.email}, digest={self.digest}"
 
 
 def _new_token() -> str:

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from meetings.models import EmailState, Notification, NotificationPreference
 
@@ -32,23 +33,30 @@ logger = logging.getLogger(__name__)
 EMAIL_BATCH_SIZE = 500
 #: How far back the outbox looks for unread notifications whose e-mail never went out.
 EMAIL_CATCH_UP_DAYS = 7
-SUBJECT = "Regie: herinnering"
 
 #: Errors about one message or recipient: the others of the batch are still sent.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
 
 
-def pending_ids(*, since: datetime) -> list[int]:
-    """Unread notifications since then whose e-mail waits, of users who want e-mail."""
-    return list(
+def pending_ids(*, since: datetime, digest: bool = False) -> list[int]:
+    """Unread notifications since then whose e-mail waits, of users who want e-mail: one by
+    one, or (`digest`) of those who want one e-mail a day."""
+    pending = (
         Notification.objects.filter(
             email_state=EmailState.PENDING, read_at__isnull=True, created_at__gte=since
         )
         .exclude(user__email="")
         .exclude(user__notification_preference__email=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
     )
+    if digest:
+        pending = pending.filter(user__notification_preference__digest=True)
+    else:
+        pending = pending.exclude(user__notification_preference__digest=True)
+    return list(pending.order_by("pk").values_list("pk", flat=True))
+
+
+def absolute(path: str) -> str:
+    return settings.REGIE_SITE_URL.rstrip("/") + path
 
 
 def claim(notification_ids: list[int], *, now: datetime) -> set[int]:
@@ -81,14 +89,21 @@ def _failed(notification_ids, error: Exception) -> None:
 
 
 def _message(notification: Notification, connection) -> EmailMessage:
-    return EmailMessage(
-        subject=SUBJECT,
-        body=notification.message,
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Regie: %(title)s") % {"title": notification.title}
+    message = EmailMessage(
+        subject=subject,
+        body=f"{notification.message}\n\n{absolute(notification.get_link())}\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.user.email],
         headers={"Message-ID": notification.message_id},
         connection=connection,
     )
+    if notification.meeting_id is not None:
+        from meetings.calendar import invitation_ics
+
+        message.attach("uvo.ics", invitation_ics(notification.meeting), "text/calendar")
+    return message
 
 
 def send(notification_ids: list[int]) -> int:
@@ -96,12 +111,18 @@ def send(notification_ids: list[int]) -> int:
     Raises on a failure of the mail server as a whole, after releasing what it did not send."""
     from meetings.selectors import notifications_deliverable
 
+    preferences = dict(NotificationPreference.objects.values_list("user_id", "digest"))
     opted_out = set(
         NotificationPreference.objects.filter(email=False).values_list("user_id", flat=True)
     )
     deliverable = notifications_deliverable(notification_ids=notification_ids)
+    # Those who want a daily digest get these with it (`send_digests`): they stay pending.
+    digest = {
+        n.pk for n in deliverable if preferences.get(n.user_id) and n.user_id not in opted_out
+    }
+    deliverable = [n for n in deliverable if n.pk not in digest]
     wanted = [n for n in deliverable if n.user_id not in opted_out and n.user.email]
-    unwanted = set(notification_ids) - {n.pk for n in wanted}
+    unwanted = set(notification_ids) - {n.pk for n in wanted} - digest
     if unwanted:
         Notification.objects.filter(pk__in=unwanted, email_state=EmailState.PENDING).update(
             email_state=EmailState.SKIPPED
@@ -154,3 +175,50 @@ def sweep(*, now: datetime | None = None) -> int:
         logger.error("email_sweep: %s e-mails failed after their last attempt", failed_out)
     ids = pending_ids(since=now - timedelta(days=EMAIL_CATCH_UP_DAYS))
     return send(ids) if ids else 0
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """Once a day: to each user who wants a digest, one e-mail with what waits for them;
+    return how many e-mails went out. Each notification in it is marked sent once the mail
+    server accepted the digest (claimed first, like single e-mails)."""
+    from meetings.selectors import notifications_deliverable
+
+    now = now or timezone.now()
+    ids = pending_ids(since=now - timedelta(days=EMAIL_CATCH_UP_DAYS), digest=True)
+    by_user: dict[int, list[Notification]] = {}
+    for notification in notifications_deliverable(notification_ids=ids):
+        by_user.setdefault(notification.user_id, []).append(notification)
+    unseen = set(ids) - {n.pk for group in by_user.values() for n in group}
+    if unseen:
+        Notification.objects.filter(pk__in=unseen, email_state=EmailState.PENDING).update(
+            email_state=EmailState.SKIPPED
+        )
+    sent = 0
+    with get_connection() as connection:
+        for notifications in by_user.values():
+            claimed = claim([n.pk for n in notifications], now=now)
+            batch = [n for n in notifications if n.pk in claimed]
+            if not batch:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("Regie: %(count)s new notifications") % {"count": len(batch)}
+            body = "\n\n".join(f"{n.title}: {n.message}\n{absolute(n.get_link())}" for n in batch)
+            try:
+                EmailMessage(
+                    subject=subject,
+                    body=body + "\n",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[batch[0].user.email],
+                    headers={
+                        "Message-ID": f"<regie.digest.{batch[0].pk}@{settings.REGIE_MAIL_DOMAIN}>"
+                    },
+                    connection=connection,
+                ).send()
+            except MESSAGE_ERRORS as error:
+                _failed([n.pk for n in batch], error)
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+                email_state=EmailState.SENT, emailed_at=timezone.now(), email_error=""
+            )
+            sent += 1
+    return sent

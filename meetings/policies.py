@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import CaseTeamMembership
-from cases.policies import CasePart, actor_for, case_is_directed_by
+from cases.policies import CasePart, actor_for, case_is_directed_by, visible_case_ids
 from cases.policies import case_scoped_filter as cases_case_scoped_filter
 from cases.workflow import REGIE_STATUSES, CaseStatus
 
@@ -28,9 +28,34 @@ def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> 
     return cases_case_scoped_filter(user, field, part=CasePart.UVO, writable=writable)
 
 
+#: The parts of a case notifications are about (Notification.part).
+NOTIFICATION_PARTS = (
+    CasePart.UVO,
+    CasePart.PLAN,
+    CasePart.OVERVIEW,
+    CasePart.DOSSIER,
+    CasePart.REFERRAL,
+    CasePart.TIMELINE,
+)
+
+
 def notification_visibility_filter(user) -> Q:
-    """A Q over Notification: the user's own, about cases the user may see now."""
-    return Q(user=user) & case_scoped_filter(user, "reminder__case")
+    """A Q over Notification: the user's own, about cases of which the user reads now the part
+    the notification is about (a plan's return is shown to who reads the plan, an agreement's
+    reminder to who reads the UVOs)."""
+    arms = Q(pk__in=[])
+    for part in NOTIFICATION_PARTS:
+        ids = visible_case_ids(user, part)
+        if ids is not None:
+            arms |= Q(part=part.value, case__in=ids)
+    return Q(user=user) & arms
+
+
+def user_reads_part(user, case, part: CasePart) -> bool:
+    """Whether a notification about this part of this case may reach the user at all."""
+    from cases.models import Case
+
+    return Case.objects.visible_to(user, part=part).filter(pk=case.pk).exists()
 
 
 def recipient_filter() -> Q:

@@ -382,7 +382,11 @@ def reminders_scan(*, today: date | None = None) -> ScanResult:
         message = finding_message(f, messages)
         notifications.extend(
             Notification(
-                reminder_id=reminder_id, user_id=user_id, message=message, created_at=run_at
+                reminder_id=reminder_id,
+                case_id=f.case_id,
+                user_id=user_id,
+                message=message,
+                created_at=run_at,
             )
             for user_id in sorted(f.recipients)
         )

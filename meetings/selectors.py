@@ -181,7 +181,7 @@ def inbox(*, user) -> QuerySet[Notification]:
     PostgreSQL and SQLite sort them at opposite ends.)"""
     return (
         notifications_visible(user=user)
-        .select_related("reminder__case__person")
+        .select_related("case__person", "reminder")
         .order_by(F("read_at").desc(nulls_first=True), "-created_at", "-pk")
     )
 

@@ -6,18 +6,22 @@ import logging
 from datetime import date, datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from acvz.services import require, save_validated
 from cases.models import Case
+from cases.policies import CasePart
 from meetings.models import (
     Agreement,
     AgreementStatus,
     CalendarFeed,
     Notification,
+    NotificationEvent,
     NotificationPreference,
     UvoAttendee,
     UvoCadence,
@@ -79,11 +83,70 @@ def cadence_reset(*, case: Case, by) -> None:
 
 
 @audited
-def uvo_plan(*, case: Case, by, planned_at: datetime, place: str = "") -> UvoMeeting:
+@transaction.atomic
+def uvo_plan(
+    *,
+    case: Case,
+    by,
+    planned_at: datetime,
+    place: str = "",
+    attendees_from: UvoMeeting | None = None,
+) -> UvoMeeting:
+    """Convene a UVO; with `attendees_from` (the last one) its attendees are invited again, each
+    with their own organisation. The invited are told at once, with an iCal invitation."""
     require(uvo_can_manage(by, case), _("The regisseur convenes the UVO."))
-    return save_validated(
+    if attendees_from is not None and attendees_from.case_id != case.pk:
+        raise DomainError(_("This UVO belongs to another case."), code="invalid", status_code=400)
+    meeting = save_validated(
         UvoMeeting(case=case, planned_at=planned_at, place=place, chair=case.regisseur or by)
     )
+    if attendees_from is not None:
+        UvoAttendee.objects.bulk_create(
+            [
+                UvoAttendee(
+                    meeting=meeting,
+                    organisation_id=a.organisation_id,
+                    user_id=a.user_id,
+                    name=a.name,
+                    present=True,
+                )
+                for a in attendees_from.attendees.all()
+            ]
+        )
+    invite_to_uvo(meeting=meeting, by=by)
+    return meeting
+
+
+def invite_to_uvo(*, meeting: UvoMeeting, by) -> None:
+    """Tell the invited: the named attendees, the people of attendee organisations without a
+    named person, and with nobody named yet the people of every organisation on the team."""
+    from meetings.notify import notify, organisation_people
+
+    case = meeting.case
+    attendees = list(meeting.attendees.all())
+    people = {a.user_id for a in attendees if a.user_id}
+    organisations = {a.organisation_id for a in attendees if not a.user_id}
+    if not attendees:
+        organisations = set(
+            case.team.filter(left_on__isnull=True).values_list("organisation_id", flat=True)
+        )
+    people |= organisation_people(case=case, organisation_ids=organisations)
+    when = timezone.localtime(meeting.planned_at)
+    notify(
+        event=NotificationEvent.UVO_PLANNED,
+        case=case,
+        by=by,
+        recipients=people | _directors_of(case),
+        message=gettext_lazy("A UVO for %(name)s is planned on %(when)s."),
+        params={"when": f"{when:%d-%m-%Y %H:%M}"},
+        part=CasePart.UVO,
+        link=reverse("meetings:uvo_detail", args=[meeting.pk]),
+        meeting=meeting,
+    )
+
+
+def _directors_of(case: Case) -> set[int]:
+    return {pk for pk in (case.regisseur_id, case.accounthouder_id) if pk}
 
 
 def _locked_meeting(meeting: UvoMeeting, expected_lock_version: int | None) -> UvoMeeting:
@@ -149,6 +212,7 @@ def uvo_cancel(*, meeting: UvoMeeting, by, reason: str) -> UvoMeeting:
 
 
 @audited
+@transaction.atomic
 def agreement_create(
     *,
     case: Case,
@@ -169,7 +233,7 @@ def agreement_create(
         raise DomainError(
             _("The organisation is not on the case team."), code="invalid", status_code=400
         )
-    return save_validated(
+    agreement = save_validated(
         Agreement(
             case=case,
             meeting=meeting,
@@ -179,6 +243,24 @@ def agreement_create(
             deadline=deadline,
         )
     )
+    from meetings.notify import notify, organisation_people
+
+    notify(
+        event=NotificationEvent.AGREEMENT_ASSIGNED,
+        case=case,
+        by=by,
+        recipients={owner_person.pk}
+        if owner_person is not None
+        else organisation_people(case=case, organisation_ids={owner_organisation.pk}),
+        message=gettext_lazy("An agreement for %(name)s is yours, deadline %(deadline)s: %(what)s"),
+        params={
+            "deadline": f"{deadline.day:02d}-{deadline.month:02d}-{deadline.year}",
+            "what": description[:200],
+        },
+        part=CasePart.UVO,
+        link=reverse("meetings:case_uvos", args=[case.pk]),
+    )
+    return agreement
 
 
 @audited

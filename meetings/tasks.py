@@ -54,3 +54,9 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
 def email_sweep(self) -> int:
     """Every 5 minutes: send again what a crash left sending, and what waits."""
     return outbox.sweep()
+
+
+@shared_task(bind=True, autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=3)
+def email_digests(self) -> int:
+    """Once a day: one e-mail per user who chose a digest, with what waits for them."""
+    return outbox.send_digests()

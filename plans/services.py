@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
+from cases.events import announce
 from cases.models import Case, TimelineEvent, TimelineKind
 from plans.models import (
     Evaluation,
@@ -235,6 +236,8 @@ def goal_commit(*, goal: PlanGoal, by, committed: bool, reason: str = "") -> Pla
     goal.committed_by = by
     goal.committed_at = timezone.now()
     goal.save()
+    if not committed:
+        announce("commitment_declined", case=goal.plan.case, by=by, goal=goal)
     return goal
 
 
@@ -288,7 +291,9 @@ def plan_submit(*, plan: Plan, by) -> Plan:
         p.submitted_at = timezone.now()
         p.itat_meeting = next_itat_meeting(after=timezone.localdate())
 
-    return _plan_transition(plan=plan, by=by, name="submit", apply=apply)
+    submitted = _plan_transition(plan=plan, by=by, name="submit", apply=apply)
+    announce("plan_submitted", case=submitted.case, by=by, plan=submitted)
+    return submitted
 
 
 @audited
@@ -330,7 +335,9 @@ def plan_return(*, plan: Plan, by, advice: str = "") -> Plan:
         p.itat_meeting = None
         p.decided_at = timezone.now()
 
-    return _plan_transition(plan=plan, by=by, name="return", reason=advice, apply=apply)
+    returned = _plan_transition(plan=plan, by=by, name="return", reason=advice, apply=apply)
+    announce("plan_returned", case=returned.case, by=by, plan=returned)
+    return returned
 
 
 @audited
@@ -364,6 +371,7 @@ def plan_approve(*, plan: Plan, by) -> Plan:
         description=_("Plan version %(v)s approved by ITAT (%(fp)s).")
         % {"v": approved.version, "fp": approved.fingerprint[:12]},
     )
+    announce("plan_approved", case=approved.case, by=by, plan=approved)
     return approved
 
 
@@ -443,12 +451,14 @@ def evaluation_record(
 
 
 @audited
+@transaction.atomic
 def expert_referral_create(*, case: Case, by, question: str) -> ExpertGroupReferral:
     if not case_can_refer(by, case):
         raise NotAllowed(_("The case's regisseur refers it to the expert group."))
     referral = ExpertGroupReferral(case=case, question=question, referred_by=by)
     referral.full_clean()
     referral.save()
+    announce("referral_asked", case=case, by=by, referral=referral)
     return referral
 
 
@@ -474,4 +484,5 @@ def expert_referral_answer(
         organisation_id=by.organisation_id,
         description=_("The ITAT-Expertgroep advised: %(a)s") % {"a": advice},
     )
+    announce("referral_answered", case=referral.case, by=by, referral=referral)
     return referral

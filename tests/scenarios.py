@@ -90,6 +90,18 @@ def contributions_per_section(case: Case, n: int) -> None:
             )
 
 
+def settle() -> None:
+    """A scenario sets the stage: what its steps told people (event notifications, their
+    e-mail) is not what the test is about, so it is cleared (tests/meetings/test_events.py
+    follows each event on its own)."""
+    from django.core import mail
+
+    from meetings.models import Notification
+
+    Notification.objects.exclude(event="").delete()
+    mail.outbox.clear() if hasattr(mail, "outbox") else None
+
+
 @pytest.fixture
 def case_at(people):
     """`case_at("in_regie")` builds a case and walks it to that status (in Top600, or in the
@@ -134,6 +146,7 @@ def case_at(people):
                 )
             elif step == "closed":
                 case = services.case_close(case=case, by=people["regisseur"])
+        settle()
         return Case.objects.get(pk=case.pk)
 
     return build
@@ -176,6 +189,7 @@ def plan_at(people, case_at, orgs):
         if status == "approved":
             plan = plan_services.plan_approve(plan=plan, by=people["itat"])
         plan.refresh_from_db()
+        settle()
         return plan
 
     return build

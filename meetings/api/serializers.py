@@ -20,6 +20,7 @@ from meetings.models import (
     Agreement,
     AgreementStatus,
     Notification,
+    NotificationEvent,
     ReminderKind,
     UvoAttendee,
     UvoMeeting,
@@ -250,16 +251,42 @@ class AgreementUpdateSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(
-        source="reminder.kind", choices=ReminderKind.choices, read_only=True
+        source="reminder.kind",
+        choices=ReminderKind.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="For a reminder of the daily scan: what is due; null for an event.",
     )
-    case = serializers.IntegerField(source="reminder.case_id", read_only=True)
+    event = serializers.ChoiceField(
+        choices=NotificationEvent.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="For an event (told at once): what happened; empty for a reminder.",
+    )
+    case = serializers.IntegerField(source="case_id", read_only=True)
     due_date = serializers.DateField(
-        source="reminder.due_date", read_only=True, help_text="The date the item was due."
+        source="reminder.due_date",
+        read_only=True,
+        allow_null=True,
+        help_text="For a reminder: the date the item was due.",
+    )
+    link = serializers.CharField(
+        source="get_link", read_only=True, help_text="The page where the work is done."
     )
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "case", "due_date", "message", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "event",
+            "case",
+            "due_date",
+            "link",
+            "message",
+            "created_at",
+            "read_at",
+        ]
         read_only_fields = fields
 
 

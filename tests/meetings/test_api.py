@@ -15,6 +15,7 @@ from meetings import services
 from meetings.models import Agreement, Notification, UvoMeeting
 from meetings.reminders import reminders_scan
 from tests.cases.api.helpers import assert_problem, invalid_names
+from tests.scenarios import settle
 
 pytestmark = pytest.mark.django_db
 
@@ -370,6 +371,7 @@ def test_my_notifications_unread_first_and_marked_read(api_as, team_case, people
     overdue_agreement_notified(team_case, people, orgs)
     second = make_agreement(team_case, people, orgs["WPI"], person=people["partner"])
     Agreement.objects.filter(pk=second.pk).update(deadline=today() - timedelta(days=2))
+    settle()  # the agreements' own notifications (tests/meetings/test_events.py)
     reminders_scan()
     client = api_as(people["partner"])
     mine = Notification.objects.filter(user=people["partner"]).order_by("pk")
@@ -394,7 +396,7 @@ def test_my_notifications_unread_first_and_marked_read(api_as, team_case, people
 
 def test_someone_elses_notification_is_404(api_as, team_case, people, orgs):
     overdue_agreement_notified(team_case, people, orgs)
-    theirs = Notification.objects.filter(user=people["partner"]).get()
+    theirs = Notification.objects.filter(user=people["partner"], event="").get()
     regisseur = api_as(people["regisseur"])
     assert_problem(regisseur.post(f"{NOTIFICATIONS}{theirs.pk}/read/"), 404)
     assert_problem(regisseur.post(f"{NOTIFICATIONS}abc/read/"), 404)

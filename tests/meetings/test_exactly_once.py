@@ -116,7 +116,10 @@ def test_the_daily_task_mails_each_notification_once(overdue_case, people):
     assert recipients() == sorted([regisseur, regisseur, accounthouder, accounthouder])
     assert sent() == 4
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert mail.outbox[0].subject == "Regie: herinnering"
+    assert {m.subject for m in mail.outbox} == {
+        "Regie: UVO te laat",
+        "Regie: Plan nog niet ingediend",
+    }
 
     daily_scan.delay()
     send_notification_emails.delay(list(Notification.objects.values_list("pk", flat=True)))

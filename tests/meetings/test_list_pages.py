@@ -155,7 +155,7 @@ def notifications_for(user, case, n: int):
             case=case,
         )
         notification = Notification.objects.create(
-            reminder=reminder, user=user, message=f"Fictieve melding {i:02d}"
+            reminder=reminder, case=case, user=user, message=f"Fictieve melding {i:02d}"
         )
         # one second apart, and two at the same moment: the id breaks the tie
         Notification.objects.filter(pk=notification.pk).update(

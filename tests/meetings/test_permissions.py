@@ -251,7 +251,7 @@ def test_notifications_are_only_the_users_own(client, world, people):
         deadline=timezone.localdate() - timedelta(days=1)
     )
     reminders_scan()
-    theirs = Notification.objects.filter(user=people["partner"]).get()
+    theirs = Notification.objects.filter(user=people["partner"], event="").get()
     response = page(client, people["health_partner"], "notification_read", theirs.pk, method="post")
     assert response.status_code == 404
     inbox = page(client, people["health_partner"], "inbox").content.decode()

@@ -8,6 +8,7 @@ read in one query before and one after.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import time
@@ -21,7 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.test import TestCase
 
+from cases.models import Case
 from meetings.models import Notification
+from plans.models import ExpertGroupReferral
 from tests.sweep import oracle
 from tests.sweep.operations import Operation, Target
 from tests.sweep.world import FULL, SweepUser, World
@@ -54,6 +57,10 @@ class Outcome:
     fingerprint: tuple
     changed: list[str] = field(default_factory=list)
     notified: list[tuple[int, str]] = field(default_factory=list)  # (user id, message)
+    mailed: list[tuple[str, str]] = field(default_factory=list)  # (address, subject and body)
+    #: The facts of the target case that the write changed (status, an open referral): who is
+    #: told of a step reads the case as it is after it (an IVG member asked to contribute).
+    after: dict = field(default_factory=dict)
 
 
 #: PostgreSQL counts every row a transaction inserts, updates or deletes, per table, as it goes:
@@ -144,6 +151,24 @@ class Sweep:
         found = set(MARKER.findall(text))
         return sorted(found - self.allowed(user, mode))
 
+    def leaks_after(self, user: SweepUser, text: str, case, after: dict) -> list[str]:
+        """`leaks` judged on the case as the write left it (the markers of other cases as they
+        are): what a notification of this write may tell its recipient."""
+        leaked = self.leaks(user, text)
+        if not leaked or case is None or not after:
+            return leaked
+        changed = dataclasses.replace(case, **after)
+        markers = self.world.markers
+        return [
+            t
+            for t in leaked
+            if not (
+                t in markers
+                and markers[t].case == case.label
+                and oracle.reads_marker(user, markers[t], changed)
+            )
+        ]
+
     def describe(self, tokens: list[str]) -> str:
         shown = []
         for t in tokens[:6]:
@@ -184,6 +209,7 @@ class Sweep:
         if op.api and user.token:
             extra["HTTP_AUTHORIZATION"] = f"Token {user.token}"
         self.requests += 1
+        sent_before = len(mail.outbox)
         with transaction.atomic():
             before = self.snapshot() if write else None
             # A write's side effects wait for the commit that never comes here: run them, inside
@@ -199,7 +225,7 @@ class Sweep:
                 else:
                     response = client.post(url, body or {}, **extra)
             text = _text(response)
-            changed, notified = [], []
+            changed, notified, after = [], [], {}
             if write and response.status_code < 500:
                 changed = self.written(before, self.snapshot())
                 if "Notification" in changed:
@@ -208,10 +234,26 @@ class Sweep:
                             "user_id", "message"
                         )
                     )
+                case = self.world.cases.get(target.case) if target.case else None
+                if case is not None and changed:
+                    after = {
+                        "status": Case.objects.filter(pk=case.pk).values_list("status", flat=True)[
+                            0
+                        ],
+                        "referral_open": ExpertGroupReferral.objects.filter(
+                            case_id=case.pk, advised_at__isnull=True
+                        ).exists(),
+                    }
             transaction.set_rollback(True)
+        mailed = [
+            (address, f"{m.subject}\n{m.body}")
+            for m in mail.outbox[sent_before:]
+            for address in m.to
+        ]
+        del mail.outbox[sent_before:]
         client.cookies = cookies
         fingerprint = _fingerprint(response, text, op.api)
-        return Outcome(response.status_code, text, fingerprint, changed, notified)
+        return Outcome(response.status_code, text, fingerprint, changed, notified, mailed, after)
 
     def missing(self, op: Operation, user: SweepUser, target: Target) -> tuple:
         """The answer to the same request with ids no object has. A missing object has no
@@ -280,11 +322,18 @@ class Sweep:
         leaked = self.leaks(user, out.text, spec.markers)
         for cls, tokens in _by_class(leaked).items():
             fail(f"marker:{cls}", "no marker the user may not read", self.describe(tokens), tokens)
-        for user_id, message in out.notified:
-            recipient = self.world.sweep_users_by_pk.get(user_id)
+        by_email = {u.user.email: u for u in self.world.users if u.user is not None}
+        told = [
+            (self.world.sweep_users_by_pk.get(user_id), message)
+            for user_id, message in out.notified
+        ]
+        told += [(by_email.get(address), text) for address, text in out.mailed]
+        for recipient, message in told:
             if recipient is None:
                 continue
-            for cls, tokens in _by_class(self.leaks(recipient, message)).items():
+            for cls, tokens in _by_class(
+                self.leaks_after(recipient, message, case, out.after)
+            ).items():
                 fail(
                     f"marker:{cls}",
                     f"no marker that {recipient.label} may not read, in the notification "

@@ -1,0 +1,260 @@
+"""Event notifications: a step that asks something of someone tells them at once.
+
+The services of every app call `notify` inside their own transaction, after the change: the
+notifications are written with the change (both or neither) and their e-mail is queued only after
+commit (`transaction.on_commit`), through the outbox (meetings.outbox), which sends each once. With
+the broker down nothing is lost: the outbox's sweep sends what waits.
+
+Need-to-know: a notification is about one part of a case (`CasePart`); it reaches only people
+who read that part of that case now, never the person who acted, and it never carries content of
+a goal or dossier section (only the person's name and what happened, with a link). Where it is
+shown or e-mailed, visibility is asked again (meetings.policies.notification_visibility_filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from cases.policies import CasePart
+from meetings.models import Notification, NotificationEvent
+from meetings.policies import recipient_filter, user_reads_part
+
+
+def organisation_contacts(organisation_ids: Iterable[int]):
+    """The people an organisation is reached through (`User.organisation_contact`)."""
+    from partners.models import User
+
+    return User.objects.filter(
+        recipient_filter(), organisation_id__in=list(organisation_ids), organisation_contact=True
+    )
+
+
+def notify(
+    *,
+    event: NotificationEvent,
+    case,
+    recipients: Iterable,
+    by,
+    message: str,
+    params: dict | None = None,
+    part: CasePart,
+    link: str = "",
+    meeting=None,
+) -> list[Notification]:
+    """Tell these people (users or user ids) of `event` on `case`; return the notifications.
+
+    `message` is a lazy translation with %-placeholders for `params` (the person's name is
+    given as `name`), rendered in the site's language: the inbox and the e-mail read the same."""
+    from partners.models import User
+
+    ids = {getattr(r, "pk", r) for r in recipients if r is not None}
+    ids.discard(getattr(by, "pk", None))
+    if not ids:
+        return []
+    people = list(User.objects.filter(recipient_filter(), pk__in=ids).order_by("pk"))
+    people = [user for user in people if user_reads_part(user, case, part)]
+    if not people:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message) % {"name": case.person.full_name, **(params or {})}
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                case_id=case.pk,
+                user=user,
+                event=event,
+                part=part.value,
+                link=link,
+                meeting=meeting,
+                message=text,
+            )
+            for user in people
+        ]
+    )
+    notification_ids = [n.pk for n in rows]
+    transaction.on_commit(lambda: deliver(notification_ids))
+    return rows
+
+
+def deliver(notification_ids: list[int]) -> None:
+    """After commit: queue their e-mail (the outbox skips whoever does not want it)."""
+    from meetings.services import enqueue
+    from meetings.tasks import send_notification_emails
+
+    enqueue(send_notification_emails, notification_ids)
+
+
+# --- who is told of what ------------------------------------------------------------------------
+
+
+def _dmy(day) -> str:
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
+
+
+def organisation_people(*, case, organisation_ids: Iterable[int]) -> set[int]:
+    """Whom an organisation on the case is reached through: its professional on the case team,
+    else its contact people (as the reminders of its agreements)."""
+    from cases.models import CaseTeamMembership
+
+    wanted = set(organisation_ids)
+    named = dict(
+        CaseTeamMembership.objects.filter(
+            case=case, organisation_id__in=wanted, left_on__isnull=True, professional__isnull=False
+        ).values_list("organisation_id", "professional_id")
+    )
+    people = set(named.values())
+    rest = wanted - set(named)
+    if rest:
+        people |= set(organisation_contacts(rest).values_list("pk", flat=True))
+    return people
+
+
+def holders_of(permission: str, *, organisation_ids: Iterable[int] | None = None) -> set[int]:
+    """Active people whose role carries the permission (e.g. ITAT's `plans.review_plan`)."""
+    from partners.models import User
+
+    app_label, codename = permission.split(".")
+    people = User.objects.filter(
+        recipient_filter(),
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    )
+    if organisation_ids is not None:
+        people = people.filter(organisation_id__in=list(organisation_ids))
+    return set(people.values_list("pk", flat=True))
+
+
+def _directors(case) -> set[int]:
+    return {pk for pk in (case.regisseur_id, case.accounthouder_id) if pk}
+
+
+def on_case_event(sender, *, event: str, case, by, **details) -> None:
+    """Receiver of `cases.events.case_event`: tell whoever the event asks something of."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from plans.models import Commitment
+
+    plan = details.get("plan")
+    case_url = reverse("cases:detail", args=[case.pk])
+    common = {"case": case, "by": by}
+    if event == "appointed":
+        notify(
+            **common,
+            event=NotificationEvent.CASE_APPOINTED,
+            recipients=_directors(case),
+            message=_("The case of %(name)s is appointed to you (regisseur: %(regisseur)s)."),
+            params={"regisseur": case.regisseur.get_full_name() or case.regisseur.username},
+            part=CasePart.OVERVIEW,
+            link=case_url,
+        )
+    elif event == "contributions_asked":
+        notify(
+            **common,
+            event=NotificationEvent.CONTRIBUTION_ASKED,
+            recipients=holders_of(
+                "cases.contribute_basisdossier", organisation_ids=details["organisations"]
+            ),
+            message=_("Your organisation is asked for its part of the basisdossier of %(name)s."),
+            part=CasePart.DOSSIER,
+            link=reverse("cases:dossier", args=[case.pk]),
+        )
+    elif event == "plan_submitted":
+        link = reverse("plans:detail", args=[plan.pk])
+        notify(
+            **common,
+            event=NotificationEvent.PLAN_SUBMITTED,
+            recipients=holders_of("plans.review_plan"),
+            message=_("The plan van aanpak for %(name)s is on the ITAT agenda of %(date)s."),
+            params={"date": _dmy(plan.itat_meeting.date)},
+            part=CasePart.PLAN,
+            link=link,
+        )
+        pending = set(
+            plan.goals.filter(commitment=Commitment.PENDING).values_list(
+                "responsible_organisation_id", flat=True
+            )
+        )
+        notify(
+            **common,
+            event=NotificationEvent.COMMITMENT_ASKED,
+            recipients=organisation_people(case=case, organisation_ids=pending),
+            message=_(
+                "Your organisation is asked to commit to its goals in the plan for %(name)s."
+            ),
+            part=CasePart.PLAN,
+            link=link,
+        )
+    elif event in ("plan_returned", "plan_approved"):
+        notify(
+            **common,
+            event=NotificationEvent.PLAN_RETURNED
+            if event == "plan_returned"
+            else NotificationEvent.PLAN_APPROVED,
+            recipients=_directors(case),
+            message=_("ITAT returned the plan for %(name)s with advice.")
+            if event == "plan_returned"
+            else _("ITAT approved the plan for %(name)s."),
+            part=CasePart.PLAN,
+            link=reverse("plans:detail", args=[plan.pk]),
+        )
+    elif event == "commitment_declined":
+        goal = details["goal"]
+        notify(
+            **common,
+            event=NotificationEvent.COMMITMENT_DECLINED,
+            recipients={case.regisseur_id},
+            message=_("%(org)s cannot deliver a goal in the plan for %(name)s."),
+            params={"org": by.organisation.name},
+            part=CasePart.PLAN,
+            link=reverse("plans:detail", args=[goal.plan_id]),
+        )
+    elif event == "referral_asked":
+        notify(
+            **common,
+            event=NotificationEvent.REFERRAL_ASKED,
+            recipients=holders_of("plans.answer_referral"),
+            message=_("The regisseur of %(name)s asks the expert group for advice."),
+            part=CasePart.REFERRAL,
+            link=reverse("plans:referral_answer", args=[details["referral"].pk]),
+        )
+    elif event == "referral_answered":
+        notify(
+            **common,
+            event=NotificationEvent.REFERRAL_ANSWERED,
+            recipients={case.regisseur_id},
+            message=_("The expert group answered the question about %(name)s."),
+            part=CasePart.REFERRAL,
+            link=reverse("cases:timeline", args=[case.pk]),
+        )
+    elif event in ("team_joined", "team_left"):
+        organisation = details["organisation"]
+        joined = event == "team_joined"
+        recipients = _directors(case)
+        if joined:
+            recipients |= organisation_people(case=case, organisation_ids={organisation.pk})
+        notify(
+            **common,
+            event=NotificationEvent.TEAM_JOINED if joined else NotificationEvent.TEAM_LEFT,
+            recipients=recipients,
+            message=_("%(org)s joined the case team of %(name)s.")
+            if joined
+            else _("%(org)s left the case team of %(name)s."),
+            params={"org": organisation.name},
+            part=CasePart.OVERVIEW,
+            link=case_url,
+        )
+    elif event == "timeline":
+        notify(
+            **common,
+            event=NotificationEvent.TIMELINE,
+            recipients={case.regisseur_id},
+            message=_("%(org)s shared an event on the timeline of %(name)s."),
+            params={"org": by.organisation.name if by.organisation_id else by.username},
+            part=CasePart.TIMELINE,
+            link=reverse("cases:timeline", args=[case.pk]),
+        )
