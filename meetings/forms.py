@@ -137,3 +137,7 @@ class AgreementFilterForm(forms.Form):
 
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=_("Also send my notifications by e-mail"), required=False)
+    digest = forms.BooleanField(
+        label=_("Bundle them in one e-mail a day (at 07:30) instead of one per notification"),
+        required=False,
+    )

@@ -305,9 +305,9 @@ def notifications_mark_all_read(*, by) -> int:
     ).update(read_at=timezone.now())
 
 
-def notification_preference_set(*, by, email: bool) -> NotificationPreference:
+def notification_preference_set(*, by, email: bool, digest: bool = False) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.update_or_create(
-        user=by, defaults={"email": email}
+        user=by, defaults={"email": email, "digest": digest}
     )
     return preference
 

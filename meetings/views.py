@@ -258,7 +258,11 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = NotificationPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(
-        posted(request), initial={"email": preference.email if preference else True}
+        posted(request),
+        initial={
+            "email": preference.email if preference else True,
+            "digest": preference.digest if preference else False,
+        },
     )
     if request.method == "POST":
         if "revoke" in request.POST:

@@ -232,3 +232,14 @@ def test_a_digest_user_gets_one_mail_a_day_instead_of_one_per_notification(
     assert digest.subject == "Regie: 2 nieuwe meldingen"
     assert {n.email_state for n in waiting.all()} == {EmailState.SENT}
     assert Commitment.PENDING  # (the commitments asked are in it)
+
+
+def test_the_digest_is_chosen_on_the_settings_page(client, people):
+    client.force_login(people["partner"])
+    response = client.post(reverse("meetings:preferences"), {"email": "on", "digest": "on"})
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=people["partner"])
+    assert (preference.email, preference.digest) == (True, True)
+    client.post(reverse("meetings:preferences"), {"email": "on"})
+    preference.refresh_from_db()
+    assert (preference.email, preference.digest) == (True, False)
