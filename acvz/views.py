@@ -6,19 +6,23 @@ from django.shortcuts import render
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from cases.access import access_logged
-from cases.selectors import cases_waiting_for, my_cases
+from cases.selectors import my_cases
+from meetings.work import remember_work_count, work_queue
 
 
 @login_required
 @access_logged
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: the user's own cases, and the cases waiting for their role."""
+    """The start page: what waits for the user, per role (meetings.work), and their cases."""
+    sections = work_queue(user=request.user)
+    remember_work_count(user=request.user, sections=sections)
     return render(
         request,
         "home.html",
         {
             "my_cases": my_cases(user=request.user)[:10],
-            "waiting": cases_waiting_for(user=request.user)[:10],
+            "sections": sections,
+            "work_total": sum(s.count for s in sections),
         },
     )
 

@@ -12,5 +12,9 @@ def notifications(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from meetings.selectors import unread_count
+    from meetings.work import work_count
 
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user=user))}
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user=user)),
+        "work_count": SimpleLazyObject(lambda: work_count(user=user)),
+    }

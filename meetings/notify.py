@@ -22,6 +22,7 @@ from django.utils import translation
 from cases.policies import CasePart
 from meetings.models import Notification, NotificationEvent
 from meetings.policies import recipient_filter, user_reads_part
+from meetings.work import forget_work_counts
 
 
 def organisation_contacts(organisation_ids: Iterable[int]):
@@ -77,6 +78,7 @@ def notify(
     )
     notification_ids = [n.pk for n in rows]
     transaction.on_commit(lambda: deliver(notification_ids))
+    forget_work_counts([user.pk for user in people] + [getattr(by, "pk", None)])
     return rows
 
 

@@ -70,6 +70,15 @@ from tests.scenarios import case_at, orgs, people, plan_at  # noqa: E402, F401  
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The work count in the navigation is cached per user id (meetings.work); ids come back
+    after a rollback, so each test starts without another test's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language: a request activates its language in the thread
     (the API English, pages Dutch), which would otherwise leak into the next test."""

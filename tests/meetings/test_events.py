@@ -243,3 +243,26 @@ def test_the_digest_is_chosen_on_the_settings_page(client, people):
     client.post(reverse("meetings:preferences"), {"email": "on"})
     preference.refresh_from_db()
     assert (preference.email, preference.digest) == (True, False)
+
+
+def test_an_organisation_off_the_team_is_not_asked_to_commit(plan_at, people, contacts):
+    """GGD left the team before the plan went to ITAT: it no longer reads the case, so its
+    goal's request reaches nobody there (the regisseur sees the goal unanswered)."""
+    plan = plan_at("draft")
+    membership = plan.case.team.get(organisation__code="GGD", left_on__isnull=True)
+    case_services.team_member_leave(membership=membership, by=people["regisseur"])
+    plan_services.plan_submit(plan=plan, by=people["regisseur"])
+    assert told(NotificationEvent.COMMITMENT_ASKED) == {"ip"}
+
+
+def test_a_notification_is_shown_only_with_the_part_it_is_about(plan_at, people):
+    """ITAT reads the plan of a case on its agenda, not its UVOs: a notification about the UVOs
+    of that case is not shown to an ITAT member, one about its plan is."""
+    from meetings.selectors import inbox
+
+    plan = plan_at("submitted")
+    for part in ("uvo", "plan"):
+        Notification.objects.create(
+            case=plan.case, user=people["itat"], part=part, event="timeline", message=part
+        )
+    assert [n.message for n in inbox(user=people["itat"])] == ["plan"]

@@ -1,0 +1,408 @@
+"""The work queue: what waits for this user now, per role, each item linking to where it is done.
+
+Read on the home page (every section, its first items and its count) and, as one number, in the
+navigation (`work_count`, cached per user for a few minutes and dropped when an event reaches
+them, meetings.notify). Each section is one or two queries, whatever the number of items; none
+reads health content (items name the person, the case and what is due, never a goal's text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, CaseTeamMembership, DossierContribution
+from cases.policies import actor_for
+from cases.selectors import cases_waiting_for
+from cases.workflow import CaseStatus
+from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
+from meetings.reminders import effective_cadence_weeks, uvo_due_date
+from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal
+from plans.workflow import PlanStatus
+
+#: Items shown per section on the home page (the count says how many there are).
+SHOWN = 10
+#: A UVO or evaluation due within this many days is on the queue (overdue ones always).
+AHEAD_DAYS = 14
+WORK_COUNT_SECONDS = 300
+
+
+@dataclass
+class Item:
+    name: str
+    text: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+    count: int = 0
+
+
+def _dmy(day: date) -> str:
+    return f"{day.day:02d}-{day.month:02d}-{day.year}"
+
+
+def _section(key, title, items: list[Item]) -> Section:
+    items.sort(key=lambda i: (i.due or date.max, i.name))
+    return Section(key, title, items[:SHOWN], len(items))
+
+
+# --- regisseur and accounthouder ----------------------------------------------------------------
+
+
+def _directed(user, *, role: str):
+    field_name = "regisseur" if role == "regisseur" else "accounthouder"
+    return Case.objects.filter(**{field_name: user}, status=CaseStatus.IN_REGIE).select_related(
+        "person", "programme", "uvo_cadence"
+    )
+
+
+def plans_to_write(user) -> Section:
+    """Cases in regie without a plan in force or on ITAT's agenda, or with a draft (a new
+    version, or one ITAT returned)."""
+    plans = Plan.objects.filter(case=OuterRef("pk"))
+    cases = (
+        _directed(user, role="regisseur")
+        .annotate(
+            draft=Exists(plans.filter(status=PlanStatus.DRAFT)),
+            live=Exists(plans.filter(status__in=[PlanStatus.SUBMITTED, PlanStatus.APPROVED])),
+        )
+        .filter(Q(draft=True) | Q(live=False))
+        .order_by("pk")
+    )
+    items = [
+        Item(
+            c.person.full_name,
+            _("Plan to revise") if c.draft else _("Plan to write"),
+            reverse("plans:case_plan", args=[c.pk]),
+        )
+        for c in cases
+    ]
+    return _section("plans", _("Plans to write or revise"), items)
+
+
+def uvos_due(user, *, role: str = "regisseur", today: date) -> Section:
+    """Cases whose next UVO falls due within two weeks, or is overdue, and is not planned."""
+    cases = _directed(user, role=role).annotate(
+        last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
+        planned=Exists(
+            UvoMeeting.objects.filter(
+                case=OuterRef("pk"), status=UvoStatus.PLANNED, planned_at__date__gte=today
+            )
+        ),
+    )
+    items = []
+    for c in cases:
+        if c.planned or c.regie_started_at is None:
+            continue
+        cadence = getattr(c, "uvo_cadence", None)
+        weeks = effective_cadence_weeks(
+            weeks=cadence.weeks if cadence else None,
+            until=cadence.until if cadence else None,
+            today=today,
+        )
+        due = uvo_due_date(
+            last_held=c.last_held,
+            regie_started=timezone.localtime(c.regie_started_at).date(),
+            weeks=weeks,
+        )
+        if due <= today + timedelta(days=AHEAD_DAYS):
+            items.append(
+                Item(
+                    c.person.full_name,
+                    _("UVO due on %(due)s") % {"due": _dmy(due)},
+                    reverse("meetings:case_uvos", args=[c.pk]),
+                    due,
+                    due < today,
+                )
+            )
+    title = _("UVOs to plan") if role == "regisseur" else _("UVOs overdue in your cases")
+    if role != "regisseur":
+        items = [i for i in items if i.overdue]
+    return _section("uvos" if role == "regisseur" else "uvos_overdue", title, items)
+
+
+def evaluations_due(user, *, today: date) -> Section:
+    """Plans in force whose evaluation falls due within two weeks, or is overdue."""
+    plans = (
+        Plan.objects.filter(
+            status=PlanStatus.APPROVED,
+            case__regisseur=user,
+            case__status=CaseStatus.IN_REGIE,
+        )
+        .select_related("case__person", "case__programme")
+        .annotate(last_evaluation=Max("evaluations__held_on"))
+    )
+    items = []
+    for plan in plans:
+        start = plan.last_evaluation or timezone.localtime(plan.approved_at).date()
+        due = start + timedelta(weeks=plan.case.programme.evaluation_interval_weeks)
+        if due <= today + timedelta(days=AHEAD_DAYS):
+            items.append(
+                Item(
+                    plan.case.person.full_name,
+                    _("Evaluation due on %(due)s") % {"due": _dmy(due)},
+                    reverse("plans:evaluate", args=[plan.case_id]),
+                    due,
+                    due < today,
+                )
+            )
+    return _section("evaluations", _("Evaluations due"), items)
+
+
+def agreements_overdue(user, *, role: str = "regisseur", today: date) -> Section:
+    field_name = "case__regisseur" if role == "regisseur" else "case__accounthouder"
+    agreements = Agreement.objects.filter(
+        **{field_name: user},
+        case__status=CaseStatus.IN_REGIE,
+        status=AgreementStatus.OPEN,
+        deadline__lt=today,
+    ).select_related("case__person", "owner_organisation")
+    items = [
+        Item(
+            a.case.person.full_name,
+            _("%(org)s, due %(due)s: %(what)s")
+            % {"org": a.owner_organisation.name, "due": _dmy(a.deadline), "what": a.description},
+            reverse("meetings:case_uvos", args=[a.case_id]),
+            a.deadline,
+            True,
+        )
+        for a in agreements
+    ]
+    title = (
+        _("Agreements past their deadline")
+        if role == "regisseur"
+        else _("Agreements past their deadline in your cases")
+    )
+    return _section(f"agreements_overdue_{role}", title, items)
+
+
+def commitments_declined(user) -> Section:
+    goals = PlanGoal.objects.filter(
+        plan__case__regisseur=user,
+        plan__status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED],
+        commitment=Commitment.DECLINED,
+    ).select_related("plan__case__person", "responsible_organisation")
+    items = [
+        Item(
+            g.plan.case.person.full_name,
+            _("%(org)s cannot deliver a goal") % {"org": g.responsible_organisation.name},
+            reverse("plans:detail", args=[g.plan_id]),
+        )
+        for g in goals
+    ]
+    return _section("declined", _("Declined commitments"), items)
+
+
+# --- the organisation's partners ----------------------------------------------------------------
+
+
+def commitments_to_answer(user) -> Section:
+    """Goals of plans on ITAT's agenda that the user's organisation is responsible for and has
+    not answered, while it is on the team (as `goal_can_commit`)."""
+    on_team = CaseTeamMembership.objects.filter(
+        case=OuterRef("plan__case"), organisation_id=user.organisation_id, left_on__isnull=True
+    )
+    goals = (
+        PlanGoal.objects.filter(
+            responsible_organisation_id=user.organisation_id,
+            commitment=Commitment.PENDING,
+            plan__status=PlanStatus.SUBMITTED,
+        )
+        .filter(Exists(on_team))
+        .select_related("plan__case__person")
+    )
+    by_plan: dict[int, Item] = {}
+    for goal in goals:
+        by_plan.setdefault(
+            goal.plan_id,
+            Item(
+                goal.plan.case.person.full_name,
+                _("Commit to your goals in the plan"),
+                reverse("plans:detail", args=[goal.plan_id]),
+            ),
+        )
+    return _section("commitments", _("Commitments to answer"), list(by_plan.values()))
+
+
+def agreements_to_deliver(user, *, today: date) -> Section:
+    """Open agreements given to the user, or to their organisation without a named person when
+    they are its contact, on cases their organisation is on the team of."""
+    mine = Q(owner_person=user)
+    if user.organisation_contact:
+        mine |= Q(owner_person__isnull=True, owner_organisation_id=user.organisation_id)
+    on_team = CaseTeamMembership.objects.filter(
+        case=OuterRef("case"), organisation_id=user.organisation_id, left_on__isnull=True
+    )
+    agreements = (
+        Agreement.objects.filter(mine, status=AgreementStatus.OPEN)
+        .filter(Exists(on_team))
+        .select_related("case__person")
+    )
+    items = [
+        Item(
+            a.case.person.full_name,
+            _("Due %(due)s: %(what)s") % {"due": _dmy(a.deadline), "what": a.description},
+            reverse("meetings:agreements"),
+            a.deadline,
+            a.deadline < today,
+        )
+        for a in agreements
+    ]
+    return _section("deliver", _("Agreements to deliver"), items)
+
+
+def contributions_asked(user) -> Section:
+    """Basisdossiers being compiled that still wait for the user's organisation."""
+    open_requests = DossierContribution.objects.filter(
+        section__dossier__case=OuterRef("pk"),
+        organisation_id=user.organisation_id,
+        nothing_known=False,
+        text="",
+    )
+    cases = (
+        Case.objects.filter(status=CaseStatus.BASISDOSSIER)
+        .filter(Exists(open_requests))
+        .select_related("person")
+    )
+    items = [
+        Item(
+            c.person.full_name,
+            _("Your organisation's part of the basisdossier"),
+            reverse("cases:dossier", args=[c.pk]),
+        )
+        for c in cases
+    ]
+    return _section("contributions", _("Basisdossier contributions asked of you"), items)
+
+
+# --- review roles and the programme team --------------------------------------------------------
+
+
+def itat_agenda(user, *, today: date) -> Section:
+    plans = (
+        Plan.objects.filter(status=PlanStatus.SUBMITTED, itat_meeting__isnull=False)
+        .select_related("case__person", "itat_meeting")
+        .order_by("itat_meeting__date", "pk")
+    )
+    items = [
+        Item(
+            p.case.person.full_name,
+            _("ITAT of %(date)s") % {"date": _dmy(p.itat_meeting.date)},
+            reverse("plans:detail", args=[p.pk]),
+            p.itat_meeting.date,
+            p.itat_meeting.date < today,
+        )
+        for p in plans
+    ]
+    return _section("itat", _("Plans on the ITAT agenda"), items)
+
+
+def referrals_open(user) -> Section:
+    referrals = ExpertGroupReferral.objects.filter(advised_at__isnull=True).select_related(
+        "case__person"
+    )
+    items = [
+        Item(
+            r.case.person.full_name,
+            _("Question of %(date)s") % {"date": _dmy(timezone.localtime(r.referred_at).date())},
+            reverse("plans:referral_answer", args=[r.pk]),
+        )
+        for r in referrals
+    ]
+    return _section("referrals", _("Open questions for the expert group"), items)
+
+
+def cases_waiting(user) -> Section:
+    """Cases to register further, assign, appoint a regisseur to (cases.selectors)."""
+    labels = {
+        CaseStatus.REGISTERED: _("Start the basisdossier"),
+        CaseStatus.AWAITING_ASSIGNMENT: _("Assign to a regie organisation"),
+        CaseStatus.ASSIGNED: _("Appoint a regisseur"),
+    }
+    unanswered = DossierContribution.objects.filter(
+        section__dossier__case=OuterRef("pk"), nothing_known=False, text=""
+    )
+    # A dossier still being compiled waits for the kernpartners (their own queue), until every
+    # request is answered: then it waits to be established.
+    cases = (
+        cases_waiting_for(user=user)
+        .annotate(unanswered=Exists(unanswered))
+        .exclude(status=CaseStatus.BASISDOSSIER, unanswered=True)
+    )
+    labels[CaseStatus.BASISDOSSIER] = _("Basisdossier complete: establish it")
+    items = [
+        Item(c.person.full_name, labels.get(c.status, ""), reverse("cases:detail", args=[c.pk]))
+        for c in cases
+    ]
+    return _section("waiting", _("Cases waiting for you"), items)
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+
+def work_queue(*, user, today: date | None = None) -> list[Section]:
+    """The sections that apply to the user's roles, in the order of the day's work."""
+    today = today or timezone.localdate()
+    actor = actor_for(user)
+    sections: list[Section] = []
+    if actor.has("cases.direct_case"):
+        sections += [
+            plans_to_write(user),
+            uvos_due(user, today=today),
+            evaluations_due(user, today=today),
+            agreements_overdue(user, today=today),
+            commitments_declined(user),
+        ]
+    if actor.has("cases.assign_case") or actor.has("cases.appoint_regisseur"):
+        sections.append(cases_waiting(user))
+    if actor.has("cases.account_case"):
+        sections += [
+            uvos_due(user, role="accounthouder", today=today),
+            agreements_overdue(user, role="accounthouder", today=today),
+        ]
+    if actor.has("plans.review_plan"):
+        sections.append(itat_agenda(user, today=today))
+    if actor.has("plans.answer_referral"):
+        sections.append(referrals_open(user))
+    if actor.has("cases.contribute_basisdossier") and user.organisation_id:
+        sections.append(contributions_asked(user))
+    if user.organisation_id and actor.reads_cases:
+        sections += [commitments_to_answer(user), agreements_to_deliver(user, today=today)]
+    return sections
+
+
+def _cache_key(user_id: int) -> str:
+    return f"regie:work:{user_id}"
+
+
+def work_count(*, user) -> int:
+    """The number in the navigation: the items of the user's queue (cached a few minutes)."""
+    key = _cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = sum(section.count for section in work_queue(user=user))
+        cache.set(key, count, WORK_COUNT_SECONDS)
+    return count
+
+
+def forget_work_counts(user_ids) -> None:
+    """Something changed for these users (an event reached them, they acted)."""
+    cache.delete_many([_cache_key(pk) for pk in user_ids if pk])
+
+
+def remember_work_count(*, user, sections: list[Section]) -> None:
+    cache.set(_cache_key(user.pk), sum(s.count for s in sections), WORK_COUNT_SECONDS)
+
