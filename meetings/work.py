@@ -405,4 +405,3 @@ def forget_work_counts(user_ids) -> None:
 
 def remember_work_count(*, user, sections: list[Section]) -> None:
     cache.set(_cache_key(user.pk), sum(s.count for s in sections), WORK_COUNT_SECONDS)
-
