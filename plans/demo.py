@@ -53,7 +53,11 @@ def load(*, stdout=None) -> None:
             services.goal_commit(goal=goal, by=regisseur, committed=True)
         # WPI's goal stays "awaiting commitment", to show the open commitment.
     plan = services.plan_submit(plan=plan, by=regisseur)
-    services.plan_approve(plan=plan, by=users["itat"])
+    services.plan_approve(
+        plan=plan,
+        by=users["itat"],
+        reason="Fictief: WPI zegt toe na het eerste schuldhulpgesprek; de overige doelen dragen.",
+    )
     # An open question for the ITAT-Expertgroep: its demo member reads this case meanwhile.
     services.expert_referral_create(
         case=case,

@@ -75,6 +75,19 @@ class ConfirmForm(forms.Form):
     pass
 
 
+class ApproveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason to approve without every commitment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required while a goal has no commitment of its organisation (unanswered or "
+            "declined); kept with the approval."
+        ),
+    )
+
+
 class ReturnForm(forms.Form):
     advice = forms.CharField(
         label=_("Advice to the regisseur"),

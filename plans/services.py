@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
@@ -342,11 +343,33 @@ def plan_return(*, plan: Plan, by, advice: str = "") -> Plan:
 
 @audited
 @transaction.atomic
-def plan_approve(*, plan: Plan, by) -> Plan:
+def plan_approve(*, plan: Plan, by, reason: str = "") -> Plan:
     """Approve ("accorderen"): record who, when and a fingerprint of the exact content. The
-    previous version in force is superseded in the same transaction."""
+    previous version in force is superseded in the same transaction. With goals whose
+    organisation has not committed (unanswered or declined) ITAT gives the reason it approves
+    anyway; it is kept with the approval. (Only goals the approver reads count: the commitment
+    of a health goal is health content.)"""
 
     def apply(p: Plan) -> None:
+        # Of the goals the approver reads: a health goal's commitment is not ITAT's to know.
+        open_goals = sum(
+            1
+            for g in p.goals.exclude(commitment=Commitment.COMMITTED)
+            if goal_is_readable(by, g, case=p.case)
+        )
+        if open_goals and not reason.strip():
+            raise DomainError(
+                ngettext(
+                    "%(n)d goal has no commitment of its organisation (unanswered or declined): "
+                    "give the reason to approve the plan anyway.",
+                    "%(n)d goals have no commitment of their organisation (unanswered or "
+                    "declined): give the reason to approve the plan anyway.",
+                    open_goals,
+                )
+                % {"n": open_goals},
+                code="commitments_open",
+                status_code=400,
+            )
         for previous in Plan.objects.filter(case_id=p.case_id, status=PlanStatus.APPROVED):
             previous.status = PlanStatus.SUPERSEDED
             previous.superseded_at = timezone.now()
@@ -358,7 +381,9 @@ def plan_approve(*, plan: Plan, by) -> Plan:
 
     try:
         with transaction.atomic():
-            approved = _plan_transition(plan=plan, by=by, name="approve", apply=apply)
+            approved = _plan_transition(
+                plan=plan, by=by, name="approve", apply=apply, reason=reason.strip()
+            )
     except IntegrityError as exc:  # the database's one-plan-in-force rule
         raise DomainError(
             _("Another version of this plan was approved at the same time."), code="conflict"

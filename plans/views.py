@@ -20,6 +20,7 @@ from cases.policies import CasePart, case_can_read
 from plans import selectors, services
 from plans.forms import (
     AdviceForm,
+    ApproveForm,
     CommitmentForm,
     ConfirmForm,
     EvaluationForm,
@@ -310,7 +311,7 @@ def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 _PLAN_SERVICES = {
     "submit": lambda plan, by, data: services.plan_submit(plan=plan, by=by),
-    "approve": lambda plan, by, data: services.plan_approve(plan=plan, by=by),
+    "approve": lambda plan, by, data: services.plan_approve(plan=plan, by=by, **data),
     "return": lambda plan, by, data: services.plan_return(plan=plan, by=by, **data),
 }
 
@@ -325,7 +326,8 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     allowed = plan_can(request.user, plan, name)
     if not allowed and plan.status == transition.source:
         raise PermissionDenied
-    form = (ReturnForm if name == "return" else ConfirmForm)(posted(request))
+    form_class = {"return": ReturnForm, "approve": ApproveForm}.get(name, ConfirmForm)
+    form = form_class(posted(request))
     refusal = ""
     if not allowed:
         refusal = _("“%(action)s” is not possible: this version is “%(status)s”.") % {
@@ -343,7 +345,18 @@ def plan_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return render(
         request,
         "plans/plan_transition.html",
-        _plan_context(request, plan, form=form, transition=transition, refusal=refusal),
+        _plan_context(
+            request,
+            plan,
+            form=form,
+            transition=transition,
+            refusal=refusal,
+            uncommitted=[
+                g
+                for g in _goals_for(request, plan)
+                if not getattr(g, "restricted", False) and g.commitment != "committed"
+            ],
+        ),
         status=200 if allowed else 409,
     )
 

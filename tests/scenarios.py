@@ -90,6 +90,10 @@ def contributions_per_section(case: Case, n: int) -> None:
             )
 
 
+#: ITAT approves scenario plans while commitments are still open; the reason it must give.
+OPEN_COMMITMENTS_OK = "Fictief: toezeggingen volgen na het overleg"
+
+
 def settle() -> None:
     """A scenario sets the stage: what its steps told people (event notifications, their
     e-mail) is not what the test is about, so it is cleared (tests/meetings/test_events.py
@@ -187,7 +191,9 @@ def plan_at(people, case_at, orgs):
         if status in ("submitted", "approved"):
             plan = plan_services.plan_submit(plan=plan, by=people["regisseur"])
         if status == "approved":
-            plan = plan_services.plan_approve(plan=plan, by=people["itat"])
+            plan = plan_services.plan_approve(
+                reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"]
+            )
         plan.refresh_from_db()
         settle()
         return plan

@@ -331,6 +331,17 @@ class PlanUpdateSerializer(serializers.Serializer):
     lock_version = LockVersionField()
 
 
+class PlanApproveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why the plan is approved while goals have no commitment of their "
+        "organisation (unanswered or declined); required then, kept with the approval.",
+    )
+
+
 class PlanReturnSerializer(serializers.Serializer):
     advice = serializers.CharField(
         required=False,

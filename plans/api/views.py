@@ -54,6 +54,7 @@ from plans.api.serializers import (
     ItatAdviceSerializer,
     ItatMeetingDetailSerializer,
     ItatMeetingListSerializer,
+    PlanApproveSerializer,
     PlanCreateSerializer,
     PlanDetailSerializer,
     PlanGoalSerializer,
@@ -336,11 +337,17 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     @_transition_schema(
         "Approve",
         "submitted → approved, by ITAT: records who, when and a fingerprint of the exact "
-        "content; the version in force before is superseded.",
+        "content; the version in force before is superseded. While goals have no commitment "
+        "of their organisation (unanswered or declined) the `reason` to approve anyway is "
+        "required (400 `commitments_open`) and kept with the approval.",
+        PlanApproveSerializer,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
-        plan = services.plan_approve(plan=self._plan(), by=request.user)
+        plan = self._plan()
+        data = self._input(PlanApproveSerializer)
+        with _as_invalid_param("reason"):
+            plan = services.plan_approve(plan=plan, by=request.user, **data)
         return self._detail(plan.pk)
 
     @_transition_schema(

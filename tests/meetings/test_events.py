@@ -17,6 +17,7 @@ from meetings.models import EmailState, Notification, NotificationEvent, Notific
 from plans import services as plan_services
 from plans.models import Commitment
 from plans.workflow import PlanStatus
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +93,7 @@ def test_a_decision_tells_the_regisseur_and_accounthouder(plan_at, people):
     plan_services.plan_return(plan=plan, by=people["itat"], advice="Fictief advies")
     assert told(NotificationEvent.PLAN_RETURNED) == {"reg", "ah"}
     second = plan_at("submitted")
-    plan_services.plan_approve(plan=second, by=people["itat"])
+    plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=second, by=people["itat"])
     assert told(NotificationEvent.PLAN_APPROVED) == {"reg", "ah"}
 
 

@@ -17,6 +17,7 @@ from cases.models import TimelineEvent
 from plans import services
 from plans.models import Plan, PlanStatusChange
 from plans.workflow import PlanStatus
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -84,8 +85,12 @@ def test_two_itat_members_approve_the_same_plan_at_once(plan_at, people, make_us
     second_itat = make_user(Role.ITAT, username="itat-2", organisation=orgs["POLITIE"])
 
     outcomes = race(
-        lambda: services.plan_approve(plan=Plan.objects.get(pk=plan.pk), by=people["itat"]),
-        lambda: services.plan_approve(plan=Plan.objects.get(pk=plan.pk), by=second_itat),
+        lambda: services.plan_approve(
+            reason=OPEN_COMMITMENTS_OK, plan=Plan.objects.get(pk=plan.pk), by=people["itat"]
+        ),
+        lambda: services.plan_approve(
+            reason=OPEN_COMMITMENTS_OK, plan=Plan.objects.get(pk=plan.pk), by=second_itat
+        ),
     )
 
     assert sorted(kind for kind, _value in outcomes) == ["error", "ok"], outcomes
@@ -127,7 +132,9 @@ def test_approve_and_return_at_once_one_wins(plan_at, people, make_user, orgs, m
         )
 
     outcomes = race(
-        lambda: services.plan_approve(plan=Plan.objects.get(pk=plan.pk), by=people["itat"]),
+        lambda: services.plan_approve(
+            reason=OPEN_COMMITMENTS_OK, plan=Plan.objects.get(pk=plan.pk), by=people["itat"]
+        ),
         return_plan,
     )
 

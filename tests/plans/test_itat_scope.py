@@ -22,6 +22,7 @@ from meetings import services as meeting_services
 from plans import services
 from plans.models import Evaluation, ExpertGroupReferral
 from plans.workflow import EvaluationConclusion
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def reviewed(plan_at, people, orgs):
         case = plan.case
         with time_machine.travel(DECIDED, tick=False):
             if decision == "approve":
-                services.plan_approve(plan=plan, by=people["itat"])
+                services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
             else:
                 services.plan_return(plan=plan, by=people["itat"], advice="Fictief: opnieuw")
         evaluation = None

@@ -11,6 +11,7 @@ from django.apps import apps
 
 from plans import services
 from plans.models import Plan
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def test_decided_at_is_the_last_decision_of_itat(plan_at, people):
         services.plan_return(plan=plan, by=people["itat"], advice="Fictief: opnieuw")
     services.plan_submit(plan=plan, by=people["regisseur"])
     with time_machine.travel(approved_at, tick=False):
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     returned_only = plan_at("submitted")
     with time_machine.travel(returned_at, tick=False):
         services.plan_return(plan=returned_only, by=people["itat"], advice="Fictief")

@@ -19,6 +19,7 @@ from cases.models import Leefgebied
 from plans import services
 from plans.models import ItatAdvice, Plan, PlanGoal
 from plans.workflow import Commitment
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def health_plan(plan_at, people, orgs):
         if status in ("submitted", "approved"):
             services.plan_submit(plan=plan, by=people["regisseur"])
         if status == "approved":
-            services.plan_approve(plan=plan, by=people["itat"])
+            services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
         return Plan.objects.get(pk=plan.pk)
 
     return build

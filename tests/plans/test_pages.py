@@ -16,6 +16,7 @@ from cases.models import AccessLogEntry, Leefgebied
 from plans import services
 from plans.models import ItatAdvice, Plan, PlanGoal
 from plans.workflow import Commitment, EvaluationConclusion, PlanStatus
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -231,10 +232,21 @@ def test_submit_return_and_approve_through_the_pages(client, plan_at, people):
     assert "Betrek de schuldhulp." in html(response)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
     client.force_login(people["itat"])
-    response = client.post(reverse("plans:transition", args=[plan.pk, "approve"]), follow=True)
+    url = reverse("plans:transition", args=[plan.pk, "approve"])
+    page = html(client.get(url))
+    # The page says which goals wait for a commitment (ITAT reads no health goal: not listed).
+    assert 'data-testid="uncommitted"' in page
+    assert "Gezondheid" not in page.split('data-testid="uncommitted"')[1].split("</div>")[0]
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "geef de reden om het plan toch te accorderen" in html(response)
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
+    reason = "Fictief: de toezeggingen volgen in het eerste UVO."
+    response = client.post(url, {"reason": reason}, follow=True)
     assert "Gedaan: Accorderen." in html(response)
     plan = Plan.objects.get(pk=plan.pk)
     assert (plan.status, plan.approved_by) == (PlanStatus.APPROVED, people["itat"])
+    assert plan.status_changes.get(to_status=PlanStatus.APPROVED).reason == reason
 
 
 def test_an_incomplete_plan_is_not_submitted_and_the_page_says_why(client, case_at, people):
@@ -571,7 +583,7 @@ def test_case_plan_tab_due_date_is_the_services(client, plan_at, people):
 
     plan = plan_at("submitted")
     with time_machine.travel(at(3), tick=False):
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     with time_machine.travel(at(10), tick=False):
         services.evaluation_record(
             plan=plan,
@@ -584,7 +596,7 @@ def test_case_plan_tab_due_date_is_the_services(client, plan_at, people):
     revision = plan.case.plans.get(version=2)
     with time_machine.travel(at(24), tick=False):
         services.plan_submit(plan=revision, by=people["regisseur"])
-        services.plan_approve(plan=revision, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=revision, by=people["itat"])
         client.force_login(people["regisseur"])
         response = client.get(reverse("plans:case_plan", args=[plan.case_id]))
     revision.refresh_from_db()

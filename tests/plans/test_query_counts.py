@@ -11,6 +11,7 @@ from cases.models import Leefgebied
 from plans import services
 from plans.models import ItatMeeting, Plan
 from plans.workflow import EvaluationConclusion
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_case_plan_tab_with_more_goals(
     plan = plan_at("draft")
     add_goals(plan, people, orgs, goals - 3)
     services.plan_submit(plan=plan, by=people["regisseur"])
-    services.plan_approve(plan=plan, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     client.force_login(people["regisseur"])
     url = reverse("plans:case_plan", args=[plan.case_id])
     client.get(url)
@@ -175,7 +176,7 @@ def test_case_plan_tab_with_more_versions_evaluations_and_referrals(
         services.expert_referral_create(case=plan.case, by=people["regisseur"], question="Vraag")
         plan = plan.case.plans.get(version=plan.version + 1)
         services.plan_submit(plan=plan, by=people["regisseur"])
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     client.force_login(people["regisseur"])
     url = reverse("plans:case_plan", args=[plan.case_id])
     client.get(url)

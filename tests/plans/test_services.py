@@ -25,6 +25,7 @@ from plans.models import (
     PlanStatusChange,
 )
 from plans.workflow import Commitment, EvaluationConclusion, EvaluationResult, PlanStatus
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_the_accounthouder_may_submit_too(plan_at, people):
 
 def test_itat_approves_a_submitted_plan(plan_at, people):
     plan = plan_at("submitted")
-    approved = services.plan_approve(plan=plan, by=people["itat"])
+    approved = services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     assert fresh(approved).status == PlanStatus.APPROVED
     change = plan.status_changes.get(to_status=PlanStatus.APPROVED)
     assert (change.from_status, change.by) == (PlanStatus.SUBMITTED, people["itat"])
@@ -131,7 +132,7 @@ def test_approve_is_refused_unless_submitted(plan_at, people, status):
     plan = plan_at(status)
     approved_at = plan.approved_at
     with refused("invalid_transition"):
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     plan = fresh(plan)
     assert (plan.status, plan.approved_at) == (status, approved_at)
 
@@ -140,12 +141,12 @@ def test_a_superseded_version_cannot_be_submitted_or_approved(plan_at, people):
     old = plan_at("approved")
     new = services.plan_start_version(case=old.case, by=people["regisseur"])
     services.plan_submit(plan=new, by=people["regisseur"])
-    services.plan_approve(plan=new, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=new, by=people["itat"])
     assert fresh(old).status == PlanStatus.SUPERSEDED
     with refused("invalid_transition"):
         services.plan_submit(plan=old, by=people["regisseur"])
     with refused("invalid_transition"):
-        services.plan_approve(plan=old, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=old, by=people["itat"])
 
 
 @pytest.mark.parametrize("status", ["draft", "approved"])
@@ -208,7 +209,7 @@ def test_only_who_directs_the_case_submits(plan_at, people, who):
 def test_only_itat_approves(plan_at, people, who):
     plan = plan_at("submitted")
     with pytest.raises(NotAllowed):
-        services.plan_approve(plan=plan, by=people[who])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people[who])
     plan = fresh(plan)
     assert (plan.status, plan.approved_at, plan.fingerprint) == (PlanStatus.SUBMITTED, None, "")
 
@@ -375,7 +376,7 @@ def test_returned_advice_stays_on_the_version_through_resubmission(plan_at, peop
     ]
     assert {a.author for a in plan.advice.all()} == {people["itat"]}
     services.plan_submit(plan=plan, by=people["regisseur"])
-    services.plan_approve(plan=plan, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     assert fresh(plan).advice.count() == 2
     statuses = list(
         plan.status_changes.order_by("at", "pk").values_list("from_status", "to_status")
@@ -408,7 +409,7 @@ def test_advice_only_from_itat_on_a_submitted_plan(plan_at, people):
 def test_approval_records_who_when_and_the_fingerprint(plan_at, people):
     plan = plan_at("submitted")
     with time_machine.travel(at(THU, 14), tick=False):
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     plan = fresh(plan)
     assert plan.approved_by == people["itat"]
     assert plan.approved_at == at(THU, 14)
@@ -467,7 +468,7 @@ def test_the_approved_fingerprint_is_kept_when_the_next_version_differs(plan_at,
         interventions="Fictief: budgetcoach",
     )
     services.plan_submit(plan=v2, by=people["regisseur"])
-    services.plan_approve(plan=v2, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v2, by=people["itat"])
     assert fresh(v1).fingerprint == fingerprint == services.plan_fingerprint(fresh(v1))
     assert fresh(v2).fingerprint not in ("", fingerprint)
 
@@ -485,7 +486,7 @@ def test_a_revision_leaves_the_approved_version_in_force_until_it_is_approved(pl
     assert (v1.status, v1.superseded_at) == (PlanStatus.APPROVED, None)
 
     with time_machine.travel(at(THU, 15), tick=False):
-        services.plan_approve(plan=v2, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v2, by=people["itat"])
     v1, v2 = fresh(v1), fresh(v2)
     assert (v1.status, v1.superseded_at) == (PlanStatus.SUPERSEDED, at(THU, 15))
     assert (v2.status, v2.approved_at) == (PlanStatus.APPROVED, at(THU, 15))
@@ -783,7 +784,7 @@ def test_a_goal_is_validated(plan_at, people):
 def approved_at_(plan_at, people, when: dt.datetime) -> Plan:
     plan = plan_at("submitted")
     with time_machine.travel(when, tick=False):
-        services.plan_approve(plan=plan, by=people["itat"])
+        services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     return fresh(plan)
 
 
@@ -1113,7 +1114,7 @@ def test_a_superseding_approval_shows_both_versions_in_the_history(plan_at, peop
     v1 = plan_at("approved")
     v2 = services.plan_start_version(case=v1.case, by=people["regisseur"])
     services.plan_submit(plan=v2, by=people["regisseur"])
-    services.plan_approve(plan=v2, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v2, by=people["itat"])
     entries = case_history(case=v1.case, user=people["regisseur"], can_read_health=True)
     status_changes = {(e.what, c.new) for e in entries for c in e.changes if c.field == "status"}
     assert ("plan van aanpak v1", "Vervangen") in status_changes

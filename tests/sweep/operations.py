@@ -592,7 +592,9 @@ WEB: dict[str, dict[str, Spec]] = {
         {"pk": "plan", "name": "name"},
         resource="plan",
         post=lambda t: f"plan.transition.{t.ids['name']}",
-        body=lambda w, t: {"advice": "sweep"} if t.ids["name"] == "return" else {},
+        body=lambda w, t: {"return": {"advice": "sweep"}, "approve": {"reason": "sweep"}}.get(
+            t.ids["name"], {}
+        ),
     ),
     "plans:goal_add": page(t_plan, PLAN, resource="plan", post="plan.edit", body=_goal_body),
     "plans:goal_edit": page(t_goal, GOAL, resource="plan", post="plan.edit", body=_goal_body),
@@ -816,7 +818,11 @@ API: dict[tuple[str, str], Spec] = {
         t_plan, {"id": "plan"}, resource="plan", write="plan.transition.submit"
     ),
     ("POST", "/api/v1/plans/{id}/approve/"): api(
-        t_plan, {"id": "plan"}, resource="plan", write="plan.transition.approve"
+        t_plan,
+        {"id": "plan"},
+        resource="plan",
+        write="plan.transition.approve",
+        body=lambda w, t: {"reason": "sweep"},
     ),
     ("POST", "/api/v1/plans/{id}/return/"): api(
         t_plan,

@@ -57,6 +57,7 @@ from partners.models import Organisation, OrganisationKind, Role
 from plans import services as plan_services
 from plans.models import ItatAdvice, ItatMeeting, Plan
 from tests.factories import OffenceRecordFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.scenarios import OPEN_COMMITMENTS_OK
 from tests.sweep import oracle
 
 #: Any id no object has: the "missing" baseline of every request.
@@ -613,14 +614,14 @@ class _Builder:
             self.advise(v1, c, ("ava", "avg", "avh"))
         if decided_days > 40:
             with self.days_ago(decided_days):
-                plan_services.plan_approve(plan=v1, by=self.b_itat)
+                plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v1, by=self.b_itat)
         if decided_days > 50:
             self.meetings(case, c)
         with self.days_ago(40):
             self.leave(case, c, "WPI", "INFORSA")
         if decided_days <= 40:
             with self.days_ago(decided_days):
-                plan_services.plan_approve(plan=v1, by=self.b_itat)
+                plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v1, by=self.b_itat)
         return case, c, v1
 
     def case_in_regie(self, label, i):

@@ -9,6 +9,7 @@ from plans import services
 from plans.models import ItatAdvice, Plan, PlanStatusChange
 from plans.workflow import PlanStatus
 from tests.plans.api.helpers import assert_problem, etag, goal_on, health_goal, invalid_names
+from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +65,20 @@ def test_a_plan_with_a_goal_without_responsible_organisation_is_409(api_as, plan
 
 def test_itat_approves_a_submitted_plan(api_as, plan_at, people):
     plan = plan_at("submitted")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve/")
+    client = api_as(people["itat"])
+    # WPI's and RN's goals wait for their commitment (GGD's is health: not ITAT's to know).
+    refused = client.post(f"/api/v1/plans/{plan.pk}/approve/")
+    assert_problem(refused, 400, "invalid")
+    [param] = refused.json()["invalid_params"]
+    assert (param["name"], param["code"]) == ("reason", "commitments_open")
+    assert param["reason"].startswith("2 goals have no commitment")
+    assert status_of(plan) == PlanStatus.SUBMITTED
+    response = client.post(
+        f"/api/v1/plans/{plan.pk}/approve/", {"reason": "Fictief: volgt"}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
+    assert body["status_changes"][0]["reason"] == "Fictief: volgt"
     assert body["status"] == "approved"
     assert len(body["fingerprint"]) == 64
     assert body["approved_by"]["id"] == people["itat"].pk
@@ -141,7 +153,7 @@ def test_returning_with_earlier_advice_needs_no_new_text(api_as, plan_at, people
 def test_returning_an_approved_plan_is_409_invalid_transition(api_as, plan_at, people):
     plan = plan_at("submitted")
     services.itat_advice_add(plan=plan, by=people["itat"], text="Fictief advies")
-    services.plan_approve(plan=plan, by=people["itat"])
+    services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
     response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return/")
     assert_problem(response, 409, "invalid_transition")
     assert status_of(plan) == PlanStatus.APPROVED
