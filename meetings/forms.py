@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ class UvoRecordForm(forms.Form):
     )
     others = forms.CharField(
         label=_("Other attendees (one per line)"),
+        help_text=_("Name, with the organisation in brackets: “J. Jansen (Leger des Heils)”."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -54,15 +56,37 @@ class UvoRecordForm(forms.Form):
             for m in self.team
         ]
         for line in self.cleaned_data["others"].splitlines():
-            if line.strip() and self.team:
-                rows.append(
-                    {
-                        "organisation": self.team[0].organisation,
-                        "name": line.strip()[:200],
-                        "present": True,
-                    }
-                )
+            if line.strip():
+                name, organisation = _named_attendee(line.strip())
+                rows.append({"organisation": organisation, "name": name[:200], "present": True})
         return rows
+
+
+def _named_attendee(line: str) -> tuple[str, Organisation | None]:
+    """ "Name (Organisation)" with an organisation in Regie (by code or name) is linked to it;
+    anything else is kept as typed, without an organisation (never the regie organisation)."""
+    if line.endswith(")") and "(" in line:
+        name, _sep, label = line[:-1].rpartition("(")
+        label = label.strip()
+        organisation = Organisation.objects.filter(
+            Q(code__iexact=label) | Q(name__iexact=label)
+        ).first()
+        if organisation is not None and name.strip():
+            return name.strip(), organisation
+    return line, None
+
+
+class NextUvoForm(forms.Form):
+    """The next UVO on the cadence, proposed when one is recorded."""
+
+    planned_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    same_attendees = forms.BooleanField(
+        label=_("Invite the same attendees"), required=False, initial=True
+    )
 
 
 class UvoCancelForm(forms.Form):

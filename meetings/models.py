@@ -98,9 +98,18 @@ class UvoMeeting(models.Model):
 
 
 class UvoAttendee(models.Model):
+    """Someone at a UVO: a team organisation (its person, if named), or someone named by hand,
+    with their own organisation when it is in Regie and none otherwise (a neighbourhood team),
+    never the regie organisation's by default."""
+
     meeting = models.ForeignKey(UvoMeeting, on_delete=models.CASCADE, related_name="attendees")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +131,10 @@ class UvoAttendee(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.user or self.organisation)
+
+    def clean(self) -> None:
+        if self.organisation_id is None and not self.name.strip():
+            raise ValidationError(_("An attendee without an organisation needs a name."))
 
 
 class AgreementStatus(models.TextChoices):

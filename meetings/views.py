@@ -27,12 +27,13 @@ from meetings.forms import (
     AgreementForm,
     AgreementStatusForm,
     CadenceForm,
+    NextUvoForm,
     PreferenceForm,
     UvoCancelForm,
     UvoPlanForm,
     UvoRecordForm,
 )
-from meetings.models import AgreementStatus, CalendarFeed, NotificationPreference
+from meetings.models import AgreementStatus, CalendarFeed, NotificationPreference, UvoStatus
 from meetings.policies import agreement_can_update, uvo_can_manage
 
 
@@ -92,16 +93,33 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lock_version": meeting.lock_version,
             "minutes": meeting.minutes,
             "held_on": meeting.held_on or timezone.localdate(),
+            # Those named by hand (carried over from the last UVO) stay on the list.
+            "others": "\n".join(
+                f"{a.name} ({a.organisation.code})" if a.organisation_id else a.name
+                for a in attendees
+                if a.name
+            ),
         },
     )
     agreement_form = AgreementForm(request.POST if action == "agreement" else None, case=case)
     cancel_form = UvoCancelForm(request.POST if action == "cancel" else None)
+    next_form = None
+    next_planned = case.uvo_meetings.filter(
+        status=UvoStatus.PLANNED, planned_at__gt=meeting.planned_at
+    )
+    if meeting.status == UvoStatus.HELD and can_manage and not next_planned.exists():
+        next_form = NextUvoForm(
+            request.POST if action == "next" else None, initial=_next_uvo(case, meeting)
+        )
     if action:
         if not can_manage:
             raise PermissionDenied
-        form = {"record": record_form, "agreement": agreement_form, "cancel": cancel_form}.get(
-            action
-        )
+        form = {
+            "record": record_form,
+            "agreement": agreement_form,
+            "cancel": cancel_form,
+            "next": next_form,
+        }.get(action)
         if form is None:
             raise Http404
         if form.is_valid():
@@ -116,6 +134,18 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         expected_lock_version=form.cleaned_data["lock_version"],
                     )
                     messages.success(request, _("The UVO is recorded."))
+                elif action == "next":
+                    planned = services.uvo_plan(
+                        case=case,
+                        by=request.user,
+                        planned_at=form.cleaned_data["planned_at"],
+                        place=form.cleaned_data["place"],
+                        attendees_from=meeting if form.cleaned_data["same_attendees"] else None,
+                    )
+                    messages.success(
+                        request, _("The next UVO is planned; the attendees are invited.")
+                    )
+                    return redirect("meetings:uvo_detail", pk=planned.pk)
                 elif action == "agreement":
                     services.agreement_create(
                         case=case, by=request.user, meeting=meeting, **form.cleaned_data
@@ -141,10 +171,23 @@ def uvo_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record_form": record_form,
             "agreement_form": agreement_form,
             "cancel_form": cancel_form,
+            "next_form": next_form,
             "agreements": selectors.case_agreements(case=case).filter(meeting=meeting),
             "carried_over": selectors.open_agreements_for_agenda(case=case, before=meeting),
         },
     )
+
+
+def _next_uvo(case, meeting) -> dict:
+    """The proposal after a UVO: on the cadence from its date, at the same time and place."""
+    state = selectors.case_uvo_state(case=case)
+    start = timezone.localtime(meeting.planned_at)
+    day = state.due or (meeting.held_on + timedelta(weeks=state.weeks))
+    return {
+        "planned_at": start.replace(year=day.year, month=day.month, day=day.day),
+        "place": meeting.place,
+        "same_attendees": True,
+    }
 
 
 PAGE_SIZE = 25

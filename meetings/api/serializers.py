@@ -61,7 +61,11 @@ def _not_in_future(value):
 
 
 class UvoAttendeeSerializer(serializers.ModelSerializer):
-    organisation = OrganisationRefSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Null for someone named by hand whose organisation is not in Regie.",
+    )
     user = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
