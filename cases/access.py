@@ -401,3 +401,28 @@ class AccessLoggedMixin:
                 if model is not None:
                     record.refuse(model, self.kwargs[lookup])
         return super().handle_exception(exc)
+
+
+# --- what a logged request showed, in words ---------------------------------------------------
+
+#: URL name → what that page shows, for the access-log page and its export. Each app adds its
+#: own pages (`page_labels`, in its AppConfig.ready); an unknown page is shown by its path.
+_PAGE_LABELS: dict[str, Any] = {}
+
+
+def page_labels(labels: dict[str, Any]) -> None:
+    _PAGE_LABELS.update(labels)
+
+
+def page_label(path: str) -> str:
+    """What the logged request at `path` showed ("Basisdossier", "Plan version"), or ""."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return ""
+    label = _PAGE_LABELS.get(match.view_name)
+    if label is None and path.startswith("/api/"):
+        return str(_PAGE_LABELS.get("api", ""))
+    return str(label or "")

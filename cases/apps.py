@@ -30,6 +30,27 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases.access import page_labels
+
+        page_labels(
+            {
+                "home": _("Home page (work queue)"),
+                "cases:list": _("Case list"),
+                "cases:detail": _("Case overview"),
+                "cases:dossier": _("Basisdossier"),
+                "cases:section": _("Basisdossier section"),
+                "cases:advice": _("IVG advice"),
+                "cases:timeline": _("Timeline"),
+                "cases:history": _("Case history"),
+                "cases:team_add": _("Case team"),
+                "cases:transition": _("Case step"),
+                "cases:person_list": _("Person list"),
+                "cases:person_detail": _("Person's file"),
+                "cases:access_log": _("Access log"),
+                "cases:access_log_person": _("Who looked at a person"),
+                "api": _("API"),
+            }
+        )
         from cases.policies import reset_permission_ids
 
         post_migrate.connect(_seed_reference_data, sender=self)

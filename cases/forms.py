@@ -209,6 +209,12 @@ class OffenceForm(forms.ModelForm):
 
 
 class AccessLogFilterForm(forms.Form):
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=100,
+        help_text=_("Name or person number"),
+    )
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"), required=False, label=_("Organisation")
@@ -232,6 +238,7 @@ class AccessLogFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "username": data["username"].strip(),
+            "person": data["person"].strip(),
             "organisation": data["organisation"],
             "date_from": data["date_from"],
             "date_to": data["date_to"],

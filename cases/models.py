@@ -711,6 +711,13 @@ class AccessLogEntry(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.outcome}"
 
+    @property
+    def page_label(self) -> str:
+        """What the request showed, in words (cases.access.page_label)."""
+        from cases.access import page_label
+
+        return page_label(self.path)
+
 
 class AccessLogSubject(AppendOnlyModel):
     """A person (and the case, when read through one) an access log entry showed or refused.

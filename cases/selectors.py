@@ -164,6 +164,7 @@ def access_log_list(
     organisation: Organisation | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    person: str = "",
 ) -> QuerySet[AccessLogEntry]:
     """The access log, newest first (two queries for a page). Each entry carries its first
     ACCESS_LOG_SUBJECTS_SHOWN subjects (`shown_subjects`) and how many it has
@@ -192,6 +193,18 @@ def access_log_list(
     )
     if username:
         queryset = queryset.filter(user__username=username)
+    if person:
+        persons = Person.objects.all()
+        if person.isdigit():
+            persons = persons.filter(pk=int(person))
+        else:
+            for word in person.split():
+                persons = persons.filter(
+                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                )
+        queryset = queryset.filter(
+            Exists(AccessLogSubject.objects.filter(entry=OuterRef("pk"), person__in=persons))
+        )
     if organisation is not None:
         queryset = queryset.filter(organisation=organisation)
     if date_from is not None:

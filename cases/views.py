@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -556,6 +557,72 @@ def person_add_offence(request: HttpRequest, pk: int) -> HttpResponse:
 # --- access log ---------------------------------------------------------------------------------
 
 ACCESS_LOG_PAGE_SIZE = 50
+#: Entries one CSV export holds at most (a period of a busy month; narrow the filters beyond).
+ACCESS_LOG_EXPORT_MAX = 20_000
+ACCESS_LOG_CSV_COLUMNS = (
+    "at",
+    "user",
+    "organisation",
+    "channel",
+    "action",
+    "outcome",
+    "page",
+    "path",
+    "search",
+    "person_id",
+    "person",
+    "case_id",
+)
+
+
+def _access_log_csv(entries) -> HttpResponse:
+    """The filtered log as CSV, one row per person an entry showed (an entry without persons:
+    one row). The export names persons, so it is logged as an export of them."""
+    import csv
+    import io
+
+    from cases.access import access_shown, current_access_record, page_label
+    from cases.models import AccessAction, AccessLogSubject
+
+    rows = list(entries.select_related("user", "organisation").prefetch_related(None))
+    subjects: dict[int, list] = {}
+    for subject in (
+        AccessLogSubject.objects.filter(entry__in=[e.pk for e in rows])
+        .select_related("person")
+        .order_by("pk")
+        .iterator(chunk_size=5000)
+    ):
+        subjects.setdefault(subject.entry_id, []).append(subject)
+    record = current_access_record()
+    if record is not None:
+        record.action = AccessAction.EXPORT
+        access_shown([s.person for group in subjects.values() for s in group])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ACCESS_LOG_CSV_COLUMNS)
+    for entry in rows:
+        common = [
+            timezone.localtime(entry.at).isoformat(timespec="seconds"),
+            entry.user.username,
+            entry.organisation.code if entry.organisation_id else "",
+            entry.channel,
+            entry.action,
+            entry.outcome,
+            page_label(entry.path),
+            entry.path,
+            entry.query,
+        ]
+        for subject in subjects.get(entry.pk) or [None]:
+            if subject is None:
+                writer.writerow([*common, "", "", ""])
+            else:
+                writer.writerow(
+                    [*common, subject.person_id, subject.person.full_name, subject.case_id or ""]
+                )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.csv"'
+    return response
 
 
 @login_required
@@ -567,6 +634,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
     form = AccessLogFilterForm(request.GET or None)
     filters = form.filters()
     entries = selectors.access_log_list(**filters) if filters is not None else []
+    if request.GET.get("format") == "csv" and filters is not None:
+        count = entries.count()
+        if count <= ACCESS_LOG_EXPORT_MAX:
+            return _access_log_csv(entries)
+        form.add_error(
+            None,
+            _("%(count)s entries match: narrow the filters to at most %(max)s to export them.")
+            % {"count": count, "max": ACCESS_LOG_EXPORT_MAX},
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -7,6 +7,17 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
+        from cases.access import page_labels
+
+        page_labels(
+            {
+                "meetings:case_uvos": _("UVOs and agreements"),
+                "meetings:uvo_detail": _("UVO"),
+                "meetings:agreements": _("Agreements"),
+                "meetings:casuistry": _("Casuistry"),
+                "meetings:inbox": _("Notifications"),
+            }
+        )
         from cases.pages import CASE_TABS
 
         tab = ("uvo", _("UVOs and agreements"), "meetings:case_uvos")

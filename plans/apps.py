@@ -7,7 +7,29 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
+        from cases.access import page_labels
         from cases.policies import CasePart, case_ground_register
+
+        page_labels(
+            {
+                "plans:case_plan": _("Plan tab"),
+                "plans:detail": _("Plan version"),
+                "plans:edit": _("Plan version"),
+                "plans:print": _("Plan version (print)"),
+                "plans:compare": _("Plan versions compared"),
+                "plans:transition": _("Plan step"),
+                "plans:goal_add": _("Plan goal"),
+                "plans:goal_edit": _("Plan goal"),
+                "plans:goal_commit": _("Commitment to a goal"),
+                "plans:evaluate": _("Evaluation"),
+                "plans:refer": _("Question for the expert group"),
+                "plans:itat": _("ITAT meetings"),
+                "plans:itat_agenda": _("ITAT agenda"),
+                "plans:referrals": _("Expert group questions"),
+                "plans:referral_answer": _("Expert group question"),
+                "plans:commitments": _("Commitments"),
+            }
+        )
         from cases.selectors import CASE_HISTORY_SOURCES
         from plans.policies import EXPERTGROEP_GROUND, ITAT_GROUND
         from plans.selectors import plan_history_sources

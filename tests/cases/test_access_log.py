@@ -690,3 +690,52 @@ def test_the_access_log_names_the_first_ten_persons_of_an_entry_and_counts_the_r
     # The beheerder's read is logged with the persons the page named, not all fifteen.
     own = AccessLogEntry.objects.filter(user=people["beheerder"]).latest("pk")
     assert {p for p, _c in subjects(own)} == {p.pk for p in persons[:10]}
+
+
+def test_the_access_log_filters_by_person_and_says_what_was_viewed(client, case_at, people):
+    first, second = case_at("in_regie"), case_at("in_regie")
+    _read_some(client, people, first, second)
+    client.force_login(people["beheerder"])
+    url = reverse("cases:access_log")
+    response = client.get(url, {"person": first.person.last_name})
+    shown = list(response.context["page"])
+    assert shown
+    assert all(first.person_id in {s.person_id for s in e.subjects.all()} for e in shown)
+    by_number = client.get(url, {"person": str(second.person_id)}).context["page"]
+    assert all(second.person_id in {s.person_id for s in e.subjects.all()} for e in by_number)
+    assert "Casusoverzicht" in response.content.decode()  # what the page showed, in words
+
+
+def test_the_access_log_exports_csv_and_the_export_is_logged(client, case_at, people):
+    import csv
+    import io
+
+    case = case_at("in_regie")
+    _read_some(client, people, case)
+    client.force_login(people["beheerder"])
+    response = client.get(reverse("cases:access_log"), {"format": "csv", "username": "reg"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows
+    assert {r["user"] for r in rows} == {"reg"}
+    assert {r["person_id"] for r in rows} == {str(case.person_id)}
+    assert rows[0]["person"] == case.person.full_name
+    assert rows[0]["page"] == "Casusoverzicht"
+    export = AccessLogEntry.objects.filter(user=people["beheerder"]).latest("pk")
+    assert export.action == "export"
+    assert case.person_id in {person for person, _case in subjects(export)}
+
+
+def test_too_big_an_export_asks_to_narrow_the_filters(client, case_at, people, monkeypatch):
+    from cases import views
+
+    case = case_at("in_regie")
+    _read_some(client, people, case)
+    monkeypatch.setattr(views, "ACCESS_LOG_EXPORT_MAX", 1)
+    client.force_login(people["beheerder"])
+    response = client.get(reverse("cases:access_log"), {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "beperk de filters" in response.content.decode()
