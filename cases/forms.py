@@ -213,7 +213,7 @@ class AccessLogFilterForm(forms.Form):
         label=_("Person"),
         required=False,
         max_length=100,
-        help_text=_("Name or person number"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name or person number")}),
     )
     username = forms.CharField(label=_("User name"), required=False, max_length=150)
     organisation = forms.ModelChoiceField(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.workflow import CaseStatus
 from meetings import services
+from meetings.models import Agreement, EmailState, Notification
 from meetings.reminders import reminders_scan
 from partners.models import Organisation, User
 
@@ -46,6 +47,17 @@ def load(*, stdout=None) -> None:
         owner_organisation=demozorg,
         deadline=timezone.localdate() + timedelta(days=10),
     )
+    # One made at that UVO whose deadline passed: the regisseur's and accounthouder's work.
+    late = services.agreement_create(
+        case=case,
+        by=regisseur,
+        meeting=held,
+        description="Woonplek aanvragen bij de gemeente (demo).",
+        owner_organisation=regisseur.organisation,
+        owner_person=regisseur,
+        deadline=timezone.localdate() + timedelta(days=1),
+    )
+    Agreement.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - timedelta(days=6))
     services.uvo_plan(
         case=case,
         by=regisseur,
@@ -53,5 +65,9 @@ def load(*, stdout=None) -> None:
         place="Kantoor reclassering (demo)",
     )
     reminders_scan()
+    # What loading the demo told its users is in their inboxes; nobody is mailed about it.
+    Notification.objects.filter(email_state=EmailState.PENDING).update(
+        email_state=EmailState.SKIPPED
+    )
     if stdout is not None:
         stdout.write("Demo UVOs and agreements loaded.")

@@ -55,8 +55,17 @@ def _dmy(day: date) -> str:
 
 
 def _section(key, title, items: list[Item]) -> Section:
+    """A section of the user's own few items (their cases), computed in Python."""
     items.sort(key=lambda i: (i.due or date.max, i.name))
     return Section(key, title, items[:SHOWN], len(items))
+
+
+def _queried(key, title, queryset, item) -> Section:
+    """A section over many rows (an organisation's, a role's): counted in SQL, the first
+    SHOWN (in the queryset's order, most urgent first) made into items."""
+    count = queryset.count()
+    items = [item(row) for row in queryset[:SHOWN]] if count else []
+    return Section(key, title, items, count)
 
 
 # --- regisseur and accounthouder ----------------------------------------------------------------
@@ -170,23 +179,26 @@ def agreements_overdue(user, *, role: str = "regisseur", today: date) -> Section
         status=AgreementStatus.OPEN,
         deadline__lt=today,
     ).select_related("case__person", "owner_organisation")
-    items = [
-        Item(
+    # One's own agreements are under "Agreements to deliver" already (marked overdue there).
+    agreements = agreements.exclude(owner_person=user).order_by("deadline", "pk")
+    title = (
+        _("Agreements past their deadline")
+        if role == "regisseur"
+        else _("Agreements past their deadline in your cases")
+    )
+    return _queried(
+        f"agreements_overdue_{role}",
+        title,
+        agreements,
+        lambda a: Item(
             a.case.person.full_name,
             _("%(org)s, due %(due)s: %(what)s")
             % {"org": a.owner_organisation.name, "due": _dmy(a.deadline), "what": a.description},
             reverse("meetings:case_uvos", args=[a.case_id]),
             a.deadline,
             True,
-        )
-        for a in agreements
-    ]
-    title = (
-        _("Agreements past their deadline")
-        if role == "regisseur"
-        else _("Agreements past their deadline in your cases")
+        ),
     )
-    return _section(f"agreements_overdue_{role}", title, items)
 
 
 def commitments_declined(user) -> Section:
@@ -195,15 +207,16 @@ def commitments_declined(user) -> Section:
         plan__status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED],
         commitment=Commitment.DECLINED,
     ).select_related("plan__case__person", "responsible_organisation")
-    items = [
-        Item(
+    return _queried(
+        "declined",
+        _("Declined commitments"),
+        goals.order_by("committed_at", "pk"),
+        lambda g: Item(
             g.plan.case.person.full_name,
             _("%(org)s cannot deliver a goal") % {"org": g.responsible_organisation.name},
             reverse("plans:detail", args=[g.plan_id]),
-        )
-        for g in goals
-    ]
-    return _section("declined", _("Declined commitments"), items)
+        ),
+    )
 
 
 # --- the organisation's partners ----------------------------------------------------------------
@@ -212,29 +225,30 @@ def commitments_declined(user) -> Section:
 def commitments_to_answer(user) -> Section:
     """Goals of plans on ITAT's agenda that the user's organisation is responsible for and has
     not answered, while it is on the team (as `goal_can_commit`)."""
+    asked = PlanGoal.objects.filter(
+        plan=OuterRef("pk"),
+        responsible_organisation_id=user.organisation_id,
+        commitment=Commitment.PENDING,
+    )
     on_team = CaseTeamMembership.objects.filter(
-        case=OuterRef("plan__case"), organisation_id=user.organisation_id, left_on__isnull=True
+        case=OuterRef("case"), organisation_id=user.organisation_id, left_on__isnull=True
     )
-    goals = (
-        PlanGoal.objects.filter(
-            responsible_organisation_id=user.organisation_id,
-            commitment=Commitment.PENDING,
-            plan__status=PlanStatus.SUBMITTED,
-        )
-        .filter(Exists(on_team))
-        .select_related("plan__case__person")
+    plans = (
+        Plan.objects.filter(status=PlanStatus.SUBMITTED)
+        .filter(Exists(asked), Exists(on_team))
+        .select_related("case__person")
+        .order_by("submitted_at", "pk")
     )
-    by_plan: dict[int, Item] = {}
-    for goal in goals:
-        by_plan.setdefault(
-            goal.plan_id,
-            Item(
-                goal.plan.case.person.full_name,
-                _("Commit to your goals in the plan"),
-                reverse("plans:detail", args=[goal.plan_id]),
-            ),
-        )
-    return _section("commitments", _("Commitments to answer"), list(by_plan.values()))
+    return _queried(
+        "commitments",
+        _("Commitments to answer"),
+        plans,
+        lambda p: Item(
+            p.case.person.full_name,
+            _("Commit to your goals in the plan"),
+            reverse("plans:detail", args=[p.pk]),
+        ),
+    )
 
 
 def agreements_to_deliver(user, *, today: date) -> Section:
@@ -250,18 +264,20 @@ def agreements_to_deliver(user, *, today: date) -> Section:
         Agreement.objects.filter(mine, status=AgreementStatus.OPEN)
         .filter(Exists(on_team))
         .select_related("case__person")
+        .order_by("deadline", "pk")
     )
-    items = [
-        Item(
+    return _queried(
+        "deliver",
+        _("Agreements to deliver"),
+        agreements,
+        lambda a: Item(
             a.case.person.full_name,
             _("Due %(due)s: %(what)s") % {"due": _dmy(a.deadline), "what": a.description},
             reverse("meetings:agreements"),
             a.deadline,
             a.deadline < today,
-        )
-        for a in agreements
-    ]
-    return _section("deliver", _("Agreements to deliver"), items)
+        ),
+    )
 
 
 def contributions_asked(user) -> Section:
@@ -276,16 +292,18 @@ def contributions_asked(user) -> Section:
         Case.objects.filter(status=CaseStatus.BASISDOSSIER)
         .filter(Exists(open_requests))
         .select_related("person")
+        .order_by("dossier_started_at", "pk")
     )
-    items = [
-        Item(
+    return _queried(
+        "contributions",
+        _("Basisdossier contributions asked of you"),
+        cases,
+        lambda c: Item(
             c.person.full_name,
             _("Your organisation's part of the basisdossier"),
             reverse("cases:dossier", args=[c.pk]),
-        )
-        for c in cases
-    ]
-    return _section("contributions", _("Basisdossier contributions asked of you"), items)
+        ),
+    )
 
 
 # --- review roles and the programme team --------------------------------------------------------
@@ -297,32 +315,36 @@ def itat_agenda(user, *, today: date) -> Section:
         .select_related("case__person", "itat_meeting")
         .order_by("itat_meeting__date", "pk")
     )
-    items = [
-        Item(
+    return _queried(
+        "itat",
+        _("Plans on the ITAT agenda"),
+        plans,
+        lambda p: Item(
             p.case.person.full_name,
             _("ITAT of %(date)s") % {"date": _dmy(p.itat_meeting.date)},
             reverse("plans:detail", args=[p.pk]),
             p.itat_meeting.date,
             p.itat_meeting.date < today,
-        )
-        for p in plans
-    ]
-    return _section("itat", _("Plans on the ITAT agenda"), items)
+        ),
+    )
 
 
 def referrals_open(user) -> Section:
-    referrals = ExpertGroupReferral.objects.filter(advised_at__isnull=True).select_related(
-        "case__person"
+    referrals = (
+        ExpertGroupReferral.objects.filter(advised_at__isnull=True)
+        .select_related("case__person")
+        .order_by("referred_at", "pk")
     )
-    items = [
-        Item(
+    return _queried(
+        "referrals",
+        _("Open questions for the expert group"),
+        referrals,
+        lambda r: Item(
             r.case.person.full_name,
             _("Question of %(date)s") % {"date": _dmy(timezone.localtime(r.referred_at).date())},
             reverse("plans:referral_answer", args=[r.pk]),
-        )
-        for r in referrals
-    ]
-    return _section("referrals", _("Open questions for the expert group"), items)
+        ),
+    )
 
 
 def cases_waiting(user) -> Section:
@@ -343,11 +365,14 @@ def cases_waiting(user) -> Section:
         .exclude(status=CaseStatus.BASISDOSSIER, unanswered=True)
     )
     labels[CaseStatus.BASISDOSSIER] = _("Basisdossier complete: establish it")
-    items = [
-        Item(c.person.full_name, labels.get(c.status, ""), reverse("cases:detail", args=[c.pk]))
-        for c in cases
-    ]
-    return _section("waiting", _("Cases waiting for you"), items)
+    return _queried(
+        "waiting",
+        _("Cases waiting for you"),
+        cases.order_by("registered_at", "pk"),
+        lambda c: Item(
+            c.person.full_name, labels.get(c.status, ""), reverse("cases:detail", args=[c.pk])
+        ),
+    )
 
 
 # --- the queue ----------------------------------------------------------------------------------
