@@ -40,3 +40,20 @@
     });
   });
 })();
+
+// A table wider than the screen scrolls sideways (the narrow-screen style): it takes the
+// keyboard focus then, so that it can be scrolled without a mouse (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function focusable() {
+    document.querySelectorAll("table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusable);
+  window.addEventListener("resize", focusable);
+})();

@@ -1,0 +1,113 @@
+"""Accessibility (WCAG 2.1 A/AA) of the main pages at 360 px and 1280 px, checked with axe-core
+(vendored by scripts/vendor-axe): no serious or critical violation. And a notification
+followed from the header to the page where its work is done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from meetings import services as meeting_services
+from plans import services as plan_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WIDTHS = (360, 1280)
+
+
+def violations(page) -> list:
+    page.add_script_tag(content=AXE)
+    found = page.evaluate(
+        """async () => (await axe.run(document, {
+               runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+           })).violations.filter(v => ['serious', 'critical'].includes(v.impact))
+             .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3)}`)"""
+    )
+    return found
+
+
+@pytest.fixture
+def world(plan_at, people, orgs):
+    """A submitted plan, a held UVO with an agreement, and the people who act on them."""
+    plan = plan_at("submitted")
+    case = plan.case
+    held = meeting_services.uvo_plan(
+        case=case, by=people["regisseur"], planned_at=timezone.now() - timedelta(days=2)
+    )
+    meeting_services.uvo_record(
+        meeting=held,
+        by=people["regisseur"],
+        held_on=timezone.localdate() - timedelta(days=2),
+        minutes="Fictieve notulen",
+    )
+    meeting_services.agreement_create(
+        case=case,
+        by=people["regisseur"],
+        meeting=held,
+        description="Fictieve afspraak",
+        owner_organisation=orgs["WPI"],
+        deadline=timezone.localdate() + timedelta(days=7),
+    )
+    return {"plan": plan, "case": case, "uvo": held}
+
+
+def test_the_main_pages_have_no_serious_accessibility_violations(
+    live_server, page, login, people, world
+):
+    case, plan, uvo = world["case"], world["plan"], world["uvo"]
+    pages = {
+        "regisseur": [
+            "/",
+            "/casussen/",
+            f"/casussen/{case.pk}/",
+            f"/casussen/{case.pk}/basisdossier/",
+            f"/casussen/{case.pk}/plan/",
+            f"/casussen/{case.pk}/uvo/",
+            f"/casussen/{case.pk}/tijdlijn/",
+            f"/plannen/{plan.pk}/",
+            f"/uvo/{uvo.pk}/",
+            "/meldingen/",
+            "/afspraken/",
+            "/instellingen/",
+            "/bestaat-niet/",
+        ],
+        "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
+        "partner": ["/", "/toezeggingen/"],
+        "beheerder": ["/beheer/toegangslog/"],
+    }
+    found = {}
+    for who, paths in pages.items():
+        login(people[who])
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in paths:
+                page.goto(f"{live_server.url}{path}")
+                bad = violations(page)
+                if bad:
+                    found[f"{who} {path} @{width}"] = bad
+        page.context.clear_cookies()
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 360, "height": 900})
+    page.goto(f"{live_server.url}/login/")
+    if bad := violations(page):
+        found["login @360"] = bad
+    assert found == {}
+
+
+def test_a_notification_leads_to_where_the_work_is_done(live_server, page, login, people, plan_at):
+    plan = plan_at("draft")
+    plan_services.plan_submit(plan=plan, by=people["regisseur"])
+    login(people["itat"])
+    expect(page.get_by_test_id("unread-count")).to_have_text("1")
+    expect(page.get_by_test_id("work-count")).to_have_text("1")
+    expect(page.get_by_test_id("work-itat")).to_contain_text(plan.case.person.full_name)
+    page.get_by_test_id("inbox-link").click()
+    expect(page.get_by_text("Plan op de ITAT-agenda")).to_be_visible()
+    page.get_by_role("link", name="open").first.click()
+    page.wait_for_url(f"{live_server.url}/plannen/{plan.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Plan van aanpak v1")
