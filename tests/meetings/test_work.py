@@ -159,3 +159,33 @@ def test_the_partners_home_page_queries(client, people, orgs, django_assert_num_
     with django_assert_num_queries(PARTNER_HOME):
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-deliver-count">{n}<' in page
+
+
+ACCOUNTHOUDER_HOME = 15
+ITAT_HOME = 11
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_accounthouders_home_page_queries(client, people, orgs, django_assert_num_queries, n):
+    overdue_cases(n, people, orgs)
+    client.force_login(people["accounthouder"])
+    client.get(reverse("home"))
+    with django_assert_num_queries(ACCOUNTHOUDER_HOME):
+        page = client.get(reverse("home")).content.decode()
+    assert f'data-testid="work-uvos_overdue-count">{n}<' in page
+    assert f'data-testid="work-agreements_overdue_accounthouder-count">{n}<' in page
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_itat_home_page_queries(client, people, orgs, django_assert_num_queries, n):
+    from plans.models import Plan
+    from plans.services import next_itat_meeting
+
+    meeting = next_itat_meeting(after=timezone.localdate())
+    for case in overdue_cases(n, people, orgs):
+        Plan.objects.filter(case=case).update(status="submitted", itat_meeting=meeting)
+    client.force_login(people["itat"])
+    client.get(reverse("home"))
+    with django_assert_num_queries(ITAT_HOME):
+        page = client.get(reverse("home")).content.decode()
+    assert f'data-testid="work-itat-count">{n}<' in page
