@@ -5,6 +5,8 @@ import os
 import warnings
 
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+# Plain http on loopback: no secure cookies, no https redirect, no HSTS.
+os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("CONN_MAX_AGE", "600")
 # The generator's COPY and ANALYZE of millions of rows outlast the web's statement timeout.
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")

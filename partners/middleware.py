@@ -122,3 +122,62 @@ class SubmitOnceMiddleware:
             if time.monotonic() > deadline:
                 return render(request, "409_submission.html", status=409)
             time.sleep(0.1)
+
+
+#: How often the idle clock of a session is written (a session write per request would cost a
+#: query on every page).
+IDLE_TOUCH_SECONDS = 60
+IDLE_KEY = "regie_last_seen"
+
+
+class IdleSessionMiddleware:
+    """A signed-in session left alone for REGIE_SESSION_IDLE_MINUTES ends: the next request is
+    sent to the login page (the API answers 401 problem+json), with what was asked as `next`.
+    The time of the last request is kept in the session, written at most once a minute."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None:
+            now = int(time.time())
+            last = session.get(IDLE_KEY)
+            if last is not None and now - last > settings.REGIE_SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return problems.problem_response(
+                        request,
+                        status_code=401,
+                        code="session_expired",
+                        title="The session ended after a time without use. Sign in again.",
+                    )
+                messages.info(
+                    request, _("You were signed out after a time without use. Sign in again.")
+                )
+                return redirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
+            if last is None or now - last >= IDLE_TOUCH_SECONDS:
+                session[IDLE_KEY] = now
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing shown to a signed-in user, nor the login page, is kept by a browser's or a
+    proxy's cache (`Cache-Control: no-store`): the pages and API answers carry personal data."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/") or request.path.startswith("/login"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
