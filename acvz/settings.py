@@ -305,6 +305,14 @@ if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 #: The domain of the Message-IDs of Regie's mails.
 REGIE_MAIL_DOMAIN = os.environ.get("REGIE_MAIL_DOMAIN") or DEFAULT_FROM_EMAIL.rpartition("@")[2]
+#: The City of Amsterdam's design tokens and font, when a deployment fetched them
+#: (scripts/fetch-amsterdam-design-system; proprietary, never committed): loaded before Regie's
+#: stylesheet, which reads the tokens and falls back to its own values without them.
+REGIE_AMSTERDAM_STYLES = [
+    f"vendor/amsterdam/{name}"
+    for name in ("tokens.css", "font/index.css")
+    if (BASE_DIR / "static" / "vendor" / "amsterdam" / name).exists()
+]
 #: The address of this site, for the links in e-mails.
 REGIE_SITE_URL = os.environ.get("REGIE_SITE_URL", "http://localhost:8000")
 #: An e-mail is tried this many times (with backoff) before it is marked failed.
