@@ -232,7 +232,7 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "acvz.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -249,7 +249,23 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "acvz.api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "acvz.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Per user (a person's session or a partner system's token) and per source address for the
+    # anonymous: beyond the rate, 429 problem+json with Retry-After. The test suite runs its
+    # sweeps far above a person's pace, so there the rates are a setting of the throttle test.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("REGIE_API_RATE_USER", "100000/minute" if TESTING else "600/minute"),
+        "anon": os.environ.get("REGIE_API_RATE_ANON", "100000/minute" if TESTING else "30/minute"),
+    },
 }
+
+#: Unknown API tokens one source address may try per minute before it is made to wait.
+REGIE_API_BAD_TOKENS_PER_MINUTE = env_int(
+    "REGIE_API_BAD_TOKENS_PER_MINUTE", 100_000 if TESTING else 10, minimum=1
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Regie API",
