@@ -157,6 +157,14 @@ def test_plan_written_committed_returned_revised_and_approved(
     login(people["itat"])
     page.goto(plan_url)
     page.get_by_role("link", name="Accorderen").click()
+    # Goals still wait for their organisation's commitment: the page lists them, and ITAT
+    # gives the reason to approve anyway.
+    expect(page.get_by_test_id("uncommitted")).to_be_visible()
+    page.get_by_role("button", name="Accorderen").click()
+    expect(page.get_by_text("geef de reden om het plan toch te accorderen")).to_be_visible()
+    page.get_by_label("Reden om te accorderen zonder alle toezeggingen").fill(
+        "Fictief: de toezegging volgt in het eerste UVO."
+    )
     page.get_by_role("button", name="Accorderen").click()
     expect(page.get_by_text("Gedaan: Accorderen.")).to_be_visible()
     expect(page.get_by_test_id("plan-status")).to_have_text("Geaccordeerd (geldend)")

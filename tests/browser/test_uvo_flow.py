@@ -54,7 +54,10 @@ def test_regisseur_records_a_uvo_and_the_partner_is_reminded_of_its_agreement(
     expect(page.get_by_test_id("minutes")).to_contain_text("inkomen en dagbesteding")
     expect(page.get_by_text("GGD Amsterdam — afwezig")).to_be_visible()
     expect(page.get_by_text(f"{WPI} — aanwezig")).to_be_visible()
-    expect(page.get_by_text("Fictieve wijkagent")).to_be_visible()
+    # Named by hand, without an organisation in Regie: not labelled with the regie organisation.
+    expect(page.get_by_role("listitem").filter(has_text="Fictieve wijkagent")).to_have_text(
+        "Fictieve wijkagent — aanwezig"
+    )
 
     # ... and two agreements: one for WPI's professional, one for GGD.
     for description, organisation, person in (
@@ -75,13 +78,17 @@ def test_regisseur_records_a_uvo_and_the_partner_is_reminded_of_its_agreement(
     wpi_agreement = Agreement.objects.get(owner_organisation=orgs["WPI"])
     assert wpi_agreement.owner_person == people["partner"]
 
-    # The WPI partner sees its own organisation's agreement, not GGD's, and nothing is new yet.
+    # The WPI partner sees its own organisation's agreement, not GGD's; it was told of it at once.
     login(people["partner"])
     page.goto(f"{live_server.url}/afspraken/")
     row = page.get_by_test_id(f"agreement-{wpi_agreement.pk}")
     expect(row).to_contain_text("Aanvraag bijstand begeleiden")
     expect(row).not_to_contain_text("te laat")
     expect(page.get_by_text("Intake ambulante zorg plannen")).to_have_count(0)
+    expect(page.get_by_test_id("unread-count")).to_be_visible()
+    page.goto(f"{live_server.url}/meldingen/")
+    expect(page.get_by_text("Afspraak toegewezen")).to_be_visible()
+    page.get_by_role("button", name="Alles als gelezen markeren").click()
     expect(page.get_by_test_id("unread-count")).to_have_count(0)
 
     # Time passes: the deadline lies behind us, and the daily scan runs.
@@ -90,7 +97,9 @@ def test_regisseur_records_a_uvo_and_the_partner_is_reminded_of_its_agreement(
 
     page.goto(f"{live_server.url}/meldingen/")
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
-    notification = page.locator('[data-testid^="notification-"]')
+    notification = page.locator('[data-testid^="notification-"]').filter(
+        has_text="Afspraak over de deadline"
+    )
     expect(notification).to_have_count(1)
     expect(notification).to_contain_text("Afspraak over de deadline")
     expect(notification).to_contain_text("Aanvraag bijstand begeleiden")

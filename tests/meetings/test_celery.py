@@ -61,7 +61,7 @@ def test_the_daily_scan_round_trip_through_redis(overdue_case, people, tmp_path)
     output = log.read_text()
     assert "meetings.tasks.daily_scan" in output
     assert "daily_scan: 2 findings, 2 new reminders, 4 notifications" in output
-    assert "Regie: herinnering" in output  # the console mail backend of the worker
+    assert "Subject: Regie: UVO te laat" in output  # the console mail backend of the worker
 
 
 # --- the broker is down -------------------------------------------------------------------------

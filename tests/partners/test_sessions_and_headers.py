@@ -82,7 +82,15 @@ def test_check_deploy_is_clean_with_production_settings():
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DEBUG", "REGIE_TESTING", "SECURE_COOKIES", "DATABASE_URL")
+        if key
+        not in (
+            "DEBUG",
+            "REGIE_TESTING",
+            "SECURE_COOKIES",
+            "DATABASE_URL",
+            # Set by the browser tests' conftest for Playwright in the same process.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(
         SECRET_KEY="a-long-random-production-like-secret-" + "x" * 40,
