@@ -130,7 +130,8 @@ def holders_of(permission: str, *, organisation_ids: Iterable[int] | None = None
     return set(people.values_list("pk", flat=True))
 
 
-def _directors(case) -> set[int]:
+def directors(case) -> set[int]:
+    """Who directs the case: its regisseur and accounthouder."""
     return {pk for pk in (case.regisseur_id, case.accounthouder_id) if pk}
 
 
@@ -148,7 +149,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
         notify(
             **common,
             event=NotificationEvent.CASE_APPOINTED,
-            recipients=_directors(case),
+            recipients=directors(case),
             message=_("The case of %(name)s is appointed to you (regisseur: %(regisseur)s)."),
             params={"regisseur": case.regisseur.get_full_name() or case.regisseur.username},
             part=CasePart.OVERVIEW,
@@ -197,7 +198,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             event=NotificationEvent.PLAN_RETURNED
             if event == "plan_returned"
             else NotificationEvent.PLAN_APPROVED,
-            recipients=_directors(case),
+            recipients=directors(case),
             message=_("ITAT returned the plan for %(name)s with advice.")
             if event == "plan_returned"
             else _("ITAT approved the plan for %(name)s."),
@@ -236,7 +237,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
     elif event in ("team_joined", "team_left"):
         organisation = details["organisation"]
         joined = event == "team_joined"
-        recipients = _directors(case)
+        recipients = directors(case)
         if joined:
             recipients |= organisation_people(case=case, organisation_ids={organisation.pk})
         notify(

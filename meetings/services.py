@@ -120,7 +120,7 @@ def uvo_plan(
 def invite_to_uvo(*, meeting: UvoMeeting, by) -> None:
     """Tell the invited: the named attendees, the people of attendee organisations without a
     named person, and with nobody named yet the people of every organisation on the team."""
-    from meetings.notify import notify, organisation_people
+    from meetings.notify import directors, notify, organisation_people
 
     case = meeting.case
     attendees = list(meeting.attendees.all())
@@ -136,17 +136,13 @@ def invite_to_uvo(*, meeting: UvoMeeting, by) -> None:
         event=NotificationEvent.UVO_PLANNED,
         case=case,
         by=by,
-        recipients=people | _directors_of(case),
+        recipients=people | directors(case),
         message=gettext_lazy("A UVO for %(name)s is planned on %(when)s."),
         params={"when": f"{when:%d-%m-%Y %H:%M}"},
         part=CasePart.UVO,
         link=reverse("meetings:uvo_detail", args=[meeting.pk]),
         meeting=meeting,
     )
-
-
-def _directors_of(case: Case) -> set[int]:
-    return {pk for pk in (case.regisseur_id, case.accounthouder_id) if pk}
 
 
 def _locked_meeting(meeting: UvoMeeting, expected_lock_version: int | None) -> UvoMeeting:

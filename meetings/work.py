@@ -352,6 +352,7 @@ def cases_waiting(user) -> Section:
     labels = {
         CaseStatus.REGISTERED: _("Start the basisdossier"),
         CaseStatus.AWAITING_ASSIGNMENT: _("Assign to a regie organisation"),
+        CaseStatus.BASISDOSSIER: _("Basisdossier complete: establish it"),
         CaseStatus.ASSIGNED: _("Appoint a regisseur"),
     }
     unanswered = DossierContribution.objects.filter(
@@ -364,7 +365,6 @@ def cases_waiting(user) -> Section:
         .annotate(unanswered=Exists(unanswered))
         .exclude(status=CaseStatus.BASISDOSSIER, unanswered=True)
     )
-    labels[CaseStatus.BASISDOSSIER] = _("Basisdossier complete: establish it")
     return _queried(
         "waiting",
         _("Cases waiting for you"),
