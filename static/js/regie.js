@@ -57,3 +57,14 @@
   document.addEventListener("DOMContentLoaded", focusable);
   window.addEventListener("resize", focusable);
 })();
+
+// A button that prints the page (the plan's print view); no inline handlers under the
+// Content-Security-Policy.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+})();

@@ -68,6 +68,38 @@ def test_pages_and_api_answers_are_not_stored(client, people, case_at):
     assert "no-store" in client.get(reverse("login"))["Cache-Control"]
 
 
+def csp(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part for part in (p.strip() for p in header.split(";")) if part}
+
+
+def test_pages_and_api_answers_forbid_inline_scripts_and_styles(client, people, case_at):
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    for url in (reverse("home"), reverse("cases:detail", args=[case.pk]), "/api/v1/cases/"):
+        policy = csp(client.get(url))
+        assert policy["script-src"] == "script-src 'self'"
+        assert policy["style-src"] == "style-src 'self'"
+        assert policy["frame-ancestors"] == "frame-ancestors 'none'"
+        assert policy["object-src"] == "object-src 'none'"
+        assert "unsafe" not in " ".join(policy.values())
+
+
+def test_no_template_carries_an_inline_script_style_or_handler():
+    """What the policy would refuse in the browser is not in the templates (the API
+    documentation's own template, with its own policy, aside)."""
+    import re
+
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=\"|\son[a-z]+=\"", re.I)
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        if "drf_spectacular" not in path.parts
+        for match in inline.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31_536_000)
 def test_https_is_required_except_for_the_health_check(client, people):
     response = client.get(reverse("login"))
