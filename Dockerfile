@@ -12,13 +12,14 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 regie
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY acvz acvz
 COPY cases cases
 COPY plans plans
 COPY meetings meetings
 COPY partners partners
-RUN pip install .
+RUN pip install --no-deps .
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
     && SECRET_KEY=build-only python manage.py compilemessages --ignore='*/site-packages/*'

@@ -5,13 +5,26 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint schema messages backup restore
+.PHONY: run test lint schema messages backup restore lock
 
-$(VENV)/.installed: pyproject.toml
+# The dependencies exactly as locked (versions and hashes: requirements-test.lock, the
+# production image takes requirements.lock), then the project itself.
+$(VENV)/.installed: pyproject.toml requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change of the dependencies in pyproject.toml: pin them again, with hashes.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --extra test -o requirements-test.lock pyproject.toml
+	rm -rf .venv-lock
 
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py demo
