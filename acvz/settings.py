@@ -7,6 +7,7 @@ tasks executed eagerly. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "partners",
     "cases",
     "plans",
@@ -66,9 +71,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "partners.middleware.NoStoreMiddleware",
     # After authentication: the 400 page shows the user's navigation.
     "acvz.middleware.RejectNulBytesMiddleware",
+    "partners.middleware.SecondFactorMiddleware",
     "partners.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: the login page says why the session ended.
@@ -76,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "partners.middleware.SubmitOnceMiddleware",
+    # Last: a locked-out login attempt answers with the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "acvz.urls"
@@ -132,6 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login of a locked account or source before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "partners.backends.RegieModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -144,6 +155,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lockout (django-axes): after REGIE_LOGIN_FAILURE_LIMIT failed logins (the app's and the
+# admin's login page) the account is locked, and so is the source address, each on its own
+# count, for REGIE_LOGIN_LOCKOUT_MINUTES; every further attempt meanwhile starts the wait again.
+# A success resets the count. The beheerder unlocks an account in the user admin (or a source
+# under "Access attempts"). Behind a reverse proxy REGIE_TRUSTED_PROXIES says how many, so
+# that the address is the client's (acvz.http.client_ip).
+REGIE_TRUSTED_PROXIES = env_int("REGIE_TRUSTED_PROXIES", 0)
+AXES_ENABLED = env_bool("REGIE_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env_int("REGIE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("REGIE_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "acvz.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "partners.views.locked_out"
+AXES_VERBOSE = False
+# Successful logins and logouts are in the access-attempt log too (kept like the access log).
+AXES_DISABLE_ACCESS_LOG = False
+#: An e-mailed password reset link is valid this long (and once).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
+# Second factor (partners.second_factor): the roles whose users give a code from an
+# authenticator app after their password, "all" (every human user) or "none". Production
+# default: all; the demo (DEBUG) and the tests default to none and switch it on where tested.
+_HUMAN_ROLES = [
+    "regisseur",
+    "accounthouder",
+    "ivg",
+    "programme_team",
+    "itat",
+    "expertgroep",
+    "interventiepleger",
+    "beheerder",
+]
+_MFA = os.environ.get("REGIE_MFA_ROLES", "none" if (DEBUG or TESTING) else "all").strip()
+REGIE_MFA_ROLES: list[str] = (
+    []
+    if _MFA in ("", "none")
+    else _HUMAN_ROLES
+    if _MFA == "all"
+    else [role.strip() for role in _MFA.split(",") if role.strip()]
+)
+if set(REGIE_MFA_ROLES) - set(_HUMAN_ROLES):
+    raise ImproperlyConfigured(
+        f"REGIE_MFA_ROLES: unknown roles {sorted(set(REGIE_MFA_ROLES) - set(_HUMAN_ROLES))}; "
+        f"use all, none or some of {', '.join(_HUMAN_ROLES)}."
+    )
+OTP_TOTP_ISSUER = os.environ.get("REGIE_MFA_ISSUER", "Regie")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

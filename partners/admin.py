@@ -25,12 +25,14 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from acvz.audit import acting_as, current_actor
+from partners import second_factor
 from partners.models import ApiToken, Organisation, Role, RoleGroup, User
 from partners.services import (
     REASON_CREATED_BY_ADMINISTRATOR,
     api_token_issue,
     user_password_set,
     user_sync_organisation_group,
+    user_unlock_login,
 )
 
 
@@ -76,6 +78,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "organisation__name"]
     list_select_related = ["organisation"]
     change_password_form = AdminSetPasswordForm
+    actions = ["unlock_login", "reset_second_factor"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
@@ -187,6 +190,33 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         # The form's save names the administrator in the user's history.
         with acting_as(request.user):
             return super().user_change_password(request, id, form_url)
+
+    @admin.action(
+        description=_("Unlock login (after too many failed attempts)"), permissions=["change"]
+    )
+    def unlock_login(self, request, queryset) -> None:
+        users = [u for u in queryset if self.has_change_permission(request, u)]
+        for user in users:
+            user_unlock_login(user=user, by=request.user)
+        self.message_user(
+            request,
+            gettext("Login unlocked for: %(users)s.")
+            % {"users": ", ".join(u.username for u in users) or "—"},
+        )
+
+    @admin.action(description=_("Reset second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset) -> None:
+        users = [u for u in queryset if self.has_change_permission(request, u)]
+        for user in users:
+            second_factor.reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            gettext(
+                "Second factor reset for: %(users)s. They set up their app again at their next "
+                "login."
+            )
+            % {"users": ", ".join(u.username for u in users) or "—"},
+        )
 
     @admin.display(description=_("roles"))
     def role_list(self, obj: User) -> str:

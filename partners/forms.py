@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from partners.services import user_password_change
@@ -25,3 +29,77 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
     def save(self, commit=True):
         return user_password_change(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+#: How many reset e-mails one address, and one source, may ask for in an hour.
+RESET_REQUESTS_PER_HOUR = 5
+
+
+def _count(key: str) -> int:
+    """Increments and returns an hourly counter in the cache."""
+    if cache.add(key, 1, 3600):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired in between
+        cache.add(key, 1, 3600)
+        return 1
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset by e-mail: the answer is the same whether or not the address is known;
+    an address or a source that asks more than RESET_REQUESTS_PER_HOUR times an hour gets no
+    more e-mails for a while (the page looks the same)."""
+
+    def send_reset(self, request) -> None:
+        email = self.cleaned_data["email"].strip().lower()
+        from acvz.http import client_ip
+
+        over = [
+            _count(f"regie:reset:{key}") > RESET_REQUESTS_PER_HOUR
+            for key in (f"email:{email}", f"ip:{client_ip(request)}")
+        ]
+        if any(over):
+            return
+        site = settings.REGIE_SITE_URL.rstrip("/")
+        self.save(
+            request=request,
+            use_https=site.startswith("https://"),
+            domain_override=site.split("://", 1)[-1],
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+            from_email=None,
+        )
+
+
+class SetPasswordForm(DjangoSetPasswordForm):
+    """The new password chosen through the e-mailed link (recorded as such in the history)."""
+
+    def save(self, commit=True):
+        return user_password_change(
+            user=self.user, password=self.cleaned_data["new_password1"], reset=True
+        )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class SecondFactorSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The six digits the app shows after you added Regie to it."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

@@ -21,6 +21,49 @@ ALLOWED_VIEW_NAMES = frozenset(
 )
 
 
+#: What a user who still owes the second factor may reach.
+SECOND_FACTOR_VIEW_NAMES = frozenset(
+    {"second_factor", "second_factor_setup", "logout", "login", "set_language"}
+)
+
+
+class SecondFactorMiddleware:
+    """A session whose user needs a second factor (partners.second_factor.required_for) but
+    has not given it reaches only the code page, or the page that sets up the app when there is
+    none yet; the API answers 401 `second_factor_required`. After OTPMiddleware."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from partners import second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and second_factor.required_for(user)
+            and not user.is_verified()
+        ):
+            try:
+                allowed = resolve(request.path_info).view_name in SECOND_FACTOR_VIEW_NAMES
+            except Resolver404:
+                allowed = False
+            # The pages it may reach show no navigation (partners.context_processors).
+            request.second_factor_pending = True
+            if not allowed:
+                if request.path.startswith("/api/"):
+                    return problems.problem_response(
+                        request,
+                        status_code=401,
+                        code="second_factor_required",
+                        title="Give the code of your second factor first.",
+                    )
+                target = reverse("second_factor")
+                return redirect(f"{target}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
     """Sessions of a user with `must_change_password` are sent to the password change page
     (the API answers 403 `password_change_required`). Token requests to the API are not

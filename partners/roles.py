@@ -45,6 +45,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "partners.view_apitoken",
         "partners.add_apitoken",
         "partners.delete_apitoken",
+        # Locked logins (django-axes): see the attempts, unlock a source by deleting them.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
         # Whether the daily reminder scan ran (also on /healthz).
         "meetings.view_scanrun",
     ),

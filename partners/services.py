@@ -11,7 +11,9 @@ from partners.models import ApiToken, Role, User
 #: History change reasons (data, not interface text): who set a password is the history's user.
 REASON_SET_BY_ADMINISTRATOR = "password set by an administrator"
 REASON_CHANGED_BY_USER = "password changed by the user"
+REASON_RESET_BY_EMAIL = "password reset by the user through an e-mailed link"
 REASON_CREATED_BY_ADMINISTRATOR = "created with a password set by an administrator"
+REASON_UNLOCKED = "login unlocked by an administrator"
 
 
 def user_sync_organisation_group(*, user: User) -> None:
@@ -46,13 +48,19 @@ def user_password_set(*, user: User, by: User, password: str | None) -> User:
     return user
 
 
-def user_password_change(*, user: User, password: str) -> User:
-    """The user chooses their own password; the obligation to change it ends."""
+def user_password_change(*, user: User, password: str, reset: bool = False) -> User:
+    """The user chooses their own password (`reset`: through an e-mailed link); the obligation
+    to change it ends, and so does a lockout of the account (the source's stays). Every other
+    session of the user ends with it (Django's session hash follows the password)."""
+    from axes.utils import reset as axes_reset
+
     with acting_as(user):
         user.set_password(password)
         user.must_change_password = False
-        user._change_reason = REASON_CHANGED_BY_USER
+        user._change_reason = REASON_RESET_BY_EMAIL if reset else REASON_CHANGED_BY_USER
         user.save(update_fields=["password", "must_change_password"])
+    if reset:
+        axes_reset(username=user.get_username())
     return user
 
 
@@ -64,3 +72,16 @@ def api_token_issue(*, user: User, by: User) -> ApiToken:
         raise NotAllowed(_("API tokens are for active partner-system users."))
     ApiToken.objects.filter(user=user).delete()
     return ApiToken.objects.create(user=user)
+
+
+def user_unlock_login(*, user: User, by: User) -> int:
+    """The beheerder lifts the lockout of an account after too many failed logins (django-axes:
+    the account's count; a locked source address is lifted under "Access attempts"). In the
+    user's history. Returns how many counted attempts were removed."""
+    from axes.utils import reset as axes_reset
+
+    removed = axes_reset(username=user.get_username())
+    with acting_as(by):
+        user._change_reason = REASON_UNLOCKED
+        user.save(update_fields=["last_login"])  # a history row; nothing else changes
+    return removed

@@ -16,4 +16,24 @@ urlpatterns = [
         views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("tweestaps/", views.second_factor_verify, name="second_factor"),
+    path("tweestaps/instellen/", views.second_factor_setup, name="second_factor_setup"),
+    path("tweestaps/herstelcodes/", views.recovery_codes_renew, name="recovery_codes_renew"),
+    path("beveiliging/", views.security, name="security"),
+    path("wachtwoord/vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord/vergeten/verstuurd/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord/herstel/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord/herstel/klaar/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

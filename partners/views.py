@@ -1,17 +1,28 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from acvz.api import problems
 from acvz.http import safe_next
-from partners.forms import PasswordChangeForm
+from partners import second_factor
+from partners.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    SecondFactorCodeForm,
+    SecondFactorSetupForm,
+    SetPasswordForm,
+)
 from partners.health import DatabaseCheck, broker_status, email_status, scan_status
 
 logger = logging.getLogger(__name__)
@@ -66,6 +77,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """The answer to a login while the account or the source is locked (django-axes): 429,
+    how long to wait (Retry-After), and who can unlock it. Says nothing about whether the
+    account exists."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's password change with the site's templates; a user an administrator gave a
     password is sent here until they chose their own (`PasswordChangeRequiredMiddleware`)."""
@@ -87,3 +113,126 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "partners/password_change_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the address; sends the link (partners.forms.PasswordResetForm) and always
+    answers the same."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        form.send_reset(self.request)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: valid once, for PASSWORD_RESET_TIMEOUT; it does not log in
+    (the second factor is asked at the next login as always)."""
+
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+def _next(request: HttpRequest) -> str:
+    return request.POST.get("next") or request.GET.get("next") or ""
+
+
+@login_required
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the app, or a recovery code."""
+    user = request.user
+    if user.is_verified():
+        return redirect(safe_next(request, "home"))
+    if not second_factor.is_set_up(user):
+        return redirect(f"{reverse('second_factor_setup')}?next={quote(_next(request))}")
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.verify(request, form.cleaned_data["code"]):
+            return redirect(safe_next(request, "home"))
+        form.add_error(
+            "code",
+            _(
+                "This code is not right, or no longer valid. Give the code your app shows now; "
+                "after several wrong codes you wait a little longer each time."
+            ),
+        )
+    return render(request, "partners/second_factor.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Setting up the authenticator app (the first time, or a new phone): scan the QR code,
+    give the first code; the recovery codes are shown once, then."""
+    user = request.user
+    if second_factor.is_set_up(user) and not user.is_verified():
+        # Replacing the app needs the current one (or a recovery code) first.
+        return redirect(f"{reverse('second_factor')}?next={quote(_next(request))}")
+    device = second_factor.enrolment(user)
+    form = SecondFactorSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.confirm_enrolment(request, device, form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "partners/recovery_codes.html",
+                {"codes": codes, "next": safe_next(request, "security"), "first": True},
+            )
+        form.add_error(
+            "code",
+            _(
+                "This code is not right. Check that the app shows Regie and give the code "
+                "it shows now."
+            ),
+        )
+    return render(
+        request,
+        "partners/second_factor_setup.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "qr_code": second_factor.qr_code_data_uri(device),
+            "secret": second_factor.secret_for_typing(device),
+            "replacing": second_factor.is_set_up(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect("second_factor")
+    codes = second_factor.renew_recovery_codes(user=request.user)
+    return render(
+        request,
+        "partners/recovery_codes.html",
+        {"codes": codes, "next": reverse("security"), "first": False},
+    )
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    """The user's own login and security: password, second factor, recovery codes left."""
+    user = request.user
+    return render(
+        request,
+        "partners/security.html",
+        {
+            "set_up": second_factor.is_set_up(user),
+            "required": second_factor.required_for(user),
+            "verified": user.is_verified(),
+            "codes_left": second_factor.recovery_codes_left(user),
+        },
+    )

@@ -10,11 +10,13 @@ from django.core.cache import cache
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from acvz.http import client_ip
+
 WINDOW_SECONDS = 60
 
 
 def _key(request) -> str:
-    return f"regie:bad-token:{request.META.get('REMOTE_ADDR', '')}"
+    return f"regie:bad-token:{client_ip(request)}"
 
 
 class GuardedTokenAuthentication(TokenAuthentication):

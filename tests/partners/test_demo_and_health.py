@@ -43,7 +43,9 @@ def test_demo_users_can_log_in_with_printed_password(client, capsys):
     out = capsys.readouterr().out
     line = next(li for li in out.splitlines() if li.strip().startswith("regisseur "))
     password = line.split()[1]
-    assert client.login(username="regisseur", password=password)
+    response = client.post(reverse("login"), {"username": "regisseur", "password": password})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"].username == "regisseur"
 
 
 def test_healthz_ok(client):

@@ -30,7 +30,7 @@ OPENAPI = Path(settings.BASE_DIR) / "openapi.yaml"
 API_PREFIX = "api/"
 SKIPPED_PREFIXES = ("admin/",)
 #: Keys of `Target.ids` that are not ids (kept as they are in the "missing" baseline).
-NOT_IDS = frozenset({"leefgebied", "name", "token", "version"})
+NOT_IDS = frozenset({"leefgebied", "name", "token", "uidb64", "version"})
 
 
 @dataclass(frozen=True)
@@ -302,6 +302,11 @@ def t_notification(w: World, user) -> list[Target]:
     return targets
 
 
+def t_reset_link(w: World) -> list[Target]:
+    """A password reset link that is not (or no longer) valid: the page says so."""
+    return [Target(None, "stale reset link", {"uidb64": "MQ", "token": "set-password"})]
+
+
 def t_feed(w: World, user) -> list[Target]:
     if user.feed_token is None:
         return [Target(None, "no calendar (anonymous)", {"token": "no-such-token"})]
@@ -447,6 +452,28 @@ WEB: dict[str, dict[str, Spec]] = {
         per_role=True,
     ),
     "password_change_done": page(post="any", per_role=True),
+    # A forgotten password (an unknown address: nothing is sent), a stale reset link.
+    "password_reset": page(
+        post="any", body=lambda w, t: {"email": "niemand@example.invalid"}, per_role=True
+    ),
+    "password_reset_done": page(post="any", per_role=True),
+    "password_reset_confirm": page(
+        t_reset_link,
+        {"uidb64": "uidb64", "token": "token"},
+        scope="global",
+        post="any",
+        body=lambda w, t: {
+            "new_password1": "Sweep-nieuw-wachtwoord-2",
+            "new_password2": "Sweep-nieuw-wachtwoord-2",
+        },
+        per_role=True,
+    ),
+    "password_reset_complete": page(post="any", per_role=True),
+    # One's own second factor (a wrong code changes nothing but the throttle).
+    "second_factor": page(post="any", body=lambda w, t: {"code": "000000"}, per_role=True),
+    "second_factor_setup": page(post="any", body=lambda w, t: {"code": "000000"}, per_role=True),
+    "recovery_codes_renew": page(post="any", per_role=True),
+    "security": page(post="any", per_role=True),
     "set_language": page(
         post="any", body=lambda w, t: {"language": "en", "next": "/"}, per_role=True
     ),
