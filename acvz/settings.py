@@ -274,6 +274,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.email_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Retention: closed cases past their period are anonymised (cases.retention).
+    "anonymise-due": {"task": "cases.tasks.anonymise_due", "schedule": crontab(hour=3, minute=0)},
     # The one-time form tokens of the last day are enough (partners.middleware).
     "forget-submissions": {
         "task": "partners.tasks.forget_submissions",
@@ -388,6 +390,19 @@ REGIE_AMSTERDAM_STYLES = [
     for name in ("tokens.css", "font/index.css")
     if (BASE_DIR / "static" / "vendor" / "amsterdam" / name).exists()
 ]
+#: Years after closing that a case's content is kept (cases.retention); a programme may set
+#: its own.
+REGIE_RETENTION_YEARS = env_int("REGIE_RETENTION_YEARS", 5, minimum=1)
+#: The legal basis (cases.LegalBasis code, kept by the beheerder) recorded with each way
+#: personal data leave the system (the disclosure register, cases.disclosure).
+REGIE_DISCLOSURE_BASIS = {
+    "team": "convenant-casusteam",
+    "api": "convenant-partnersysteem",
+    "webhook": "convenant-partnersysteem",
+    "email": "convenant-melding",
+    "export": "convenant-verantwoording",
+    "inzage": "avg-art-15",
+}
 #: The address of this site, for the links in e-mails.
 REGIE_SITE_URL = os.environ.get("REGIE_SITE_URL", "http://localhost:8000")
 #: An e-mail is tried this many times (with backoff) before it is marked failed.

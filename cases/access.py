@@ -252,6 +252,12 @@ class AccessRecord:
             query=query,
             outcome=outcome,
             subjects=subjects,
+            # A partner system's token (not a person's session): the data left the system.
+            disclosed=(
+                self.channel == AccessChannel.API
+                and outcome == AccessOutcome.SHOWN
+                and getattr(request, "auth", None) is not None
+            ),
         )
 
 

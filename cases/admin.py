@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
 from acvz.admin import ReadOnlyAdmin
-from cases.models import AccessLogEntry, Programme
+from cases.models import AccessLogEntry, LegalBasis, Programme
 
 
 @admin.register(Programme)
@@ -50,3 +50,18 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["channel", "action", "outcome", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "at"
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(SimpleHistoryAdmin):
+    """The grounds recorded with each disclosure (REGIE_DISCLOSURE_BASIS names which). Never
+    deleted: the register refers to them."""
+
+    list_display = ["code", "document", "article"]
+    search_fields = ["code", "document", "article"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -69,6 +69,9 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_no_nul])
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When every case of the person had passed its retention period and the personal fields
+    #: were replaced (cases.retention).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -196,6 +199,13 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(104)],
     )
     active = models.BooleanField(_("active"), default=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention (years after closing)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Empty: the site's default (REGIE_RETENTION_YEARS)."),
+    )
     team_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -319,6 +329,8 @@ class Case(models.Model):
         _("receiving organisation (regular line)"), max_length=200, blank=True
     )
     handover_note = models.TextField(_("handover note"), blank=True)
+    #: When the retention period ended and the case's content was removed (cases.retention).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     history = HistoricalRecords(get_user=history_user)
     objects = CaseQuerySet.as_manager()
@@ -334,6 +346,10 @@ class Case(models.Model):
             ("direct_case", _("Can direct a case as regisseur")),
             ("contribute_basisdossier", _("Can contribute to basisdossiers (IVG)")),
             ("account_case", _("Can be the accounthouder of cases")),
+            (
+                "export_person_data",
+                _("Can export everything stored about a person (AVG inzage)"),
+            ),
             (
                 "support_case",
                 _("Can support the regisseurs of own programmes' cases (programme team)"),
@@ -698,6 +714,16 @@ class AccessLogEntry(AppendOnlyModel):
     outcome = models.CharField(
         _("outcome"), max_length=8, choices=AccessOutcome.choices, default=AccessOutcome.SHOWN
     )
+    # Set when what was shown left the system: a partner system read it through the API with its
+    # token. The entry's subjects are then disclosures (cases.disclosure), on this basis.
+    basis = models.ForeignKey(
+        "LegalBasis",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal basis"),
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -753,3 +779,100 @@ class AccessLogSubject(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.person_id}/{self.case_id}"
+
+
+# --- disclosures (verstrekkingen) ---------------------------------------------------------------
+
+
+class LegalBasis(models.Model):
+    """The ground on which personal data are given to someone outside the system: an article of
+    the covenant, or of the law (AVG art. 15 for an inzage). Data the beheerder keeps; which
+    basis each way of disclosing uses is the setting REGIE_DISCLOSURE_BASIS."""
+
+    code = models.SlugField(_("code"), max_length=50, primary_key=True)
+    document = models.CharField(_("document"), max_length=200, validators=[validate_no_nul])
+    article = models.CharField(_("article"), max_length=100, validators=[validate_no_nul])
+    description = models.TextField(_("description"), blank=True, validators=[validate_no_nul])
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.article}"
+
+
+class DisclosureChannel(models.TextChoices):
+    TEAM = "team", _("Joined the case team")
+    API = "api", _("Read by a partner system (API)")
+    EMAIL = "email", _("E-mail")
+    EXPORT = "export", _("Export")
+    INZAGE = "inzage", _("Inzage (to the person)")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class Disclosure(AppendOnlyModel):
+    """A verstrekking: personal data of a person left the system — to whom, what, when and on
+    which basis. Append-only like the access log. Reads by partner systems through the API are
+    the access log's entries with a basis (one source, no second copy per row):
+    `cases.disclosure.disclosures_of` joins both."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person"),
+        db_index=False,  # led by the (person, at) index
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=DisclosureChannel.choices)
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient organisation"),
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    #: The address or description of the recipient as it was then (an e-mail address, "the
+    #: person concerned").
+    recipient = models.CharField(_("to"), max_length=200, blank=True)
+    what = models.CharField(_("what"), max_length=200)
+    basis = models.ForeignKey(
+        LegalBasis, on_delete=models.PROTECT, related_name="+", verbose_name=_("legal basis")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        indexes = [models.Index(fields=["person", "-at"], name="disclosure_person_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.person_id} {self.channel}"

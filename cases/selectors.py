@@ -194,14 +194,7 @@ def access_log_list(
     if username:
         queryset = queryset.filter(user__username=username)
     if person:
-        persons = Person.objects.all()
-        if person.isdigit():
-            persons = persons.filter(pk=int(person))
-        else:
-            for word in person.split():
-                persons = persons.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                )
+        persons = persons_matching(query=person)
         queryset = queryset.filter(
             Exists(AccessLogSubject.objects.filter(entry=OuterRef("pk"), person__in=persons))
         )
@@ -212,6 +205,20 @@ def access_log_list(
     if date_to is not None:
         queryset = queryset.filter(at__lt=_day_start(date_to + timedelta(days=1)))
     return queryset.order_by("-at", "-pk")
+
+
+def persons_matching(*, query: str) -> QuerySet[Person]:
+    """Every person (no visibility: for the beheerder's access log and inzage) whose number or
+    BSN is the query, or whose name holds each of its words."""
+    persons = Person.objects.order_by("last_name", "first_name", "pk")
+    query = query.strip()
+    if query.isdigit():
+        return (
+            persons.filter(Q(pk=int(query)) | Q(bsn=query)) if len(query) < 19 else persons.none()
+        )
+    for word in query.split():
+        persons = persons.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return persons
 
 
 def access_log_of_person(*, person: Person) -> QuerySet[AccessLogEntry]:

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from acvz.services import require, save_validated
+from cases import disclosure
 from cases.eligibility import programme_eligibility
 from cases.events import announce
 from cases.models import (
@@ -26,6 +27,7 @@ from cases.models import (
     CaseStatusChange,
     CaseTeamMembership,
     ContributionPart,
+    DisclosureChannel,
     DossierContribution,
     DossierSection,
     FamilyRelation,
@@ -642,6 +644,13 @@ def _team_join(
         organisation=by.organisation,
         description=_("%(org)s joined the case team.") % {"org": organisation},
     )
+    disclosure.record(
+        channel=DisclosureChannel.TEAM,
+        subjects=[(case.person_id, case.pk)],
+        what=f"case team ({role}): the case as far as the organisation's need-to-know",
+        recipient_organisation_id=organisation.pk,
+        by_id=by.pk,
+    )
     return membership
 
 
@@ -759,11 +768,15 @@ def access_log_write(
     outcome: str,
     subjects: Iterable[tuple[int, int | None]],
     query: str = "",
+    disclosed: bool = False,
 ) -> AccessLogEntry:
     """Write one access log entry and, in one bulk insert, the (person, case) pairs it showed
     or refused (need-to-know covenant, NEN 7513). The log is append-only and not historied,
-    so the bulk insert is allowed; two queries, however many subjects."""
+    so the bulk insert is allowed; two queries, however many subjects. `disclosed`: what was
+    shown left the system (a partner system's API read): the entry carries the basis and its
+    subjects are in the disclosure register (cases.disclosure)."""
     entry = AccessLogEntry.objects.create(
+        basis_id=disclosure.basis_code(DisclosureChannel.API) if disclosed else None,
         user=user,
         organisation_id=user.organisation_id,
         channel=channel,

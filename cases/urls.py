@@ -46,4 +46,7 @@ urlpatterns = [
         views.access_log_person,
         name="access_log_person",
     ),
+    path("beheer/inzage/", views.inzage_search, name="inzage_search"),
+    path("beheer/inzage/<int:pk>/", views.inzage, name="inzage"),
+    path("beheer/bewaartermijn/", views.retention, name="retention"),
 ]

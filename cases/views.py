@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -575,14 +576,16 @@ ACCESS_LOG_CSV_COLUMNS = (
 )
 
 
-def _access_log_csv(entries) -> HttpResponse:
+def _access_log_csv(request, entries) -> HttpResponse:
     """The filtered log as CSV, one row per person an entry showed (an entry without persons:
-    one row). The export names persons, so it is logged as an export of them."""
+    one row). The export names persons, so it is logged as an export of them, and each person
+    in it is in the disclosure register (a file that leaves the system)."""
     import csv
     import io
 
+    from cases import disclosure
     from cases.access import access_shown, current_access_record, page_label
-    from cases.models import AccessAction, AccessLogSubject
+    from cases.models import AccessAction, AccessLogSubject, DisclosureChannel
 
     rows = list(entries.select_related("user", "organisation").prefetch_related(None))
     subjects: dict[int, list] = {}
@@ -619,6 +622,14 @@ def _access_log_csv(entries) -> HttpResponse:
                 writer.writerow(
                     [*common, subject.person_id, subject.person.full_name, subject.case_id or ""]
                 )
+    disclosure.record(
+        channel=DisclosureChannel.EXPORT,
+        subjects=[(s.person_id, None) for group in subjects.values() for s in group],
+        what="access log export (CSV)",
+        recipient_user_id=request.user.pk,
+        recipient_organisation_id=request.user.organisation_id,
+        by_id=request.user.pk,
+    )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="toegangslog-{stamp}.csv"'
@@ -637,7 +648,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and filters is not None:
         count = entries.count()
         if count <= ACCESS_LOG_EXPORT_MAX:
-            return _access_log_csv(entries)
+            return _access_log_csv(request, entries)
         form.add_error(
             None,
             _("%(count)s entries match: narrow the filters to at most %(max)s to export them.")
@@ -670,5 +681,95 @@ def access_log_person(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "page": UncountedPage(entries, request.GET.get("page"), ACCESS_LOG_PAGE_SIZE),
             "query": "",
+        },
+    )
+
+
+# --- AVG inzage ---------------------------------------------------------------------------------
+
+INZAGE_SEARCH_MAX = 50
+
+
+@login_required
+@permission_required("cases.export_person_data", raise_exception=True)
+@access_logged
+def inzage_search(request: HttpRequest) -> HttpResponse:
+    """The beheerder finds the person an inzage request is about: by name, BSN or number."""
+    query = request.GET.get("q", "").strip()[:100]
+    persons = []
+    if query:
+        persons = list(selectors.persons_matching(query=query)[:INZAGE_SEARCH_MAX])
+    return render(
+        request,
+        "cases/inzage_search.html",
+        {"query": query, "persons": persons, "max": INZAGE_SEARCH_MAX},
+    )
+
+
+@login_required
+@permission_required("cases.export_person_data", raise_exception=True)
+@access_logged
+def inzage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about one person (cases.inzage): the readable page, or with
+    ?format=json the file to hand over — an export, and a disclosure to the person."""
+    import json
+
+    from cases import disclosure, inzage
+    from cases.access import access_shown, current_access_record
+    from cases.models import AccessAction, DisclosureChannel
+
+    person = get_object_or_404(Person, pk=pk)
+    data = inzage.person_record(person, user=request.user)
+    access_shown(person)
+    if request.GET.get("format") == "json":
+        record = current_access_record()
+        if record is not None:
+            record.action = AccessAction.EXPORT
+        disclosure.record(
+            channel=DisclosureChannel.INZAGE,
+            subjects=[(person.pk, None)],
+            what="inzage: everything stored about the person (JSON)",
+            recipient=_("the person concerned"),
+            by_id=request.user.pk,
+        )
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="inzage-{person.pk}-{stamp}.json"'
+        return response
+    withheld = sum(case["health_withheld"] for case in data["cases"])
+    return render(
+        request, "cases/inzage.html", {"person": person, "data": data, "withheld": withheld}
+    )
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.export_person_data", raise_exception=True)
+def retention(request: HttpRequest) -> HttpResponse:
+    """What the retention run anonymises tonight, and what comes up in the next 90 days: case
+    numbers, programmes and dates only (no names)."""
+    from datetime import timedelta
+
+    from cases import retention as rules
+
+    today = timezone.localdate()
+    soon = rules.due(today=today + timedelta(days=90))
+    due_now = {case.pk for case in rules.due(today=today).cases}
+    return render(
+        request,
+        "cases/retention.html",
+        {
+            "rows": [
+                {"case": case, "due": rules.due_on(case), "now": case.pk in due_now}
+                for case in soon.cases
+            ],
+            "due_count": len(due_now),
+            "default_years": settings.REGIE_RETENTION_YEARS,
+            "anonymised": Case.objects.filter(anonymised_at__isnull=False).count(),
         },
     )

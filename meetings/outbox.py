@@ -88,6 +88,27 @@ def _failed(notification_ids, error: Exception) -> None:
     claimed.update(email_state=EmailState.PENDING, email_error=text)
 
 
+def _disclosed(notifications: list[Notification]) -> None:
+    """An e-mail names the person of its case: a disclosure to the address it went to (one
+    insert for the e-mail, however many notifications a digest holds)."""
+    from cases.disclosure import basis_code
+    from cases.models import Disclosure, DisclosureChannel
+
+    Disclosure.objects.bulk_create(
+        Disclosure(
+            person_id=n.case.person_id,
+            case_id=n.case_id,
+            channel=DisclosureChannel.EMAIL,
+            recipient_user_id=n.user_id,
+            recipient=n.user.email[:200],
+            what=f"e-mail: {n.title}"[:200],
+            basis_id=basis_code(DisclosureChannel.EMAIL),
+        )
+        for n in notifications
+        if n.case_id is not None
+    )
+
+
 def _message(notification: Notification, connection) -> EmailMessage:
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Regie: %(title)s") % {"title": notification.title}
@@ -146,10 +167,12 @@ def send(notification_ids: list[int]) -> int:
                             "e-mail of notification %s refused: %s", notification.pk, error
                         )
                         continue
-                    # Accepted by the mail server: only now is it sent.
-                    Notification.objects.filter(pk=notification.pk).update(
-                        email_state=EmailState.SENT, emailed_at=timezone.now(), email_error=""
-                    )
+                    # Accepted by the mail server: only now is it sent (and disclosed).
+                    with transaction.atomic():
+                        Notification.objects.filter(pk=notification.pk).update(
+                            email_state=EmailState.SENT, emailed_at=timezone.now(), email_error=""
+                        )
+                        _disclosed([notification])
                     unsent.discard(notification.pk)
                     sent += 1
         except Exception as error:
@@ -217,8 +240,10 @@ def send_digests(*, now: datetime | None = None) -> int:
             except MESSAGE_ERRORS as error:
                 _failed([n.pk for n in batch], error)
                 continue
-            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
-                email_state=EmailState.SENT, emailed_at=timezone.now(), email_error=""
-            )
+            with transaction.atomic():
+                Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+                    email_state=EmailState.SENT, emailed_at=timezone.now(), email_error=""
+                )
+                _disclosed(batch)
             sent += 1
     return sent

@@ -198,7 +198,7 @@ def notifications_deliverable(*, notification_ids) -> list[Notification]:
     pending: dict[int, list[Notification]] = {}
     for notification in Notification.objects.filter(
         pk__in=notification_ids, email_state=EmailState.PENDING
-    ).select_related("user__organisation"):
+    ).select_related("user__organisation", "case"):
         pending.setdefault(notification.user_id, []).append(notification)
     deliverable = []
     for notifications in pending.values():

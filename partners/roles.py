@@ -35,6 +35,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.BEHEERDER: (
         "partners.view_organisation",
         "cases.view_accesslogentry",
+        "cases.export_person_data",
+        "cases.view_legalbasis",
+        "cases.change_legalbasis",
+        "cases.add_legalbasis",
         "cases.change_programme",
         "partners.add_organisation",
         "partners.change_organisation",

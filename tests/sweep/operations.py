@@ -588,6 +588,11 @@ WEB: dict[str, dict[str, Spec]] = {
     "cases:access_log": page(markers="audit"),
     # The beheerder's "who looked at this person": names only (the person's, the readers').
     "cases:access_log_person": page(t_person, {"pk": "person"}, scope="global", markers="audit"),
+    # The beheerder's inzage: finding the person (names), and everything stored about them but
+    # health content (the page; the file holds the same).
+    "cases:inzage_search": page(markers="audit"),
+    "cases:inzage": page(t_person, {"pk": "person"}, scope="global", markers="inzage"),
+    "cases:retention": page(markers="none", per_role=True),
     # plans
     "plans:case_plan": page(t_case, CASE, resource="plan"),
     "plans:start": page(t_case, CASE, resource="plan", post="plan.start"),

@@ -377,6 +377,16 @@ def may(u: SweepUser, action: str, c: CaseFacts | None, t: dict) -> bool:
 NAME_FIELDS = frozenset({"nm", "rl"})
 
 
+def reads_for_inzage(u: SweepUser) -> bool:
+    """The beheerder answers an inzage request (AVG art. 15): everything stored about the
+    person except health content (H, G), which need-to-know keeps from the beheerder."""
+    return u.user is not None and has(u, BEHEERDER)
+
+
+#: What the inzage page may show its reader: all but health content.
+INZAGE_CLASSES = frozenset({"N", "P", "C"})
+
+
 def reads_access_log(u: SweepUser) -> bool:
     """The beheerder's access log names persons (whose file was read, and to choose from):
     names only, nothing of their cases (NEN 7513's "who looked at this person")."""

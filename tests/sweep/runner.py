@@ -144,6 +144,8 @@ class Sweep:
                 }
                 if mode == "audit" and oracle.reads_access_log(user):
                     tokens |= {t for t, m in w.markers.items() if m.field in oracle.NAME_FIELDS}
+                if mode == "inzage" and oracle.reads_for_inzage(user):
+                    tokens |= {t for t, m in w.markers.items() if m.cls in oracle.INZAGE_CLASSES}
             self._allowed[key] = frozenset(tokens)
         return self._allowed[key]
 

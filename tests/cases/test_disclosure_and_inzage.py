@@ -1,0 +1,225 @@
+"""The disclosure register (every way personal data leave the system leaves a row: to whom,
+what, when, on which basis) and the AVG inzage export (everything stored about one person)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.disclosure import disclosures_of
+from cases.models import (
+    AccessAction,
+    AccessLogEntry,
+    Case,
+    Disclosure,
+    DisclosureChannel,
+    FamilyRelation,
+    Leefgebied,
+    Person,
+)
+from meetings import outbox
+from meetings import services as meeting_services
+from meetings.reminders import reminders_scan
+from partners.models import Role
+from tests.factories import PersonFactory
+from tests.scenarios import settle
+
+pytestmark = pytest.mark.django_db
+
+
+def basis(channel: str) -> str:
+    return settings.REGIE_DISCLOSURE_BASIS[channel]
+
+
+def test_an_organisation_joining_the_team_is_a_disclosure(case_at, people, orgs):
+    case = case_at("in_regie")
+    before = Disclosure.objects.count()
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
+    row = Disclosure.objects.latest("pk")
+    assert Disclosure.objects.count() == before + 1
+    assert (row.person_id, row.case_id, row.channel) == (
+        case.person_id,
+        case.pk,
+        DisclosureChannel.TEAM,
+    )
+    assert row.recipient_organisation == orgs["WPI"]
+    assert row.by == people["regisseur"]
+    assert row.basis_id == basis("team")
+
+
+def test_a_partner_systems_api_read_is_a_disclosure_a_persons_is_not(
+    case_at, people, orgs, api_client, client
+):
+    from rest_framework.authtoken.models import Token
+
+    case = case_at("in_regie")
+    system = people["system"]
+    services.team_member_add(case=case, by=people["regisseur"], organisation=system.organisation)
+    token = Token.objects.create(user=system)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api_client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    entry = AccessLogEntry.objects.filter(user=system).latest("pk")
+    assert entry.basis_id == basis("api")
+    api_rows = [d for d in disclosures_of(case.person) if d.channel == DisclosureChannel.API]
+    assert len(api_rows) == 1
+    assert system.organisation.name in api_rows[0].recipient
+    assert f"/api/v1/cases/{case.pk}/" in api_rows[0].what
+    # The regisseur reading the same through the API in their browser: no disclosure.
+    client.force_login(people["regisseur"])
+    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert AccessLogEntry.objects.filter(user=people["regisseur"]).latest("pk").basis_id is None
+
+
+def test_an_e_mail_naming_the_person_is_a_disclosure_to_its_address(case_at, people):
+    case = case_at("in_regie")
+    settle()
+    Case.objects.filter(pk=case.pk).update(regie_started_at=timezone.now() - timedelta(days=100))
+    scan = reminders_scan()
+    before = Disclosure.objects.filter(channel=DisclosureChannel.EMAIL).count()
+    sent = outbox.send(scan.notification_ids)
+    assert sent > 0
+    rows = Disclosure.objects.filter(channel=DisclosureChannel.EMAIL)
+    assert rows.count() == before + sent
+    row = rows.latest("pk")
+    assert row.person_id == case.person_id
+    assert row.recipient == row.recipient_user.email
+    assert row.basis_id == basis("email")
+    assert row.what.startswith("e-mail: ")
+
+
+def test_the_access_log_export_is_a_disclosure_of_each_person_in_it(client, people, case_at):
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:detail", args=[case.pk]))  # a read: the log names the person
+    beheerder = people["beheerder"]
+    client.force_login(beheerder)
+    response = client.get(reverse("cases:access_log") + "?format=csv&person=" + str(case.person_id))
+    assert response.status_code == 200
+    row = Disclosure.objects.filter(channel=DisclosureChannel.EXPORT).latest("pk")
+    assert row.person_id == case.person_id
+    assert row.recipient_user == beheerder
+    assert row.basis_id == basis("export")
+
+
+@pytest.fixture
+def rich_case(plan_at, people, orgs):
+    """A person with data in every app: family, offences, a case with a dossier, a plan, an
+    UVO with minutes and an agreement."""
+    plan = plan_at("submitted")
+    case = plan.case
+    person = case.person
+    FamilyRelation.objects.create(person=person, relative=PersonFactory(), kind="sibling")
+    held = meeting_services.uvo_plan(
+        case=case, by=people["regisseur"], planned_at=timezone.now() - timedelta(days=2)
+    )
+    meeting_services.uvo_record(
+        meeting=held,
+        by=people["regisseur"],
+        held_on=timezone.localdate() - timedelta(days=2),
+        minutes="Fictieve notulen inzage",
+    )
+    meeting_services.agreement_create(
+        case=case,
+        by=people["regisseur"],
+        meeting=held,
+        description="Fictieve afspraak inzage",
+        owner_organisation=orgs["WPI"],
+        deadline=timezone.localdate() + timedelta(days=7),
+    )
+    return case
+
+
+def test_the_inzage_file_holds_everything_stored_about_the_person(client, people, rich_case):
+    case, person = rich_case, rich_case.person
+    client.force_login(people["regisseur"])
+    client.get(reverse("cases:detail", args=[case.pk]))  # a read, for "who looked"
+    client.logout()
+    beheerder = people["beheerder"]
+    client.force_login(beheerder)
+    page = client.get(reverse("cases:inzage", args=[person.pk]))
+    assert page.status_code == 200
+    assert person.full_name in page.content.decode()
+    response = client.get(reverse("cases:inzage", args=[person.pk]) + "?format=json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="inzage-')
+    data = json.loads(response.content)
+    assert data["person"]["last_name"] == person.last_name
+    assert data["person"]["bsn"] == person.bsn
+    assert len(data["family"]) == 1
+    assert len(data["offences"]) == person.offences.count() > 0
+    (stored,) = data["cases"]
+    assert stored["id"] == case.pk
+    assert stored["status_changes"]
+    assert stored["team"]
+    assert stored["timeline"]
+    sections = stored["basisdossier"]["sections"]
+    assert len(sections) == 11
+    assert any(c["text"] for s in sections for c in s["contributions"])
+    (plan,) = stored["plans"]
+    assert plan["goals"]
+    assert plan["status_changes"]
+    assert stored["uvo_meetings"][0]["minutes"] == "Fictieve notulen inzage"
+    assert stored["agreements"][0]["description"] == "Fictieve afspraak inzage"
+    assert any(a["user"] == str(people["regisseur"]) for a in data["accessed_by"])
+    # Need-to-know: the beheerder reads no health content; it is marked withheld and counted.
+    text = response.content.decode()
+    assert "Fictieve GGD-screening" not in text
+    assert f"Fictieve tekst leefgebied {Leefgebied.GEZONDHEID}" not in text
+    assert f"Fictief doel {Leefgebied.GEZONDHEID}" not in text
+    assert f"Fictief doel {Leefgebied.FINANCIEN}" in text
+    assert stored["health_withheld"] >= 3  # section 9, the screening, the health goal
+    assert page.context["withheld"] == stored["health_withheld"]
+    assert "Fictieve GGD-screening" not in page.content.decode()
+    channels = {d["channel"] for d in data["disclosed_to"]}
+    assert str(DisclosureChannel.TEAM.label) in channels
+    # Handing it over is itself recorded: an export in the access log, a disclosure.
+    entry = AccessLogEntry.objects.filter(user=beheerder).latest("pk")
+    assert entry.action == AccessAction.EXPORT
+    assert entry.subjects.get().person_id == person.pk
+    row = Disclosure.objects.latest("pk")
+    assert (row.channel, row.person_id, row.basis_id) == (
+        DisclosureChannel.INZAGE,
+        person.pk,
+        basis("inzage"),
+    )
+
+
+def test_only_the_beheerder_makes_an_inzage(client, people, case_at, make_user):
+    person = case_at("in_regie").person
+    for who in ("regisseur", "accounthouder", "programme", "itat"):
+        client.force_login(people[who])
+        assert client.get(reverse("cases:inzage", args=[person.pk])).status_code == 403
+        assert client.get(reverse("cases:inzage_search") + "?q=x").status_code == 403
+    assert not Disclosure.objects.filter(channel=DisclosureChannel.INZAGE).exists()
+    assert make_user(Role.BEHEERDER).has_perm("cases.export_person_data")
+
+
+def test_the_beheerder_finds_the_person_by_name_bsn_or_number(client, people):
+    person = PersonFactory(first_name="Fictief", last_name="Inzagevrager", bsn="123456782")
+    other = PersonFactory(first_name="Ander", last_name="Persoon")
+    client.force_login(people["beheerder"])
+    for query in ("inzagevrager fictief", "123456782", str(person.pk)):
+        found = client.get(reverse("cases:inzage_search"), {"q": query}).context["persons"]
+        assert found == [person], query
+    assert (
+        other not in client.get(reverse("cases:inzage_search"), {"q": "Fictief"}).context["persons"]
+    )
+    assert Person.objects.count() >= 2
+
+
+def test_a_legal_basis_cannot_be_deleted_in_the_admin(client, make_user):
+    from cases.models import LegalBasis
+
+    beheerder = make_user(Role.BEHEERDER, is_staff=True)
+    client.force_login(beheerder)
+    response = client.post(
+        reverse("admin:cases_legalbasis_delete", args=["avg-art-15"]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert LegalBasis.objects.filter(code="avg-art-15").exists()
