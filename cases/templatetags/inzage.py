@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.apps import apps
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -56,7 +56,7 @@ def _label(key: str) -> str:
     return str(label)
 
 
-DASH = mark_safe("—")
+DASH = format_html("{}", "—")
 
 
 def _render(value: Any) -> SafeString:
