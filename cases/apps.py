@@ -20,9 +20,14 @@ def _seed_reference_data(sender, apps=None, **kwargs) -> None:
     if not migrated(apps, "cases", "Programme"):
         return
     from cases.models import Programme
-    from cases.seeds import seed_programmes
+    from cases.seeds import seed_legal_bases, seed_programmes
 
     seed_programmes(Programme)
+    if migrated(apps, "cases", "LegalBasis"):
+        from cases.models import LegalBasis
+
+        # The disclosure register refers to them (a flush of the transactional tests too).
+        seed_legal_bases(LegalBasis)
 
 
 class CasesConfig(AppConfig):

@@ -64,3 +64,48 @@ PROGRAMMES = [
 def seed_programmes(Programme) -> None:
     for data in PROGRAMMES:
         Programme.objects.get_or_create(code=data["code"], defaults=data)
+
+
+#: The legal bases REGIE_DISCLOSURE_BASIS names by default (cases.disclosure). The covenant's
+#: article numbers are the beheerder's to fill in: Regie does not know the city's covenant.
+LEGAL_BASES = [
+    {
+        "code": "convenant-casusteam",
+        "document": "Convenant Veiligheid en Zorg",
+        "article": "artikel vast te stellen door de beheerder",
+        "description": "A partner organisation joins a case team and reads the case as far as "
+        "its need-to-know.",
+    },
+    {
+        "code": "convenant-partnersysteem",
+        "document": "Convenant Veiligheid en Zorg",
+        "article": "artikel vast te stellen door de beheerder",
+        "description": "A partner organisation's system reads or receives case data through "
+        "the API.",
+    },
+    {
+        "code": "convenant-melding",
+        "document": "Convenant Veiligheid en Zorg",
+        "article": "artikel vast te stellen door de beheerder",
+        "description": "A professional on the case is told by e-mail that something in the "
+        "case asks for them.",
+    },
+    {
+        "code": "convenant-verantwoording",
+        "document": "Convenant Veiligheid en Zorg",
+        "article": "artikel vast te stellen door de beheerder",
+        "description": "An export for accountability (the access log) to the beheerder.",
+    },
+    {
+        "code": "avg-art-15",
+        "document": "Algemene verordening gegevensbescherming",
+        "article": "artikel 15 (recht van inzage)",
+        "description": "The person concerned receives what is stored about them.",
+    },
+]
+
+
+def seed_legal_bases(LegalBasis) -> None:
+    """Create the bases that are missing; never change what the beheerder edited."""
+    for data in LEGAL_BASES:
+        LegalBasis.objects.get_or_create(code=data["code"], defaults=data)
