@@ -82,11 +82,9 @@ WITHHELD = "withheld: health content (need-to-know), added by the regisseur of t
 
 
 class _Reader:
-    """What the user making the inzage may read of one case; counts what is withheld."""
+    """Withholds the health content of one case (see the module's docstring) and counts it."""
 
-    def __init__(self, user, case: Case) -> None:
-        self.user, self.case = user, case
-        self.health = False  # see the module's docstring
+    def __init__(self) -> None:
         self.withheld = 0
 
     def hold(self, kept: dict[str, Any]) -> dict[str, Any]:
@@ -96,17 +94,16 @@ class _Reader:
     def goal_readable(self, goal) -> bool:
         from plans.policies import goal_is_health
 
-        return self.health or not goal_is_health(goal)
+        return not goal_is_health(goal)
 
     def section(self, section) -> dict[str, Any]:
-        if leefgebied_is_health(section.leefgebied) and not self.health:
+        if leefgebied_is_health(section.leefgebied):
             return self.hold({"id": section.pk, "leefgebied": section.get_leefgebied_display()})
         return {
             **fields(section),
             "contributions": [
                 self.hold({"id": c.pk, "part": c.get_part_display()})
                 if contribution_is_health(leefgebied=section.leefgebied, part=c.part)
-                and not self.health
                 else fields(c)
                 for c in section.contributions.select_related("organisation", "author").order_by(
                     "pk"
@@ -130,8 +127,8 @@ class _Reader:
         return fields(result)
 
 
-def _case(case: Case, user) -> dict[str, Any]:
-    reader = _Reader(user, case)
+def _case(case: Case) -> dict[str, Any]:
+    reader = _Reader()
     data = fields(case)
     data["status_changes"] = [fields(c) for c in case.status_changes.order_by("at", "pk")]
     data["team"] = [
@@ -203,7 +200,7 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
         ],
         "offences": [fields(o) for o in person.offences.select_related("source").order_by("date")],
         "cases": [
-            _case(case, user)
+            _case(case)
             for case in Case.objects.filter(person=person)
             .select_related("programme", "regie_organisation", "regisseur", "accounthouder")
             .order_by("registered_at")

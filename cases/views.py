@@ -758,17 +758,17 @@ def retention(request: HttpRequest) -> HttpResponse:
     from cases import retention as rules
 
     today = timezone.localdate()
-    soon = rules.due(today=today + timedelta(days=90))
-    due_now = {case.pk for case in rules.due(today=today).cases}
+    rows = [
+        {"case": case, "due": day, "now": day <= today}
+        for case in rules.due(today=today + timedelta(days=90)).cases
+        if (day := rules.due_on(case)) is not None
+    ]
     return render(
         request,
         "cases/retention.html",
         {
-            "rows": [
-                {"case": case, "due": rules.due_on(case), "now": case.pk in due_now}
-                for case in soon.cases
-            ],
-            "due_count": len(due_now),
+            "rows": rows,
+            "due_count": sum(row["now"] for row in rows),
             "default_years": settings.REGIE_RETENTION_YEARS,
             "anonymised": Case.objects.filter(anonymised_at__isnull=False).count(),
         },

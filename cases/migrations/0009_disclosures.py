@@ -8,50 +8,10 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-#: The bases the settings' REGIE_DISCLOSURE_BASIS names by default. The covenant's own article
-#: numbers are the beheerder's to fill in (the admin's "Legal bases"): this migration does not
-#: know the city's covenant.
-BASES = [
-    (
-        "convenant-casusteam",
-        "Convenant Veiligheid en Zorg",
-        "artikel vast te stellen door de beheerder",
-        "A partner organisation joins a case team and reads the case as far as its need-to-know.",
-    ),
-    (
-        "convenant-partnersysteem",
-        "Convenant Veiligheid en Zorg",
-        "artikel vast te stellen door de beheerder",
-        "A partner organisation's system reads or receives case data through the API.",
-    ),
-    (
-        "convenant-melding",
-        "Convenant Veiligheid en Zorg",
-        "artikel vast te stellen door de beheerder",
-        "A professional on the case is told by e-mail that something in the case asks for them.",
-    ),
-    (
-        "convenant-verantwoording",
-        "Convenant Veiligheid en Zorg",
-        "artikel vast te stellen door de beheerder",
-        "An export for accountability (the access log) to the beheerder.",
-    ),
-    (
-        "avg-art-15",
-        "Algemene verordening gegevensbescherming",
-        "artikel 15 (recht van inzage)",
-        "The person concerned receives what is stored about them.",
-    ),
-]
-
-
 def seed(apps, schema_editor):
-    LegalBasis = apps.get_model("cases", "LegalBasis")
-    for code, document, article, description in BASES:
-        LegalBasis.objects.get_or_create(
-            code=code,
-            defaults={"document": document, "article": article, "description": description},
-        )
+    from cases.seeds import seed_legal_bases
+
+    seed_legal_bases(apps.get_model("cases", "LegalBasis"))
 
 
 class Migration(migrations.Migration):
