@@ -1377,7 +1377,7 @@ def draft_plan(
     at = g.at(meeting_day)
     if rng.random() < 0.25:  # returned with advice, submitted again
         add_advice(g, plan=plan["id"], goal=None, by=itat, at=at)
-        if rng.random() < 0.5:
+        if rng.random() < 0.5 and goal_rows:
             add_advice(g, plan=plan["id"], goal=rng.choice(goal_rows)["id"], by=itat, at=at)
         plan.update(status="draft", itat_meeting_id=None, decided_at=at)
         bump(at, itat)

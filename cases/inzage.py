@@ -17,15 +17,19 @@ the case to add."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
 from cases.disclosure import disclosures_of
 from cases.models import AccessLogSubject, Case, Person
 from cases.policies import contribution_is_health, leefgebied_is_health
+from plans.policies import goal_is_health
 
 #: Fields never handed over: internal keys of the software, not data about the person.
 SKIPPED_FIELDS = frozenset({"fingerprint", "message_id"})
@@ -51,160 +55,246 @@ def _value(value: Any) -> Any:
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
     return value
 
 
-def fields(obj: models.Model) -> dict[str, Any]:
-    """The object's own fields by their (English) verbose names: choices as their label, links
-    to other objects as their name."""
-    out: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.name in SKIPPED_FIELDS or field.name == "id":
-            continue
-        if field.is_relation:
-            if getattr(obj, field.attname) is None:
-                value = None
-            elif field.related_model._meta.label_lower in NAMED_LINKS:
-                value = getattr(obj, field.name)
+def _named_links(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model._meta.label_lower in NAMED_LINKS
+    ]
+
+
+class _Names:
+    """The names of the objects the record links to, loaded in one query per kind of object
+    (a user, an organisation, a case …) after all rows are read: the record's query count does
+    not grow with the number of its rows."""
+
+    #: What a kind of object's name needs besides its own row (see the models' __str__).
+    NEEDS = {
+        "cases.case": ("person", "programme"),
+        "plans.plan": ("case__person", "case__programme"),
+    }
+
+    def __init__(self) -> None:
+        self.wanted: dict[str, set[int]] = defaultdict(set)
+        self.names: dict[tuple[str, Any], str] = {}
+
+    def want(self, rows: Iterable[models.Model]) -> None:
+        for row in rows:
+            for field in _named_links(type(row)):
+                value = getattr(row, field.attname)
+                if value is not None:
+                    self.wanted[field.related_model._meta.label_lower].add(value)
+
+    def load(self) -> None:
+        for label, ids in self.wanted.items():
+            model = apps.get_model(label)
+            found = model._default_manager.filter(pk__in=ids).select_related(
+                *self.NEEDS.get(label, ())
+            )
+            self.names.update({(label, obj.pk): str(obj) for obj in found})
+        self.wanted.clear()
+
+    def fields(self, obj: models.Model) -> dict[str, Any]:
+        """The object's own fields by their (English) verbose names: choices as their label,
+        links to other objects as their name (or their id)."""
+        out: dict[str, Any] = {}
+        for field in obj._meta.concrete_fields:
+            if field.name in SKIPPED_FIELDS or field.name == "id":
+                continue
+            if field.is_relation:
+                value = getattr(obj, field.attname)
+                label = field.related_model._meta.label_lower
+                if value is not None and label in NAMED_LINKS:
+                    value = self.names.get((label, value), value)
+            elif field.choices:
+                value = getattr(obj, f"get_{field.name}_display")()
             else:
                 value = getattr(obj, field.attname)
-        elif field.choices:
-            value = getattr(obj, f"get_{field.name}_display")()
-        else:
-            value = getattr(obj, field.attname)
-        out[str(field.name)] = _value(value)
-    return {"id": obj.pk, **out}
+            out[str(field.name)] = _value(value)
+        return {"id": obj.pk, **out}
 
 
 WITHHELD = "withheld: health content (need-to-know), added by the regisseur of the case"
 
 
 class _Reader:
-    """Withholds the health content of one case (see the module's docstring) and counts it."""
+    """Withholds the health content of a case (see the module's docstring) and counts it."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: _Names) -> None:
+        self.names = names
         self.withheld = 0
 
     def hold(self, kept: dict[str, Any]) -> dict[str, Any]:
         self.withheld += 1
         return {**kept, "content": WITHHELD}
 
-    def goal_readable(self, goal) -> bool:
-        from plans.policies import goal_is_health
-
-        return not goal_is_health(goal)
-
-    def section(self, section) -> dict[str, Any]:
+    def section(self, section, contributions) -> dict[str, Any]:
         if leefgebied_is_health(section.leefgebied):
             return self.hold({"id": section.pk, "leefgebied": section.get_leefgebied_display()})
         return {
-            **fields(section),
+            **self.names.fields(section),
             "contributions": [
                 self.hold({"id": c.pk, "part": c.get_part_display()})
                 if contribution_is_health(leefgebied=section.leefgebied, part=c.part)
-                else fields(c)
-                for c in section.contributions.select_related("organisation", "author").order_by(
-                    "pk"
-                )
+                else self.names.fields(c)
+                for c in contributions
             ],
         }
 
     def goal(self, goal) -> dict[str, Any]:
-        if not self.goal_readable(goal):
+        if goal_is_health(goal):
             return self.hold({"id": goal.pk, "leefgebied": goal.get_leefgebied_display()})
-        return fields(goal)
+        return self.names.fields(goal)
 
-    def advice(self, advice) -> dict[str, Any]:
-        if advice.goal_id is not None and not self.goal_readable(advice.goal):
-            return self.hold({"id": advice.pk, "goal": advice.goal_id})
-        return fields(advice)
-
-    def result(self, result) -> dict[str, Any]:
-        if not self.goal_readable(result.goal):
-            return self.hold({"id": result.pk, "goal": result.goal_id})
-        return fields(result)
+    def about_goal(self, row) -> dict[str, Any]:
+        """An ITAT advice or an evaluation result: health content when its goal is."""
+        if row.goal_id is not None and goal_is_health(row.goal):
+            return self.hold({"id": row.pk, "goal": row.goal_id})
+        return self.names.fields(row)
 
 
-def _case(case: Case) -> dict[str, Any]:
-    reader = _Reader()
-    data = fields(case)
-    data["status_changes"] = [fields(c) for c in case.status_changes.order_by("at", "pk")]
-    data["team"] = [
-        fields(m) for m in case.team.select_related("organisation", "professional").order_by("pk")
-    ]
-    data["timeline"] = [
-        fields(e) for e in case.timeline.select_related("organisation", "created_by").order_by("pk")
-    ]
-    dossier = getattr(case, "basisdossier", None)
-    if dossier is not None:
-        data["basisdossier"] = {
-            **fields(dossier),
-            "sections": [reader.section(section) for section in dossier.sections.order_by("pk")],
-        }
-    data["plans"] = [
-        {
-            **fields(plan),
-            "goals": [
-                reader.goal(g)
-                for g in plan.goals.select_related(
-                    "responsible_organisation", "professional", "committed_by"
-                ).order_by("pk")
-            ],
-            "status_changes": [fields(c) for c in plan.status_changes.order_by("at", "pk")],
-            "itat_advice": [
-                reader.advice(a) for a in plan.advice.select_related("goal").order_by("pk")
-            ],
-            "evaluations": [
-                {
-                    **fields(e),
-                    "results": [
-                        reader.result(r) for r in e.results.select_related("goal").order_by("pk")
-                    ],
-                }
-                for e in plan.evaluations.order_by("pk")
-            ],
-        }
-        for plan in case.plans.order_by("version")
-    ]
-    data["expert_group_questions"] = [fields(r) for r in case.expert_referrals.order_by("pk")]
-    cadence = getattr(case, "uvo_cadence", None)
-    data["uvo_cadence"] = fields(cadence) if cadence is not None else None
-    data["uvo_meetings"] = [
-        {**fields(m), "attendees": [fields(a) for a in m.attendees.order_by("pk")]}
-        for m in case.uvo_meetings.order_by("planned_at", "pk")
-    ]
-    data["agreements"] = [
-        fields(a)
-        for a in case.agreements.select_related("owner_organisation", "owner_person").order_by("pk")
-    ]
-    data["health_withheld"] = reader.withheld
-    return data
+class _Rows:
+    """Every row of the person's cases, one query per kind of row, grouped by what they belong
+    to (`by`: the case, the plan, the section …)."""
+
+    def __init__(self, names: _Names) -> None:
+        self.names = names
+
+    def of(self, queryset, by: str, *related: str) -> dict[Any, list]:
+        grouped: dict[Any, list] = defaultdict(list)
+        rows = list(queryset.select_related(*related))
+        self.names.want(rows)
+        for row in rows:
+            grouped[getattr(row, by)].append(row)
+        return grouped
+
+
+def _cases(cases: list[Case], names: _Names) -> list[dict[str, Any]]:
+    from cases.models import (
+        Basisdossier,
+        CaseStatusChange,
+        CaseTeamMembership,
+        DossierContribution,
+        DossierSection,
+        TimelineEvent,
+    )
+    from meetings.models import Agreement, UvoAttendee, UvoCadence, UvoMeeting
+    from plans.models import (
+        Evaluation,
+        ExpertGroupReferral,
+        GoalEvaluation,
+        ItatAdvice,
+        Plan,
+        PlanGoal,
+        PlanStatusChange,
+    )
+
+    rows = _Rows(names)
+    ids = [case.pk for case in cases]
+    names.want(cases)
+    status_changes = rows.of(
+        CaseStatusChange.objects.filter(case__in=ids).order_by("at", "pk"), "case_id"
+    )
+    team = rows.of(CaseTeamMembership.objects.filter(case__in=ids).order_by("pk"), "case_id")
+    timeline = rows.of(TimelineEvent.objects.filter(case__in=ids).order_by("pk"), "case_id")
+    dossiers = rows.of(Basisdossier.objects.filter(case__in=ids), "case_id")
+    sections = rows.of(
+        DossierSection.objects.filter(dossier__case__in=ids).order_by("pk"), "dossier_id"
+    )
+    contributions = rows.of(
+        DossierContribution.objects.filter(section__dossier__case__in=ids).order_by("pk"),
+        "section_id",
+    )
+    plans = rows.of(Plan.objects.filter(case__in=ids).order_by("version"), "case_id")
+    goals = rows.of(PlanGoal.objects.filter(plan__case__in=ids).order_by("pk"), "plan_id")
+    plan_changes = rows.of(
+        PlanStatusChange.objects.filter(plan__case__in=ids).order_by("at", "pk"), "plan_id"
+    )
+    advice = rows.of(
+        ItatAdvice.objects.filter(plan__case__in=ids).order_by("pk"), "plan_id", "goal"
+    )
+    evaluations = rows.of(Evaluation.objects.filter(plan__case__in=ids).order_by("pk"), "plan_id")
+    results = rows.of(
+        GoalEvaluation.objects.filter(evaluation__plan__case__in=ids).order_by("pk"),
+        "evaluation_id",
+        "goal",
+    )
+    questions = rows.of(ExpertGroupReferral.objects.filter(case__in=ids).order_by("pk"), "case_id")
+    cadences = rows.of(UvoCadence.objects.filter(case__in=ids), "case_id")
+    meetings = rows.of(
+        UvoMeeting.objects.filter(case__in=ids).order_by("planned_at", "pk"), "case_id"
+    )
+    attendees = rows.of(
+        UvoAttendee.objects.filter(meeting__case__in=ids).order_by("pk"), "meeting_id"
+    )
+    agreements = rows.of(Agreement.objects.filter(case__in=ids).order_by("pk"), "case_id")
+    names.load()
+
+    fields = names.fields
+    out = []
+    for case in cases:
+        reader = _Reader(names)
+        data = fields(case)
+        data["status_changes"] = [fields(c) for c in status_changes[case.pk]]
+        data["team"] = [fields(m) for m in team[case.pk]]
+        data["timeline"] = [fields(e) for e in timeline[case.pk]]
+        for dossier in dossiers[case.pk]:
+            data["basisdossier"] = {
+                **fields(dossier),
+                "sections": [
+                    reader.section(section, contributions[section.pk])
+                    for section in sections[dossier.pk]
+                ],
+            }
+        data["plans"] = [
+            {
+                **fields(plan),
+                "goals": [reader.goal(g) for g in goals[plan.pk]],
+                "status_changes": [fields(c) for c in plan_changes[plan.pk]],
+                "itat_advice": [reader.about_goal(a) for a in advice[plan.pk]],
+                "evaluations": [
+                    {**fields(e), "results": [reader.about_goal(r) for r in results[e.pk]]}
+                    for e in evaluations[plan.pk]
+                ],
+            }
+            for plan in plans[case.pk]
+        ]
+        data["expert_group_questions"] = [fields(r) for r in questions[case.pk]]
+        cadence = cadences[case.pk]
+        data["uvo_cadence"] = fields(cadence[0]) if cadence else None
+        data["uvo_meetings"] = [
+            {**fields(m), "attendees": [fields(a) for a in attendees[m.pk]]}
+            for m in meetings[case.pk]
+        ]
+        data["agreements"] = [fields(a) for a in agreements[case.pk]]
+        data["health_withheld"] = reader.withheld
+        out.append(data)
+    return out
 
 
 def person_record(person: Person, *, user) -> dict[str, Any]:
     """Everything stored about the person that `user` may read, as plain data (JSON-ready);
-    health content `user` may not read is marked withheld and counted per case."""
+    health content `user` may not read is marked withheld and counted per case. The number of
+    queries does not depend on how much is stored (tests/cases/test_query_counts.py)."""
     accessed = (
         AccessLogSubject.objects.filter(person=person)
         .select_related("entry__user", "entry__organisation")
         .order_by("-entry__at", "-entry_id")
     )
+    names = _Names()
+    relations = list(person.relations.select_related("relative").order_by("pk"))
+    offences = list(person.offences.order_by("date"))
+    names.want([person, *relations, *offences])
+    cases = _cases(list(Case.objects.filter(person=person).order_by("registered_at")), names)
     return {
         "generated_at": _value(timezone.now()),
-        "person": fields(person),
-        "family": [
-            {**fields(r), "relative": str(r.relative)}
-            for r in person.relations.select_related("relative").order_by("pk")
-        ],
-        "offences": [fields(o) for o in person.offences.select_related("source").order_by("date")],
-        "cases": [
-            _case(case)
-            for case in Case.objects.filter(person=person)
-            .select_related("programme", "regie_organisation", "regisseur", "accounthouder")
-            .order_by("registered_at")
-        ],
+        "person": names.fields(person),
+        "family": [{**names.fields(r), "relative": str(r.relative)} for r in relations],
+        "offences": [names.fields(o) for o in offences],
+        "cases": cases,
         "accessed_by": [
             {
                 "at": _value(s.entry.at),

@@ -84,12 +84,19 @@ def due_on(case: Case) -> date | None:
 class Due:
     cases: list[Case]
     persons: list[Person]
-    #: model label → rows that lose content (live rows; their history besides).
-    rows: dict[str, int]
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Model label → rows that lose content (live rows; their history besides): one count
+        per model, so only for the dry run's list."""
+        ids = {case.pk for case in self.cases}
+        return {
+            label: _queryset(label, lookup, ids).count() for label, (lookup, _f) in SCRUB.items()
+        }
 
 
 def due(*, today: date | None = None) -> Due:
-    """What the retention period has passed for, and not yet anonymised."""
+    """What the retention period has passed for, and not yet anonymised: two queries."""
     today = today or timezone.localdate()
     closed = (
         Case.objects.filter(status=CaseStatus.CLOSED, anonymised_at__isnull=True)
@@ -98,15 +105,21 @@ def due(*, today: date | None = None) -> Due:
     )
     cases = [case for case in closed if (day := due_on(case)) is not None and day <= today]
     ids = {case.pk for case in cases}
-    persons = []
-    for person in {case.person_id: case.person for case in cases}.values():
-        others = Case.objects.filter(person=person, anonymised_at__isnull=True).exclude(pk__in=ids)
-        if person.anonymised_at is None and not others.exists():
-            persons.append(person)
-    rows = {
-        label: _queryset(label, lookup, ids).count() for label, (lookup, _fields) in SCRUB.items()
+    candidates = {
+        case.person_id: case.person for case in cases if case.person.anonymised_at is None
     }
-    return Due(cases=cases, persons=persons, rows=rows)
+    # A person keeps their name while any other case of theirs is not anonymised.
+    kept = (
+        set(
+            Case.objects.filter(person__in=candidates, anonymised_at__isnull=True)
+            .exclude(pk__in=ids)
+            .values_list("person_id", flat=True)
+        )
+        if candidates
+        else set()
+    )
+    persons = [person for pk, person in candidates.items() if pk not in kept]
+    return Due(cases=cases, persons=persons)
 
 
 def _queryset(label: str, lookup: str, case_ids, *, history: bool = False) -> models.QuerySet:

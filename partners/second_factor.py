@@ -63,7 +63,10 @@ def enrolment(user: User) -> TOTPDevice:
     """The app device being set up (unconfirmed; the same one until it is confirmed, so that a
     reload does not invalidate the code the user scanned)."""
     device = TOTPDevice.objects.filter(user=user, name=APP, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
+    device.user = user  # the QR code's label names the user: no second read
+    return device
 
 
 def qr_code_data_uri(device: TOTPDevice) -> str:

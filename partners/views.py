@@ -176,7 +176,8 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     """Setting up the authenticator app (the first time, or a new phone): scan the QR code,
     give the first code; the recovery codes are shown once, then."""
     user = request.user
-    if second_factor.is_set_up(user) and not user.is_verified():
+    replacing = second_factor.is_set_up(user)
+    if replacing and not user.is_verified():
         # Replacing the app needs the current one (or a recovery code) first.
         return redirect(f"{reverse('second_factor')}?next={quote(_next(request))}")
     device = second_factor.enrolment(user)
@@ -204,7 +205,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
             "qr_code": second_factor.qr_code_data_uri(device),
             "secret": second_factor.secret_for_typing(device),
-            "replacing": second_factor.is_set_up(user),
+            "replacing": replacing,
         },
     )
 

@@ -9,7 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import override_settings
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from meetings import services as meeting_services
@@ -124,3 +131,78 @@ def test_a_notification_leads_to_where_the_work_is_done(live_server, page, login
     page.get_by_role("link", name="open").first.click()
     page.wait_for_url(f"{live_server.url}/plannen/{plan.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Plan van aanpak v1")
+
+
+@override_settings(REGIE_MFA_ROLES=["beheerder"])
+def test_the_login_security_and_privacy_pages_have_no_serious_accessibility_violations(
+    live_server, page, people, world
+):
+    """The pages around logging in (second factor, recovery codes, password reset, the lockout)
+    and the beheerder's privacy pages (AVG inzage, retention)."""
+    beheerder = people["beheerder"]
+    person = world["case"].person
+    found: dict[str, list] = {}
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+    def check(name: str) -> None:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            if bad := violations(page):
+                found[f"{name} @{width}"] = bad
+
+    def log_in(username: str, password: str = "correct horse battery") -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+
+    # The second factor, set up at the first login, and the pages of the beheerder behind it.
+    log_in(beheerder.username)
+    page.wait_for_url(f"{live_server.url}/tweestaps/instellen/**")
+    check("setup")
+    device = TOTPDevice.objects.get(user=beheerder, confirmed=False)
+    page.get_by_label("Code uit de app").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw herstelcodes")
+    check("recovery codes")
+    for path in (
+        "/beveiliging/",
+        "/beheer/inzage/?q=" + person.last_name,
+        f"/beheer/inzage/{person.pk}/",
+        "/beheer/bewaartermijn/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        check(path)
+    page.context.clear_cookies()
+    log_in(beheerder.username)
+    page.wait_for_url(f"{live_server.url}/tweestaps/**")
+    check("code")
+    page.context.clear_cookies()
+
+    # A forgotten password: ask, the link, a new password.
+    uid = urlsafe_base64_encode(force_bytes(beheerder.pk))
+    token = default_token_generator.make_token(beheerder)
+    for path in (
+        "/wachtwoord/vergeten/",
+        "/wachtwoord/vergeten/verstuurd/",
+        f"/wachtwoord/herstel/{uid}/{token}/",
+        "/wachtwoord/herstel/klaar/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        check(path)
+
+    # Locked out after too many wrong passwords (last: the address is locked out too).
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        log_in("niemand", "fout wachtwoord")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen tijdelijk geblokkeerd")
+    check("locked out")
+    assert found == {}
+    assert refused == []

@@ -54,7 +54,7 @@ def test_an_organisation_joining_the_team_is_a_disclosure(case_at, people, orgs)
 
 
 def test_a_partner_systems_api_read_is_a_disclosure_a_persons_is_not(
-    case_at, people, orgs, api_client, client
+    case_at, people, orgs, api_client, client, django_assert_num_queries
 ):
     from rest_framework.authtoken.models import Token
 
@@ -74,6 +74,14 @@ def test_a_partner_systems_api_read_is_a_disclosure_a_persons_is_not(
     client.force_login(people["regisseur"])
     assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
     assert AccessLogEntry.objects.filter(user=people["regisseur"]).latest("pk").basis_id is None
+    # The register's rows and the API reads in three queries, however many there are.
+    for code in ("GGD", "OM", "DJI"):
+        services.team_member_add(case=case, by=people["regisseur"], organisation=orgs[code])
+    for _ in range(3):
+        api_client.get(f"/api/v1/cases/{case.pk}/")
+    with django_assert_num_queries(3):  # the bases, the register, the API reads
+        rows = disclosures_of(case.person)
+    assert len(rows) == Disclosure.objects.filter(person=case.person).count() + 4  # API reads
 
 
 def test_an_e_mail_naming_the_person_is_a_disclosure_to_its_address(case_at, people):
@@ -223,3 +231,57 @@ def test_a_legal_basis_cannot_be_deleted_in_the_admin(client, make_user):
     )
     assert response.status_code == 403
     assert LegalBasis.objects.filter(code="avg-art-15").exists()
+
+
+#: Session and user, 2 × permissions, the person; the record: family, offences, cases, one query
+#: per kind of row of a case (17) and one per kind of object named in it (8 here, at most 9 —
+#: cases.inzage.NAMED_LINKS), who read the file; the disclosures (bases, register, API reads);
+#: the header's unread count; the access log (entry and subject).
+INZAGE_PAGE_QUERIES = 40
+#: The file: no header, but the disclosure of the file itself.
+INZAGE_FILE_QUERIES = 40
+
+
+def _more_of_everything(case, people, orgs) -> None:
+    """A second case of the same person and more rows of every kind in the first."""
+    person = case.person
+    FamilyRelation.objects.create(person=person, relative=PersonFactory(), kind="child")
+    Case.objects.create(
+        person=person,
+        programme=case.programme,
+        status="closed",
+        regie_organisation=case.regie_organisation,
+        regisseur=case.regisseur,
+        accounthouder=case.accounthouder,
+    )
+    for days in (9, 16):
+        held = meeting_services.uvo_plan(
+            case=case, by=people["regisseur"], planned_at=timezone.now() - timedelta(days=days)
+        )
+        meeting_services.agreement_create(
+            case=case,
+            by=people["regisseur"],
+            meeting=held,
+            description=f"Fictieve afspraak {days}",
+            owner_organisation=orgs["GGD"],
+            deadline=timezone.localdate() + timedelta(days=days),
+        )
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_inzage_query_count_does_not_grow_with_what_is_stored(client, people, orgs, rich_case):
+    client.force_login(people["beheerder"])
+    page = reverse("cases:inzage", args=[rich_case.person_id])
+    client.get(reverse("cases:inzage_search"))  # warm the session
+    counts = [_queries(client, page), _queries(client, page + "?format=json")]
+    _more_of_everything(rich_case, people, orgs)
+    assert [_queries(client, page), _queries(client, page + "?format=json")] == counts
+    assert counts == [INZAGE_PAGE_QUERIES, INZAGE_FILE_QUERIES]

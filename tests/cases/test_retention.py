@@ -203,3 +203,38 @@ def test_the_beheerder_sees_what_is_due(client, people, closed_case, settings):
     assert closed_case.person.last_name not in response.content.decode()
     client.force_login(people["regisseur"])
     assert client.get("/beheer/bewaartermijn/").status_code == 403
+
+
+#: Session and user, 2 × permissions, the closed cases (with programme and person), the persons'
+#: other open cases, the count of anonymised cases, the header's unread count.
+RETENTION_PAGE_QUERIES = 8
+
+
+def test_the_retention_page_query_count_does_not_grow(
+    client, people, closed_case, settings, django_assert_num_queries
+):
+    settings.REGIE_RETENTION_YEARS = 1
+    long_ago = timezone.now() - timedelta(days=400)
+    Case.objects.filter(pk=closed_case.pk).update(closed_at=long_ago)
+    client.force_login(people["beheerder"])
+    client.get("/beheer/bewaartermijn/")  # warm the session
+    with django_assert_num_queries(RETENTION_PAGE_QUERIES):
+        assert client.get("/beheer/bewaartermijn/").context["due_count"] == 1
+    for _ in range(3):  # three more, of other persons; one of them with an open case besides
+        Case.objects.create(
+            person=PersonFactory(),
+            programme=closed_case.programme,
+            status="closed",
+            closed_at=long_ago,
+            regie_organisation=closed_case.regie_organisation,
+            regisseur=closed_case.regisseur,
+        )
+    Case.objects.create(
+        person=Case.objects.latest("pk").person,
+        programme=closed_case.programme,
+        status="in_regie",
+        regie_organisation=closed_case.regie_organisation,
+    )
+    with django_assert_num_queries(RETENTION_PAGE_QUERIES):
+        assert client.get("/beheer/bewaartermijn/").context["due_count"] == 4
+    assert len(retention.due().persons) == 3

@@ -358,3 +358,34 @@ def test_the_roles_setting_is_checked(monkeypatch):
     )
     assert result.returncode != 0
     assert "REGIE_MFA_ROLES: unknown roles ['directeur']" in result.stderr
+
+
+# --- query counts (exact; docs/conventions.md) --------------------------------------------------
+
+#: Session, user, the verified device, roles; the page: is set up, recovery codes left; the
+#: header: permissions (2), the work counts (7), the unread count.
+SECURITY_PAGE_QUERIES = 16
+#: Session, user, roles (no device verified yet), the page: is set up; the session saved
+#: (savepoint, update, release). No header, no counts.
+CODE_PAGE_QUERIES = 7
+#: Session, user, roles; is set up, the unconfirmed device (found or made).
+SETUP_PAGE_QUERIES = 5
+
+
+@MFA
+def test_the_security_pages_query_counts(client, people, django_assert_num_queries):
+    user = people["regisseur"]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        set_up_app(client, user)
+        with django_assert_num_queries(SECURITY_PAGE_QUERIES):
+            assert client.get(reverse("security")).status_code == 200
+        client.post(reverse("logout"))
+        log_in(client, user.username)
+        with django_assert_num_queries(CODE_PAGE_QUERIES):
+            assert client.get(reverse("second_factor")).status_code == 200
+    fresh = Client()
+    log_in(fresh, people["beheerder"].username)
+    fresh.get(reverse("second_factor_setup"))  # the device is made
+    with django_assert_num_queries(SETUP_PAGE_QUERIES):
+        assert fresh.get(reverse("second_factor_setup")).status_code == 200
