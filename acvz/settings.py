@@ -238,6 +238,23 @@ STORAGES = {
 # With no REDIS_URL the app runs without a broker: tasks execute eagerly, in-process.
 REDIS_URL = parse_broker_url(os.environ.get("REDIS_URL"))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+# --- Cache ------------------------------------------------------------------------------------
+# Throttles, the bad-token guard, password-reset limits and the navigation's work counts must be
+# shared by every worker process: Redis (REDIS_CACHE_URL, default REDIS_URL) in production, its
+# keys prefixed. Without Redis (the embedded default) and in tests: this process's memory.
+REDIS_CACHE_URL = parse_broker_url(os.environ.get("REDIS_CACHE_URL")) or REDIS_URL
+if REDIS_CACHE_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "acvz.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "regie",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -63,3 +63,24 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def signed_in_client(user):
+    """A test client logged in as `user` with the second factor given, as in production (where
+    every human role needs one): the user gets a confirmed authenticator device when they have
+    none, and the session is verified by it — the second-factor check runs on every request."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partners.second_factor import APP
+
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, name=APP, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

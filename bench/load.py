@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, database_url, setup_django
+from bench.common import ROOT, database_url, setup_django, signed_in_client
 
 BIN = Path(sys.executable).parent
 
@@ -64,7 +64,6 @@ PLAN_SQL = {
 def make_plan() -> dict:
     """Who the locust users are: sessions for regisseurs (with their cases), tokens for APIs."""
     from django.db import connection
-    from django.test import Client
 
     from partners.models import User
 
@@ -72,8 +71,7 @@ def make_plan() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(PLAN_SQL["regisseurs"])
         for (user_id,) in cursor.fetchall():
-            client = Client()
-            client.force_login(User.objects.get(pk=user_id))
+            client = signed_in_client(User.objects.get(pk=user_id))
             entry = {"session": client.cookies["sessionid"].value}
             for key in ("cases", "plans", "uvos"):
                 cursor.execute(PLAN_SQL[key], [user_id])

@@ -51,13 +51,12 @@ def pick_context() -> dict:
 def make_clients(ctx: dict) -> dict:
     from django.test import Client
 
+    from bench.common import signed_in_client
     from partners.models import User
 
     clients = {}
     for who in ("regisseur", "accounthouder", "itat", "programme_team", "beheerder", "expertgroep"):
-        client = Client()
-        client.force_login(User.objects.get(pk=ctx[who]))
-        clients[who] = client
+        clients[who] = signed_in_client(User.objects.get(pk=ctx[who]))
     clients["system"] = Client(HTTP_AUTHORIZATION=f"Token {ctx['system_token']}")
     return clients
 
@@ -156,6 +155,26 @@ def explain(endpoints, clients, ctx, top: int) -> None:
                     print(f"    {line}")
 
 
+def profile(endpoints, clients, ctx, top: int) -> None:
+    """Where the Python time of an endpoint goes: cProfile over 20 requests (after one to warm
+    up), the functions with the most time of their own and the most time in all."""
+    import cProfile
+    import pstats
+
+    for ep in endpoints:
+        url = ep.url.format(**ctx)
+        clients[ep.who].get(url)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(20):
+            clients[ep.who].get(url)
+        profiler.disable()
+        print(f"\n=== {ep.name}  {url}")
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("tottime").print_stats(max(top, 25))
+        stats.sort_stats("cumulative").print_stats(max(top, 40))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -163,6 +182,7 @@ def main() -> None:
     parser.add_argument("--queries", metavar="NAME", help="print the SQL of matching endpoints")
     parser.add_argument("--explain", metavar="NAME", help="EXPLAIN the slowest queries")
     parser.add_argument("--top", type=int, default=2, help="queries to EXPLAIN per endpoint")
+    parser.add_argument("--profile", metavar="NAME", help="cProfile 20 requests of each match")
     args = parser.parse_args()
 
     database_url()
@@ -174,13 +194,15 @@ def main() -> None:
 
     ctx = pick_context()
     clients = make_clients(ctx)
-    if args.queries is not None or args.explain is not None:
-        needle = (args.queries if args.queries is not None else args.explain).lower()
-        chosen = [ep for ep in ENDPOINTS if needle in ep.name.lower()]
+    needle = next((n for n in (args.queries, args.explain, args.profile) if n is not None), None)
+    if needle is not None:
+        chosen = [ep for ep in ENDPOINTS if needle.lower() in ep.name.lower()]
         if args.queries is not None:
             show_queries(chosen, clients, ctx)
-        else:
+        elif args.explain is not None:
             explain(chosen, clients, ctx, args.top)
+        else:
+            profile(chosen, clients, ctx, args.top)
         return
 
     endpoints = [ep for ep in ENDPOINTS if args.only.lower() in ep.name.lower()]

@@ -10,6 +10,8 @@ os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("CONN_MAX_AGE", "600")
 # The generator's COPY and ANALYZE of millions of rows outlast the web's statement timeout.
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
+# The floor (empty API views) is asked far above a partner system's rate: measure, not refuse.
+os.environ.setdefault("REGIE_API_RATE_USER", "1000000/minute")
 
 from acvz.settings import *  # noqa: F403
 
