@@ -456,6 +456,46 @@ CASUISTRY = sql(
         ORDER BY r.last_name, p.last_name, c.id LIMIT 26""",
 )
 
+#: The accounthouder's dashboard: every case of theirs in regie with its figures, and their open
+#: agreements by owning organisation.
+DASHBOARD = sql(
+    PERMS,
+    """SELECT c.id, c.regie_started_at, c.regie_style, p.first_name, p.last_name,
+              r.first_name, r.last_name, pr.code, pr.evaluation_interval_weeks,
+              cad.weeks, cad.until,
+              (SELECT max(m.held_on) FROM meetings_uvomeeting m
+                WHERE m.case_id = c.id AND m.status = 'held') AS last_held,
+              (SELECT count(*) FROM meetings_agreement a
+                WHERE a.case_id = c.id AND a.status = 'open') AS open_agreements,
+              (SELECT count(*) FROM meetings_agreement a
+                WHERE a.case_id = c.id AND a.status = 'open' AND a.deadline < %(today)s)
+                AS overdue_agreements,
+              EXISTS (SELECT 1 FROM plans_plan pl
+                       WHERE pl.case_id = c.id AND pl.status = 'approved') AS in_force,
+              (SELECT pl.submitted_at FROM plans_plan pl
+                WHERE pl.case_id = c.id AND pl.status = 'submitted' LIMIT 1) AS submitted,
+              (SELECT pl.approved_at FROM plans_plan pl
+                WHERE pl.case_id = c.id AND pl.status = 'approved' LIMIT 1) AS approved,
+              (SELECT max(e.held_on) FROM plans_evaluation e JOIN plans_plan pl
+                   ON pl.id = e.plan_id
+                WHERE pl.case_id = c.id AND pl.status = 'approved') AS last_evaluation,
+              (SELECT count(*) FROM plans_plangoal g JOIN plans_plan pl ON pl.id = g.plan_id
+                WHERE pl.case_id = c.id AND pl.status <> 'superseded'
+                  AND g.commitment = 'declined') AS declined
+         FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+         JOIN cases_programme pr ON pr.id = c.programme_id
+         LEFT JOIN partners_user r ON r.id = c.regisseur_id
+         LEFT JOIN meetings_uvocadence cad ON cad.case_id = c.id
+        WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie'
+        ORDER BY r.last_name, r.first_name, p.last_name, c.id""",
+    """SELECT a.owner_organisation_id, o.name, count(*),
+              count(*) FILTER (WHERE a.deadline < %(today)s)
+         FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+         JOIN partners_organisation o ON o.id = a.owner_organisation_id
+        WHERE c.accounthouder_id = %(user)s AND c.status = 'in_regie' AND a.status = 'open'
+        GROUP BY 1, 2 ORDER BY 4 DESC, 3 DESC, 2""",
+)
+
 AGREEMENTS_ROWS = f"""SELECT a.id, a.description, a.deadline, a.status, a.status_note,
                p.first_name, p.last_name, u.first_name, u.last_name
           FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
@@ -600,6 +640,7 @@ ENDPOINTS = [
     Endpoint("ITAT meetings", "itat", "/itat/", ITAT_MEETINGS),
     Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
     Endpoint("casuistry · accounthouder", "accounthouder", "/casuistiek/", CASUISTRY),
+    Endpoint("dashboard · accounthouder", "accounthouder", "/dashboard/", DASHBOARD),
     Endpoint("agreements /afspraken/", "regisseur", "/afspraken/", AGREEMENTS_PAGE),
     Endpoint("agreements overdue", "regisseur", "/afspraken/?show=overdue", AGREEMENTS_OVERDUE),
     Endpoint("commitments /toezeggingen/", "regisseur", "/toezeggingen/", COMMITMENTS),

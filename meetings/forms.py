@@ -165,3 +165,31 @@ class PreferenceForm(forms.Form):
         label=_("Bundle them in one e-mail a day (at 07:30) instead of one per notification"),
         required=False,
     )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filter (programme) and the figure whose list is open. Unknown values are
+    form errors shown above the table, never a crash."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    regisseur = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    figure = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        from cases.models import Programme
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.order_by("code")
+
+    def clean_figure(self) -> str:
+        from meetings.dashboard import FIGURE_KEYS
+
+        figure = self.cleaned_data["figure"]
+        if figure and figure not in FIGURE_KEYS:
+            raise forms.ValidationError(_("Unknown figure."))
+        return figure

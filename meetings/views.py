@@ -344,3 +344,74 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --- the accounthouder's dashboard ----------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.account_case", raise_exception=True)
+@access_logged
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The accounthouder's figures per regisseur (meetings.dashboard); a figure opens the cases
+    (or agreements) behind it below the table. `?format=csv`: the table as a file. Only the list
+    behind a chosen figure names persons (and is logged as shown); the table holds counts."""
+    from meetings import dashboard as figures
+    from meetings.charts import bar_chart
+    from meetings.forms import DashboardFilterForm
+
+    form = DashboardFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    programme = chosen.get("programme")
+    board = figures.accounthouder_dashboard(
+        user=request.user, programme_id=programme.pk if programme else None
+    )
+    table = [
+        {
+            "label": row.label,
+            "regisseur": row.regisseur_id,
+            "figures": [(figure.key, value) for figure, value in row.figures],
+            "programmes": row.programmes,
+            "styles": row.styles,
+            "longest_wait": row.longest_itat_wait,
+        }
+        for row in [*board.rows, board.total]
+    ]
+    if request.GET.get("format") == "csv":
+        return figures.csv_response(board)
+    figure = figures.FIGURE_KEYS.get(chosen.get("figure") or "")
+    behind = None
+    agreements = None
+    organisation = chosen.get("organisation")
+    row = board.row_of(chosen.get("regisseur"))
+    if organisation is not None:
+        agreements = figures.agreements_of(
+            board,
+            organisation_id=organisation.pk,
+            overdue=chosen.get("figure") == "agreements_overdue",
+        )
+    elif figure is not None:
+        behind = row.behind(figure.key)
+    chart = bar_chart(
+        title=_("Active cases per regisseur, of which UVO overdue"),
+        rows=[(row.label, row.total("active"), row.total("uvo_overdue")) for row in board.rows],
+        legend=(_("active cases"), _("of which UVO overdue")),
+    )
+    return render(
+        request,
+        "meetings/dashboard.html",
+        {
+            "form": form,
+            "table": table,
+            "figures": figures.FIGURES,
+            "organisations": board.organisations,
+            "figure": figure,
+            "row_label": row.label,
+            "behind": behind,
+            "agreements": agreements,
+            "organisation": organisation,
+            "chart": chart,
+            "today": board.today,
+            "query_string": request.GET.urlencode(),
+        },
+    )

@@ -28,3 +28,18 @@ def test_casuistry_agenda_and_settings(live_server, page, login, people, case_at
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Uw voorkeuren zijn opgeslagen.")).to_be_visible()
     assert NotificationPreference.objects.get(user=people["accounthouder"]).email is False
+
+
+def test_the_dashboard_figure_leads_to_its_cases(live_server, page, login, people, case_at):
+    case_at("in_regie")
+    other = case_at("in_regie")
+    login(people["accounthouder"])
+    page.get_by_role("link", name="Dashboard").click()
+    table = page.get_by_test_id("dashboard-table")
+    expect(table).to_contain_text(people["regisseur"].get_full_name())
+    # Two cases in regie, neither with a plan in force: the figure opens both.
+    page.locator(f'a[data-figure="no_plan"][data-regisseur="{people["regisseur"].pk}"]').click()
+    behind = page.get_by_test_id("behind-table")
+    expect(behind.get_by_role("row")).to_have_count(3)  # the header and two cases
+    behind.get_by_role("link", name=other.person.full_name).click()
+    page.wait_for_url(f"{live_server.url}/casussen/{other.pk}/")

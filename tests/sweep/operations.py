@@ -684,6 +684,7 @@ WEB: dict[str, dict[str, Spec]] = {
         body=lambda w, t: {"status": "done", "note": "sweep"},
     ),
     "meetings:casuistry": page(),
+    "meetings:dashboard": page(),
     "meetings:inbox": page(),
     "meetings:notification_read": page(
         t_notification,

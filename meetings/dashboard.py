@@ -1,0 +1,368 @@
+"""The accounthouder's dashboard: per regisseur of theirs, the figures to steer on — active cases
+per programme and regie style, overdue UVOs, evaluations due or overdue, open and overdue
+agreements (and by owning organisation), plans waiting for ITAT and for how long, cases without a
+plan in force, declined commitments. Every figure is a count of cases (or of agreements) that the
+same code lists behind it: a figure and its list cannot disagree.
+
+Need-to-know: the accounthouder counts only the cases in regie they are accounthouder of (and may
+see); nothing here is health content (no goal texts, no dossier).
+
+Queries: two, whatever the number of cases — the cases with their per-case figures as
+subqueries, and the agreements by owning organisation."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, RegieStyle
+from cases.workflow import CaseStatus
+from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
+from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+from plans.models import Evaluation, Plan, PlanGoal
+from plans.workflow import Commitment, PlanStatus
+
+#: An evaluation or UVO within this many days counts as "due" (the work queue's horizon).
+AHEAD_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    #: What the figure counts, for the page's definitions.
+    definition: str
+    #: "cases" or "agreements": what a row of its list is.
+    counts: str = "cases"
+
+
+FIGURES = (
+    Figure("active", _("Active cases"), _("Cases in regie with you as accounthouder.")),
+    Figure(
+        "uvo_overdue",
+        _("UVO overdue"),
+        _("Cases whose next UVO (8 weeks after the last, or the agreed cadence) is past."),
+    ),
+    Figure(
+        "evaluation_due",
+        _("Evaluation due"),
+        _("Plans in force whose evaluation falls in the next 14 days."),
+    ),
+    Figure(
+        "evaluation_overdue",
+        _("Evaluation overdue"),
+        _("Plans in force whose evaluation date is past."),
+    ),
+    Figure(
+        "agreements_open",
+        _("Open agreements"),
+        _("Agreements not yet done or cancelled."),
+        "agreements",
+    ),
+    Figure(
+        "agreements_overdue",
+        _("Agreements overdue"),
+        _("Open agreements past their deadline."),
+        "agreements",
+    ),
+    Figure(
+        "itat_waiting",
+        _("Waiting for ITAT"),
+        _("Cases with a plan submitted to ITAT and not yet decided; the longest wait in days."),
+    ),
+    Figure(
+        "no_plan",
+        _("No plan in force"),
+        _("Cases in regie without an approved plan."),
+    ),
+    Figure(
+        "declined",
+        _("Declined commitments"),
+        _("Goals of the current plan whose responsible organisation declined."),
+    ),
+)
+FIGURE_KEYS = {f.key: f for f in FIGURES}
+
+
+@dataclass
+class CaseFigures:
+    """One case and its figures (no queries of its own)."""
+
+    case: Case
+    uvo_due: date
+    uvo_overdue: bool
+    evaluation_due: date | None
+    evaluation_state: str  # "", "due", "overdue"
+    agreements_open: int
+    agreements_overdue: int
+    itat_since: date | None
+    plan_in_force: bool
+    declined: int
+
+    def __post_init__(self) -> None:
+        # The case's contribution to each figure: 0 or 1 case, or its number of agreements.
+        self.values = {
+            "active": 1,
+            "uvo_overdue": int(self.uvo_overdue),
+            "evaluation_due": int(self.evaluation_state == "due"),
+            "evaluation_overdue": int(self.evaluation_state == "overdue"),
+            "agreements_open": self.agreements_open,
+            "agreements_overdue": self.agreements_overdue,
+            "itat_waiting": int(self.itat_since is not None),
+            "no_plan": int(not self.plan_in_force),
+            "declined": self.declined,
+        }
+
+    def value(self, key: str) -> int:
+        return self.values[key]
+
+
+@dataclass
+class Row:
+    """A regisseur (or the total) and their cases' figures."""
+
+    label: str
+    regisseur_id: int | None
+    cases: list[CaseFigures] = field(default_factory=list)
+
+    def total(self, key: str) -> int:
+        return self.totals[key]
+
+    @functools.cached_property
+    def totals(self) -> dict[str, int]:
+        totals = Counter()
+        for case in self.cases:
+            totals.update(case.values)
+        return {f.key: totals[f.key] for f in FIGURES}
+
+    @property
+    def figures(self) -> list[tuple[Figure, int]]:
+        return [(f, self.totals[f.key]) for f in FIGURES]
+
+    @property
+    def programmes(self) -> list[tuple[str, int]]:
+        return sorted(Counter(c.case.programme.code for c in self.cases).items())
+
+    @property
+    def styles(self) -> list[tuple[str, int]]:
+        counted = Counter(c.case.regie_style for c in self.cases)
+        return sorted((str(RegieStyle(k).label) if k else "—", v) for k, v in counted.items())
+
+    @property
+    def longest_itat_wait(self) -> int | None:
+        today = timezone.localdate()
+        waits = [(today - c.itat_since).days for c in self.cases if c.itat_since]
+        return max(waits) if waits else None
+
+    def behind(self, key: str) -> list[CaseFigures]:
+        return [c for c in self.cases if c.value(key)]
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    organisation_id: int
+    name: str
+    open: int
+    overdue: int
+
+
+@dataclass
+class Dashboard:
+    rows: list[Row]
+    total: Row
+    organisations: list[OrganisationRow]
+    today: date
+
+    def row_of(self, regisseur_id: int | None) -> Row:
+        if regisseur_id is None:
+            return self.total
+        return next((r for r in self.rows if r.regisseur_id == regisseur_id), self.total)
+
+    @property
+    def widest(self) -> int:
+        return max((r.total("active") for r in self.rows), default=0)
+
+
+def _cases(*, user, today: date, programme_id: int | None):
+    last_held = (
+        UvoMeeting.objects.filter(case=OuterRef("pk"), status=UvoStatus.HELD)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+
+    def agreements(**extra) -> Coalesce:
+        counted = (
+            Agreement.objects.filter(case=OuterRef("pk"), status=AgreementStatus.OPEN, **extra)
+            .order_by()
+            .values("case")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    in_force = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.APPROVED)
+    submitted = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.SUBMITTED).values(
+        "submitted_at"
+    )[:1]
+    last_evaluation = (
+        Evaluation.objects.filter(plan__case=OuterRef("pk"), plan__status=PlanStatus.APPROVED)
+        .order_by()
+        .values("plan")
+        .annotate(last=Max("held_on"))
+        .values("last")
+    )
+    approved_at = in_force.values("approved_at")[:1]
+    declined = (
+        PlanGoal.objects.filter(
+            plan__case=OuterRef("pk"),
+            plan__status__in=(PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED),
+            commitment=Commitment.DECLINED,
+        )
+        .order_by()
+        .values("plan__case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
+        .select_related("person", "regisseur", "programme", "uvo_cadence")
+        .annotate(
+            last_held=Subquery(last_held),
+            n_open=agreements(),
+            n_overdue=agreements(deadline__lt=today),
+            has_plan_in_force=Exists(in_force),
+            submitted_at=Subquery(submitted, output_field=DateTimeField()),
+            approved_at=Subquery(approved_at, output_field=DateTimeField()),
+            last_evaluation=Subquery(last_evaluation),
+            n_declined=Coalesce(Subquery(declined, output_field=IntegerField()), 0),
+        )
+        .order_by("regisseur__last_name", "regisseur__first_name", "person__last_name", "pk")
+    )
+    if programme_id is not None:
+        cases = cases.filter(programme_id=programme_id)
+    return cases
+
+
+def _figures(case: Case, today: date) -> CaseFigures:
+    cadence = getattr(case, "uvo_cadence", None)
+    weeks = effective_cadence_weeks(
+        weeks=cadence.weeks if cadence else None,
+        until=cadence.until if cadence else None,
+        today=today,
+    )
+    started = case.regie_started_at or case.registered_at
+    uvo_due = uvo_due_date(
+        last_held=case.last_held, regie_started=timezone.localtime(started).date(), weeks=weeks
+    )
+    evaluation_due = None
+    state = ""
+    if case.approved_at is not None:
+        start = case.last_evaluation or timezone.localtime(case.approved_at).date()
+        evaluation_due = start + timedelta(weeks=case.programme.evaluation_interval_weeks)
+        if evaluation_due < today:
+            state = "overdue"
+        elif evaluation_due <= today + timedelta(days=AHEAD_DAYS):
+            state = "due"
+    return CaseFigures(
+        case=case,
+        uvo_due=uvo_due,
+        uvo_overdue=uvo_is_overdue(due=uvo_due, today=today),
+        evaluation_due=evaluation_due,
+        evaluation_state=state,
+        agreements_open=case.n_open,
+        agreements_overdue=case.n_overdue,
+        itat_since=timezone.localtime(case.submitted_at).date() if case.submitted_at else None,
+        plan_in_force=case.has_plan_in_force,
+        declined=case.n_declined,
+    )
+
+
+def accounthouder_dashboard(
+    *, user, today: date | None = None, programme_id: int | None = None
+) -> Dashboard:
+    today = today or timezone.localdate()
+    cases = _cases(user=user, today=today, programme_id=programme_id)
+    rows: dict[int | None, Row] = {}
+    total = Row(str(_("All your regisseurs")), None)
+    for case in cases:
+        figures = _figures(case, today)
+        key = case.regisseur_id
+        if key not in rows:
+            label = case.regisseur.get_full_name() or str(case.regisseur) if key else _("none")
+            rows[key] = Row(str(label), key)
+        rows[key].cases.append(figures)
+        total.cases.append(figures)
+    by_org = (
+        Agreement.objects.filter(
+            case__in=cases.values("pk").order_by(), status=AgreementStatus.OPEN
+        )
+        .order_by()
+        .values("owner_organisation_id", "owner_organisation__name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+        .order_by("-overdue", "-open", "owner_organisation__name")
+    )
+    organisations = [
+        OrganisationRow(
+            o["owner_organisation_id"], o["owner_organisation__name"], o["open"], o["overdue"]
+        )
+        for o in by_org
+    ]
+    return Dashboard(list(rows.values()), total, organisations, today)
+
+
+def agreements_of(board: Dashboard, *, organisation_id: int, overdue: bool) -> list[Agreement]:
+    """The open (or overdue) agreements an organisation owns in the dashboard's cases, by
+    deadline (one query)."""
+    cases = {c.case.pk: c.case for c in board.total.cases}
+    found = Agreement.objects.filter(
+        case__in=list(cases), owner_organisation_id=organisation_id, status=AgreementStatus.OPEN
+    )
+    if overdue:
+        found = found.filter(deadline__lt=board.today)
+    agreements = list(found.order_by("deadline", "pk"))
+    for agreement in agreements:
+        agreement.case = cases[agreement.case_id]  # the person's name without a query
+    return agreements
+
+
+CSV_COLUMNS = ("regisseur", *(f.key for f in FIGURES), "longest_itat_wait_days")
+
+
+def csv_rows(board: Dashboard) -> list[list]:
+    """The table as the page shows it: a row per regisseur and the total."""
+    return [
+        [row.label, *(value for _f, value in row.figures), row.longest_itat_wait or ""]
+        for row in [*board.rows, board.total]
+    ]
+
+
+def csv_response(board: Dashboard):
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(board))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.today:%Y%m%d}.csv"'
+    return response
