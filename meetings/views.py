@@ -354,8 +354,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @access_logged
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The accounthouder's figures per regisseur (meetings.dashboard); a figure opens the cases
-    (or agreements) behind it below the table. `?format=csv`: the table as a file. Only the list
-    behind a chosen figure names persons (and is logged as shown); the table holds counts."""
+    (or agreements) behind it below the table. `?format=csv` or `xlsx`: the table as a file.
+    Only the list behind a chosen figure names persons (and is logged as shown); the table holds
+    counts."""
     from meetings import dashboard as figures
     from meetings.charts import bar_chart
     from meetings.forms import DashboardFilterForm
@@ -379,6 +380,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     if request.GET.get("format") == "csv":
         return figures.csv_response(board)
+    if request.GET.get("format") == "xlsx":
+        return figures.xlsx_response(board)
     figure = figures.FIGURE_KEYS.get(chosen.get("figure") or "")
     behind = None
     agreements = None

@@ -159,7 +159,7 @@ def test_only_accounthouders_see_it(client, people, board_set):
     assert board_set["other"].person.full_name not in content
 
 
-def test_the_csv_is_the_table(client, board_set):
+def test_the_csv_and_the_spreadsheet_are_the_table(client, board_set):
     client.force_login(board_set["accounthouder"])
     page = client.get(URL)
     response = client.get(URL, {"format": "csv"})
@@ -171,6 +171,14 @@ def test_the_csv_is_the_table(client, board_set):
         for row in page.context["table"]
     ]
     assert rows[1:] == shown
+    # The spreadsheet holds the same cells, numbers as numbers.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get(URL, {"format": "xlsx"}).content)).active
+    cells = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
+    assert cells[0] == list(dashboard.CSV_COLUMNS)
+    assert [[str(c) for c in r] for r in cells[1:]] == shown
+    assert isinstance(cells[1][1], int)
 
 
 def test_bad_filters_are_form_errors(client, board_set):
