@@ -612,6 +612,82 @@ ACCESS_LOG_PERSON = sql(
     LOG_READ,
 )
 
+#: The beheerder's AVG inzage of the context person: every row stored about them, one statement
+#: per kind of row (as the page), the names it links to, who read it and the disclosures.
+_OF_CASES = "SELECT id FROM cases_case WHERE person_id = %(person)s"
+_OF_PLANS = f"SELECT id FROM plans_plan WHERE case_id IN ({_OF_CASES})"
+INZAGE = sql(
+    PERMS,
+    "SELECT * FROM cases_person WHERE id = %(person)s",
+    "SELECT r.*, q.first_name, q.last_name FROM cases_familyrelation r"
+    " JOIN cases_person q ON q.id = r.relative_id WHERE r.person_id = %(person)s",
+    "SELECT * FROM cases_offencerecord WHERE person_id = %(person)s ORDER BY date",
+    "SELECT * FROM cases_case WHERE person_id = %(person)s ORDER BY registered_at",
+    *(
+        f"SELECT * FROM {table} WHERE case_id IN ({_OF_CASES}) ORDER BY id"
+        for table in (
+            "cases_casestatuschange",
+            "cases_caseteammembership",
+            "cases_timelineevent",
+            "cases_basisdossier",
+            "plans_plan",
+            "plans_expertgroupreferral",
+            "meetings_uvocadence",
+            "meetings_uvomeeting",
+            "meetings_agreement",
+        )
+    ),
+    "SELECT s.* FROM cases_dossiersection s JOIN cases_basisdossier d ON d.id = s.dossier_id"
+    f" WHERE d.case_id IN ({_OF_CASES}) ORDER BY s.id",
+    "SELECT c.* FROM cases_dossiercontribution c JOIN cases_dossiersection s"
+    " ON s.id = c.section_id JOIN cases_basisdossier d ON d.id = s.dossier_id"
+    f" WHERE d.case_id IN ({_OF_CASES}) ORDER BY c.id",
+    *(
+        f"SELECT * FROM {table} WHERE plan_id IN ({_OF_PLANS}) ORDER BY id"
+        for table in (
+            "plans_plangoal",
+            "plans_planstatuschange",
+            "plans_itatadvice",
+            "plans_evaluation",
+        )
+    ),
+    "SELECT r.*, g.leefgebied FROM plans_goalevaluation r JOIN plans_plangoal g"
+    " ON g.id = r.goal_id JOIN plans_evaluation e ON e.id = r.evaluation_id"
+    f" WHERE e.plan_id IN ({_OF_PLANS}) ORDER BY r.id",
+    "SELECT a.* FROM meetings_uvoattendee a JOIN meetings_uvomeeting m ON m.id = a.meeting_id"
+    f" WHERE m.case_id IN ({_OF_CASES}) ORDER BY a.id",
+    "SELECT id, first_name, last_name FROM partners_user WHERE organisation_id IS NOT NULL",
+    "SELECT id, name FROM partners_organisation",
+    """SELECT e.*, u.first_name, u.last_name, o.name FROM cases_accesslogsubject s
+         JOIN cases_accesslogentry e ON e.id = s.entry_id
+         JOIN partners_user u ON u.id = e.user_id
+         LEFT JOIN partners_organisation o ON o.id = e.organisation_id
+        WHERE s.person_id = %(person)s ORDER BY e.at DESC, e.id DESC""",
+    "SELECT * FROM cases_legalbasis",
+    "SELECT * FROM cases_disclosure WHERE person_id = %(person)s",
+    LOG_READ,
+)
+
+#: The beheerder's list of what the retention run anonymises in the next 90 days.
+RETENTION = sql(
+    PERMS,
+    """SELECT c.*, pr.retention_years, p.anonymised_at FROM cases_case c
+         JOIN cases_programme pr ON pr.id = c.programme_id
+         JOIN cases_person p ON p.id = c.person_id
+        WHERE c.status = 'closed' AND c.anonymised_at IS NULL
+          AND c.closed_at < %(today)s::date + interval '92 days' - interval '5 years'
+        ORDER BY c.closed_at, c.id""",
+    "SELECT count(*) FROM cases_case WHERE anonymised_at IS NOT NULL",
+)
+
+#: A user's own login-and-security page.
+SECURITY = sql(
+    PERMS,
+    "SELECT 1 FROM otp_totp_totpdevice WHERE user_id = %(user)s AND confirmed LIMIT 1",
+    """SELECT count(*) FROM otp_static_statictoken t
+         JOIN otp_static_staticdevice d ON d.id = t.device_id WHERE d.user_id = %(user)s""",
+)
+
 REFERRALS = sql(
     """SELECT r.*, p.first_name, p.last_name, u.first_name, u.last_name
          FROM plans_expertgroupreferral r
@@ -653,6 +729,9 @@ ENDPOINTS = [
         "/beheer/toegangslog/personen/{person}/",
         ACCESS_LOG_PERSON,
     ),
+    Endpoint("AVG inzage · beheerder", "beheerder", "/beheer/inzage/{person}/", INZAGE),
+    Endpoint("retention · beheerder", "beheerder", "/beheer/bewaartermijn/", RETENTION),
+    Endpoint("login and security", "regisseur", "/beveiliging/", SECURITY),
     Endpoint("API cases (100)", "system", "/api/v1/cases/?page_size=100", API_CASES, "api"),
     Endpoint("API case detail", "system", "/api/v1/cases/{case}/", API_CASE, "api"),
     Endpoint("API plans (100)", "system", "/api/v1/plans/?page_size=100", API_PLANS, "api"),

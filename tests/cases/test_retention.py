@@ -205,9 +205,10 @@ def test_the_beheerder_sees_what_is_due(client, people, closed_case, settings):
     assert client.get("/beheer/bewaartermijn/").status_code == 403
 
 
-#: Session and user, 2 × permissions, the closed cases (with programme and person), the persons'
-#: other open cases, the count of anonymised cases, the header's unread count.
-RETENTION_PAGE_QUERIES = 8
+#: Session and user, 2 × permissions, the programmes (their periods), the closed cases (with
+#: programme and person), the persons' other open cases, the count of anonymised cases, the
+#: header's unread count.
+RETENTION_PAGE_QUERIES = 9
 
 
 def test_the_retention_page_query_count_does_not_grow(
