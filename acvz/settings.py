@@ -410,6 +410,10 @@ REGIE_AMSTERDAM_STYLES = [
 #: Years after closing that a case's content is kept (cases.retention); a programme may set
 #: its own.
 REGIE_RETENTION_YEARS = env_int("REGIE_RETENTION_YEARS", 5, minimum=1)
+#: Figures over fewer cases or persons than this are shown as "< N" (the programme figures).
+REGIE_SMALL_GROUP = env_int("REGIE_SMALL_GROUP", 5, minimum=1)
+#: In regie for more than this many years: the persistent group of the outcome figures.
+REGIE_PERSISTENT_YEARS = env_int("REGIE_PERSISTENT_YEARS", 3, minimum=1)
 #: The legal basis (cases.LegalBasis code, kept by the beheerder) recorded with each way
 #: personal data leave the system (the disclosure register, cases.disclosure).
 REGIE_DISCLOSURE_BASIS = {

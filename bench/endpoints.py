@@ -496,6 +496,62 @@ DASHBOARD = sql(
         GROUP BY 1, 2 ORDER BY 4 DESC, 3 DESC, 2""",
 )
 
+_START = "c.regie_started_at::date"
+_OUTCOME_WINDOWS = (
+    f"o.date >= {_START} - 730 AND o.date < {_START}",
+    f"o.date >= {_START} AND (c.closed_at IS NULL OR o.date < c.closed_at::date)",
+    "c.closed_at IS NOT NULL AND o.date >= c.closed_at::date",
+)
+_OUTCOME_KINDS = (
+    "o.kind = 'arrest'",
+    "o.kind = 'summons'",
+    "o.kind = 'arrest' AND o.category <> 'other'",
+)
+#: Offences per case in each window (before, during, after regie) of each measure.
+_OUTCOME_COUNTS = ", ".join(
+    f"count(o.id) FILTER (WHERE {kind} AND {window})"
+    for kind in _OUTCOME_KINDS
+    for window in _OUTCOME_WINDOWS
+)
+
+#: The programme team's figures over the last twelve months, all programmes.
+PROGRAMME_FIGURES = sql(
+    PERMS,
+    "SELECT id, code FROM cases_programme WHERE active ORDER BY code",
+    *(
+        f"""SELECT date_trunc('month', {column}) AS month, count(*) FROM cases_case
+             WHERE {column} >= %(today)s::date - interval '1 year'
+             GROUP BY 1"""
+        for column in ("registered_at", "regie_started_at", "closed_at")
+    ),
+    "SELECT pr.code, c.status, count(*) FROM cases_case c JOIN cases_programme pr"
+    " ON pr.id = c.programme_id GROUP BY 1, 2",
+    "SELECT o.name, c.regisseur_id, count(*) FROM cases_case c LEFT JOIN partners_organisation o"
+    " ON o.id = c.regie_organisation_id WHERE c.status IN ('in_regie', 'outflow') GROUP BY 1, 2",
+    """SELECT pr.code, c.registered_at, min(p.approved_at) FROM cases_case c
+         JOIN cases_programme pr ON pr.id = c.programme_id
+         JOIN plans_plan p ON p.case_id = c.id
+        GROUP BY c.id, pr.code HAVING min(p.approved_at) >= %(today)s::date - interval '1 year'""",
+    """SELECT date_trunc('week', at), to_status, count(*) FROM plans_planstatuschange
+        WHERE from_status = 'submitted' AND to_status IN ('approved', 'draft')
+          AND at >= %(today)s::date - interval '1 year' GROUP BY 1, 2""",
+    """SELECT o.name, count(*), count(*) FILTER (WHERE a.status IN ('open', 'not_done')
+              OR (a.status = 'done' AND a.status_changed_at::date > a.deadline)),
+              count(DISTINCT a.case_id)
+         FROM meetings_agreement a JOIN partners_organisation o ON o.id = a.owner_organisation_id
+        WHERE a.deadline >= %(today)s::date - interval '1 year' AND a.deadline <= %(today)s
+        GROUP BY 1""",
+    """SELECT o.name, count(*), count(*) FILTER (WHERE g.commitment = 'declined'),
+              count(DISTINCT p.case_id)
+         FROM plans_plangoal g JOIN plans_plan p ON p.id = g.plan_id
+         JOIN partners_organisation o ON o.id = g.responsible_organisation_id
+        WHERE g.committed_at >= %(today)s::date - interval '1 year' GROUP BY 1""",
+    f"""SELECT c.id, pr.code, c.status, c.regie_started_at, c.closed_at, {_OUTCOME_COUNTS}
+         FROM cases_case c JOIN cases_programme pr ON pr.id = c.programme_id
+         LEFT JOIN cases_offencerecord o ON o.person_id = c.person_id
+        WHERE c.regie_started_at IS NOT NULL GROUP BY c.id, pr.code""",
+)
+
 AGREEMENTS_ROWS = f"""SELECT a.id, a.description, a.deadline, a.status, a.status_note,
                p.first_name, p.last_name, u.first_name, u.last_name
           FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
@@ -717,6 +773,12 @@ ENDPOINTS = [
     Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
     Endpoint("casuistry · accounthouder", "accounthouder", "/casuistiek/", CASUISTRY),
     Endpoint("dashboard · accounthouder", "accounthouder", "/dashboard/", DASHBOARD),
+    Endpoint(
+        "programme figures · programme team",
+        "programme_team",
+        "/programma/cijfers/",
+        PROGRAMME_FIGURES,
+    ),
     Endpoint("agreements /afspraken/", "regisseur", "/afspraken/", AGREEMENTS_PAGE),
     Endpoint("agreements overdue", "regisseur", "/afspraken/?show=overdue", AGREEMENTS_OVERDUE),
     Endpoint("commitments /toezeggingen/", "regisseur", "/toezeggingen/", COMMITMENTS),

@@ -354,6 +354,10 @@ class Case(models.Model):
                 "support_case",
                 _("Can support the regisseurs of own programmes' cases (programme team)"),
             ),
+            (
+                "view_programme_figures",
+                _("Can see the programmes' figures: flow, throughput and outcomes"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -72,7 +72,7 @@ FIGURES = (
     Figure(
         "agreements_open",
         _("Open agreements"),
-        _("Agreements not yet done or cancelled."),
+        _("Agreements still open (neither done nor marked not done)."),
         "agreements",
     ),
     Figure(
@@ -353,40 +353,8 @@ def csv_rows(board: Dashboard) -> list[list]:
     ]
 
 
-def csv_response(board: Dashboard):
-    import csv
-    import io
+def file_response(board: Dashboard, fmt: str):
+    """The table as CSV or a spreadsheet (meetings.exports)."""
+    from meetings.exports import tabular_response
 
-    from django.http import HttpResponse
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(board))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.today:%Y%m%d}.csv"'
-    return response
-
-
-def xlsx_response(board: Dashboard):
-    """The same table as the CSV, as a spreadsheet (openpyxl; numbers as numbers)."""
-    import io
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "dashboard"
-    sheet.append(list(CSV_COLUMNS))
-    for row in csv_rows(board):
-        sheet.append([value if value != "" else None for value in row])
-    sheet.freeze_panes = "B2"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.today:%Y%m%d}.xlsx"'
-    return response
+    return tabular_response(CSV_COLUMNS, csv_rows(board), fmt=fmt, name="dashboard")

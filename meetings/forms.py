@@ -193,3 +193,55 @@ class DashboardFilterForm(forms.Form):
         if figure and figure not in FIGURE_KEYS:
             raise forms.ValidationError(_("Unknown figure."))
         return figure
+
+
+class FiguresFilterForm(forms.Form):
+    """The programme figures' filter: a programme (or all) and a period of whole months."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    start = forms.DateField(
+        label=_("From (month)"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    end = forms.DateField(
+        label=_("To (month)"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from cases.models import Programme
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end lies before the start."))
+        if start and end and (end.year - start.year) * 12 + end.month - start.month > 60:
+            self.add_error("end", _("Choose at most five years."))
+        return cleaned
+
+    def period(self):
+        """The chosen period (whole months, up to today), else the last twelve months."""
+        from datetime import timedelta
+
+        from meetings.figures import Period, default_period
+
+        today = timezone.localdate()
+        period = default_period(today)
+        if not self.is_bound or not self.is_valid():
+            return period
+        start = self.cleaned_data.get("start") or period.start
+        end = self.cleaned_data.get("end")
+        if end is not None:
+            end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        end = min(end or today, today)
+        return Period(start.replace(day=1), max(end, start.replace(day=1)))

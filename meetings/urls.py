@@ -11,6 +11,7 @@ urlpatterns = [
     path("afspraken/<int:pk>/status/", views.agreement_status, name="agreement_status"),
     path("casuistiek/", views.casuistry, name="casuistry"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("programma/cijfers/", views.programme_figures, name="programme_figures"),
     path("meldingen/", views.inbox, name="inbox"),
     path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="read_all"),

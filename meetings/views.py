@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -378,10 +379,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for row in [*board.rows, board.total]
     ]
-    if request.GET.get("format") == "csv":
-        return figures.csv_response(board)
-    if request.GET.get("format") == "xlsx":
-        return figures.xlsx_response(board)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return figures.file_response(board, request.GET["format"])
     figure = figures.FIGURE_KEYS.get(chosen.get("figure") or "")
     behind = None
     agreements = None
@@ -415,6 +414,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "chart": chart,
             "today": board.today,
+            "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_programme_figures", raise_exception=True)
+def programme_figures(request: HttpRequest) -> HttpResponse:
+    """The programmes' figures (meetings.figures): counts only, small groups suppressed, no
+    person named (so no access-log entry). `?format=csv|xlsx&table=<key>`: one table as a
+    file."""
+    from meetings import figures
+    from meetings.forms import FiguresFilterForm
+
+    form = FiguresFilterForm(request.GET or None)
+    programme = form.cleaned_data.get("programme") if form.is_bound and form.is_valid() else None
+    period = form.period()
+    tables = figures.programme_figures(period=period, programme=programme)
+    wanted = request.GET.get("format")
+    if wanted in ("csv", "xlsx"):
+        table = next((t for t in tables if t.key == request.GET.get("table")), None)
+        if table is None:
+            raise Http404
+        return figures.table_response(table, wanted)
+    return render(
+        request,
+        "meetings/programme_figures.html",
+        {
+            "form": form,
+            "tables": tables,
+            "period": period,
+            "programme": programme,
+            "small_group": settings.REGIE_SMALL_GROUP,
             "query_string": request.GET.urlencode(),
         },
     )

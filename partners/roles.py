@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "cases.change_person",
         "cases.add_familyrelation",
         "cases.support_case",
+        "cases.view_programme_figures",
     ),
     Role.ITAT: ("partners.view_organisation", "plans.review_plan"),
     Role.EXPERTGROEP: ("partners.view_organisation", "plans.answer_referral"),

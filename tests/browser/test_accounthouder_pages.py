@@ -43,3 +43,19 @@ def test_the_dashboard_figure_leads_to_its_cases(live_server, page, login, peopl
     expect(behind.get_by_role("row")).to_have_count(3)  # the header and two cases
     behind.get_by_role("link", name=other.person.full_name).click()
     page.wait_for_url(f"{live_server.url}/casussen/{other.pk}/")
+
+
+def test_the_programme_figures_and_a_table_download(live_server, page, login, people, case_at):
+    case_at("in_regie")
+    login(people["programme"])
+    page.get_by_role("link", name="Cijfers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cijfers programma's")
+    # One case in regie: a small group, shown as "< 5", never as the number.
+    status = page.get_by_test_id("table-status")
+    expect(status.get_by_role("row", name="In regie")).to_contain_text("< 5")
+    page.get_by_label("Van (maand)").fill("2026-01")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.get_by_text("Van januari 2026")).to_be_visible()
+    with page.expect_download() as download:
+        page.locator("#status").get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.startswith("status-")

@@ -685,6 +685,7 @@ WEB: dict[str, dict[str, Spec]] = {
     ),
     "meetings:casuistry": page(),
     "meetings:dashboard": page(),
+    "meetings:programme_figures": page(markers="none"),
     "meetings:inbox": page(),
     "meetings:notification_read": page(
         t_notification,

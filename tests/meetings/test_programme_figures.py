@@ -1,0 +1,204 @@
+"""The programme figures: correct numbers on a hand-made set (edge months, a case crossing the
+period's start, a person with no offences before), small groups suppressed, the programme team
+only, each table's file equal to the page, and a fixed number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case, OffenceRecord
+from meetings import figures
+from meetings.figures import Period
+
+pytestmark = pytest.mark.django_db
+
+URL = "/programma/cijfers/"
+TODAY = timezone.localdate()
+
+
+def local(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone()) + (
+        timedelta(hours=hour, minutes=minute)
+    )
+
+
+def cells(table) -> dict[str, list[str]]:
+    return {label: [str(c) for c in row] for label, row in table.rows}
+
+
+@pytest.fixture
+def offences(orgs):
+    def add(case: Case, *rows: tuple[int, str, str]) -> None:
+        """(days after regie started, kind, category) per offence."""
+        start = timezone.localtime(case.regie_started_at).date()
+        for days, kind, category in rows:
+            OffenceRecord.objects.create(
+                person=case.person,
+                date=start + timedelta(days=days),
+                kind=kind,
+                category=category,
+                source=orgs["POLITIE"],
+            )
+
+    return add
+
+
+@pytest.fixture
+def started(case_at):
+    """A case in regie whose regie started `days` ago, without offences of its own."""
+
+    def make(days: int) -> Case:
+        case = case_at("in_regie")
+        OffenceRecord.objects.filter(person=case.person).delete()
+        Case.objects.filter(pk=case.pk).update(regie_started_at=timezone.now() - timedelta(days))
+        return Case.objects.get(pk=case.pk)
+
+    return make
+
+
+def test_the_flow_counts_each_month_in_local_time(case_at, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    march = date(TODAY.year - 1, 3, 1)
+    period = Period(march, date(TODAY.year - 1, 4, 30))
+    late_night = case_at("registered")  # 31 March, 23:30 in Amsterdam: March (UTC: 21:30)
+    Case.objects.filter(pk=late_night.pk).update(
+        registered_at=local(date(march.year, 3, 31), 23, 30)
+    )
+    crossing = case_at("in_regie")  # registered before the period, in regie in April
+    Case.objects.filter(pk=crossing.pk).update(
+        registered_at=local(date(march.year, 2, 10)),
+        regie_started_at=local(date(march.year, 4, 1), 0, 15),
+    )
+    table = figures.flow(period, None)
+    shown = {label: [c.value for c in row] for label, row in table.rows}
+    assert shown[f"03-{march.year}"] == [1, 0, 0]  # registered, in regie, closed
+    assert shown[f"04-{march.year}"] == [0, 1, 0]
+
+
+def test_time_to_plan_and_itat_throughput(plan_at, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    plans = [plan_at("approved") for _ in range(3)]
+    for plan, days in zip(plans, (10, 20, 60), strict=True):
+        Case.objects.filter(pk=plan.case_id).update(
+            registered_at=plan.approved_at - timedelta(days=days)
+        )
+    period = figures.default_period()
+    table = figures.time_to_plan(period, None, figures._programmes(None))
+    top = {label: [c.value for c in row] for label, row in table.rows}["TOP600"]
+    assert top[:2] == [3, 20.0]
+    itat = figures.itat_throughput(period, None)
+    assert sum(row[0].value for _label, row in itat.rows) == 3  # three approvals this week
+
+
+def test_outcomes_per_person_year_and_a_person_without_offences_before(started, offences, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    first = started(365)
+    offences(
+        first,
+        (-100, "arrest", "hic_burglary"),
+        (-300, "arrest", "hic_robbery"),
+        (-500, "summons", "other"),
+        (-800, "arrest", "hic_robbery"),  # more than two years before: not counted
+        (30, "arrest", "other"),
+    )
+    table, _persistent = figures.outcomes(None, TODAY)
+    cohort = f"TOP600 {timezone.localtime(first.regie_started_at).year}"
+    rows = {label: [c.value for c in row] for label, row in table.rows}
+    # persons, before, during, change during (%), after, change after (%)
+    assert rows[f"{cohort} · aanhoudingen"] == [1, 1.0, 1.0, 0, None, None]
+    assert rows[f"{cohort} · dagvaardingen"] == [1, 0.5, 0.0, -100, None, None]
+    assert rows[f"{cohort} · aanhoudingen HIC/DG"] == [1, 1.0, 0.0, -100, None, None]
+    # A person with no offences before: no change to compute (not a division by zero).
+    second = started(200)
+    offences(second, (10, "arrest", "hic_burglary"))
+    Case.objects.filter(pk=first.pk).update(regie_started_at=second.regie_started_at)
+    table, _persistent = figures.outcomes(None, TODAY)
+    assert str(table.rows[0][1][0]) == "2"  # both persons in the same cohort now
+    lone = figures.Outcome(persons=1, years={"before": 2, "during": 0.5, "after": 0})
+    lone.counts["arrests_during"] = 1
+    assert lone.change("arrests").value is None
+    assert str(lone.rate("arrests", "during")) == "2"
+
+
+def test_the_persistent_group(started, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    settings.REGIE_PERSISTENT_YEARS = 3
+    started(365 * 3 + 10)
+    started(365 * 2)
+    _table, persistent = figures.outcomes(None, TODAY)
+    assert cells(persistent) == {"TOP600": ["1"]}
+
+
+def test_small_groups_are_suppressed(started, offences, settings):
+    settings.REGIE_SMALL_GROUP = 5
+    case = started(365)
+    offences(case, (-10, "arrest", "hic_burglary"))
+    table, _persistent = figures.outcomes(None, TODAY)
+    shown = [str(c) for c in table.rows[0][1]]
+    assert shown[:2] == ["< 5", "< 5"]  # the persons, and a rate over one person
+    status = figures.status_now(None, figures._programmes(None))
+    assert cells(status)["In regie"][status.columns.index("TOP600")] == "< 5"
+    assert figures.count(0).suppressed is False  # nothing is nothing
+    assert figures.count(5).suppressed is False
+
+
+def test_only_the_programme_team_sees_them(client, people):
+    for who in ("regisseur", "accounthouder", "partner", "itat"):
+        client.force_login(people[who])
+        assert client.get(URL).status_code == 403
+    client.force_login(people["programme"])
+    assert client.get(URL).status_code == 200
+
+
+def test_each_tables_file_is_the_table(client, people, started, offences, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    offences(started(400), (-10, "arrest", "hic_burglary"), (20, "summons", "other"))
+    client.force_login(people["programme"])
+    page = client.get(URL)
+    for table in page.context["tables"]:
+        response = client.get(URL, {"format": "csv", "table": table.key})
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == ["", *table.columns]
+        assert rows[1:] == [[label, *(str(c.export) for c in row)] for label, row in table.rows]
+    from openpyxl import load_workbook
+
+    response = client.get(URL, {"format": "xlsx", "table": "outcomes"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert next(sheet.iter_rows(min_row=2, values_only=True))[1] == 1
+    assert client.get(URL, {"format": "csv", "table": "nonsense"}).status_code == 404
+
+
+def test_bad_filters_are_form_errors(client, people):
+    client.force_login(people["programme"])
+    response = client.get(URL, {"start": "2026-13", "end": "x", "programme": "abc"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"start", "end", "programme"}
+    reversed_period = client.get(URL, {"start": "2026-05", "end": "2026-01"})
+    assert "end" in reversed_period.context["form"].errors
+
+
+#: Session, user, 2 × permissions; the programmes; flow (3), status, caseload, time to plan,
+#: ITAT, barriers (2), outcomes; the filter's programmes; the header's unread count (its work
+#: count cached).
+FIGURES_QUERIES = 17
+
+
+def test_the_query_count_does_not_grow_with_the_cases(
+    client, people, started, plan_at, django_assert_num_queries
+):
+    client.force_login(people["programme"])
+    started(100)
+    client.get(URL)
+    with django_assert_num_queries(FIGURES_QUERIES):
+        client.get(URL)
+    for days in (30, 400, 800):
+        started(days)
+    plan_at("approved")
+    client.get(URL)
+    with django_assert_num_queries(FIGURES_QUERIES):
+        client.get(URL)
