@@ -111,6 +111,8 @@ def case_register(request: HttpRequest) -> HttpResponse:
 @login_required
 @access_logged
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from cases.figures import OUTCOME_COLUMNS, person_line
+
     case = case_page_get(request, pk)
     scope = case_read_scope(request.user, case)
     if not scope.reads(CasePart.OVERVIEW):
@@ -127,6 +129,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         family=selectors.person_family(person=case.person),
         eligibility=eligibility,
         offences=offences[:10],
+        outcome=person_line(case, offences),
+        outcome_columns=OUTCOME_COLUMNS,
         team=list(case.team.all()),
         status_changes=case.status_changes.select_related("by")[:20],
         can_manage_team=case_can(request.user, case, "manage_team"),

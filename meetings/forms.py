@@ -201,6 +201,12 @@ class FiguresFilterForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
     )
+    organisation = forms.ModelChoiceField(
+        label=_("Regie organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("All organisations"),
+    )
     start = forms.DateField(
         label=_("From (month)"),
         required=False,

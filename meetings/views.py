@@ -429,9 +429,10 @@ def programme_figures(request: HttpRequest) -> HttpResponse:
     from meetings.forms import FiguresFilterForm
 
     form = FiguresFilterForm(request.GET or None)
-    programme = form.cleaned_data.get("programme") if form.is_bound and form.is_valid() else None
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = figures.Scope(chosen.get("programme"), chosen.get("organisation"))
     period = form.period()
-    tables = figures.programme_figures(period=period, programme=programme)
+    tables = figures.programme_figures(period=period, scope=scope)
     wanted = request.GET.get("format")
     if wanted in ("csv", "xlsx"):
         table = next((t for t in tables if t.key == request.GET.get("table")), None)
@@ -445,7 +446,7 @@ def programme_figures(request: HttpRequest) -> HttpResponse:
             "form": form,
             "tables": tables,
             "period": period,
-            "programme": programme,
+            "scope": scope,
             "small_group": settings.REGIE_SMALL_GROUP,
             "query_string": request.GET.urlencode(),
         },

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from cases.figures import Outcome, count, outcomes
 from cases.models import Case, OffenceRecord
 from meetings import figures
 from meetings.figures import Period
@@ -74,7 +75,7 @@ def test_the_flow_counts_each_month_in_local_time(case_at, settings):
         registered_at=local(date(march.year, 2, 10)),
         regie_started_at=local(date(march.year, 4, 1), 0, 15),
     )
-    table = figures.flow(period, None)
+    table = figures.flow(period, figures.Scope())
     shown = {label: [c.value for c in row] for label, row in table.rows}
     assert shown[f"03-{march.year}"] == [1, 0, 0]  # registered, in regie, closed
     assert shown[f"04-{march.year}"] == [0, 1, 0]
@@ -88,10 +89,10 @@ def test_time_to_plan_and_itat_throughput(plan_at, settings):
             registered_at=plan.approved_at - timedelta(days=days)
         )
     period = figures.default_period()
-    table = figures.time_to_plan(period, None, figures._programmes(None))
+    table = figures.time_to_plan(period, figures.Scope(), figures.Scope().programmes())
     top = {label: [c.value for c in row] for label, row in table.rows}["TOP600"]
     assert top[:2] == [3, 20.0]
-    itat = figures.itat_throughput(period, None)
+    itat = figures.itat_throughput(period, figures.Scope())
     assert sum(row[0].value for _label, row in itat.rows) == 3  # three approvals this week
 
 
@@ -106,7 +107,7 @@ def test_outcomes_per_person_year_and_a_person_without_offences_before(started, 
         (-800, "arrest", "hic_robbery"),  # more than two years before: not counted
         (30, "arrest", "other"),
     )
-    table, _persistent = figures.outcomes(None, TODAY)
+    table, _persistent = outcomes(Case.objects.all(), TODAY)
     cohort = f"TOP600 {timezone.localtime(first.regie_started_at).year}"
     rows = {label: [c.value for c in row] for label, row in table.rows}
     # persons, before, during, change during (%), after, change after (%)
@@ -117,9 +118,9 @@ def test_outcomes_per_person_year_and_a_person_without_offences_before(started, 
     second = started(200)
     offences(second, (10, "arrest", "hic_burglary"))
     Case.objects.filter(pk=first.pk).update(regie_started_at=second.regie_started_at)
-    table, _persistent = figures.outcomes(None, TODAY)
+    table, _persistent = outcomes(Case.objects.all(), TODAY)
     assert str(table.rows[0][1][0]) == "2"  # both persons in the same cohort now
-    lone = figures.Outcome(persons=1, years={"before": 2, "during": 0.5, "after": 0})
+    lone = Outcome(persons=1, years={"before": 2, "during": 0.5, "after": 0})
     lone.counts["arrests_during"] = 1
     assert lone.change("arrests").value is None
     assert str(lone.rate("arrests", "during")) == "2"
@@ -130,7 +131,7 @@ def test_the_persistent_group(started, settings):
     settings.REGIE_PERSISTENT_YEARS = 3
     started(365 * 3 + 10)
     started(365 * 2)
-    _table, persistent = figures.outcomes(None, TODAY)
+    _table, persistent = outcomes(Case.objects.all(), TODAY)
     assert cells(persistent) == {"TOP600": ["1"]}
 
 
@@ -138,13 +139,13 @@ def test_small_groups_are_suppressed(started, offences, settings):
     settings.REGIE_SMALL_GROUP = 5
     case = started(365)
     offences(case, (-10, "arrest", "hic_burglary"))
-    table, _persistent = figures.outcomes(None, TODAY)
+    table, _persistent = outcomes(Case.objects.all(), TODAY)
     shown = [str(c) for c in table.rows[0][1]]
     assert shown[:2] == ["< 5", "< 5"]  # the persons, and a rate over one person
-    status = figures.status_now(None, figures._programmes(None))
+    status = figures.status_now(figures.Scope(), figures.Scope().programmes())
     assert cells(status)["In regie"][status.columns.index("TOP600")] == "< 5"
-    assert figures.count(0).suppressed is False  # nothing is nothing
-    assert figures.count(5).suppressed is False
+    assert count(0).suppressed is False  # nothing is nothing
+    assert count(5).suppressed is False
 
 
 def test_only_the_programme_team_sees_them(client, people):
@@ -183,9 +184,9 @@ def test_bad_filters_are_form_errors(client, people):
 
 
 #: Session, user, 2 × permissions; the programmes; flow (3), status, caseload, time to plan,
-#: ITAT, barriers (2), outcomes; the filter's programmes; the header's unread count (its work
-#: count cached).
-FIGURES_QUERIES = 17
+#: ITAT, barriers (2), outcomes; the filter's programmes and organisations; the header's unread
+#: count (its work count cached).
+FIGURES_QUERIES = 18
 
 
 def test_the_query_count_does_not_grow_with_the_cases(
@@ -202,3 +203,44 @@ def test_the_query_count_does_not_grow_with_the_cases(
     client.get(URL)
     with django_assert_num_queries(FIGURES_QUERIES):
         client.get(URL)
+
+
+def test_the_organisation_filter_counts_only_its_cases(client, people, started, orgs, settings):
+    settings.REGIE_SMALL_GROUP = 1
+    ours, theirs = started(100), started(100)
+    Case.objects.filter(pk=theirs.pk).update(regie_organisation=orgs["OM"])
+    client.force_login(people["programme"])
+    for organisation, expected in ((ours.regie_organisation, 1), (orgs["OM"], 1), (None, 2)):
+        params = {"organisation": organisation.pk} if organisation else {}
+        tables = {t.key: t for t in client.get(URL, params).context["tables"]}
+        status = tables["status"]
+        row = dict(status.rows)["In regie"]
+        assert row[status.columns.index("TOP600")].value == expected
+
+
+def test_a_persons_line_counts_as_the_cohort_figures(client, people, started, offences, settings):
+    """The case page's line for one person equals the cohort figures of a cohort of one."""
+    settings.REGIE_SMALL_GROUP = 1
+    case = started(400)
+    offences(
+        case,
+        (-100, "arrest", "hic_burglary"),
+        (-600, "summons", "other"),
+        (-900, "arrest", "other"),
+        (15, "arrest", "dg_drugs"),
+        (200, "summons", "other"),
+    )
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=100))
+    case.refresh_from_db()
+    from cases.figures import person_line
+    from cases.selectors import person_offences
+
+    line = person_line(case, person_offences(person=case.person))
+    table, _persistent = outcomes(Case.objects.filter(pk=case.pk), TODAY)
+    assert [[c.value for c in cells] for _label, cells in line] == [
+        [c.value for c in cells][1:] for _label, cells in table.rows
+    ]
+    client.force_login(people["regisseur"])
+    page = client.get(f"/casussen/{case.pk}/")
+    assert page.context["outcome"] == line
+    assert 'data-testid="person-outcome"' in page.content.decode()
