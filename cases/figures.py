@@ -56,7 +56,11 @@ class Cell:
 
 
 def count(n: int) -> Cell:
-    return Cell(n, suppressed=0 < n < small_group())
+    """A count of cases or persons; a small one keeps no number at all (nothing downstream — a
+    chart's bar, an export — can show it)."""
+    if 0 < n < small_group():
+        return Cell(None, suppressed=True)
+    return Cell(n)
 
 
 def derived(value: float | None, over: int) -> Cell:
@@ -75,6 +79,8 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
     note: str = ""
+    #: A picture of the table (SVG), drawn by the page that shows it.
+    chart: str = ""
 
 
 # --- outcomes ----------------------------------------------------------------------------------

@@ -419,6 +419,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _draw_figures(tables) -> None:
+    """Pictures beside the tables people would rather look at: the monthly flow, and the
+    offences before and during regie per cohort."""
+    from meetings.charts import series_chart
+
+    for table in tables:
+        if table.key == "flow" and table.rows:
+            table.chart = series_chart(title=table.title, rows=table.rows, legend=table.columns)
+        elif table.key == "outcomes" and table.rows:
+            table.chart = series_chart(
+                title=table.title,
+                rows=[(label, cells[1:3]) for label, cells in table.rows],
+                legend=table.columns[1:3],
+            )
+
+
 @login_required
 @permission_required("cases.view_programme_figures", raise_exception=True)
 def programme_figures(request: HttpRequest) -> HttpResponse:
@@ -434,6 +450,7 @@ def programme_figures(request: HttpRequest) -> HttpResponse:
     period = form.period()
     tables = figures.programme_figures(period=period, scope=scope)
     wanted = request.GET.get("format")
+    _draw_figures(tables)
     if wanted in ("csv", "xlsx"):
         table = next((t for t in tables if t.key == request.GET.get("table")), None)
         if table is None:

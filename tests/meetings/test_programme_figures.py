@@ -244,3 +244,15 @@ def test_a_persons_line_counts_as_the_cohort_figures(client, people, started, of
     page = client.get(f"/casussen/{case.pk}/")
     assert page.context["outcome"] == line
     assert 'data-testid="person-outcome"' in page.content.decode()
+
+
+def test_a_suppressed_count_keeps_no_number_not_even_in_the_chart(client, people, case_at):
+    case_at("registered")
+    cell = count(3)
+    assert (cell.value, str(cell), cell.export) == (None, "< 5", "<5")
+    client.force_login(people["programme"])
+    page = client.get(URL)
+    flow = next(t for t in page.context["tables"] if t.key == "flow")
+    assert all(c.value is None for _label, cells in flow.rows for c in cells if c.suppressed)
+    assert 'width="0%"' in str(flow.chart)
+    assert "&lt; 5" in str(flow.chart)
