@@ -391,6 +391,10 @@ def reminders_scan(*, today: date | None = None) -> ScanResult:
             for user_id in sorted(f.recipients)
         )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    if notifications:
+        from meetings.work import forget_work_counts
+
+        forget_work_counts({n.user_id for n in notifications})
     result.notifications_created = len(notifications)
     result.notification_ids = list(
         Notification.objects.filter(created_at=run_at).values_list("pk", flat=True)

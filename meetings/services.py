@@ -33,6 +33,7 @@ from meetings.policies import (
     notification_visibility_filter,
     uvo_can_manage,
 )
+from meetings.work import forget_work_counts
 
 logger = logging.getLogger(__name__)
 
@@ -292,13 +293,16 @@ def notification_mark_read(*, notification: Notification, by) -> None:
         Notification.objects.filter(
             notification_visibility_filter(by), pk=notification.pk, read_at__isnull=True
         ).update(read_at=timezone.now())
+        forget_work_counts([by.pk])
 
 
 def notifications_mark_all_read(*, by) -> int:
     """Mark all one's notifications read that one may still see; returns how many."""
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         notification_visibility_filter(by), read_at__isnull=True
     ).update(read_at=timezone.now())
+    forget_work_counts([by.pk])
+    return marked
 
 
 def notification_preference_set(*, by, email: bool, digest: bool = False) -> NotificationPreference:

@@ -31,6 +31,7 @@ SHOWN = 10
 #: A UVO or evaluation due within this many days is on the queue (overdue ones always).
 AHEAD_DAYS = 14
 WORK_COUNT_SECONDS = 300
+UNREAD_COUNT_SECONDS = 60
 
 
 @dataclass
@@ -423,9 +424,30 @@ def work_count(*, user) -> int:
     return count
 
 
+def _unread_key(user_id: int) -> str:
+    return f"regie:unread:{user_id}"
+
+
+def header_unread_count(*, user) -> int:
+    """The header's number of unread notifications, cached a minute: every page shows it, and
+    asking it through the visibility rules costs ~5 ms of every page. A new notification or
+    marking one read forgets it at once (`forget_work_counts`); a change of visibility (leaving
+    a team) shows within the minute. The inbox itself is always asked afresh."""
+    from meetings.selectors import unread_count
+
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = unread_count(user=user)
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
+
+
 def forget_work_counts(user_ids) -> None:
-    """Something changed for these users (an event reached them, they acted)."""
-    cache.delete_many([_cache_key(pk) for pk in user_ids if pk])
+    """Something changed for these users (an event reached them, they acted): the header's
+    counts (work and unread) are asked afresh."""
+    ids = [pk for pk in user_ids if pk]
+    cache.delete_many([_cache_key(pk) for pk in ids] + [_unread_key(pk) for pk in ids])
 
 
 def remember_work_count(*, user, sections: list[Section]) -> None:

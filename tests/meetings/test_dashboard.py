@@ -191,9 +191,9 @@ def test_bad_filters_are_form_errors(client, board_set):
 
 
 #: Session, user, 2 × permissions, the cases with their figures, the agreements by organisation,
-#: the header's unread count (its work count is cached), the programmes (filter). No person is
-#: shown: no access-log entry.
-DASHBOARD_QUERIES = 8
+#: the programmes (filter); the header's counts are cached. No person is shown: no access-log
+#: entry.
+DASHBOARD_QUERIES = 7
 
 
 def test_the_query_count_does_not_grow_with_the_cases(
@@ -205,7 +205,7 @@ def test_the_query_count_does_not_grow_with_the_cases(
         client.get(URL)
     for _ in range(3):
         case_at("in_regie")
-    client.get(URL)  # the header's work count again in the cache (the new cases reset it)
+    client.get(URL)  # the header's counts again in the cache (the new cases reset them)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(URL)
     assert response.context["table"][-1]["figures"][0] == ("active", 8)

@@ -161,7 +161,7 @@ def test_the_partners_home_page_queries(client, people, orgs, django_assert_num_
     assert f'data-testid="work-deliver-count">{n}<' in page
 
 
-ACCOUNTHOUDER_HOME = 15
+ACCOUNTHOUDER_HOME = 14
 ITAT_HOME = 11
 
 
@@ -189,3 +189,19 @@ def test_the_itat_home_page_queries(client, people, orgs, django_assert_num_quer
     with django_assert_num_queries(ITAT_HOME):
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-itat-count">{n}<' in page
+
+
+def test_the_headers_unread_count_is_cached_and_forgotten_when_news_arrives(people, case_at):
+    from meetings.models import Notification
+    from meetings.services import notifications_mark_all_read
+    from meetings.work import forget_work_counts, header_unread_count
+
+    user = people["regisseur"]
+    case = case_at("in_regie")
+    before = header_unread_count(user=user)
+    Notification.objects.create(case=case, user=user, message="Fictief", part="overview")
+    assert header_unread_count(user=user) == before  # cached: asked once a minute at most
+    forget_work_counts([user.pk])  # what every path that notifies does
+    assert header_unread_count(user=user) == before + 1
+    notifications_mark_all_read(by=user)
+    assert header_unread_count(user=user) == 0

@@ -15,9 +15,9 @@ from tests.scenarios import OPEN_COMMITMENTS_OK
 
 pytestmark = pytest.mark.django_db
 
-#: Every page: session, user + organisation, 2× permissions, the header's unread count (a query
-#: of its own: only notifications about cases the user may still see count).
-PAGE = 5
+#: Every page: session, user + organisation, 2× permissions. The header's counts (work and
+#: unread notifications) are cached (meetings.work): the warm-up request fills them.
+PAGE = 4
 #: The access log of a page with personal data: its entry, and its subjects in one insert.
 LOG = 2
 # the meeting, the agenda's plans (one query with the case, person, programme, regisseur and
