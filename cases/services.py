@@ -126,14 +126,24 @@ def offence_record_create(
         external_id=external_id or None,
         description=description,
     )
-    record.full_clean()
+    _clean_but_the_reference(record)
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError:  # a concurrent push of the same reference won the race
-        existing = OffenceRecord.objects.get(source=source, external_id=external_id)
+        existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
+        if existing is None or not external_id:
+            raise
         return _offence_repeated(existing, person), False
     return record, True
+
+
+def _clean_but_the_reference(obj) -> None:
+    """Validate everything but the uniqueness of the source's reference: that one is the
+    database's to decide, so that a concurrent twin push is answered as a repeat (the
+    IntegrityError below), not as a 400 naming the constraint."""
+    obj.full_clean(validate_constraints=False)
+    obj.validate_constraints(exclude={"external_id"})
 
 
 def _offence_repeated(existing: OffenceRecord, person: Person) -> OffenceRecord:
@@ -746,15 +756,21 @@ def timeline_event_create(
         occurred_at=occurred_at or timezone.now(),
         external_id=external_id or None,
     )
-    event.full_clean()
+    _clean_but_the_reference(event)
     try:
         with transaction.atomic():
             event.save()
             announce("timeline", case=case, by=by, timeline_event=event)
     except IntegrityError:  # a concurrent push of the same reference won the race
-        existing = TimelineEvent.objects.get(
+        existing = TimelineEvent.objects.filter(
             organisation_id=by.organisation_id, external_id=external_id
-        )
+        ).first()
+        if existing is None or not external_id:
+            raise
+        if existing.case_id != case.pk:
+            raise DomainError(
+                _("This reference is already used for another case."), code="duplicate"
+            ) from None
         return existing, False
     return event, True
 

@@ -196,3 +196,49 @@ def test_the_service_refuses_a_reused_external_id_for_another_person(people, org
         )
     assert refused.value.code == "duplicate"
     assert OffenceRecord.objects.get(external_id="BVH-10").person == other
+
+
+@pytest.mark.parametrize("what", ["offence", "timeline"])
+def test_a_push_that_loses_the_race_to_its_twin_answers_as_a_repeat(
+    people, police_case, monkeypatch, what
+):
+    """Two identical pushes at once: the second finds nothing at its lookup, then meets the
+    first one's row. It answers as a repeat (200 with the first record), never a 400 naming a
+    database constraint (seen as ~5 % of concurrent repeats)."""
+    from cases.models import TimelineEvent
+
+    model = OffenceRecord if what == "offence" else TimelineEvent
+
+    def push():
+        if what == "offence":
+            return services.offence_record_create(
+                by=people["system"],
+                person=police_case.person,
+                date=timezone.localdate(),
+                kind="arrest",
+                category="hic_street_robbery",
+                external_id="RACE-1",
+            )
+        return services.timeline_event_create(
+            case=police_case,
+            by=people["system"],
+            kind="arrest",
+            description="Fictieve aanhouding",
+            external_id="RACE-1",
+        )
+
+    first, created = push()
+    assert created
+    manager, real_filter, blinded = model.objects, model.objects.filter, []
+
+    def blind_once(*args, **kwargs):
+        if kwargs.get("external_id") == "RACE-1" and not blinded:
+            blinded.append(True)  # the twin's lookup ran before the first row was there
+            return model.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(manager, "filter", blind_once)
+    again, created = push()
+    assert blinded
+    assert (again.pk, created) == (first.pk, False)
+    assert model.objects.get_queryset().filter(external_id="RACE-1").count() == 1
