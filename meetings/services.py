@@ -262,8 +262,18 @@ def agreement_create(
 
 @audited
 @transaction.atomic
-def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "") -> Agreement:
-    """The owner (or the regisseur) marks an agreement done or not done, or reopens it."""
+def agreement_version(agreement: Agreement) -> str:
+    """The agreement's version as an ETag: every change of its status or note moves it."""
+    changed = agreement.status_changed_at
+    return f'"agreement-{agreement.pk}-{int(changed.timestamp() * 1_000_000) if changed else 0}"'
+
+
+def agreement_set_status(
+    *, agreement: Agreement, by, status: str, note: str = "", expected_version: str | None = None
+) -> Agreement:
+    """The owner (or the regisseur) marks an agreement done or not done, or reopens it. With
+    `expected_version` (an `If-Match`), a change since that version is refused (`stale`),
+    compared under the row lock."""
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -273,6 +283,12 @@ def agreement_set_status(*, agreement: Agreement, by, status: str, note: str = "
         agreement_can_update(by, agreement),
         _("Only the owning organisation or the regisseur updates this agreement."),
     )
+    if expected_version is not None and agreement_version(agreement) != expected_version:
+        raise DomainError(
+            _("The agreement changed since you read it. Read it again and retry."),
+            code="stale",
+            status_code=412,
+        )
     if status not in AgreementStatus.values:
         raise DomainError(_("Unknown status."), code="invalid", status_code=400)
     agreement.status = status

@@ -221,8 +221,19 @@ def goal_delete(*, goal: PlanGoal, by, expected_lock_version: int | None = None)
 
 @audited
 @transaction.atomic
-def goal_commit(*, goal: PlanGoal, by, committed: bool, reason: str = "") -> PlanGoal:
-    """The responsible organisation confirms it can deliver the goal, or declines with a reason."""
+def goal_commit(
+    *,
+    goal: PlanGoal,
+    by,
+    committed: bool,
+    reason: str = "",
+    expected_lock_version: int | None = None,
+) -> PlanGoal:
+    """The responsible organisation confirms it can deliver the goal, or declines with a reason.
+    With `expected_lock_version` (the plan's, as the caller read it), a goal whose plan changed
+    since — its text, say — is refused (`stale`): one commits to what one read."""
+    if expected_lock_version is not None:
+        _locked_plan(goal.plan_id, expected_lock_version)
     goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
     if not goal_can_commit(by, goal):
         raise NotAllowed(_("Only the responsible organisation answers for this goal."))

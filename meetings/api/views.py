@@ -9,14 +9,17 @@ the body is validated. An action the user's role does not allow on a visible obj
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
@@ -159,6 +162,20 @@ class UvoMeetingViewSet(
         return self._detail(meeting)
 
 
+def _tags(header: str | None) -> set[str]:
+    """The entity tags of an If-Match / If-None-Match header."""
+    return {tag.strip() for tag in header.split(",")} if header else set()
+
+
+class AgreementChanged(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy(
+        "The agreement changed since you read it (If-Match names an older ETag). Nothing was "
+        "written: read it again and retry."
+    )
+    default_code = "precondition_failed"
+
+
 # --- agreements ---------------------------------------------------------------------------------
 
 
@@ -171,8 +188,25 @@ class UvoMeetingViewSet(
     ),
     retrieve=extend_schema(
         summary="Read an agreement",
-        description="The read is written to the access log.",
-        responses=AgreementSerializer,
+        description="The read is written to the access log. The answer's `ETag` is the "
+        "agreement's version: send it as `If-None-Match` to get 304 while it is unchanged, or "
+        "as `If-Match` with an update.",
+        responses={200: AgreementSerializer, 304: None},
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="An `ETag` you read: 304 without a body while it is still current.",
+            ),
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200, 304],
+                description="The agreement's version.",
+            ),
+        ],
     ),
     create=extend_schema(
         summary="Record an agreement",
@@ -185,9 +219,19 @@ class UvoMeetingViewSet(
         summary="Update an agreement's status",
         description="By the owning organisation (its people and its partner system), the "
         "regisseur or the accounthouder: done, not done, or open again, with a note. 403 for "
-        "others who see the case. Fields left out keep their value.",
+        "others who see the case. Fields left out keep their value. With `If-Match` naming "
+        "an `ETag` that is no longer the agreement's (someone changed it since you read it): "
+        "412 `precondition_failed`, nothing written.",
         request=AgreementUpdateSerializer,
         responses=AgreementSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The agreement's `ETag` as you read it.",
+            ),
+        ],
     ),
 )
 class AgreementViewSet(
@@ -202,6 +246,11 @@ class AgreementViewSet(
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["deadline", "created_at"]
 
+    @property
+    def extra_error_codes(self) -> tuple[str, ...]:
+        """A conditional update can fail its precondition (see acvz.api.schema)."""
+        return ("412",) if self.action == "partial_update" else ()
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Agreement.objects.none()
@@ -215,11 +264,18 @@ class AgreementViewSet(
 
     def _output(self, agreement: Agreement, **kwargs) -> Response:
         return Response(
-            AgreementSerializer(agreement, context=self.get_serializer_context()).data, **kwargs
+            AgreementSerializer(agreement, context=self.get_serializer_context()).data,
+            headers={"ETag": services.agreement_version(agreement)},
+            **kwargs,
         )
 
     def retrieve(self, request, *args, **kwargs):
         agreement = self.get_object()
+        if services.agreement_version(agreement) in _tags(request.headers.get("If-None-Match")):
+            return Response(
+                status=status.HTTP_304_NOT_MODIFIED,
+                headers={"ETag": services.agreement_version(agreement)},
+            )
         return self._output(agreement)
 
     def create(self, request, *args, **kwargs):
@@ -234,12 +290,24 @@ class AgreementViewSet(
                 _("Only the owning organisation or the regisseur updates this agreement.")
             )
         data = self._input(AgreementUpdateSerializer)
-        services.agreement_set_status(
-            agreement=agreement,
-            by=request.user,
-            status=data.get("status", agreement.status),
-            note=data.get("note", agreement.status_note),
-        )
+        expected = None
+        tags = _tags(request.headers.get("If-Match"))
+        if tags and "*" not in tags:
+            expected = services.agreement_version(agreement)
+            if expected not in tags:
+                raise AgreementChanged
+        try:
+            services.agreement_set_status(
+                agreement=agreement,
+                by=request.user,
+                status=data.get("status", agreement.status),
+                note=data.get("note", agreement.status_note),
+                expected_version=expected,
+            )
+        except DomainError as error:
+            if error.code == "stale":
+                raise AgreementChanged from error
+            raise
         return self._output(self.get_queryset().get(pk=agreement.pk))
 
 

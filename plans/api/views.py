@@ -399,7 +399,7 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
 # --- goals --------------------------------------------------------------------------------------
 
 _GOAL_CONFLICTS = frozenset({"create", "partial_update", "destroy", "commitment"})
-_GOAL_LOCKED = frozenset({"create", "partial_update", "destroy"})
+_GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment"})
 
 
 @extend_schema_view(
@@ -540,18 +540,28 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         summary="Answer for a goal",
         description="By the goal's responsible organisation while the plan is a draft or "
         "submitted (else 403): commit to deliver it, or decline with a reason. A later change "
-        "of the goal's content asks again.",
+        "of the goal's content asks again. Send the plan's `ETag` as `If-Match` to commit to "
+        "the goal as you read it: when the plan changed since (a goal's text, say), the answer "
+        "is 412 `precondition_failed` and nothing is recorded.",
         request=GoalCommitmentSerializer,
         responses=PlanGoalSerializer,
-        parameters=[_etag_header(200)],
+        parameters=[_IF_MATCH, _etag_header(200)],
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def commitment(self, request, *args, **kwargs):
         goal = self.get_object()
         _readable_or_refuse(request, goal)
         data = self._input(GoalCommitmentSerializer)
+        plan = Plan.objects.only("lock_version").get(pk=goal.plan_id)
         with _as_invalid_param("reason"):
-            services.goal_commit(goal=goal, by=request.user, **data)
+            _locked_write(
+                request,
+                plan,
+                None,
+                lambda version: services.goal_commit(
+                    goal=goal, by=request.user, expected_lock_version=version, **data
+                ),
+            )
         return self._answer(goal.pk)
 
 

@@ -404,3 +404,31 @@ def test_someone_elses_notification_is_404(api_as, team_case, people, orgs):
     assert theirs.pk not in [n["id"] for n in regisseur.get(NOTIFICATIONS).json()["results"]]
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_agreements_are_read_and_updated_conditionally(api_as, team_case, people, orgs):
+    agreement = services.agreement_create(
+        case=team_case,
+        by=people["regisseur"],
+        description="Fictieve afspraak",
+        owner_organisation=orgs["WPI"],
+        deadline=today() + timedelta(days=7),
+    )
+    partner = api_as(people["partner"])
+    url = f"{AGREEMENTS}{agreement.pk}/"
+    read = partner.get(url)
+    etag = read["ETag"]
+    unchanged = partner.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (unchanged.status_code, unchanged.content) == (304, b"")
+    # The regisseur changes it meanwhile: the partner's update of what it read is refused.
+    api_as(people["regisseur"]).patch(url, {"note": "Fictief: termijn besproken"})
+    stale = partner.patch(url, {"status": "done"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "precondition_failed"
+    assert Agreement.objects.get(pk=agreement.pk).status == "open"
+    fresh = partner.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    done = partner.patch(url, {"status": "done"}, HTTP_IF_MATCH=fresh["ETag"])
+    assert done.status_code == 200, done.content
+    assert done["ETag"] != fresh["ETag"]
+    assert Agreement.objects.get(pk=agreement.pk).status == "done"

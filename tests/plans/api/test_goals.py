@@ -417,3 +417,25 @@ def test_a_colleague_of_the_responsible_organisation_answers_too(api_as, plan_at
         f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
     )
     assert response.status_code == 200
+
+
+def test_a_commitment_with_if_match_commits_to_the_goal_as_read(api_as, plan_at, people):
+    """Probation committed to a goal whose text had changed since it read it: with If-Match
+    (the plan's ETag as read) that is a 412 and nothing is recorded."""
+    plan = plan_at("draft")
+    goal = goal_on(plan, Leefgebied.FINANCIEN)
+    partner = api_as(people["partner"])
+    read = partner.get(f"/api/v1/plans/{plan.pk}/")
+    etag = read["ETag"]
+    services.goal_update(goal=goal, by=people["regisseur"], text="Fictief: een ander doel")
+    url = f"/api/v1/plan-goals/{goal.pk}/commitment/"
+    stale = partner.post(url, {"committed": True}, HTTP_IF_MATCH=etag)
+    assert_problem(stale, 412, "precondition_failed")
+    goal.refresh_from_db()
+    assert goal.commitment == Commitment.PENDING
+    current = partner.get(f"/api/v1/plans/{plan.pk}/")["ETag"]
+    assert current != etag
+    answered = partner.post(url, {"committed": True}, HTTP_IF_MATCH=current)
+    assert answered.status_code == 200, answered.content
+    goal.refresh_from_db()
+    assert goal.commitment == Commitment.COMMITTED
