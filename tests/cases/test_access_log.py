@@ -571,6 +571,7 @@ NOT_PERSONAL = {
     "recovery_codes_renew": "the user's own second factor",
     "security": "the user's own login settings",
     "cases:retention": "case numbers, programmes and dates only",
+    "meetings:programme_figures": "counts only, small groups suppressed, no person named",
     "healthz": "liveness",
     "set_language": "the language switch",
     "meetings:preferences": "the user's own settings",

@@ -133,8 +133,8 @@ def test_an_event_refreshes_the_count_of_whom_it_reaches(client, case_at, people
 
 
 # Every section: a fixed number of queries, whatever waits (N=1 and N=25 items each).
-REGISSEUR_HOME = 17
-PARTNER_HOME = 10
+REGISSEUR_HOME = 16
+PARTNER_HOME = 9
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -162,7 +162,7 @@ def test_the_partners_home_page_queries(client, people, orgs, django_assert_num_
 
 
 ACCOUNTHOUDER_HOME = 14
-ITAT_HOME = 11
+ITAT_HOME = 10
 
 
 @pytest.mark.parametrize("n", [1, 25])
