@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from cases.filters import CaseFilter
 from cases.models import OffenceCategory, OffenceKind, OffenceRecord, Person, Programme
 from cases.selectors import person_list
 from partners.models import Organisation
@@ -38,3 +39,13 @@ class OffenceRecordFilter(django_filters.FilterSet):
     class Meta:
         model = OffenceRecord
         fields = ["person", "kind", "category", "source", "external_id"]
+
+
+class CaseApiFilter(CaseFilter):
+    """The case list's filters (shared with the page), and for partner systems the person: an
+    invisible person is "not a valid choice", like a missing one."""
+
+    person = django_filters.ModelChoiceFilter(queryset=_visible_persons, label=_("Person"))
+
+    class Meta(CaseFilter.Meta):
+        fields = [*CaseFilter.Meta.fields, "person"]

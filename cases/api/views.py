@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
-from cases.api.filters import OffenceRecordFilter, PersonFilter, ProgrammeFilter
+from cases.api.filters import CaseApiFilter, OffenceRecordFilter, PersonFilter, ProgrammeFilter
 from cases.api.serializers import (
     TRANSITION_PATHS,
     BasisdossierSerializer,
@@ -52,7 +52,6 @@ from cases.api.serializers import (
     TimelineEventInputSerializer,
     TimelineEventSerializer,
 )
-from cases.filters import CaseFilter
 from cases.models import (
     Case,
     CaseTeamMembership,
@@ -289,7 +288,7 @@ def _transition_schema(summary: str, description: str, request=None):
     ),
 )
 class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    filterset_class = CaseFilter
+    filterset_class = CaseApiFilter
     filter_backends = FILTER_AND_ORDER  # CaseFilter's `q` is the name search
     ordering_fields = ["registered_at", "status"]
 

@@ -46,10 +46,16 @@ def _visible_cases(request):
 class UvoMeetingFilter(django_filters.FilterSet):
     case = django_filters.ModelChoiceFilter(queryset=_visible_cases, label=_("Case"))
     status = django_filters.ChoiceFilter(choices=UvoStatus.choices)
+    planned_after = django_filters.DateFilter(
+        field_name="planned_at", lookup_expr="date__gte", label="Planned on or after this date."
+    )
+    planned_before = django_filters.DateFilter(
+        field_name="planned_at", lookup_expr="date__lte", label="Planned on or before this date."
+    )
 
     class Meta:
         model = UvoMeeting
-        fields = ["case", "status"]
+        fields = ["case", "status", "planned_after", "planned_before"]
 
 
 class AgreementFilter(django_filters.FilterSet):

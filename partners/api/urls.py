@@ -1,8 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from partners.api.views import OrganisationViewSet
+from partners.api.views import MeView, OrganisationViewSet
 
 router = SimpleRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
-urlpatterns = router.urls
+urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Leefgebied
 from cases.policies import CasePart
+from partners.models import Organisation
 from plans.models import Evaluation, ItatMeeting, Plan, PlanGoal
 from plans.workflow import PlanStatus
 
@@ -35,10 +36,13 @@ class PlanFilter(django_filters.FilterSet):
 class PlanGoalFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(queryset=_visible_plans, label=_("Plan"))
     leefgebied = django_filters.ChoiceFilter(choices=Leefgebied.choices, label=_("Leefgebied"))
+    responsible_organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(), label=_("Responsible organisation")
+    )
 
     class Meta:
         model = PlanGoal
-        fields = ["plan", "leefgebied"]
+        fields = ["plan", "leefgebied", "responsible_organisation"]
 
 
 class ItatMeetingFilter(django_filters.FilterSet):

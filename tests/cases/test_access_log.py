@@ -581,6 +581,7 @@ NOT_PERSONAL = {
     "api:redoc": "the OpenAPI schema",
     "api:programme-list": "reference data",
     "api:programme-detail": "reference data",
+    "api:me": "the caller itself",
     "api:organisation-list": "reference data",
     "api:organisation-detail": "reference data",
 }

@@ -1,0 +1,61 @@
+"""What an integrator asked for: cases by person, UVOs by date range, goals by responsible
+organisation, and who the caller is (`/me`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meetings import services as meeting_services
+from tests.cases.api.helpers import assert_problem
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_cases_by_person_only_a_visible_one(api_as, case_at, people):
+    mine, other = case_at("in_regie"), case_at("in_regie")
+    client = api_as(people["regisseur"])
+    assert ids(client.get("/api/v1/cases/", {"person": mine.person_id})) == [mine.pk]
+    outsider = api_as(people["outsider"])
+    body = assert_problem(outsider.get("/api/v1/cases/", {"person": other.person_id}), 400)
+    assert [p["name"] for p in body["invalid_params"]] == ["person"]
+
+
+def test_uvos_by_date_range(api_as, case_at, people):
+    case = case_at("in_regie")
+    now = timezone.now()
+    early, late = (
+        meeting_services.uvo_plan(case=case, by=people["regisseur"], planned_at=now + delta)
+        for delta in (timedelta(days=3), timedelta(days=30))
+    )
+    client = api_as(people["regisseur"])
+    day = (now + timedelta(days=10)).date().isoformat()
+    assert ids(client.get("/api/v1/uvo-meetings/", {"planned_before": day})) == [early.pk]
+    assert ids(client.get("/api/v1/uvo-meetings/", {"planned_after": day})) == [late.pk]
+    assert_problem(client.get("/api/v1/uvo-meetings/", {"planned_after": "morgen"}), 400)
+
+
+def test_goals_by_responsible_organisation(api_as, plan_at, people, orgs):
+    plan = plan_at("draft")
+    client = api_as(people["regisseur"])
+    wpi = ids(client.get("/api/v1/plan-goals/", {"responsible_organisation": orgs["WPI"].pk}))
+    assert wpi == list(
+        plan.goals.filter(responsible_organisation=orgs["WPI"]).values_list("pk", flat=True)
+    )
+    assert len(wpi) == 1
+
+
+def test_me_names_the_caller_its_organisation_roles_and_permissions(api_as, people):
+    body = api_as(people["system"]).get("/api/v1/me/").json()
+    assert body["username"] == people["system"].username
+    assert body["organisation"]["code"] == "POLITIE"
+    assert body["roles"] == ["partner_system"]
+    assert "cases.add_offencerecord" in body["permissions"]
+    assert api_as(people["regisseur"]).get("/api/v1/me/").json()["roles"] == ["regisseur"]
