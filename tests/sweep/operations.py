@@ -732,7 +732,7 @@ def _api_transition(name: str) -> Spec:
 
 API: dict[tuple[str, str], Spec] = {
     # organisations and programmes: reference data, no personal data
-    ("GET", "/api/v1/me/"): api(per_user=True, markers="none"),
+    ("GET", "/api/v1/me/"): api(per_role=True, markers="none"),
     ("GET", "/api/v1/organisations/"): api(per_role=True),
     ("GET", "/api/v1/organisations/{id}/"): api(
         t_organisation, {"id": "organisation"}, scope="global", per_role=True
