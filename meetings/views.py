@@ -393,7 +393,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             overdue=chosen.get("figure") == "agreements_overdue",
         )
     elif figure is not None:
-        behind = row.behind(figure.key)
+        behind = figures.with_cases(row.behind(figure.key))
     chart = bar_chart(
         title=_("Active cases per regisseur, of which UVO overdue"),
         rows=[(row.label, row.total("active"), row.total("uvo_overdue")) for row in board.rows],

@@ -121,10 +121,10 @@ def test_the_figures_of_a_hand_made_set(board_set):
     assert [(o.name, o.open, o.overdue) for o in board.organisations] == [
         (board_set["wpi"].name, 2, 1)
     ]
-    assert {c.case.pk for c in first.behind("uvo_overdue")} == {board_set["late"].pk}
-    assert {c.case.pk for c in first.behind("evaluation_due")} == {board_set["evaluate"].pk}
-    assert {c.case.pk for c in first.behind("evaluation_overdue")} == {board_set["overdue"].pk}
-    assert {c.case.pk for c in board.total.behind("no_plan")} == {
+    assert {c.case_id for c in first.behind("uvo_overdue")} == {board_set["late"].pk}
+    assert {c.case_id for c in first.behind("evaluation_due")} == {board_set["evaluate"].pk}
+    assert {c.case_id for c in first.behind("evaluation_overdue")} == {board_set["overdue"].pk}
+    assert {c.case_id for c in board.total.behind("no_plan")} == {
         board_set["late"].pk,
         board_set["waiting"].pk,
     }
