@@ -53,6 +53,10 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """A request Django or the site refuses before a view: a NUL byte in the URL, a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host."""
     if _wants_problem(request):
+        from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+        if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+            return problems.too_large(request)
         return problems.bad_request(request)
     return render(request, "400.html", status=400)
 

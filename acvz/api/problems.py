@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -63,6 +64,15 @@ def problem(
     return body
 
 
+#: Titles for the errors whose DRF text is a template ("Method \"{method}\" not allowed."):
+#: the title names the kind of problem, the detail the case at hand.
+STATIC_TITLES = {
+    405: gettext_lazy("Method not allowed."),
+    415: gettext_lazy("Unsupported media type: send application/json."),
+    429: gettext_lazy("Too many requests: wait and retry."),
+}
+
+
 def exception_handler(exc, context):
     """DRF exception handler: every handled error becomes a problem+json response."""
     if isinstance(exc, Http404):
@@ -99,10 +109,11 @@ def exception_handler(exc, context):
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        title = STATIC_TITLES.get(response.status_code) or getattr(exc, "default_detail", detail)
         body = problem(
             status_code=response.status_code,
             code=str(code),
-            title=str(getattr(exc, "default_detail", detail)),
+            title=str(title),
             detail=str(detail),
             instance=instance,
         )
@@ -126,6 +137,15 @@ def bad_request(request) -> JsonResponse:
         status_code=status.HTTP_400_BAD_REQUEST,
         code="bad_request",
         title=_("The request cannot be processed: it is malformed or too large."),
+    )
+
+
+def too_large(request) -> JsonResponse:
+    return problem_response(
+        request,
+        status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        code="payload_too_large",
+        title=_("The request body is too large."),
     )
 
 

@@ -38,7 +38,9 @@ ERROR_DESCRIPTIONS = {
     "406": "The requested media type cannot be produced.",
     "409": "The object's state does not allow this action.",
     "412": "The object changed since it was read (If-Match carries an old ETag).",
+    "413": "The request body is too large (over 2.5 MB).",
     "415": "Unsupported media type: send application/json.",
+    "429": "Too many requests: wait the number of seconds in `Retry-After`.",
 }
 
 
@@ -49,9 +51,9 @@ class AutoSchema(SpectacularAutoSchema):
     extra_error_codes_attr = "extra_error_codes"
 
     def _error_codes(self) -> list[str]:
-        codes = ["400", "401", "403", "406"]
+        codes = ["400", "401", "403", "406", "429"]
         if self.method in ("PUT", "PATCH", "POST"):
-            codes.append("415")
+            codes += ["413", "415"]
         if self._is_list_view() and self.method == "GET":
             codes.append("404")  # a page number past the end
         elif "{" in self.path:

@@ -172,3 +172,17 @@ def test_the_api_speaks_english_unless_asked_for_dutch(api_client):
     )
     response = api_client.get("/api/v1/organisations/", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.json()["title"] != "Authentication credentials were not provided."
+
+
+def test_error_titles_name_the_problem_not_a_template(user_api):
+    """DRF's own texts for 405 and 415 are templates ("Method \"{method}\" not allowed."): the
+    title names the kind of problem, the detail the case at hand."""
+    refused = user_api.delete("/api/v1/organisations/")
+    assert refused.status_code == 405
+    assert (refused.json()["title"], refused.json()["detail"]) == (
+        "Method not allowed.",
+        'Method "DELETE" not allowed.',
+    )
+    wrong_type = user_api.post("/api/v1/offence-records/", data=b"x", content_type="text/plain")
+    assert wrong_type.status_code == 415
+    assert "{" not in wrong_type.json()["title"]

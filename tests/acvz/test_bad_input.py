@@ -88,13 +88,14 @@ def test_json_nested_a_thousand_deep_is_a_400_problem(api):
     assert "nested too deeply" in response.json()["detail"]
 
 
-def test_an_api_body_over_the_limit_is_a_400_problem_and_nothing_is_stored(api, agreement):
+def test_an_api_body_over_the_limit_is_a_413_problem_and_nothing_is_stored(api, agreement):
     body = json.dumps({"status": "done", "note": "x" * 3_000_000})
     response = api.patch(
         f"/api/v1/agreements/{agreement.pk}/", data=body, content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "payload_too_large"
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.OPEN
 
