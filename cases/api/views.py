@@ -24,6 +24,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
@@ -138,15 +139,15 @@ class PersonViewSet(
         return Response(PersonDetailSerializer(person).data)
 
     def create(self, request, *args, **kwargs):
-        serializer = PersonInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(PersonInputSerializer, data=request.data)
         person = services.person_create(by=request.user, **serializer.validated_data)
         return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         person = self.get_object()
-        serializer = PersonInputSerializer(person, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        serializer = validated(
+            PersonInputSerializer, instance=person, data=request.data, partial=True
+        )
         person = services.person_update(person=person, by=request.user, **serializer.validated_data)
         return Response(PersonDetailSerializer(person).data)
 
@@ -215,10 +216,9 @@ class OffenceRecordViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Ge
         return OffenceRecordInputSerializer if self.action == "create" else OffenceRecordSerializer
 
     def create(self, request, *args, **kwargs):
-        serializer = OffenceRecordInputSerializer(
-            data=request.data, context=self.get_serializer_context()
+        serializer = validated(
+            OffenceRecordInputSerializer, data=request.data, context=self.get_serializer_context()
         )
-        serializer.is_valid(raise_exception=True)
         record, created = services.offence_record_create(
             by=request.user, **serializer.validated_data
         )
@@ -335,9 +335,9 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
     def _input(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(
+            serializer_class, data=self.request.data, context=self.get_serializer_context()
+        ).validated_data
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()

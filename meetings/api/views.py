@@ -19,6 +19,7 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.input import validated
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
@@ -41,11 +42,12 @@ from meetings.policies import agreement_can_update
 
 class _InputMixin:
     def _input(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, context=self.get_serializer_context(), **kwargs
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(
+            serializer_class,
+            data=self.request.data,
+            context=self.get_serializer_context(),
+            **kwargs,
+        ).validated_data
 
 
 # --- UVOs ---------------------------------------------------------------------------------------

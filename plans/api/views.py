@@ -38,6 +38,7 @@ from rest_framework.exceptions import APIException, ErrorDetail, NotFound, Valid
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
 from cases.policies import actor_for
@@ -289,11 +290,11 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
         return Response(data, status=status_code, headers=_with_etag(plan))
 
     def _input(self, serializer_class, **context) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, context={**self.get_serializer_context(), **context}
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(
+            serializer_class,
+            data=self.request.data,
+            context={**self.get_serializer_context(), **context},
+        ).validated_data
 
     def retrieve(self, request, *args, **kwargs):
         plan = selectors.plan_get(user=request.user, pk=_pk(kwargs["pk"]))
@@ -479,13 +480,14 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         return Response(data, status=status_code, headers=_with_etag(goal.plan))
 
     def _input(self, serializer_class, *, partial: bool = False, **context) -> dict:
-        serializer = serializer_class(
-            data=self.request.data,
-            partial=partial,
-            context={**self.get_serializer_context(), **context},
+        return dict(
+            validated(
+                serializer_class,
+                data=self.request.data,
+                partial=partial,
+                context={**self.get_serializer_context(), **context},
+            ).validated_data
         )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def retrieve(self, request, *args, **kwargs):
         goal = self.get_object()
@@ -671,10 +673,9 @@ class EvaluationViewSet(
         return Response(EvaluationSerializer(evaluation, context=context).data)
 
     def create(self, request, *args, **kwargs):
-        serializer = EvaluationInputSerializer(
-            data=request.data, context=self.get_serializer_context()
+        serializer = validated(
+            EvaluationInputSerializer, data=request.data, context=self.get_serializer_context()
         )
-        serializer.is_valid(raise_exception=True)
         with _as_invalid_param("non_field_errors"):
             evaluation = services.evaluation_record(by=request.user, **serializer.validated_data)
         evaluation = get_object_or_404(self.get_queryset(), pk=evaluation.pk)

@@ -242,3 +242,18 @@ def test_a_push_that_loses_the_race_to_its_twin_answers_as_a_repeat(
     assert blinded
     assert (again.pk, created) == (first.pk, False)
     assert model.objects.get_queryset().filter(external_id="RACE-1").count() == 1
+
+
+def test_an_unknown_field_is_a_400_and_makes_no_second_record(api_as, people, police_case):
+    """A mistyped `externalId` used to be ignored, so a repeat made a second record."""
+    client = api_as(people["system"])
+    body = offence(police_case.person_id, external_id="BVH-20")
+    assert client.post("/api/v1/offence-records/", body).status_code == 201
+    stored = OffenceRecord.objects.count()
+    mistyped = {key: value for key, value in body.items() if key != "external_id"}
+    mistyped["externalId"] = "BVH-20"
+    problem = assert_problem(client.post("/api/v1/offence-records/", mistyped), 400, "invalid")
+    assert [(p["name"], p["code"]) for p in problem["invalid_params"]] == [
+        ("externalId", "unknown_field")
+    ]
+    assert OffenceRecord.objects.count() == stored
