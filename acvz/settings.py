@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "partners.middleware.SubmitOnceMiddleware",
+    # The API refuses query parameters an operation does not take (acvz.api.strict).
+    "acvz.api.strict.StrictQueryParametersMiddleware",
     # Last: a locked-out login attempt answers with the lockout page (django-axes).
     "axes.middleware.AxesMiddleware",
 ]

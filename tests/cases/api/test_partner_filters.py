@@ -59,3 +59,21 @@ def test_me_names_the_caller_its_organisation_roles_and_permissions(api_as, peop
     assert body["roles"] == ["partner_system"]
     assert "cases.add_offencerecord" in body["permissions"]
     assert api_as(people["regisseur"]).get("/api/v1/me/").json()["roles"] == ["regisseur"]
+
+
+def test_an_unknown_query_parameter_is_a_400_not_everything(api_as, case_at, people):
+    """`?modified_since=…` used to be ignored and answered with every case."""
+    case_at("in_regie")
+    client = api_as(people["regisseur"])
+    body = assert_problem(
+        client.get("/api/v1/cases/", {"modified_since": "2026-01-01", "status": "in_regie"}), 400
+    )
+    assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [
+        ("modified_since", "unknown_parameter")
+    ]
+    # What the operation takes still works: its filters, ordering, paging, format.
+    known = {"status": "in_regie", "ordering": "registered_at", "page": 1, "page_size": 10}
+    assert client.get("/api/v1/cases/", {**known, "format": "json"}).status_code == 200
+    # An action that takes no filter refuses them too.
+    refused = assert_problem(client.post("/api/v1/notifications/read-all/?x=1"), 400)
+    assert refused["invalid_params"][0]["name"] == "x"
