@@ -66,7 +66,6 @@ class RejectNulBytesMiddleware:
     @staticmethod
     def _refuse(request, names: list[str]):
         if request.path.startswith("/api/"):
-            from django.http import JsonResponse
             from django.utils.translation import gettext as _
 
             from acvz.api import problems
@@ -74,18 +73,14 @@ class RejectNulBytesMiddleware:
             if not names:
                 return problems.bad_request(request)
             reason = _("Null characters are not allowed.")
-            body = problems.problem(
-                status_code=400,
-                code="invalid",
-                title=_("The request has invalid parameters."),
-                detail=_("See invalid_params for the fields and what is wrong with them."),
-                instance=request.path,
-                invalid_params=[
+            return problems.invalid_params_response(
+                request,
+                [
                     {"name": name, "code": "null_characters_not_allowed", "reason": reason}
                     for name in names
                 ],
+                instance=request.path,  # the query holds the NUL byte
             )
-            return JsonResponse(body, status=400, content_type=problems.PROBLEM_CONTENT_TYPE)
         from partners.views import bad_request
 
         return bad_request(request)

@@ -140,6 +140,23 @@ def bad_request(request) -> JsonResponse:
     )
 
 
+def invalid_params_response(request, params: list[dict], *, instance: str = "") -> JsonResponse:
+    """A 400 problem naming what is wrong outside a serializer (a query parameter, a NUL byte):
+    `params` as `invalid_params` entries (`name`, `code`, `reason`)."""
+    return JsonResponse(
+        problem(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            code="invalid",
+            title=_("The request has invalid parameters."),
+            detail=_("See invalid_params for the fields and what is wrong with them."),
+            instance=instance or request.get_full_path(),
+            invalid_params=params,
+        ),
+        status=status.HTTP_400_BAD_REQUEST,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
 def too_large(request) -> JsonResponse:
     return problem_response(
         request,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.settings import api_settings
@@ -70,14 +69,7 @@ class StrictQueryParametersMiddleware:
         if not unknown:
             return None
         reason = _("Unknown query parameter: this operation does not take it.")
-        body = problems.problem(
-            status_code=400,
-            code="invalid",
-            title=_("The request has invalid parameters."),
-            detail=_("See invalid_params for the fields and what is wrong with them."),
-            instance=request.get_full_path(),
-            invalid_params=[
-                {"name": name, "code": "unknown_parameter", "reason": reason} for name in unknown
-            ],
+        return problems.invalid_params_response(
+            request,
+            [{"name": name, "code": "unknown_parameter", "reason": reason} for name in unknown],
         )
-        return JsonResponse(body, status=400, content_type=problems.PROBLEM_CONTENT_TYPE)

@@ -41,6 +41,18 @@ def violations(page) -> list:
     return found
 
 
+def watch_csp(page, refused: list[str]) -> None:
+    """Collect what the Content-Security-Policy refuses on the page (nothing may be)."""
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def world(plan_at, people, orgs):
     """A submitted plan, a held UVO with an agreement, and the people who act on them."""
@@ -94,14 +106,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
     }
     found = {}
     refused = []  # what the Content-Security-Policy refused: nothing may be
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    watch_csp(page, refused)
     for who, paths in pages.items():
         login(people[who])
         for width in WIDTHS:
@@ -145,14 +150,7 @@ def test_the_login_security_and_privacy_pages_have_no_serious_accessibility_viol
     person = world["case"].person
     found: dict[str, list] = {}
     refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    watch_csp(page, refused)
 
     def check(name: str) -> None:
         for width in WIDTHS:
