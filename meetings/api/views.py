@@ -334,7 +334,12 @@ class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return selectors.inbox(user=self.request.user)
+        # The API names the case by id: the person's row (the inbox page's name) is not read.
+        return (
+            selectors.inbox(user=self.request.user)
+            .select_related(None)
+            .select_related("case", "reminder")
+        )
 
     @extend_schema(
         summary="Mark a notification as read",
