@@ -113,10 +113,11 @@ def offence_record_create(
     source = source or by.organisation
     if source is None or (source.pk != actor.organisation_id):
         raise NotAllowed(_("Offences can only be recorded for your own organisation."))
+    content = {"date": date, "kind": kind, "category": category, "description": description}
     if external_id:
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is not None:
-            return _offence_repeated(existing, person), False
+            return _offence_repeated(existing, person, content), False
     record = OffenceRecord(
         person=person,
         date=date,
@@ -134,7 +135,7 @@ def offence_record_create(
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is None or not external_id:
             raise
-        return _offence_repeated(existing, person), False
+        return _offence_repeated(existing, person, content), False
     return record, True
 
 
@@ -146,12 +147,53 @@ def _clean_but_the_reference(obj) -> None:
     obj.validate_constraints(exclude={"external_id"})
 
 
-def _offence_repeated(existing: OffenceRecord, person: Person) -> OffenceRecord:
+def _offence_repeated(
+    existing: OffenceRecord, person: Person, content: dict | None = None
+) -> OffenceRecord:
     if existing.person_id != person.pk:
         raise DomainError(
             _("This external_id is already used for another offence record."), code="duplicate"
         )
+    if content and any(getattr(existing, name) != value for name, value in content.items()):
+        raise DomainError(
+            _(
+                "This external_id is recorded with other content. To correct the record, PUT "
+                "it at its own address; a repeated push changes nothing."
+            ),
+            code="conflict",
+        )
     return existing
+
+
+def _own_record(record: OffenceRecord, by: User) -> OffenceRecord:
+    """The record, locked, if `by` is a partner system of its source organisation."""
+    actor = actor_for(by)
+    require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
+    record = OffenceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.source_id != actor.organisation_id:
+        raise NotAllowed(_("Only the source organisation corrects or retracts its records."))
+    return record
+
+
+@transaction.atomic
+def offence_record_correct(
+    *, record: OffenceRecord, by: User, date: date, kind: str, category: str, description: str = ""
+) -> OffenceRecord:
+    """The source corrects its record (date, kind, category, description); the history keeps
+    what it said before."""
+    record = _own_record(record, by)
+    record.date, record.kind, record.category = date, kind, category
+    record.description = description
+    _clean_but_the_reference(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def offence_record_retract(*, record: OffenceRecord, by: User) -> None:
+    """The source withdraws its record: it no longer counts (inflow, outcomes); the history
+    keeps that it was there and who retracted it."""
+    _own_record(record, by).delete()
 
 
 # --- the lifecycle ------------------------------------------------------------------------------

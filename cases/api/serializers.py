@@ -186,6 +186,15 @@ class OffenceRecordInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class OffenceRecordCorrectSerializer(serializers.Serializer):
+    """A correction by the source: the whole record as it should read (PUT)."""
+
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=OffenceKind.choices)
+    category = serializers.ChoiceField(choices=OffenceCategory.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 # --- cases --------------------------------------------------------------------------------------
 
 

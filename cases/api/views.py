@@ -42,6 +42,7 @@ from cases.api.serializers import (
     ContributionInputSerializer,
     DossierSectionSerializer,
     HistoryEntrySerializer,
+    OffenceRecordCorrectSerializer,
     OffenceRecordInputSerializer,
     OffenceRecordSerializer,
     PersonDetailSerializer,
@@ -180,9 +181,10 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         description="A partner system records an offence for its own organisation (the "
         "`source`). The person must be visible to the caller; an unknown or invisible person "
         "is the same 400 on `person`. A repeated push with the same `external_id` for the "
-        "same person changes nothing and returns the existing record with 200. The same "
-        "`external_id` for another person is a 409 `duplicate` problem that says nothing "
-        "about the record that holds it.",
+        "same person changes nothing and returns the existing record with 200 (also when two "
+        "identical pushes arrive at once); with other content it is a 409 `conflict` — "
+        "correct a record with PUT at its own address. The same `external_id` for another "
+        "person is a 409 `duplicate` problem that says nothing about the record that holds it.",
         request=OffenceRecordInputSerializer,
         responses={
             201: OpenApiResponse(OffenceRecordSerializer, description="Recorded."),
@@ -193,15 +195,41 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
             (409, "application/problem+json"): OpenApiResponse(
                 ProblemSerializer,
                 description="`duplicate`: this external_id is already used for another "
-                "person's record. Nothing is written, and nothing of that record is told.",
+                "person's record. `conflict`: it is recorded with other content (correct it "
+                "with PUT). Nothing is written, and nothing of another record is told.",
             ),
         },
     ),
+    retrieve=extend_schema(
+        summary="Read an offence record",
+        description="A record of a person this user may see (else 404). Logged as a read.",
+        responses=OffenceRecordSerializer,
+    ),
+    update=extend_schema(
+        summary="Correct an offence record",
+        description="By a partner system of the record's source organisation (else 403): the "
+        "record as it should read. The history keeps what it said before.",
+        request=OffenceRecordCorrectSerializer,
+        responses=OffenceRecordSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Retract an offence record",
+        description="By a partner system of the record's source organisation (else 403): the "
+        "record no longer counts (inflow criteria, outcome figures); the history keeps that it "
+        "was there and who retracted it.",
+        responses={204: None},
+    ),
 )
-class OffenceRecordViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class OffenceRecordViewSet(
+    AccessLoggedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     filterset_class = OffenceRecordFilter
     filter_backends = FILTER_AND_ORDER
     ordering_fields = ["date", "created_at"]
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -213,7 +241,22 @@ class OffenceRecordViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Ge
         )
 
     def get_serializer_class(self):
-        return OffenceRecordInputSerializer if self.action == "create" else OffenceRecordSerializer
+        return {
+            "create": OffenceRecordInputSerializer,
+            "update": OffenceRecordCorrectSerializer,
+        }.get(self.action, OffenceRecordSerializer)
+
+    def update(self, request, *args, **kwargs):
+        record = self.get_object()
+        data = validated(
+            OffenceRecordCorrectSerializer, data=request.data, context=self.get_serializer_context()
+        ).validated_data
+        record = services.offence_record_correct(record=record, by=request.user, **data)
+        return Response(OffenceRecordSerializer(record).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.offence_record_retract(record=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def create(self, request, *args, **kwargs):
         serializer = validated(

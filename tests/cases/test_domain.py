@@ -332,16 +332,28 @@ def test_offence_push_is_idempotent_by_external_id(people):
     again, created = services.offence_record_create(
         by=system,
         person=person,
-        date=ON - DAY,
-        kind=OffenceKind.CONVICTION,
-        category=OffenceCategory.DRUGS,
+        date=ON,
+        kind=OffenceKind.ARREST,
+        category=OffenceCategory.OVERVAL,
         external_id="BVH-2025-0001",
-        description="tweede push",
     )
-    assert not created
-    assert again.pk == first.pk
-    again.refresh_from_db()
-    assert (again.date, again.kind, again.description) == (ON, OffenceKind.ARREST, "")
+    assert (again.pk, created) == (first.pk, False)
+    # The same reference with other content is a conflict: a correction goes through PUT.
+    from acvz.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        services.offence_record_create(
+            by=system,
+            person=person,
+            date=ON - DAY,
+            kind=OffenceKind.CONVICTION,
+            category=OffenceCategory.DRUGS,
+            external_id="BVH-2025-0001",
+            description="tweede push",
+        )
+    assert refused.value.code == "conflict"
+    first.refresh_from_db()
+    assert (first.date, first.kind, first.description) == (ON, OffenceKind.ARREST, "")
     assert OffenceRecord.objects.filter(person=person).count() == 1
 
 

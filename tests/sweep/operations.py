@@ -162,6 +162,14 @@ def t_person(w: World) -> list[Target]:
     return [Target(c.label, "person", {"person": c.person_pk}, {}) for c in w.cases.values()]
 
 
+def t_offence(w: World) -> list[Target]:
+    """Each person's record pushed by RN's partner system (its source)."""
+    return [
+        Target(c.label, "offence record of RN", {"offence": c.offence_pk}, {"source": "RN"})
+        for c in w.cases.values()
+    ]
+
+
 def _plan_facts(p) -> dict:
     return {"plan": p.label, "plan_status": p.status, "lock_version": p.lock_version}
 
@@ -774,6 +782,17 @@ API: dict[tuple[str, str], Spec] = {
             "external_id": f"SW-{_next_case_label(w, t.case)}",
             "description": "sweep",
         },
+    ),
+    ("GET", "/api/v1/offence-records/{id}/"): api(t_offence, {"id": "offence"}, scope="person"),
+    ("PUT", "/api/v1/offence-records/{id}/"): api(
+        t_offence,
+        {"id": "offence"},
+        scope="person",
+        write="offence.correct",
+        body=lambda w, t: {"date": _in_days(-9), "kind": "summons", "category": "other"},
+    ),
+    ("DELETE", "/api/v1/offence-records/{id}/"): api(
+        t_offence, {"id": "offence"}, scope="person", write="offence.correct"
     ),
     # cases
     ("GET", "/api/v1/cases/"): api(),

@@ -238,6 +238,10 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
         "a partner system, for its own organisation",
         lambda u, c, t: has(u, PARTNER_SYSTEM),
     ),
+    "offence.correct": (
+        "a partner system of the record's source organisation",
+        lambda u, c, t: has(u, PARTNER_SYSTEM) and u.org is not None and u.org.code == t["source"],
+    ),
     "case.transition.start_dossier": (
         "the programme team, registered",
         _transition("start_dossier", {CaseStatus.REGISTERED}, lambda u, c: has(u, PROGRAMME_TEAM)),

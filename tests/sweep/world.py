@@ -163,6 +163,7 @@ class CaseFacts:
     status: str
     programme: str
     person_pk: int
+    offence_pk: int = 0  # the record RN's partner system pushed (its source: RN)
     org_state: dict[str, str] = field(default_factory=dict)  # code: on | left
     regie_org: str | None = None
     regisseur: int | None = None
@@ -366,7 +367,7 @@ class _Builder:
         OffenceRecordFactory.create_batch(
             3, person=person, description=self.text(c, "P", "of", "person")
         )
-        case_services.offence_record_create(
+        pushed, _created = case_services.offence_record_create(
             by=self.b_sys,
             person=person,
             date=timezone.localdate() - timedelta(days=30),
@@ -381,7 +382,7 @@ class _Builder:
         case_services.timeline_event_create(
             case=case, by=self.b_pt, kind="move", description=self.text(c, "C", "tl", "timeline")
         )
-        c.pk, c.person_pk = case.pk, person.pk
+        c.pk, c.person_pk, c.offence_pk = case.pk, person.pk, pushed.pk
         self.cases[label] = c
         return case, c
 

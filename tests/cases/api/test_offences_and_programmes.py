@@ -257,3 +257,50 @@ def test_an_unknown_field_is_a_400_and_makes_no_second_record(api_as, people, po
         ("externalId", "unknown_field")
     ]
     assert OffenceRecord.objects.count() == stored
+
+
+# --- correction and retraction by the source -----------------------------------------------------
+
+
+def test_the_source_reads_corrects_and_retracts_its_record(api_as, people, police_case):
+    client = api_as(people["system"])
+    pushed = client.post(
+        "/api/v1/offence-records/", offence(police_case.person_id, external_id="C-1")
+    )
+    url = f"/api/v1/offence-records/{pushed.json()['id']}/"
+    assert client.get(url).json()["external_id"] == "C-1"
+    # A push of the same reference with other content is a conflict, not a silent 200.
+    changed = offence(police_case.person_id, external_id="C-1", kind="summons")
+    assert_problem(client.post("/api/v1/offence-records/", changed), 409, "conflict")
+    corrected = client.put(
+        url,
+        {"date": timezone.localdate().isoformat(), "kind": "summons", "category": "other"},
+    )
+    assert corrected.status_code == 200, corrected.content
+    record = OffenceRecord.objects.get(external_id="C-1")
+    assert (record.kind, record.category, record.date) == ("summons", "other", timezone.localdate())
+    assert record.history.count() == 2  # what it said before is kept
+    assert client.delete(url).status_code == 204
+    assert not OffenceRecord.objects.filter(external_id="C-1").exists()
+    assert OffenceRecord.history.filter(external_id="C-1", history_type="-").exists()
+
+
+def test_only_the_source_corrects_or_retracts(api_as, people, police_case, make_user, orgs):
+    from partners.models import Role
+
+    record, _created = services.offence_record_create(
+        by=people["system"],
+        person=police_case.person,
+        date=timezone.localdate(),
+        kind="arrest",
+        category="hic_street_robbery",
+        external_id="C-2",
+    )
+    url = f"/api/v1/offence-records/{record.pk}/"
+    other_system = make_user(Role.PARTNER_SYSTEM, organisation=orgs["RN"])
+    body = {"date": timezone.localdate().isoformat(), "kind": "summons", "category": "other"}
+    for who in (api_as(other_system), api_as(people["regisseur"])):
+        assert who.put(url, body).status_code == 403
+        assert who.delete(url).status_code == 403
+    record.refresh_from_db()
+    assert (record.kind, OffenceRecord.objects.filter(pk=record.pk).exists()) == ("arrest", True)
