@@ -61,6 +61,15 @@ class PersonListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PersonSearchSerializer(serializers.Serializer):
+    """A lookup by BSN in the body: a BSN in the query string lands in every web server's and
+    proxy's access log."""
+
+    bsn = serializers.RegexField(
+        r"^[0-9]{9}$", help_text="The citizen service number: nine digits, exact."
+    )
+
+
 class FamilyRelationSerializer(serializers.ModelSerializer):
     relative = PersonRefSerializer(read_only=True)
 

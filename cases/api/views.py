@@ -48,6 +48,7 @@ from cases.api.serializers import (
     PersonDetailSerializer,
     PersonInputSerializer,
     PersonListSerializer,
+    PersonSearchSerializer,
     ProgrammeSerializer,
     TeamMemberAddSerializer,
     TeamMembershipSerializer,
@@ -138,6 +139,21 @@ class PersonViewSet(
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
         return Response(PersonDetailSerializer(person).data)
+
+    @extend_schema(
+        summary="Find a person by BSN",
+        description="The BSN travels in the body, not in the URL (a URL lands in access logs "
+        "along the way). Answers the matching person this user may see, as a list of at most "
+        "one: a person out of sight is the same empty list as an unknown BSN. The search is "
+        "written to the access log.",
+        request=PersonSearchSerializer,
+        responses=PersonListSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"], url_path="search", filter_backends=[])
+    def search(self, request, *args, **kwargs):
+        bsn = validated(PersonSearchSerializer, data=request.data).validated_data["bsn"]
+        found = list(selectors.person_list(user=request.user).filter(bsn=bsn)[:1])
+        return Response(PersonListSerializer(found, many=True).data)
 
     def create(self, request, *args, **kwargs):
         serializer = validated(PersonInputSerializer, data=request.data)

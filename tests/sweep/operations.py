@@ -760,6 +760,14 @@ API: dict[tuple[str, str], Spec] = {
         },
     ),
     ("GET", "/api/v1/persons/{id}/"): api(t_person, {"id": "person"}, scope="person"),
+    # A lookup, open to every signed-in user (it writes nothing but the access log): the body may
+    # hold only what the caller may read of that person.
+    ("POST", "/api/v1/persons/search/"): api(
+        t_person,
+        scope="global",
+        write="any",
+        body=lambda w, t: {"bsn": f"{900_000_000 + w.cases[t.case].index}"},
+    ),
     ("PATCH", "/api/v1/persons/{id}/"): api(
         t_person,
         {"id": "person"},

@@ -359,6 +359,7 @@ class _Builder:
     def register(self, label: str, index: int) -> tuple[Case, CaseFacts]:
         c = CaseFacts(label, index, 0, "", "TOP600", 0)
         person = PersonFactory(
+            bsn=f"{900_000_000 + c.index}",  # fictitious, to be found by the BSN search
             last_name=f"Fictief{self.mark(c, 'N', 'nm', 'case')}",
             address=f"Straat {self.mark(c, 'P', 'ad', 'person')}",
             city=f"Stad{self.mark(c, 'P', 'ci', 'person')}",

@@ -77,3 +77,27 @@ def test_an_unknown_query_parameter_is_a_400_not_everything(api_as, case_at, peo
     # An action that takes no filter refuses them too.
     refused = assert_problem(client.post("/api/v1/notifications/read-all/?x=1"), 400)
     assert refused["invalid_params"][0]["name"] == "x"
+
+
+def test_a_person_is_found_by_bsn_in_the_body_not_the_url(api_as, case_at, people):
+    from cases.models import AccessLogEntry
+
+    case = case_at("in_regie")
+    person = case.person
+    person.bsn = "111222333"
+    person.save()
+    client = api_as(people["regisseur"])
+    found = client.post("/api/v1/persons/search/", {"bsn": "111222333"})
+    assert found.status_code == 200, found.content
+    assert [p["id"] for p in found.json()] == [person.pk]
+    entry = AccessLogEntry.objects.filter(user=people["regisseur"]).latest("pk")
+    assert "111222333" not in entry.path
+    assert entry.subjects.get().person_id == person.pk
+    # Out of sight is the same as unknown; a malformed BSN is a 400 naming the field.
+    assert (
+        api_as(people["outsider"]).post("/api/v1/persons/search/", {"bsn": "111222333"}).json()
+        == []
+    )
+    assert client.post("/api/v1/persons/search/", {"bsn": "999999999"}).json() == []
+    body = assert_problem(client.post("/api/v1/persons/search/", {"bsn": "12ab"}), 400)
+    assert [p["name"] for p in body["invalid_params"]] == ["bsn"]
