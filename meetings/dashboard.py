@@ -35,11 +35,9 @@ from cases.models import Case, RegieStyle
 from cases.workflow import CaseStatus
 from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
 from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+from meetings.work import AHEAD_DAYS  # "due": within the work queue's horizon
 from plans.models import Evaluation, Plan, PlanGoal
 from plans.workflow import Commitment, PlanStatus
-
-#: An evaluation or UVO within this many days counts as "due" (the work queue's horizon).
-AHEAD_DAYS = 14
 
 
 @dataclass(frozen=True)

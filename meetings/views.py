@@ -368,6 +368,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = figures.accounthouder_dashboard(
         user=request.user, programme_id=programme.pk if programme else None
     )
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return figures.file_response(board, request.GET["format"])
     table = [
         {
             "label": row.label,
@@ -379,8 +381,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for row in [*board.rows, board.total]
     ]
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return figures.file_response(board, request.GET["format"])
     figure = figures.FIGURE_KEYS.get(chosen.get("figure") or "")
     behind = None
     agreements = None
