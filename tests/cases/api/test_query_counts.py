@@ -147,3 +147,46 @@ def test_basisdossier_section(api_as, case_at, people, django_assert_num_queries
     with django_assert_num_queries(SECTION):
         response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/sections/9/")
     assert len(response.json()["contributions"]) == n
+
+
+# --- the partner operations of 2026-11-30 -------------------------------------------------------
+
+ME = REQUEST + 1  # the user's roles; the permissions are the request's own (no person: no log)
+PERSON_SEARCH = REQUEST + 1 + LOG  # the visible person with this BSN
+OFFENCE_DETAIL = REQUEST + 1 + LOG  # the record (source joined) of a visible person
+#: the record of a visible person; in a savepoint: the record locked, its person and source
+#: validated, the update, its history row; the source for the answer; the log
+OFFENCE_CORRECT = REQUEST + 9 + LOG
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_partner_operations_query_counts(
+    api_as, case_at, people, orgs, django_assert_num_queries, n
+):
+    from cases.models import OffenceRecord
+
+    case = case_at("in_regie")
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["POLITIE"])
+    OffenceRecordFactory.create_batch(n, person=case.person)
+    case.person.bsn = "111222333"
+    case.person.save()
+    record, _created = services.offence_record_create(
+        by=people["system"],
+        person=case.person,
+        date=case.registered_at.date(),
+        kind="arrest",
+        category="other",
+        external_id="QC-1",
+    )
+    client = api_as(people["system"])
+    with django_assert_num_queries(ME):
+        assert client.get("/api/v1/me/").status_code == 200
+    with django_assert_num_queries(PERSON_SEARCH):
+        assert len(client.post("/api/v1/persons/search/", {"bsn": "111222333"}).json()) == 1
+    url = f"/api/v1/offence-records/{record.pk}/"
+    with django_assert_num_queries(OFFENCE_DETAIL):
+        assert client.get(url).status_code == 200
+    body = {"date": record.date.isoformat(), "kind": "summons", "category": "other"}
+    with django_assert_num_queries(OFFENCE_CORRECT):
+        assert client.put(url, body).status_code == 200
+    assert OffenceRecord.objects.get(pk=record.pk).kind == "summons"
