@@ -10,6 +10,8 @@ Events (`event` name, then the details each carries):
 - `contributions_asked`: `organisations` (ids) asked for their part of the basisdossier.
 - `plan_submitted`, `plan_returned`, `plan_approved`: `plan`.
 - `commitment_declined`: `goal`.
+- `goal_progress`: `goal`, `progress` (recorded by someone other than the regisseur).
+- `plan_amended`: `plan`, `goal`, `fields` (their labels).
 - `referral_asked`, `referral_answered`: `referral`.
 - `team_joined`, `team_left`: `organisation`.
 - `timeline`: `timeline_event`, shared with the case team.

@@ -150,7 +150,8 @@ class _Reader:
         return self.names.fields(goal)
 
     def about_goal(self, row) -> dict[str, Any]:
-        """An ITAT advice or an evaluation result: health content when its goal is."""
+        """An ITAT advice, an evaluation result, a goal's progress or an amendment: health
+        content when its goal is."""
         if row.goal_id is not None and goal_is_health(row.goal):
             return self.hold({"id": row.pk, "goal": row.goal_id})
         return self.names.fields(row)
@@ -186,8 +187,10 @@ def _cases(cases: list[Case], names: _Names) -> list[dict[str, Any]]:
         Evaluation,
         ExpertGroupReferral,
         GoalEvaluation,
+        GoalProgress,
         ItatAdvice,
         Plan,
+        PlanAmendment,
         PlanGoal,
         PlanStatusChange,
     )
@@ -210,6 +213,12 @@ def _cases(cases: list[Case], names: _Names) -> list[dict[str, Any]]:
     )
     plans = rows.of(Plan.objects.filter(case__in=ids).order_by("version"), "case_id")
     goals = rows.of(PlanGoal.objects.filter(plan__case__in=ids).order_by("pk"), "plan_id")
+    progress = rows.of(
+        GoalProgress.objects.filter(goal__plan__case__in=ids).order_by("pk"), "goal_id", "goal"
+    )
+    amendments = rows.of(
+        PlanAmendment.objects.filter(plan__case__in=ids).order_by("pk"), "plan_id", "goal"
+    )
     plan_changes = rows.of(
         PlanStatusChange.objects.filter(plan__case__in=ids).order_by("at", "pk"), "plan_id"
     )
@@ -253,6 +262,10 @@ def _cases(cases: list[Case], names: _Names) -> list[dict[str, Any]]:
             {
                 **fields(plan),
                 "goals": [reader.goal(g) for g in goals[plan.pk]],
+                "goal_progress": [
+                    reader.about_goal(step) for g in goals[plan.pk] for step in progress[g.pk]
+                ],
+                "amendments": [reader.about_goal(a) for a in amendments[plan.pk]],
                 "status_changes": [fields(c) for c in plan_changes[plan.pk]],
                 "itat_advice": [reader.about_goal(a) for a in advice[plan.pk]],
                 "evaluations": [

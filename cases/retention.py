@@ -50,6 +50,8 @@ SCRUB: dict[str, tuple[str, tuple[str, ...]]] = {
     "plans.ExpertGroupReferral": ("case", ("question", "advice")),
     "plans.Evaluation": ("plan__case", ("summary",)),
     "plans.GoalEvaluation": ("evaluation__plan__case", ("explanation",)),
+    "plans.GoalProgress": ("goal__plan__case", ("note",)),
+    "plans.PlanAmendment": ("plan__case", ("reason",)),
     "meetings.UvoCadence": ("case", ("reason",)),
     "meetings.UvoMeeting": ("case", ("place", "cancel_reason", "minutes")),
     "meetings.UvoAttendee": ("meeting__case", ("name",)),

@@ -281,6 +281,8 @@ class NotificationEvent(models.TextChoices):
     PLAN_APPROVED = "plan_approved", _("Plan approved by ITAT")
     COMMITMENT_ASKED = "commitment_asked", _("Commitment asked")
     COMMITMENT_DECLINED = "commitment_declined", _("Commitment declined")
+    GOAL_PROGRESS = "goal_progress", _("Progress on a goal")
+    PLAN_AMENDED = "plan_amended", _("Plan in force amended")
     AGREEMENT_ASSIGNED = "agreement_assigned", _("Agreement assigned")
     UVO_PLANNED = "uvo_planned", _("UVO planned")
     REFERRAL_ASKED = "referral_asked", _("Question for the expert group")

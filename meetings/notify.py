@@ -140,6 +140,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _
 
+    from partners.models import User
     from plans.models import Commitment
 
     plan = details.get("plan")
@@ -215,6 +216,35 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             params={"org": by.organisation.name},
             part=CasePart.PLAN,
             link=reverse("plans:detail", args=[goal.plan_id]),
+        )
+    elif event == "goal_progress":
+        goal = details["goal"]
+        notify(
+            **common,
+            event=NotificationEvent.GOAL_PROGRESS,
+            recipients={case.regisseur_id},
+            message=_("%(org)s recorded progress on a goal in the plan for %(name)s."),
+            params={"org": by.organisation.name if by.organisation_id else by.username},
+            part=CasePart.PLAN,
+            link=reverse("plans:detail", args=[goal.plan_id]) + f"#goal-{goal.pk}",
+        )
+    elif event == "plan_amended":
+        from plans.policies import goal_is_health, goal_is_readable
+
+        goal = details["goal"]
+        team = case.team.filter(left_on__isnull=True).values_list("organisation_id", flat=True)
+        people = organisation_people(case=case, organisation_ids=team) | directors(case)
+        if goal_is_health(goal):  # told only to who may read that goal
+            readers = User.objects.filter(pk__in=people).select_related("organisation")
+            people = {u.pk for u in readers if goal_is_readable(u, goal, case=case)}
+        notify(
+            **common,
+            event=NotificationEvent.PLAN_AMENDED,
+            recipients=people,
+            message=_("The plan in force for %(name)s is amended (%(fields)s)."),
+            params={"fields": ", ".join(details["fields"])},
+            part=CasePart.PLAN,
+            link=reverse("plans:detail", args=[goal.plan_id]) + f"#goal-{goal.pk}",
         )
     elif event == "referral_asked":
         notify(

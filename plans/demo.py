@@ -53,10 +53,30 @@ def load(*, stdout=None) -> None:
             services.goal_commit(goal=goal, by=regisseur, committed=True)
         # WPI's goal stays "awaiting commitment", to show the open commitment.
     plan = services.plan_submit(plan=plan, by=regisseur)
-    services.plan_approve(
+    plan = services.plan_approve(
         plan=plan,
         by=users["itat"],
         reason="Fictief: WPI zegt toe na het eerste schuldhulpgesprek; de overige doelen dragen.",
+    )
+    # The plan in force lives: progress on two goals, one small change.
+    work = plan.goals.get(leefgebied=Leefgebied.OPLEIDING_WERK)
+    services.goal_progress_record(
+        goal=work,
+        by=users["interventiepleger"],
+        status="in_progress",
+        note="Intake bij het dagbestedingsproject gehouden (demo).",
+    )
+    services.goal_progress_record(
+        goal=work,
+        by=regisseur,
+        status="stalled",
+        note="Twee keer niet verschenen; besproken met de cliënt (demo).",
+    )
+    services.goal_amend(
+        goal=plan.goals.get(leefgebied=Leefgebied.HOUDING),
+        by=regisseur,
+        reason="Wachtlijst bij de gedragsinterventie (demo).",
+        interventions="Fictieve interventie; tot de start wekelijks een gesprek met de regisseur",
     )
     # An open question for the ITAT-Expertgroep: its demo member reads this case meanwhile.
     services.expert_referral_create(
@@ -65,4 +85,7 @@ def load(*, stdout=None) -> None:
         question="Dagbesteding komt niet van de grond; welke aanpak adviseert de groep? (demo)",
     )
     if stdout is not None:
-        stdout.write("Demo plan van aanpak loaded (approved, version 1, one open referral).")
+        stdout.write(
+            "Demo plan van aanpak loaded (approved, version 1, progress, an amendment, one open "
+            "referral)."
+        )

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Leefgebied
-from partners.models import Organisation
+from partners.models import Organisation, User
 from plans.models import PlanGoal
-from plans.workflow import EvaluationConclusion, EvaluationResult
+from plans.workflow import (
+    GOAL_FIELD_CHANGES,
+    GOAL_STATUS_MOVES,
+    ChangeKind,
+    EvaluationConclusion,
+    EvaluationResult,
+    GoalStatus,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -49,6 +57,85 @@ class GoalForm(LockedForm):
         if start and target and target < start:
             self.add_error("target_date", _("The target date lies before the start."))
         return data
+
+
+class GoalProgressForm(forms.Form):
+    """A step in a goal's progress: the statuses it may move to (and its own, for a note)."""
+
+    status = forms.ChoiceField(label=_("Status"))
+    note = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the status stays the same."),
+    )
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    uvo = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("At the UVO of"),
+        empty_label=_("— not at a UVO —"),
+    )
+
+    def __init__(self, *args, goal, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = {goal.status, *GOAL_STATUS_MOVES[goal.status]}
+        self.fields["status"].choices = [
+            (value, label) for value, label in GoalStatus.choices if value in allowed
+        ]
+        meetings = apps.get_model("meetings", "UvoMeeting")  # meetings builds on plans
+        self.fields["uvo"].queryset = meetings.objects.filter(case_id=goal.plan.case_id)
+        self.fields["uvo"].label_from_instance = lambda m: m.planned_at.strftime("%d-%m-%Y")
+        self.goal = goal
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == self.goal.status and not (data.get("note") or "").strip():
+            self.add_error("note", _("The status stays the same: write what happened."))
+        return data
+
+
+class GoalAmendForm(LockedForm):
+    """The fields of a goal in force that the rule calls amendments (`GOAL_FIELD_CHANGES`);
+    the others are shown, not edited: changing them is a revision."""
+
+    interventions = forms.CharField(
+        label=_("Interventions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    professional = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Professional"),
+        required=False,
+        empty_label=_("— nobody named —"),
+    )
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_INPUT)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_INPUT)
+    reason = forms.CharField(
+        label=_("Why the plan changes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the amendment; the case team is told."),
+    )
+
+    def __init__(self, *args, goal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].queryset = User.objects.filter(
+            is_active=True, organisation_id=goal.responsible_organisation_id
+        ).order_by("last_name", "first_name")
+        self.goal = goal
+
+    def clean(self):
+        data = super().clean()
+        start, target = data.get("start_date"), data.get("target_date")
+        if start and target and target < start:
+            self.add_error("target_date", _("The target date lies before the start."))
+        return data
+
+    def changes(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name, kind in GOAL_FIELD_CHANGES.items()
+            if kind == ChangeKind.AMENDMENT
+        }
 
 
 class CommitmentForm(forms.Form):

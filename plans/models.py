@@ -217,6 +217,64 @@ class PlanGoal(models.Model):
         return f"{self.leefgebied}. {self.goal[:50]}"
 
 
+class GoalProgress(models.Model):
+    """A dated step in a goal's progress: a status (`GOAL_STATUS_MOVES`) and a note, recorded at
+    any time by the regisseur or the goal's responsible organisation, optionally at a UVO,
+    without a new plan version. Append-only; the goal's `status` is the latest step's. A goal
+    copied into a new version keeps its status, and its trail runs through `PlanGoal.origin`.
+
+    The UVO is named by a lazy reference: meetings builds on plans, not the other way."""
+
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="progress")
+    from_status = models.CharField(max_length=12, choices=GoalStatus.choices)
+    status = models.CharField(_("status"), max_length=12, choices=GoalStatus.choices)
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nul])
+    on = models.DateField(_("date"), default=timezone.localdate)
+    uvo = models.ForeignKey(
+        "meetings.UvoMeeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("at the UVO of"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "recorded_at", "pk"]
+        verbose_name = _("goal progress")
+        verbose_name_plural = _("goal progress")
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.status}"
+
+
+class PlanAmendment(models.Model):
+    """A small change to a goal of the plan in force (`GOAL_FIELD_CHANGES`: dates, the
+    professional, interventions): who, when, why and what. The plan stays in force; its
+    approval keeps the fingerprint of what ITAT approved (`plans.services.approved_content`
+    rebuilds that content from the goals' history). `changes` holds, per field, the value
+    before and after as shown to people (None for free text, which the goal's history keeps)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="amendments")
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(_("reason"), validators=[validate_no_nul])
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {', '.join(self.changes)}"
+
+
 class PlanStatusChange(models.Model):
     """Immutable: who moved which plan version from what to what, and why."""
 

@@ -91,6 +91,12 @@ def plan_can(user, plan, action: str) -> bool:
         )
     if action == "advise":
         return plan.status == PlanStatus.SUBMITTED and actor_for(user).has(REVIEW)
+    if action == "amend":
+        return (
+            plan.status == PlanStatus.APPROVED
+            and case.status in REGIE_STATUSES
+            and case_is_directed_by(user, case)
+        )
     if action == "evaluate":
         return (
             plan.status == PlanStatus.APPROVED
@@ -115,10 +121,32 @@ def goal_can_commit(user, goal) -> bool:
         goal.responsible_organisation_id is not None
         and goal.responsible_organisation_id == actor.organisation_id
         and goal.plan.status in (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
-        and any(
-            m.organisation_id == actor.organisation_id and m.left_on is None
-            for m in goal.plan.case.team.all()
-        )
+        and _on_team(user, goal)
+        and goal_is_readable(user, goal)
+    )
+
+
+def _on_team(user, goal) -> bool:
+    organisation_id = actor_for(user).organisation_id
+    return organisation_id is not None and any(
+        m.organisation_id == organisation_id and m.left_on is None
+        for m in goal.plan.case.team.all()
+    )
+
+
+def goal_can_record_progress(user, goal) -> bool:
+    """Progress is recorded on the goals of the plan in force, while the case is in regie or
+    outflow, by the case's regisseur (or accounthouder), and by the goal's responsible
+    organisation for its own goals while it is on the case team."""
+    plan = goal.plan
+    if plan.status != PlanStatus.APPROVED or plan.case.status not in REGIE_STATUSES:
+        return False
+    if case_is_directed_by(user, plan.case):
+        return True
+    return (
+        goal.responsible_organisation_id is not None
+        and goal.responsible_organisation_id == actor_for(user).organisation_id
+        and _on_team(user, goal)
         and goal_is_readable(user, goal)
     )
 

@@ -50,29 +50,40 @@ def _goals_prefetch() -> Prefetch:
     )
 
 
+def plan_header_get(*, user, pk) -> Plan:
+    """One visible plan with its header and case team (a form about one goal); 404 when
+    missing or not visible."""
+    queryset = _plan_with_header(user).prefetch_related(_team_prefetch())
+    return visible_get(queryset, pk=pk)
+
+
+def _team_prefetch() -> Prefetch:
+    return Prefetch(
+        "case__team",
+        queryset=CaseTeamMembership.objects.select_related("organisation", "professional"),
+    )
+
+
+def _plan_with_header(user) -> QuerySet[Plan]:
+    return Plan.objects.visible_to(user).select_related(
+        "case__person",
+        "case__programme",
+        "case__regie_organisation",
+        "case__regisseur",
+        "case__accounthouder",
+        "itat_meeting",
+        "approved_by",
+        "created_by",
+    )
+
+
 def plan_get(*, user, pk) -> Plan:
     """One visible plan with what its page shows; 404 when missing or not visible."""
-    queryset = (
-        Plan.objects.visible_to(user)
-        .select_related(
-            "case__person",
-            "case__programme",
-            "case__regie_organisation",
-            "case__regisseur",
-            "case__accounthouder",
-            "itat_meeting",
-            "approved_by",
-            "created_by",
-        )
-        .prefetch_related(
-            _goals_prefetch(),
-            Prefetch("advice", queryset=ItatAdvice.objects.select_related("author", "goal")),
-            Prefetch("status_changes", queryset=PlanStatusChange.objects.select_related("by")),
-            Prefetch(
-                "case__team",
-                queryset=CaseTeamMembership.objects.select_related("organisation", "professional"),
-            ),
-        )
+    queryset = _plan_with_header(user).prefetch_related(
+        _goals_prefetch(),
+        Prefetch("advice", queryset=ItatAdvice.objects.select_related("author", "goal")),
+        Prefetch("status_changes", queryset=PlanStatusChange.objects.select_related("by")),
+        _team_prefetch(),
     )
     return visible_get(queryset, pk=pk)
 

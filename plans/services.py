@@ -21,9 +21,11 @@ from plans.models import (
     Evaluation,
     ExpertGroupReferral,
     GoalEvaluation,
+    GoalProgress,
     ItatAdvice,
     ItatMeeting,
     Plan,
+    PlanAmendment,
     PlanGoal,
     PlanStatusChange,
 )
@@ -31,14 +33,19 @@ from plans.policies import (
     case_can_plan,
     case_can_refer,
     goal_can_commit,
+    goal_can_record_progress,
     goal_is_readable,
     plan_can,
     referral_can_answer,
 )
 from plans.workflow import (
+    GOAL_FIELD_CHANGES,
+    GOAL_STATUS_MOVES,
     PLAN_TRANSITIONS,
+    ChangeKind,
     Commitment,
     EvaluationConclusion,
+    GoalStatus,
     PlanStatus,
 )
 
@@ -80,9 +87,10 @@ def _bump(plan: Plan) -> None:
     plan.save()
 
 
-def plan_fingerprint(plan: Plan) -> str:
-    """SHA-256 over the plan's content in a canonical form: what exactly was approved."""
-    goals = sorted(plan.goals.all(), key=lambda g: (g.leefgebied, g.pk))
+def plan_fingerprint(plan: Plan, goals=None) -> str:
+    """SHA-256 over the plan's content in a canonical form: what exactly was approved. `goals`
+    (default: the plan's goals now) lets `approved_content_matches` hash the goals as approved."""
+    goals = sorted(plan.goals.all() if goals is None else goals, key=lambda g: (g.leefgebied, g.pk))
     content = {
         "case": plan.case_id,
         "version": plan.version,
@@ -97,6 +105,16 @@ def plan_fingerprint(plan: Plan) -> str:
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def approved_content_matches(plan: Plan) -> bool:
+    """Whether the goals as they were at approval (from their history, before any amendment)
+    still hash to the fingerprint ITAT approved: amendments change the plan in force without
+    touching the record of what was approved."""
+    if plan.approved_at is None:
+        return False
+    as_approved = list(PlanGoal.history.as_of(plan.approved_at).filter(plan_id=plan.pk))
+    return plan_fingerprint(plan, as_approved) == plan.fingerprint
 
 
 def next_itat_meeting(*, after: date) -> ItatMeeting:
@@ -251,6 +269,185 @@ def goal_commit(
     if not committed:
         announce("commitment_declined", case=goal.plan.case, by=by, goal=goal)
     return goal
+
+
+# --- the plan in force: progress and amendments -------------------------------------------------
+
+
+@audited
+@transaction.atomic
+def goal_progress_record(
+    *, goal: PlanGoal, by, status: str, note: str = "", on: date | None = None, uvo=None
+) -> GoalProgress:
+    """Record a step in a goal's progress (`GOAL_STATUS_MOVES`), without a new version. The
+    same status again is a note, which must then say something. When the responsible
+    organisation records it, the regisseur is told."""
+    goal = (
+        PlanGoal.objects.select_for_update(of=("self",))
+        .select_related("plan__case__programme")
+        .get(pk=goal.pk)
+    )
+    case = goal.plan.case
+    if not goal_can_record_progress(by, goal):
+        raise NotAllowed(
+            _(
+                "Progress is recorded on the plan in force, by the regisseur or the goal's "
+                "responsible organisation."
+            )
+        )
+    on = on or timezone.localdate()
+    if status not in GoalStatus.values:
+        raise DomainError(_("Choose a status."), code="invalid", status_code=400)
+    if status != goal.status and status not in GOAL_STATUS_MOVES[goal.status]:
+        raise DomainError(
+            _("A goal that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": goal.get_status_display(), "to": GoalStatus(status).label},
+            code="invalid_transition",
+            status_code=400,
+        )
+    if status == goal.status and not note.strip():
+        raise DomainError(
+            _("The status stays the same: write what happened."), code="invalid", status_code=400
+        )
+    if on > timezone.localdate():
+        raise DomainError(
+            _("Progress cannot be recorded for a day still to come."),
+            code="invalid",
+            status_code=400,
+        )
+    if on < timezone.localtime(case.registered_at).date():
+        raise DomainError(
+            _("This day lies before the case was registered."), code="invalid", status_code=400
+        )
+    if uvo is not None and uvo.case_id != case.pk:
+        raise DomainError(_("This UVO belongs to another case."), code="invalid", status_code=400)
+    progress = GoalProgress(
+        goal=goal,
+        from_status=goal.status,
+        status=status,
+        note=note,
+        on=on,
+        uvo=uvo,
+        recorded_by=by,
+    )
+    progress.full_clean(exclude=["goal", "uvo", "recorded_by"])
+    progress.save()
+    if status != goal.status:
+        goal.status = status
+        goal.save(update_fields=["status"])
+    if by.pk != case.regisseur_id:
+        announce("goal_progress", case=case, by=by, goal=goal, progress=progress)
+    return progress
+
+
+def goal_trail(goals) -> dict[int, list[GoalProgress]]:
+    """Per goal (by id) its progress, oldest first, including the steps recorded on the goals it
+    was copied from in earlier versions (`origin`): two queries for any number of goals."""
+    goals = list(goals)
+    if not goals:
+        return {}
+    case_ids = {g.plan.case_id for g in goals}
+    origin = dict(PlanGoal.objects.filter(plan__case__in=case_ids).values_list("pk", "origin_id"))
+    lineage: dict[int, list[int]] = {}
+    for goal in goals:
+        chain, pk = [], goal.pk
+        while pk is not None and pk not in chain:
+            chain.append(pk)
+            pk = origin.get(pk)
+        lineage[goal.pk] = chain
+    steps: dict[int, list[GoalProgress]] = {}
+    wanted = {pk for chain in lineage.values() for pk in chain}
+    for step in GoalProgress.objects.filter(goal__in=wanted).select_related("recorded_by", "uvo"):
+        steps.setdefault(step.goal_id, []).append(step)
+    return {
+        goal_id: sorted(
+            (s for pk in chain for s in steps.get(pk, [])),
+            key=lambda s: (s.on, s.recorded_at, s.pk),
+        )
+        for goal_id, chain in lineage.items()
+    }
+
+
+def classify_goal_change(goal: PlanGoal, fields: dict) -> dict[str, ChangeKind]:
+    """What each changed field of `goal` is, by the rule in `GOAL_FIELD_CHANGES` (fields given
+    as the form names them: `responsible_organisation`, not `…_id`)."""
+    changed = {}
+    for name, value in fields.items():
+        current = getattr(goal, name)
+        if getattr(current, "pk", current) != getattr(value, "pk", value):
+            changed[name] = GOAL_FIELD_CHANGES[name]
+    return changed
+
+
+def field_label(name: str) -> str:
+    return str(PlanGoal._meta.get_field(name).verbose_name)
+
+
+def _shown(name: str, value) -> str | None:
+    """A value as the amendment keeps it: dates and names; free text stays in the history."""
+    if name == "interventions" or value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "username"):
+        return value.get_full_name() or value.username
+    return str(value)
+
+
+@audited
+@transaction.atomic
+def goal_amend(
+    *,
+    goal: PlanGoal,
+    by,
+    reason: str,
+    expected_lock_version: int | None = None,
+    text: str | None = None,
+    **fields,
+) -> PlanAmendment:
+    """Amend a goal of the plan in force: only the fields the rule calls amendments (dates, the
+    professional, interventions), with a reason; the plan stays in force, the case team is
+    told. A change the rule calls a revision is refused with the way to make it. The goal's
+    own text is `text` (as in `goal_update`)."""
+    if text is not None:
+        fields["goal"] = text
+    plan = _locked_plan(goal.plan_id, expected_lock_version)
+    goal = PlanGoal.objects.select_for_update().get(pk=goal.pk, plan=plan)
+    if not plan_can(by, plan, "amend"):
+        raise NotAllowed(_("The regisseur amends the plan in force."))
+    if not goal_is_readable(by, goal, case=plan.case):
+        raise NotAllowed(_("You may not read this goal."))
+    changed = classify_goal_change(goal, fields)
+    revisions = [name for name, kind in changed.items() if kind == ChangeKind.REVISION]
+    if revisions:
+        raise DomainError(
+            _("Changing %(fields)s is a revision: start a new version, which goes to ITAT.")
+            % {"fields": ", ".join(field_label(name) for name in revisions)},
+            code="revision_required",
+        )
+    if not changed:
+        raise DomainError(_("Nothing is changed."), code="invalid", status_code=400)
+    if not reason.strip():
+        raise DomainError(_("Say why the plan changes."), code="invalid", status_code=400)
+    changes = {name: [_shown(name, getattr(goal, name)), None] for name in changed}
+    for name in changed:
+        setattr(goal, name, fields[name])
+        changes[name][1] = _shown(name, fields[name])
+    _validated_goal(goal)
+    goal.save()
+    _bump(plan)
+    amendment = PlanAmendment(plan=plan, goal=goal, changes=changes, reason=reason, by=by)
+    amendment.full_clean(exclude=["plan", "goal", "by"])
+    amendment.save()
+    announce(
+        "plan_amended",
+        case=plan.case,
+        by=by,
+        plan=plan,
+        goal=goal,
+        fields=[field_label(name) for name in changed],
+    )
+    return amendment
 
 
 # --- the ITAT cycle -----------------------------------------------------------------------------

@@ -23,6 +23,12 @@ urlpatterns = [
     path(
         "plannen/<int:pk>/doelen/<int:goal_pk>/toezegging/", views.goal_commit, name="goal_commit"
     ),
+    path(
+        "plannen/<int:pk>/doelen/<int:goal_pk>/voortgang/",
+        views.goal_progress,
+        name="goal_progress",
+    ),
+    path("plannen/<int:pk>/doelen/<int:goal_pk>/wijzigen/", views.goal_amend, name="goal_amend"),
     path("itat/", views.itat_meetings, name="itat"),
     path("itat/<int:pk>/", views.itat_agenda, name="itat_agenda"),
     path("expertgroep/", views.referral_list, name="referrals"),

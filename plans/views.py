@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +27,9 @@ from plans.forms import (
     CommitmentForm,
     ConfirmForm,
     EvaluationForm,
+    GoalAmendForm,
     GoalForm,
+    GoalProgressForm,
     PlanForm,
     ReferralAnswerForm,
     ReferralForm,
@@ -36,13 +41,20 @@ from plans.policies import (
     case_can_plan,
     case_can_refer,
     goal_can_commit,
+    goal_can_record_progress,
     goal_is_readable,
     plan_can,
     redact_advice,
     redact_evaluation_result,
     redact_goal,
 )
-from plans.workflow import PLAN_TRANSITIONS
+from plans.workflow import (
+    GOAL_FIELD_CHANGES,
+    PLAN_TRANSITIONS,
+    RESULT_FROM_STATUS,
+    ChangeKind,
+    PlanStatus,
+)
 
 
 def _plan_for(request: HttpRequest, pk: int) -> Plan:
@@ -51,13 +63,43 @@ def _plan_for(request: HttpRequest, pk: int) -> Plan:
 
 
 def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
-    """The plan's goals as this user may see them (`plans.policies.redact_goal`)."""
-    goals = []
-    for goal in plan.goals.all():
-        shown = redact_goal(request.user, goal, case=plan.case)
-        shown.can_commit = shown is goal and goal_can_commit(request.user, goal)
-        goals.append(shown)
+    """The plan's goals as this user may see them (`plans.policies.redact_goal`), each readable
+    one with its progress trail and what the user may do with it."""
+    goals = [redact_goal(request.user, goal, case=plan.case) for goal in plan.goals.all()]
+    readable = [g for g in goals if not getattr(g, "restricted", False)]
+    trail = services.goal_trail(readable)
+    can_amend = plan_can(request.user, plan, "amend")
+    for goal in goals:
+        goal.plan = plan  # with its case and team, for the policies
+        readable_goal = not getattr(goal, "restricted", False)
+        goal.can_commit = readable_goal and goal_can_commit(request.user, goal)
+        goal.can_progress = readable_goal and goal_can_record_progress(request.user, goal)
+        goal.can_amend = readable_goal and can_amend
+        goal.trail = trail.get(goal.pk, [])
     return goals
+
+
+def _day(value: str | None) -> str | None:
+    """An ISO date as the interface writes dates; anything else (a name) as it is."""
+    try:
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    except (TypeError, ValueError):
+        return value
+
+
+def _amendments_for(request: HttpRequest, plan: Plan) -> list:
+    """The plan's amendments; one on a goal the user may not read says only that it exists."""
+    shown = []
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED):
+        return shown  # only a plan that was in force is amended
+    for amendment in plan.amendments.select_related("goal", "by"):
+        amendment.restricted = not goal_is_readable(request.user, amendment.goal, case=plan.case)
+        amendment.shown_changes = [
+            (services.field_label(name), _day(before), _day(after))
+            for name, (before, after) in amendment.changes.items()
+        ]
+        shown.append(amendment)
+    return shown
 
 
 def _readable_goals(request: HttpRequest, plan: Plan):
@@ -86,6 +128,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
         "can_edit": plan_can(request.user, plan, "edit"),
         "can_advise": plan_can(request.user, plan, "advise"),
         "can_revise": plan_can(request.user, plan, "revise"),
+        "amendments": _amendments_for(request, plan),
         "advice": [redact_advice(request.user, a, case=plan.case) for a in plan.advice.all()],
         **extra,
     }
@@ -309,6 +352,100 @@ def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     )
 
 
+def _form_context(plan: Plan, **extra) -> dict:
+    """A form about one goal: the plan's header, not its goals, advice and actions."""
+    return {"plan": plan, "case": plan.case, **extra}
+
+
+def plan_url(plan: Plan) -> str:
+    return reverse("plans:detail", args=[plan.pk])
+
+
+def _readable_goal(request: HttpRequest, plan: Plan, goal_pk: int) -> PlanGoal:
+    goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+    goal.plan = plan  # with its case and team, for the policies
+    if not goal_is_readable(request.user, goal, case=plan.case):
+        raise Http404
+    return goal
+
+
+@login_required
+@access_logged
+def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    """Record a step in a goal's progress on the plan in force (no new version)."""
+    plan = selectors.plan_header_get(user=request.user, pk=pk)
+    goal = _readable_goal(request, plan, goal_pk)
+    if not goal_can_record_progress(request.user, goal):
+        raise PermissionDenied
+    form = GoalProgressForm(
+        posted(request), goal=goal, initial={"status": goal.status, "on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_progress_record(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("The progress is recorded."))
+            return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    goal.trail = services.goal_trail([goal]).get(goal.pk, [])
+    return render(request, "plans/goal_progress.html", _form_context(plan, form=form, goal=goal))
+
+
+@login_required
+@access_logged
+def goal_amend(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    """Amend a goal of the plan in force: the rule (`GOAL_FIELD_CHANGES`) is shown with the
+    form; what it calls a revision is shown but not edited here."""
+    plan = selectors.plan_header_get(user=request.user, pk=pk)
+    goal = _readable_goal(request, plan, goal_pk)
+    if not plan_can(request.user, plan, "amend"):
+        raise PermissionDenied
+    form = GoalAmendForm(
+        posted(request),
+        goal=goal,
+        initial={
+            "lock_version": plan.lock_version,
+            "interventions": goal.interventions,
+            "professional": goal.professional_id,
+            "start_date": goal.start_date,
+            "target_date": goal.target_date,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_amend(
+                goal=goal,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_lock_version=form.cleaned_data["lock_version"],
+                **form.changes(),
+            )
+        except DomainError as error:
+            refuse(form, error)
+            _keep_input_after_stale(form, error, plan.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The amendment is recorded; the case team is told."))
+            return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    rule = {
+        kind: [services.field_label(n) for n, k in GOAL_FIELD_CHANGES.items() if k == kind]
+        for kind in ChangeKind
+    }
+    return render(
+        request,
+        "plans/goal_amend.html",
+        _form_context(
+            plan,
+            form=form,
+            goal=goal,
+            amendable=rule[ChangeKind.AMENDMENT],
+            revisions=rule[ChangeKind.REVISION],
+        ),
+    )
+
+
 _PLAN_SERVICES = {
     "submit": lambda plan, by, data: services.plan_submit(plan=plan, by=by),
     "approve": lambda plan, by, data: services.plan_approve(plan=plan, by=by, **data),
@@ -466,7 +603,21 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is None or not plan_can(request.user, plan, "evaluate"):
         raise PermissionDenied
     goals = list(plan.goals.select_related("responsible_organisation"))
-    form = EvaluationForm(posted(request), goals=goals, initial={"held_on": timezone.localdate()})
+    for goal in goals:
+        goal.plan = plan
+    # The evaluation starts from the recorded progress: each goal's trail since the last
+    # evaluation, a suggested result from its status and its latest note (all to be confirmed).
+    trail = services.goal_trail(goals)
+    since = plan.evaluations.order_by("-held_on").values_list("held_on", flat=True).first()
+    initial = {"held_on": timezone.localdate()}
+    for goal in goals:
+        goal.trail = [s for s in trail.get(goal.pk, []) if since is None or s.on > since]
+        if goal.status in RESULT_FROM_STATUS and goal.trail:
+            initial[f"result_{goal.pk}"] = RESULT_FROM_STATUS[goal.status]
+        notes = [s.note for s in goal.trail if s.note]
+        if notes:
+            initial[f"explanation_{goal.pk}"] = notes[-1]
+    form = EvaluationForm(posted(request), goals=goals, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -70,7 +70,51 @@ class GoalStatus(models.TextChoices):
     OPEN = "open", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     ACHIEVED = "achieved", _("Achieved")
+    STALLED = "stalled", _("Stalled")
     STOPPED = "stopped", _("Stopped")
+
+
+#: Where a goal's status may go from each status, recorded as progress (`GoalProgress`) at any
+#: time, without a new plan version. Nothing goes back to "not started"; the same status again
+#: is a note without a change. An achieved goal that did not hold, or a stopped one taken up
+#: again, is under way again.
+GOAL_STATUS_MOVES: dict[str, frozenset[str]] = {
+    GoalStatus.OPEN: frozenset(
+        {GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED, GoalStatus.STALLED, GoalStatus.STOPPED}
+    ),
+    GoalStatus.IN_PROGRESS: frozenset(
+        {GoalStatus.ACHIEVED, GoalStatus.STALLED, GoalStatus.STOPPED}
+    ),
+    GoalStatus.STALLED: frozenset(
+        {GoalStatus.IN_PROGRESS, GoalStatus.ACHIEVED, GoalStatus.STOPPED}
+    ),
+    GoalStatus.ACHIEVED: frozenset({GoalStatus.IN_PROGRESS}),
+    GoalStatus.STOPPED: frozenset({GoalStatus.IN_PROGRESS}),
+}
+
+
+class ChangeKind(models.TextChoices):
+    """What a change to a goal of the plan in force is (`GOAL_FIELD_CHANGES`)."""
+
+    AMENDMENT = "amendment", _("Amendment: recorded, the plan stays in force")
+    REVISION = "revision", _("Revision: a new version for ITAT")
+
+
+#: The rule between small changes and revisions, per field of a goal. An amendment changes the
+#: plan in force at once (who, when, why recorded; the case team told); a revision is a new
+#: version that goes to ITAT. Adding or removing a goal is always a revision.
+GOAL_FIELD_CHANGES: dict[str, ChangeKind] = {
+    "start_date": ChangeKind.AMENDMENT,
+    "target_date": ChangeKind.AMENDMENT,
+    "professional": ChangeKind.AMENDMENT,
+    "interventions": ChangeKind.AMENDMENT,
+    "goal": ChangeKind.REVISION,
+    "leefgebied": ChangeKind.REVISION,
+    "responsible_organisation": ChangeKind.REVISION,
+}
+AMENDABLE_FIELDS = tuple(
+    name for name, kind in GOAL_FIELD_CHANGES.items() if kind == ChangeKind.AMENDMENT
+)
 
 
 class Commitment(models.TextChoices):
@@ -85,6 +129,15 @@ class EvaluationResult(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
     PARTLY = "partly", _("Partly achieved")
     NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+
+#: The evaluation result a goal's recorded status suggests (the regisseur confirms or changes it).
+RESULT_FROM_STATUS: dict[str, str] = {
+    GoalStatus.ACHIEVED: EvaluationResult.ACHIEVED,
+    GoalStatus.IN_PROGRESS: EvaluationResult.PARTLY,
+    GoalStatus.STALLED: EvaluationResult.NOT_ACHIEVED,
+    GoalStatus.STOPPED: EvaluationResult.NOT_ACHIEVED,
+}
 
 
 class EvaluationConclusion(models.TextChoices):

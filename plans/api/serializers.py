@@ -13,6 +13,7 @@ their schema components carry a `Plan` prefix so they do not collide with the ca
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,9 +28,11 @@ from partners.models import Organisation, User
 from plans.models import (
     Evaluation,
     GoalEvaluation,
+    GoalProgress,
     ItatAdvice,
     ItatMeeting,
     Plan,
+    PlanAmendment,
     PlanGoal,
     PlanStatusChange,
 )
@@ -443,6 +446,112 @@ class GoalCommitmentSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"reason": _("Say why your organisation cannot deliver this goal.")},
                 code="required",
+            )
+        return attrs
+
+
+class GoalProgressSerializer(serializers.ModelSerializer):
+    """A step in a goal's progress: recorded on the plan in force, no new version."""
+
+    recorded_by = UserRefSerializer(read_only=True)
+    uvo = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The UVO it was recorded at, if any."
+    )
+
+    class Meta:
+        model = GoalProgress
+        fields = [
+            "id",
+            "goal",
+            "from_status",
+            "status",
+            "note",
+            "on",
+            "uvo",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class _CaseUvoField(serializers.PrimaryKeyRelatedField):
+    """A UVO of the case of the goal in the serializer's context (any other id: not found)."""
+
+    def get_queryset(self):
+        meetings = apps.get_model("meetings", "UvoMeeting")  # meetings builds on plans
+        goal = self.context.get("goal")
+        if goal is None:
+            return meetings.objects.none()
+        return meetings.objects.filter(case_id=goal.plan.case_id)
+
+
+class GoalProgressInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=GoalStatus.choices,
+        help_text="The goal's status from now on (see the moves in the description); its "
+        "current status again records a note.",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What happened; required when the status stays the same.",
+    )
+    on = serializers.DateField(required=False, help_text="The day it happened (default today).")
+    uvo = _CaseUvoField(required=False, allow_null=True, help_text="A UVO of the same case.")
+
+
+class PlanAmendmentSerializer(serializers.ModelSerializer):
+    by = UserRefSerializer(read_only=True)
+    changes = serializers.DictField(
+        read_only=True,
+        help_text="Per changed field: [before, after] as shown to people (null for free text, "
+        "which the goal's history keeps).",
+    )
+
+    class Meta:
+        model = PlanAmendment
+        fields = ["id", "plan", "goal", "changes", "reason", "by", "at"]
+        read_only_fields = fields
+
+
+class GoalAmendmentInputSerializer(serializers.Serializer):
+    """The fields of `plans.workflow.GOAL_FIELD_CHANGES`: the amendments may change here; the
+    revision fields are accepted only to answer 409 `revision_required` when they differ."""
+
+    reason = serializers.CharField(help_text="Why the plan changes; kept, the team is told.")
+    interventions = serializers.CharField(required=False, allow_blank=True)
+    professional = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+    start_date = serializers.DateField(required=False, allow_null=True)
+    target_date = serializers.DateField(required=False, allow_null=True)
+    goal = serializers.CharField(required=False, help_text="Revision: not changed here.")
+    leefgebied = serializers.ChoiceField(
+        choices=Leefgebied.choices, required=False, help_text="Revision: not changed here."
+    )
+    responsible_organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, help_text="Revision."
+    )
+    lock_version = serializers.IntegerField(
+        required=False, help_text="The plan's version counter as you read it (or If-Match)."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        goal = self.context.get("goal")
+        if goal is not None:
+            self.fields["professional"].queryset = User.objects.filter(
+                is_active=True, organisation_id=goal.responsible_organisation_id
+            )
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("start_date", getattr(self.context.get("goal"), "start_date", None))
+        target = attrs.get("target_date", getattr(self.context.get("goal"), "target_date", None))
+        if start and target and target < start:
+            raise serializers.ValidationError(
+                {"target_date": _("The target date lies before the start.")}, code="invalid"
             )
         return attrs
 

@@ -47,14 +47,18 @@ from plans.api.filters import EvaluationFilter, ItatMeetingFilter, PlanFilter, P
 from plans.api.serializers import (
     EvaluationInputSerializer,
     EvaluationSerializer,
+    GoalAmendmentInputSerializer,
     GoalCommitmentSerializer,
     GoalCreateSerializer,
+    GoalProgressInputSerializer,
+    GoalProgressSerializer,
     GoalUpdateSerializer,
     HistoryEntrySerializer,
     ItatAdviceInputSerializer,
     ItatAdviceSerializer,
     ItatMeetingDetailSerializer,
     ItatMeetingListSerializer,
+    PlanAmendmentSerializer,
     PlanApproveSerializer,
     PlanCreateSerializer,
     PlanDetailSerializer,
@@ -399,8 +403,8 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
 
 # --- goals --------------------------------------------------------------------------------------
 
-_GOAL_CONFLICTS = frozenset({"create", "partial_update", "destroy", "commitment"})
-_GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment"})
+_GOAL_CONFLICTS = frozenset({"create", "partial_update", "destroy", "commitment", "amendments"})
+_GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment", "amendments"})
 
 
 @extend_schema_view(
@@ -469,6 +473,8 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
             "create": GoalCreateSerializer,
             "partial_update": GoalUpdateSerializer,
             "commitment": GoalCommitmentSerializer,
+            "progress": GoalProgressSerializer,
+            "amendments": PlanAmendmentSerializer,
         }.get(self.action, PlanGoalSerializer)
 
     def get_object(self) -> PlanGoal:
@@ -565,6 +571,87 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
                 ),
             )
         return self._answer(goal.pk)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A goal's progress",
+        description="Its steps, oldest first, including those recorded on the goals it was "
+        "copied from in earlier versions. Health goals only for who may read them (else 403).",
+        responses=GoalProgressSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record progress on a goal",
+        description="On the plan in force, while the case is in regie or outflow, by the case's "
+        "regisseur or accounthouder or by the goal's responsible organisation on the case team "
+        "(else 403); no new version. Moves of `status`: not started → in progress, achieved, "
+        "stalled, stopped; in progress → achieved, stalled, stopped; stalled → in progress, "
+        "achieved, stopped; achieved or stopped → in progress. Another move is 400 "
+        "`invalid_transition`; the same status again needs a `note`. When the organisation "
+        "records it, the regisseur is told.",
+        request=GoalProgressInputSerializer,
+        responses={201: GoalProgressSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def progress(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _readable_or_refuse(request, goal)
+        if request.method == "GET":
+            steps = services.goal_trail([goal])[goal.pk]
+            return Response(GoalProgressSerializer(steps, many=True).data)
+        data = self._input(GoalProgressInputSerializer, goal=goal)
+        step = services.goal_progress_record(goal=goal, by=request.user, **data)
+        return Response(GoalProgressSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A goal's amendments",
+        description="The small changes to the goal while its plan was in force, newest first.",
+        responses=PlanAmendmentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Amend a goal of the plan in force",
+        description="By the case's regisseur or accounthouder while the plan is in force "
+        "(else 403). Dates, the professional and interventions change at once, with a "
+        "`reason`; the plan stays in force (its approval keeps the fingerprint of what ITAT "
+        "approved) and the case team is told. A different goal text, leefgebied or "
+        "responsible organisation is a revision: 409 `revision_required`, nothing changed "
+        "(start a new version, `POST /plans/`). `If-Match` and `lock_version` refer to the "
+        "plan." + _LOCKING,
+        request=GoalAmendmentInputSerializer,
+        responses={201: PlanAmendmentSerializer},
+        parameters=[_IF_MATCH, _etag_header(201)],
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    def amendments(self, request, *args, **kwargs):
+        goal = self.get_object()
+        _readable_or_refuse(request, goal)
+        if request.method == "GET":
+            amendments = goal.amendments.select_related("by").order_by("-at", "-pk")
+            return Response(PlanAmendmentSerializer(amendments, many=True).data)
+        data = self._input(GoalAmendmentInputSerializer, goal=goal)
+        body_version = data.pop("lock_version", None)
+        reason, text = data.pop("reason"), data.pop("goal", None)
+        amendment = _locked_write(
+            request,
+            goal.plan,
+            body_version,
+            lambda expected: services.goal_amend(
+                goal=goal,
+                by=request.user,
+                reason=reason,
+                expected_lock_version=expected,
+                text=text,
+                **data,
+            ),
+        )
+        plan = Plan.objects.only("lock_version").get(pk=goal.plan_id)
+        return Response(
+            PlanAmendmentSerializer(amendment).data,
+            status=status.HTTP_201_CREATED,
+            headers=_with_etag(plan),
+        )
 
 
 # --- ITAT meetings ------------------------------------------------------------------------------

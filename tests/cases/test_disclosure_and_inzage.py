@@ -234,12 +234,12 @@ def test_a_legal_basis_cannot_be_deleted_in_the_admin(client, make_user):
 
 
 #: Session and user, 2 × permissions, the person; the record: family, offences, cases, one query
-#: per kind of row of a case (17) and one per kind of object named in it (8 here, at most 9 —
+#: per kind of row of a case (19) and one per kind of object named in it (8 here, at most 9 —
 #: cases.inzage.NAMED_LINKS), who read the file; the disclosures (bases, register, API reads);
 #: the access log (entry and subject); the header's counts are cached.
-INZAGE_PAGE_QUERIES = 39
+INZAGE_PAGE_QUERIES = 41
 #: The file: no header, but the disclosure of the file itself.
-INZAGE_FILE_QUERIES = 40
+INZAGE_FILE_QUERIES = 42
 
 
 def _more_of_everything(case, people, orgs) -> None:

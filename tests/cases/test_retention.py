@@ -239,3 +239,36 @@ def test_the_retention_page_query_count_does_not_grow(
     with django_assert_num_queries(RETENTION_PAGE_QUERIES):
         assert client.get("/beheer/bewaartermijn/").context["due_count"] == 4
     assert len(retention.due().persons) == 3
+
+
+#: Free text on a model of a case that the retention run leaves, and why.
+NOT_SCRUBBED = {
+    # Not about one person: the ITAT meeting's own notes, reference data, the legal bases.
+    "plans.ItatMeeting": "the meeting's notes are about the meeting, not a case",
+    "cases.Programme": "reference data",
+    "cases.LegalBasis": "reference data",
+    # The person's own rows: emptied or replaced by `retention._person`.
+    "cases.Person": "retention._person",
+    "cases.OffenceRecord": "retention._person",
+    "cases.FamilyRelation": "deleted by retention._person",
+}
+
+
+def test_every_free_text_of_a_case_is_emptied_or_exempt_with_a_reason():
+    """A new model (or text field) with content of a case must join `retention.SCRUB`: shown to
+    bite by leaving out `plans.GoalProgress`'s note."""
+    from django.apps import apps
+    from django.db import models
+
+    missing = []
+    for model in apps.get_models():
+        label = model._meta.label
+        if model._meta.app_label not in ("cases", "plans", "meetings"):
+            continue
+        if label.split(".")[1].startswith("Historical") or label in NOT_SCRUBBED:
+            continue
+        scrubbed = set(retention.SCRUB.get(label, ("", ()))[1])
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.TextField) and field.name not in scrubbed:
+                missing.append(f"{label}.{field.name}")
+    assert missing == []

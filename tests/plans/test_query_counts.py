@@ -29,11 +29,12 @@ ITAT_MEETINGS_QUERIES = PAGE + 2  # no person named: no access log
 # the open referrals (joined with case, person and referrer), the access log
 REFERRALS_QUERIES = PAGE + 1 + LOG
 # the plan (joined), goals, advice, status changes, case team, other versions, goals' advice,
-# the access log
-PLAN_DETAIL_QUERIES = PAGE + 8 + LOG
+# the goals' lineage through versions and their progress (`goal_trail`), the access log; a
+# plan that was in force adds its amendments
+PLAN_DETAIL_QUERIES = PAGE + 10 + LOG
 # case, team, versions, evaluations, goals, referrals, the plan in force with its goals and their
-# advice, the access log
-CASE_PLAN_QUERIES = PAGE + 8 + LOG
+# advice, the goals' lineage and progress, the access log
+CASE_PLAN_QUERIES = PAGE + 10 + LOG
 # the waiting goals (joined with plan, case and person), the access log
 COMMITMENTS_QUERIES = PAGE + 1 + LOG
 
@@ -140,6 +141,58 @@ def test_plan_detail_page_for_the_regisseur(
     with django_assert_num_queries(PLAN_DETAIL_QUERIES - 1):  # no advice form
         response = client.get(url)
     assert len(response.context["goals"]) == goals
+
+
+def _lived_in(plan: Plan, people, n: int) -> None:
+    """n steps of progress and n amendments on each non-health goal of the plan in force."""
+    for goal in plan.goals.exclude(leefgebied=Leefgebied.GEZONDHEID):
+        for i in range(n):
+            services.goal_progress_record(
+                goal=goal, by=people["regisseur"], status="in_progress", note=f"Stap {i}"
+            )
+            services.goal_amend(
+                goal=goal, by=people["regisseur"], reason=f"Wijziging {i}", interventions=f"I{i}"
+            )
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_plan_in_force_detail_with_progress_and_amendments(
+    client, plan_at, people, django_assert_num_queries, n
+):
+    plan = plan_at("approved")
+    _lived_in(plan, people, n)
+    client.force_login(people["accounthouder"])
+    url = reverse("plans:detail", args=[plan.pk])
+    client.get(url)
+    with django_assert_num_queries(PLAN_DETAIL_QUERIES):  # amendments, no advice form
+        response = client.get(url)
+    assert len(response.context["amendments"]) == 2 * n
+    assert sum(len(g.trail) for g in response.context["goals"]) == 2 * n
+
+
+# the plan (joined), the goal, team, the goal's lineage and progress, the case's UVOs (choices),
+# the access log
+GOAL_PROGRESS_QUERIES = PAGE + 6 + LOG
+# the plan (joined), the goal, team, the responsible organisation's people (choices), the goal's
+# organisation, the access log
+GOAL_AMEND_QUERIES = PAGE + 5 + LOG
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_goal_progress_and_amend_pages(client, plan_at, people, django_assert_num_queries, n):
+    plan = plan_at("approved")
+    _lived_in(plan, people, n)
+    goal = plan.goals.get(leefgebied=Leefgebied.FINANCIEN)
+    client.force_login(people["regisseur"])
+    for name, queries in (
+        ("plans:goal_progress", GOAL_PROGRESS_QUERIES),
+        ("plans:goal_amend", GOAL_AMEND_QUERIES),
+    ):
+        url = reverse(name, args=[plan.pk, goal.pk])
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("goals", [3, 10], ids=lambda g: f"{g}-goals")

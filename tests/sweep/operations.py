@@ -652,6 +652,24 @@ WEB: dict[str, dict[str, Spec]] = {
         post="goal.commit",
         body=lambda w, t: {"committed": "no", "reason": "sweep"},
     ),
+    "plans:goal_progress": page(
+        t_goal,
+        GOAL,
+        resource="plan",
+        post="goal.progress",
+        body=lambda w, t: {"status": "in_progress", "note": "sweep", "on": _in_days(0)},
+    ),
+    "plans:goal_amend": page(
+        t_goal,
+        GOAL,
+        resource="plan",
+        post="plan.amend",
+        body=lambda w, t: {
+            "lock_version": t.facts["lock_version"],
+            "target_date": _in_days(400),
+            "reason": "sweep",
+        },
+    ),
     "plans:itat": page(),
     "plans:itat_agenda": page(t_meeting, {"pk": "meeting"}, scope="meeting"),
     "plans:referral_answer": page(
@@ -922,6 +940,22 @@ API: dict[tuple[str, str], Spec] = {
         resource="plan",
         write="goal.commit",
         body=lambda w, t: {"committed": False, "reason": "sweep"},
+    ),
+    ("GET", "/api/v1/plan-goals/{id}/progress/"): api(t_goal, {"id": "goal"}, resource="plan"),
+    ("POST", "/api/v1/plan-goals/{id}/progress/"): api(
+        t_goal,
+        {"id": "goal"},
+        resource="plan",
+        write="goal.progress",
+        body=lambda w, t: {"status": "in_progress", "note": "sweep"},
+    ),
+    ("GET", "/api/v1/plan-goals/{id}/amendments/"): api(t_goal, {"id": "goal"}, resource="plan"),
+    ("POST", "/api/v1/plan-goals/{id}/amendments/"): api(
+        t_goal,
+        {"id": "goal"},
+        resource="plan",
+        write="plan.amend",
+        body=lambda w, t: {"target_date": _in_days(400), "reason": "sweep"},
     ),
     ("GET", "/api/v1/evaluations/"): api(),
     ("POST", "/api/v1/evaluations/"): api(

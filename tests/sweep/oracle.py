@@ -345,6 +345,19 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
             and t["plan_status"] in ("draft", "submitted")
         ),
     ),
+    "goal.progress": (
+        "the case's regisseur or accounthouder, or the goal's responsible organisation on the "
+        "team; the plan in force, in regie or outflow",
+        lambda u, c, t: (
+            (directs(u, c) or (u.org is not None and u.org.code == t["goal_org"] and on_team(u, c)))
+            and t["plan_status"] == "approved"
+            and c.status in IN_REGIE
+        ),
+    ),
+    "plan.amend": (
+        "the case's regisseur or accounthouder, the plan in force, in regie or outflow",
+        lambda u, c, t: directs(u, c) and t["plan_status"] == "approved" and c.status in IN_REGIE,
+    ),
     "plan.evaluate": (
         "the case's regisseur or accounthouder, the plan in force, in regie or outflow",
         lambda u, c, t: directs(u, c) and t["plan_status"] == "approved" and c.status in IN_REGIE,
