@@ -188,6 +188,8 @@ _HUMAN_ROLES = [
     "expertgroep",
     "interventiepleger",
     "beheerder",
+    "directeurenoverleg",
+    "stuurgroep",
 ]
 _MFA = os.environ.get("REGIE_MFA_ROLES", "none" if (DEBUG or TESTING) else "all").strip()
 REGIE_MFA_ROLES: list[str] = (
@@ -507,6 +509,15 @@ REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
 REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))
 REGIE_PLAN_SUBMIT_DAYS = int(os.environ.get("REGIE_PLAN_SUBMIT_DAYS", "42"))
+
+# The escalation ladder (report §4): the days each level has to answer, decide or escalate
+# before the regisseur may take the question up a level. A local agreement.
+REGIE_ESCALATION_DAYS: dict[str, int] = {
+    "accounthouder": env_int("REGIE_ESCALATION_DAYS_ACCOUNTHOUDER", 5, minimum=1),
+    "programme_team": env_int("REGIE_ESCALATION_DAYS_PROGRAMME_TEAM", 10, minimum=1),
+    "directors": env_int("REGIE_ESCALATION_DAYS_DIRECTORS", 21, minimum=1),
+    "stuurgroep": env_int("REGIE_ESCALATION_DAYS_STUURGROEP", 42, minimum=1),
+}
 
 # The three-weekly casuistry meeting of accounthouders with their regisseurs: a first date.
 REGIE_CASUISTRY_ANCHOR = os.environ.get("REGIE_CASUISTRY_ANCHOR", "2026-01-06")

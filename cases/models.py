@@ -170,6 +170,25 @@ class OffenceCategory(models.TextChoices):
         return [c.value for c in cls if c is not cls.OTHER]
 
 
+def validate_event_review_days(value) -> None:
+    """{timeline kind: days (1 to 90)} for the kinds that call for a look at the plan."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give an object of event kinds and days."), code="invalid")
+    for kind, days in value.items():
+        if kind not in TimelineKind.values or kind in (*REGIE_RECORDED_KINDS, "move", "other"):
+            raise ValidationError(
+                _("“%(kind)s” is not an event that calls for a look at the plan."),
+                code="invalid",
+                params={"kind": kind},
+            )
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 90:
+            raise ValidationError(
+                _("The days for “%(kind)s” must be a whole number from 1 to 90."),
+                code="invalid",
+                params={"kind": kind},
+            )
+
+
 class Programme(models.Model):
     """A person-centred programme, with its inflow criteria as data."""
 
@@ -197,6 +216,16 @@ class Programme(models.Model):
         _("evaluation interval (weeks)"),
         default=26,
         validators=[MinValueValidator(1), MaxValueValidator(104)],
+    )
+    event_review_days = models.JSONField(
+        _("days to look at the plan after an event"),
+        default=dict,
+        blank=True,
+        validators=[validate_event_review_days],
+        help_text=_(
+            'A local agreement per kind of justice-chain event, e.g. {"arrest": 10}; a kind '
+            "left out keeps Regie's default."
+        ),
     )
     active = models.BooleanField(_("active"), default=True)
     retention_years = models.PositiveSmallIntegerField(
@@ -596,13 +625,20 @@ class CaseTeamMembership(models.Model):
 
 class TimelineKind(models.TextChoices):
     ARREST = "arrest", _("Arrest")
+    SUMMONS = "summons", _("Summons (dagvaarding)")
+    COURT_DATE = "court_date", _("Court date")
     DETENTION_IN = "detention_in", _("Detention started")
     DETENTION_OUT = "detention_out", _("Released from detention")
     MOVE = "move", _("Moved house")
     NEW_MEASURE = "new_measure", _("New measure")
     TEAM_CHANGE = "team_change", _("Case team change")
     STATUS = "status", _("Status change")
+    ESCALATION = "escalation", _("Escalation")
     OTHER = "other", _("Other")
+
+
+#: Kinds Regie records itself; a partner cannot share them.
+REGIE_RECORDED_KINDS = ("status", "team_change", "escalation")
 
 
 class TimelineEvent(models.Model):

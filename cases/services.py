@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -20,6 +20,7 @@ from cases.eligibility import programme_eligibility
 from cases.events import announce
 from cases.models import (
     INVERSE_RELATION,
+    REGIE_RECORDED_KINDS,
     AccessLogEntry,
     AccessLogSubject,
     Basisdossier,
@@ -32,6 +33,7 @@ from cases.models import (
     DossierSection,
     FamilyRelation,
     Leefgebied,
+    OffenceKind,
     OffenceRecord,
     Person,
     Programme,
@@ -51,7 +53,7 @@ from cases.policies import (
     section_can_read,
 )
 from cases.validators import validate_no_nul
-from cases.workflow import TRANSITIONS, CaseStatus
+from cases.workflow import REGIE_STATUSES, TRANSITIONS, CaseStatus
 from partners.models import Organisation, OrganisationKind, User
 
 VIEW_CASE = "cases.view_case"
@@ -131,12 +133,44 @@ def offence_record_create(
     try:
         with transaction.atomic():
             record.save()
+            _offence_on_timelines(record, by)
     except IntegrityError:  # a concurrent push of the same reference won the race
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is None or not external_id:
             raise
         return _offence_repeated(existing, person, content), False
     return record, True
+
+
+#: New offence records that the case team must know of at once: on the timeline of each case
+#: of the person in regie (which calls for a look at the plan, `plans.reviews`).
+OFFENCE_EVENTS = {
+    OffenceKind.ARREST: TimelineKind.ARREST,
+    OffenceKind.SUMMONS: TimelineKind.SUMMONS,
+}
+
+
+def _offence_on_timelines(record: OffenceRecord, by: User) -> None:
+    kind = OFFENCE_EVENTS.get(record.kind)
+    if kind is None:
+        return
+    cases = Case.objects.filter(person_id=record.person_id, status__in=REGIE_STATUSES)
+    for case in cases.select_related("programme", "person"):
+        event = TimelineEvent.objects.create(
+            case=case,
+            kind=kind,
+            description=_("%(kind)s recorded by %(org)s (%(category)s, %(date)s).")
+            % {
+                "kind": record.get_kind_display(),
+                "org": record.source.name,
+                "category": record.get_category_display(),
+                "date": record.date.strftime("%d-%m-%Y"),
+            },
+            created_by=by,
+            organisation_id=record.source_id,
+            occurred_at=timezone.make_aware(datetime.combine(record.date, time(12))),
+        )
+        announce("timeline", case=case, by=by, timeline_event=event)
 
 
 def _clean_but_the_reference(obj) -> None:
@@ -777,7 +811,7 @@ def timeline_event_create(
     """Share an event with the case team. A repeated push with the same reference is a no-op."""
     require(case_can(by, case, "add_timeline_event"), _("You may not add events to this case."))
     validate_no_nul(external_id)
-    if kind in (TimelineKind.STATUS, TimelineKind.TEAM_CHANGE):
+    if kind in REGIE_RECORDED_KINDS:
         raise DomainError(_("This kind of event is recorded by Regie itself."), code="invalid")
     if external_id:
         existing = TimelineEvent.objects.filter(

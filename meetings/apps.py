@@ -16,6 +16,9 @@ class MeetingsConfig(AppConfig):
                 "meetings:agreements": _("Agreements"),
                 "meetings:casuistry": _("Casuistry"),
                 "meetings:inbox": _("Notifications"),
+                "meetings:escalation_raise": _("Escalate"),
+                "meetings:escalations": _("Escalations"),
+                "meetings:escalation": _("Escalation"),
             }
         )
         from cases.pages import CASE_TABS
@@ -30,6 +33,7 @@ class MeetingsConfig(AppConfig):
         for model in (models.UvoMeeting, models.Agreement, models.Reminder):
             access_subject(model, case="case")
         access_subject(models.Notification, case="case")
+        access_subject(models.Escalation, case="case")
 
         from cases.events import case_event
         from meetings.notify import on_case_event

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.workflow import CaseStatus
 from meetings import services
+from meetings.escalations import escalation_act, escalation_raise
 from meetings.models import Agreement, EmailState, Notification
 from meetings.reminders import reminders_scan
 from partners.models import Organisation, User
@@ -22,6 +23,20 @@ def load(*, stdout=None) -> None:
         return
     regisseur = User.objects.get(username="regisseur")
     now = timezone.now()
+    # A question waits on the escalation ladder, at the programme team.
+    escalation = escalation_raise(
+        case=case,
+        by=regisseur,
+        subject="case_transcending",
+        organisation=Organisation.objects.get(code="WPI"),
+        question="Geen plek in de schuldhulp binnen drie maanden; kan WPI voorrang geven? (demo)",
+    )
+    escalation_act(
+        escalation=escalation,
+        by=User.objects.get(username="accounthouder"),
+        action="escalate",
+        text="Voorrang is een keuze van het programma (demo).",
+    )
     held = services.uvo_plan(
         case=case,
         by=regisseur,

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import AgreementStatus
+from meetings.models import Agreement, AgreementStatus, EscalationSubject
 from meetings.selectors import AgreementShow, agreement_owner_candidates
 from partners.models import Organisation, User
 
@@ -251,3 +251,63 @@ class FiguresFilterForm(forms.Form):
             end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
         end = min(end or today, today)
         return Period(start.replace(day=1), max(end, start.replace(day=1)))
+
+
+class EscalationForm(forms.Form):
+    """The regisseur's question up the ladder. The goal and agreement choices are the case's
+    declined goals and overdue open agreements (the view gives them)."""
+
+    subject = forms.ChoiceField(
+        label=_("About"), choices=[("", _("— choose —")), *EscalationSubject.choices]
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation concerned")
+    )
+    goal = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Goal"),
+        help_text=_("For a declined commitment or a blocked intervention."),
+    )
+    agreement = forms.ModelChoiceField(
+        queryset=Agreement.objects.none(),
+        required=False,
+        label=_("Agreement"),
+        help_text=_("For an agreement past its deadline."),
+    )
+    question = forms.CharField(
+        label=_("Question"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Read by every level it reaches, up to the Directeurenoverleg and the Stuurgroep: "
+            "write what the question needs, no more about the person."
+        ),
+    )
+
+    def __init__(self, *args, organisations, goals, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].label_from_instance = lambda g: (
+            f"{g.leefgebied}. {g.goal[:80]} ({g.responsible_organisation})"
+        )
+        self.fields["agreement"].queryset = agreements
+        self.fields["agreement"].label_from_instance = lambda a: (
+            f"{a.deadline:%d-%m-%Y} {a.owner_organisation}: {a.description[:80]}"
+        )
+
+
+class EscalationStepForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("answer", _("Answer")),
+            ("decide", _("Decide")),
+            ("escalate", _("Escalate further")),
+            ("withdraw", _("Withdraw")),
+        ],
+        widget=forms.HiddenInput,
+    )
+    text = forms.CharField(
+        label=_("Your answer, decision or reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)

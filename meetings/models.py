@@ -283,6 +283,7 @@ class NotificationEvent(models.TextChoices):
     COMMITMENT_DECLINED = "commitment_declined", _("Commitment declined")
     GOAL_PROGRESS = "goal_progress", _("Progress on a goal")
     PLAN_AMENDED = "plan_amended", _("Plan in force amended")
+    ESCALATION = "escalation", _("Escalation")
     AGREEMENT_ASSIGNED = "agreement_assigned", _("Agreement assigned")
     UVO_PLANNED = "uvo_planned", _("UVO planned")
     REFERRAL_ASKED = "referral_asked", _("Question for the expert group")
@@ -398,3 +399,126 @@ class CalendarFeed(models.Model):
         self.token = _new_token()
         self.created_at = timezone.now()
         self.save(update_fields=["token", "created_at"])
+
+
+class EscalationLevel(models.TextChoices):
+    """The escalation ladder of the report (§4), bottom to top (`ESCALATION_LADDER`)."""
+
+    ACCOUNTHOUDER = "accounthouder", _("Accounthouder")
+    PROGRAMME_TEAM = "programme_team", _("Programme team")
+    DIRECTORS = "directors", _("Directeurenoverleg")
+    STUURGROEP = "stuurgroep", _("Stuurgroep Veiligheid en Zorg")
+
+
+ESCALATION_LADDER: tuple[str, ...] = tuple(EscalationLevel.values)
+
+
+class EscalationSubject(models.TextChoices):
+    DECLINED_COMMITMENT = "declined_commitment", _("A declined commitment")
+    OVERDUE_AGREEMENT = "overdue_agreement", _("An agreement past its deadline")
+    BLOCKED_INTERVENTION = "blocked_intervention", _("A blocked intervention")
+    CASE_TRANSCENDING = "case_transcending", _("A case-transcending issue")
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EscalationAction(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    ANSWERED = "answered", _("Answered")
+    ESCALATED = "escalated", _("Escalated further")
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Escalation(models.Model):
+    """The regisseur's question up the ladder, about an organisation that does not deliver: a
+    declined commitment, an agreement past its deadline, a blocked intervention, or an issue
+    beyond the case. Each level answers, decides or escalates further within its time
+    (`REGIE_ESCALATION_DAYS`); after that the regisseur may take it up a level."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    subject = models.CharField(_("about"), max_length=24, choices=EscalationSubject.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation concerned"),
+    )
+    goal = models.ForeignKey(
+        "plans.PlanGoal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("goal"),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agreement"),
+    )
+    question = models.TextField(_("question"), validators=[validate_no_nul])
+    level = models.CharField(_("level"), max_length=16, choices=EscalationLevel.choices)
+    level_since = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(_("answer due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EscalationStatus.choices, default="open"
+    )
+    decision = models.TextField(_("decision"), blank=True, validators=[validate_no_nul])
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    #: Optimistic locking: two answers at once never both land.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        permissions = [
+            ("answer_as_directors", _("Answers escalations as the Directeurenoverleg")),
+            ("answer_as_stuurgroep", _("Answers escalations as the Stuurgroep")),
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "due_at"],
+                condition=Q(status="open"),
+                name="escalation_open_level",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | (~Q(status="open") & Q(closed_at__isnull=False)),
+                name="escalation_closed_when_not_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} ({self.get_level_display()})"
+
+
+class EscalationStep(models.Model):
+    """Append-only: what happened to an escalation, at which level, by whom."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="steps")
+    level = models.CharField(max_length=16, choices=EscalationLevel.choices)
+    action = models.CharField(max_length=10, choices=EscalationAction.choices)
+    text = models.TextField(blank=True, validators=[validate_no_nul])
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.get_level_display()})"

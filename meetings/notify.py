@@ -135,6 +135,54 @@ def directors(case) -> set[int]:
     return {pk for pk in (case.regisseur_id, case.accounthouder_id) if pk}
 
 
+def notify_escalation(*, case, by, escalation, action: str = "raised", **details) -> None:
+    """A question reaching a level tells who answers there (the accounthouder, the programme
+    team; the two bodies read no case, so they find it on their work queue); an answer, a
+    decision or a step up tells the regisseur."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from meetings.escalations import answers_at
+    from partners.models import User
+
+    link = reverse("meetings:escalation", args=[escalation.pk])
+    level = escalation.get_level_display()
+    if action in ("raised", "escalate"):
+        candidates = {case.accounthouder_id} | set(
+            case.programme.team_members.values_list("pk", flat=True)
+        )
+        people = [
+            u.pk
+            for u in User.objects.filter(pk__in=candidates)
+            if answers_at(u, case, escalation.level)
+        ]
+        notify(
+            case=case,
+            by=by,
+            event=NotificationEvent.ESCALATION,
+            recipients=people,
+            message=_("An escalation about %(name)s waits for the %(level)s."),
+            params={"level": level},
+            part=CasePart.OVERVIEW,
+            link=link,
+        )
+    if action in ("answer", "decide", "escalate"):
+        notify(
+            case=case,
+            by=by,
+            event=NotificationEvent.ESCALATION,
+            recipients={case.regisseur_id},
+            message={
+                "answer": _("The %(level)s answered the escalation about %(name)s."),
+                "decide": _("The %(level)s decided on the escalation about %(name)s."),
+                "escalate": _("The escalation about %(name)s went up to the %(level)s."),
+            }[action],
+            params={"level": level},
+            part=CasePart.OVERVIEW,
+            link=link,
+        )
+
+
 def on_case_event(sender, *, event: str, case, by, **details) -> None:
     """Receiver of `cases.events.case_event`: tell whoever the event asks something of."""
     from django.urls import reverse
@@ -246,6 +294,8 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             part=CasePart.PLAN,
             link=reverse("plans:detail", args=[goal.plan_id]) + f"#goal-{goal.pk}",
         )
+    elif event == "escalation":
+        notify_escalation(case=case, by=by, **details)
     elif event == "referral_asked":
         notify(
             **common,
@@ -282,12 +332,21 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             link=case_url,
         )
     elif event == "timeline":
+        # A justice-chain event opened a look at the plan (plans.reviews): say by when.
+        review = getattr(details["timeline_event"], "plan_review", None)
         notify(
             **common,
             event=NotificationEvent.TIMELINE,
             recipients={case.regisseur_id},
-            message=_("%(org)s shared an event on the timeline of %(name)s."),
-            params={"org": by.organisation.name if by.organisation_id else by.username},
+            message=_("%(org)s shared an event on the timeline of %(name)s.")
+            if review is None
+            else _(
+                "%(org)s shared an event on the timeline of %(name)s: look at the plan by %(due)s."
+            ),
+            params={
+                "org": by.organisation.name if by.organisation_id else by.username,
+                **({"due": _dmy(review.due_on)} if review is not None else {}),
+            },
             part=CasePart.TIMELINE,
             link=reverse("cases:timeline", args=[case.pk]),
         )

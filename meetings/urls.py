@@ -17,4 +17,7 @@ urlpatterns = [
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="read_all"),
     path("instellingen/", views.preferences, name="preferences"),
     path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("casussen/<int:pk>/escaleren/", views.escalation_raise, name="escalation_raise"),
+    path("escalaties/", views.escalation_list, name="escalations"),
+    path("escalaties/<int:pk>/", views.escalation_detail, name="escalation"),
 ]

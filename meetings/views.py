@@ -15,27 +15,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acvz.errors import DomainError
+from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
 from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart
-from meetings import selectors, services
+from meetings import escalations, selectors, services
 from meetings.calendar import calendar_ics
 from meetings.forms import (
     AgreementFilterForm,
     AgreementForm,
     AgreementStatusForm,
     CadenceForm,
+    EscalationForm,
+    EscalationStepForm,
     NextUvoForm,
     PreferenceForm,
     UvoCancelForm,
     UvoPlanForm,
     UvoRecordForm,
 )
-from meetings.models import AgreementStatus, CalendarFeed, NotificationPreference, UvoStatus
+from meetings.models import (
+    Agreement,
+    AgreementStatus,
+    CalendarFeed,
+    EscalationLevel,
+    NotificationPreference,
+    UvoStatus,
+)
 from meetings.policies import agreement_can_update, uvo_can_manage
+from partners.models import Organisation
 
 
 @login_required
@@ -466,5 +476,129 @@ def programme_figures(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "small_group": settings.REGIE_SMALL_GROUP,
             "query_string": request.GET.urlencode(),
+        },
+    )
+
+
+# --- the escalation ladder ----------------------------------------------------------------------
+
+
+@login_required
+@access_logged
+def escalation_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The regisseur escalates: what about, the organisation concerned, the question."""
+    from plans.models import PlanGoal
+
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
+    if not escalations.case_can_escalate(request.user, case):
+        raise PermissionDenied
+    team = case.team.filter(left_on__isnull=True).values("organisation_id")
+    form = EscalationForm(
+        posted(request),
+        organisations=Organisation.objects.filter(pk__in=team).order_by("name"),
+        goals=PlanGoal.objects.filter(
+            plan__case=case, plan__status__in=["draft", "submitted", "approved"]
+        ).select_related("responsible_organisation"),
+        agreements=Agreement.objects.filter(
+            case=case, status=AgreementStatus.OPEN, deadline__lt=timezone.localdate()
+        ).select_related("owner_organisation"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = escalations.escalation_raise(
+                case=case, by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("The question is with the accounthouder."))
+            return redirect("meetings:escalation", pk=escalation.pk)
+    return render(
+        request,
+        "meetings/escalation_raise.html",
+        case_page_context(request, case, "overview", form=form),
+    )
+
+
+@login_required
+@access_logged
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """Per level of the ladder: what is open there and how long it waits."""
+    rows = list(
+        escalations.escalations_visible_to(request.user)
+        .filter(status="open")
+        .select_related("case__programme", "organisation")
+        .order_by("due_at", "pk")
+    )
+    now = timezone.now()
+    levels = []
+    for value, label in EscalationLevel.choices:
+        here = [e for e in rows if e.level == value]
+        for e in here:
+            e.waiting_days = (now - e.level_since).days
+            e.overdue = e.due_at <= now
+        levels.append(
+            {
+                "value": value,
+                "label": label,
+                "escalations": here,
+                "oldest": max((e.waiting_days for e in here), default=None),
+                "overdue": sum(1 for e in here if e.overdue),
+            }
+        )
+    closed = (
+        escalations.escalations_visible_to(request.user)
+        .exclude(status="open")
+        .select_related("case__programme", "organisation")
+        .order_by("-closed_at", "-pk")[:20]
+    )
+    return render(request, "meetings/escalation_list.html", {"levels": levels, "closed": closed})
+
+
+@login_required
+@access_logged
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question, its trail and the steps the user may take now."""
+    escalation = get_object_or_404(
+        escalations.escalations_visible_to(request.user).select_related(
+            "case__programme", "case__person", "organisation", "raised_by"
+        ),
+        pk=pk,
+    )
+    form = EscalationStepForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            escalations.escalation_act(
+                escalation=escalation,
+                by=request.user,
+                action=data["action"],
+                text=data["text"],
+                expected_lock_version=data["lock_version"],
+            )
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("meetings:escalation", pk=escalation.pk)
+    actions = [
+        (name, label)
+        for name, label in EscalationStepForm.base_fields["action"].choices
+        if escalations.escalation_can(request.user, escalation, name)
+    ]
+    names_person = escalations.escalation_names_person(request.user, escalation)
+    return render(
+        request,
+        "meetings/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "steps": escalation.steps.select_related("by"),
+            "actions": actions,
+            "form": form,
+            "names_person": names_person,
+            "next_level": escalations.next_level(escalation.level),
+            "overdue": escalation.due_at <= timezone.now(),
         },
     )

@@ -20,10 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseTeamMembership, DossierContribution
 from cases.policies import actor_for
 from cases.selectors import cases_waiting_for
-from cases.workflow import CaseStatus
-from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
+from cases.workflow import REGIE_STATUSES, CaseStatus
+from meetings.models import (
+    Agreement,
+    AgreementStatus,
+    Escalation,
+    EscalationLevel,
+    EscalationStatus,
+    UvoMeeting,
+    UvoStatus,
+)
 from meetings.reminders import effective_cadence_weeks, uvo_due_date
-from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal
+from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal, PlanReview
 from plans.workflow import PlanStatus
 
 #: Items shown per section on the home page (the count says how many there are).
@@ -172,6 +180,31 @@ def evaluations_due(user, *, today: date) -> Section:
     return _section("evaluations", _("Evaluations due"), items)
 
 
+def plan_reviews_due(user, *, today: date) -> Section:
+    """Justice-chain events that call for a look at the plan (plans.reviews), open, most
+    urgent first."""
+    reviews = (
+        PlanReview.objects.filter(
+            case__regisseur=user, case__status__in=REGIE_STATUSES, closed_at__isnull=True
+        )
+        .select_related("case__person", "event")
+        .order_by("due_on", "pk")
+    )
+    return _queried(
+        "plan_reviews",
+        _("Events that call for a look at the plan"),
+        reviews,
+        lambda r: Item(
+            r.case.person.full_name,
+            _("%(event)s: look at the plan by %(due)s")
+            % {"event": r.event.get_kind_display(), "due": _dmy(r.due_on)},
+            reverse("plans:case_plan", args=[r.case_id]) + "#reviews",
+            r.due_on,
+            r.due_on < today,
+        ),
+    )
+
+
 def agreements_overdue(user, *, role: str = "regisseur", today: date) -> Section:
     field_name = "case__regisseur" if role == "regisseur" else "case__accounthouder"
     agreements = Agreement.objects.filter(
@@ -198,6 +231,48 @@ def agreements_overdue(user, *, role: str = "regisseur", today: date) -> Section
             reverse("meetings:case_uvos", args=[a.case_id]),
             a.deadline,
             True,
+        ),
+    )
+
+
+def escalations_waiting(user, *, today: date) -> Section:
+    """Escalations at a level of the ladder this user answers for: the accounthouder's cases,
+    the programme team's programmes, the two bodies' levels. Named by case number: the bodies
+    read no case."""
+    from cases.models import Programme
+    from meetings.escalations import LEVEL_PERMISSION
+
+    actor = actor_for(user)
+    at_level = Q(level=EscalationLevel.ACCOUNTHOUDER, case__accounthouder=user)
+    if actor.has("cases.support_case"):
+        programmes = Programme.team_members.through.objects.filter(user_id=user.pk)
+        at_level |= Q(
+            level=EscalationLevel.PROGRAMME_TEAM,
+            case__programme_id__in=programmes.values("programme_id"),
+        )
+    for level, permission in LEVEL_PERMISSION.items():
+        if actor.has(permission):
+            at_level |= Q(level=level)
+    waiting = (
+        Escalation.objects.filter(at_level, status=EscalationStatus.OPEN)
+        .select_related("organisation")
+        .order_by("due_at", "pk")
+    )
+    return _queried(
+        "escalations",
+        _("Escalations waiting for your answer"),
+        waiting,
+        lambda e: Item(
+            _("Case %(n)s") % {"n": e.case_id},
+            _("%(subject)s (%(org)s), due %(due)s")
+            % {
+                "subject": e.get_subject_display(),
+                "org": e.organisation.name,
+                "due": _dmy(timezone.localtime(e.due_at).date()),
+            },
+            reverse("meetings:escalation", args=[e.pk]),
+            timezone.localtime(e.due_at).date(),
+            timezone.localtime(e.due_at).date() < today,
         ),
     )
 
@@ -389,6 +464,7 @@ def work_queue(*, user, today: date | None = None) -> list[Section]:
             plans_to_write(user),
             uvos_due(user, today=today),
             evaluations_due(user, today=today),
+            plan_reviews_due(user, today=today),
             agreements_overdue(user, today=today),
             commitments_declined(user),
         ]
@@ -401,6 +477,13 @@ def work_queue(*, user, today: date | None = None) -> list[Section]:
         ]
     if actor.has("plans.review_plan"):
         sections.append(itat_agenda(user, today=today))
+    if (
+        actor.has("cases.account_case")
+        or actor.has("cases.support_case")
+        or actor.has("meetings.answer_as_directors")
+        or actor.has("meetings.answer_as_stuurgroep")
+    ):
+        sections.append(escalations_waiting(user, today=today))
     if actor.has("plans.answer_referral"):
         sections.append(referrals_open(user))
     if actor.has("cases.contribute_basisdossier") and user.organisation_id:

@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("interventiepleger", "Ingrid", "Demo", "DEMOZORG", [Role.INTERVENTIEPLEGER]),
     ("beheerder", "Bart", "Demo", "OJZD", [Role.BEHEERDER]),
     ("partnersysteem", "Politiesysteem", "(API)", "POLITIE", [Role.PARTNER_SYSTEM]),
+    ("directeurenoverleg", "Dirk", "Demo", "OM", [Role.DIRECTEURENOVERLEG]),
+    ("stuurgroep", "Sanne", "Demo", "OJZD", [Role.STUURGROEP]),
 ]
 
 

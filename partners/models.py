@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     INTERVENTIEPLEGER = "interventiepleger", _("Interventiepleger")
     BEHEERDER = "beheerder", _("Functioneel beheerder")
     PARTNER_SYSTEM = "partner_system", _("Partner system (API client)")
+    DIRECTEURENOVERLEG = "directeurenoverleg", _("Directeurenoverleg member")
+    STUURGROEP = "stuurgroep", _("Stuurgroep Veiligheid en Zorg member")
 
 
 class OrganisationKind(models.TextChoices):

@@ -58,6 +58,9 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "meetings.view_scanrun",
     ),
     Role.PARTNER_SYSTEM: ("partners.view_organisation", "cases.add_offencerecord"),
+    # The top of the escalation ladder: they read the escalations that reach them, not cases.
+    Role.DIRECTEURENOVERLEG: ("partners.view_organisation", "meetings.answer_as_directors"),
+    Role.STUURGROEP: ("partners.view_organisation", "meetings.answer_as_stuurgroep"),
 }
 
 

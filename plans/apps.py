@@ -21,6 +21,9 @@ class PlansConfig(AppConfig):
                 "plans:goal_add": _("Plan goal"),
                 "plans:goal_edit": _("Plan goal"),
                 "plans:goal_commit": _("Commitment to a goal"),
+                "plans:goal_progress": _("Goal progress"),
+                "plans:goal_amend": _("Goal amendment"),
+                "plans:review_close": _("Look at the plan"),
                 "plans:evaluate": _("Evaluation"),
                 "plans:refer": _("Question for the expert group"),
                 "plans:itat": _("ITAT meetings"),
@@ -55,5 +58,12 @@ class PlansConfig(AppConfig):
         for model in (models.PlanGoal, models.ItatAdvice, models.Evaluation):
             access_subject(model, case="plan__case")
         access_subject(models.GoalEvaluation, case="evaluation__plan__case")
+        access_subject(models.GoalProgress, case="goal__plan__case")
+        access_subject(models.PlanAmendment, case="plan__case")
+
+        from cases.events import case_event
+        from plans.reviews import open_review_on_event
+
+        case_event.connect(open_review_on_event, dispatch_uid="plans.reviews")
         # The API's agenda of a meeting: the plans set on it by the view.
         access_subject(models.ItatMeeting, children="agenda")

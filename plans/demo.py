@@ -78,6 +78,15 @@ def load(*, stdout=None) -> None:
         reason="Wachtlijst bij de gedragsinterventie (demo).",
         interventions="Fictieve interventie; tot de start wekelijks een gesprek met de regisseur",
     )
+    # A new arrest calls for a look at the plan (plans.reviews).
+    from cases.services import timeline_event_create
+
+    timeline_event_create(
+        case=case,
+        by=regisseur,
+        kind="arrest",
+        description="Aangehouden na een winkeldiefstal (demo).",
+    )
     # An open question for the ITAT-Expertgroep: its demo member reads this case meanwhile.
     services.expert_referral_create(
         case=case,

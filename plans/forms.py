@@ -138,6 +138,14 @@ class GoalAmendForm(LockedForm):
         }
 
 
+class ReviewCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the plan can stay as it is"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the event; an evaluation records a look at the plan as well."),
+    )
+
+
 class CommitmentForm(forms.Form):
     committed = forms.TypedChoiceField(
         label=_("Can your organisation deliver this?"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
-from cases.models import Case, Leefgebied
+from cases.models import Case, Leefgebied, TimelineEvent
 from cases.validators import validate_no_nul
 from partners.models import Organisation
 from plans.workflow import (
@@ -19,6 +19,7 @@ from plans.workflow import (
     EvaluationResult,
     GoalStatus,
     PlanStatus,
+    ReviewOutcome,
 )
 
 
@@ -403,3 +404,50 @@ class GoalEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.result}"
+
+
+class PlanReview(models.Model):
+    """ "Look at the plan": a justice-chain event (an arrest, a summons, detention in or out, a
+    court date, a new measure) calls for it within a number of days (`REVIEW_EVENT_DAYS`, or the
+    programme's own). Exactly one per event; closed by an evaluation or a recorded "no change
+    needed"."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_reviews")
+    event = models.OneToOneField(
+        TimelineEvent, on_delete=models.CASCADE, related_name="plan_review"
+    )
+    due_on = models.DateField(_("due"))
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReviewOutcome.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nul])
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("look at the plan")
+        verbose_name_plural = _("looks at the plan")
+        indexes = [
+            models.Index(
+                fields=["case", "due_on"],
+                condition=Q(closed_at__isnull=True),
+                name="plan_review_open",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | (Q(closed_at__isnull=False) & ~Q(outcome="")),
+                name="plan_review_closed_with_outcome",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.due_on}"

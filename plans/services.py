@@ -668,6 +668,9 @@ def evaluation_record(
         )
         row.full_clean(exclude=["evaluation", "goal"])
         row.save()
+    from plans.reviews import close_by_evaluation
+
+    close_by_evaluation(case=plan.case, evaluation=evaluation, by=by)
     if conclusion == EvaluationConclusion.REVISE:
         plan_start_version(case=plan.case, by=by)
     elif conclusion == EvaluationConclusion.EXPERT_GROUP:

@@ -19,7 +19,7 @@ from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
-from cases.policies import CasePart, case_can_read
+from cases.policies import CasePart, case_can_read, case_is_directed_by
 from plans import selectors, services
 from plans.forms import (
     AdviceForm,
@@ -34,8 +34,9 @@ from plans.forms import (
     ReferralAnswerForm,
     ReferralForm,
     ReturnForm,
+    ReviewCloseForm,
 )
-from plans.models import ItatMeeting, Plan, PlanGoal
+from plans.models import ItatMeeting, Plan, PlanGoal, PlanReview
 from plans.policies import (
     ANSWER_REFERRAL,
     case_can_plan,
@@ -48,6 +49,7 @@ from plans.policies import (
     redact_evaluation_result,
     redact_goal,
 )
+from plans.reviews import open_reviews, review_close
 from plans.workflow import (
     GOAL_FIELD_CHANGES,
     PLAN_TRANSITIONS,
@@ -177,6 +179,8 @@ def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
             else case_can_plan(request.user, case)
         ),
         can_evaluate=in_force is not None and plan_can(request.user, in_force, "evaluate"),
+        # Events that call for a look at the plan: the regisseur's to act on (plans.reviews).
+        reviews=list(open_reviews(case)) if case_is_directed_by(request.user, case) else [],
         can_refer=case_can_refer(request.user, case),
     )
     return render(request, "plans/case_plan.html", context)
@@ -589,6 +593,30 @@ def commitments(request: HttpRequest) -> HttpResponse:
                 for goal in selectors.commitments_waiting_for(user=request.user)
             ],
         },
+    )
+
+
+@login_required
+@access_logged
+def review_close_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that an event needs no change of the plan (an evaluation closes it otherwise)."""
+    review = get_object_or_404(PlanReview.objects.select_related("event"), pk=pk)
+    case = case_page_get(request, review.case_id, CasePart.PLAN)
+    if not case_is_directed_by(request.user, case) or review.closed_at is not None:
+        raise PermissionDenied
+    form = ReviewCloseForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_close(review=review, by=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Recorded: the plan stays as it is."))
+            return redirect("plans:case_plan", pk=case.pk)
+    return render(
+        request,
+        "plans/review_close.html",
+        case_page_context(request, case, "plan", form=form, review=review),
     )
 
 

@@ -145,3 +145,20 @@ class EvaluationConclusion(models.TextChoices):
     REVISE = "revise", _("Revise the plan")
     EXPERT_GROUP = "expert_group", _("Refer to the ITAT-Expertgroep")
     OUTFLOW = "outflow", _("Propose outflow")
+
+
+#: Justice-chain events that call for a look at the plan, and in how many days (Regie's
+#: defaults; a programme sets its own per kind: `Programme.event_review_days`).
+REVIEW_EVENT_DAYS: dict[str, int] = {
+    "arrest": 14,
+    "summons": 14,
+    "detention_in": 7,
+    "detention_out": 7,
+    "court_date": 14,
+    "new_measure": 14,
+}
+
+
+class ReviewOutcome(models.TextChoices):
+    EVALUATED = "evaluated", _("Evaluated")
+    NO_CHANGE = "no_change", _("No change needed")

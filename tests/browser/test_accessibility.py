@@ -206,3 +206,56 @@ def test_the_login_security_and_privacy_pages_have_no_serious_accessibility_viol
     check("locked out")
     assert found == {}
     assert refused == []
+
+
+def test_the_pages_of_the_plan_in_force_have_no_serious_accessibility_violations(
+    live_server, page, login, people, orgs, plan_at
+):
+    """Progress, amendments, a look at the plan after an arrest, the escalation ladder."""
+    from cases.services import timeline_event_create
+    from meetings.escalations import escalation_raise
+    from plans import services as plan_services
+
+    plan = plan_at("approved")
+    case = plan.case
+    goal = plan.goals.get(leefgebied=7)
+    plan_services.goal_progress_record(
+        goal=goal, by=people["regisseur"], status="in_progress", note="Fictief gesprek"
+    )
+    plan_services.goal_amend(
+        goal=goal, by=people["regisseur"], reason="Fictief", interventions="Fictief"
+    )
+    timeline_event_create(case=case, by=people["regisseur"], kind="arrest", description="Fictief")
+    review = case.plan_reviews.get()
+    escalation = escalation_raise(
+        case=case,
+        by=people["regisseur"],
+        subject="case_transcending",
+        organisation=orgs["WPI"],
+        question="Fictief",
+    )
+    pages = {
+        "regisseur": [
+            f"/plannen/{plan.pk}/",
+            f"/plannen/{plan.pk}/doelen/{goal.pk}/voortgang/",
+            f"/plannen/{plan.pk}/doelen/{goal.pk}/wijzigen/",
+            f"/casussen/{case.pk}/evaluatie/",
+            f"/plan-bekijken/{review.pk}/",
+            f"/casussen/{case.pk}/escaleren/",
+        ],
+        "accounthouder": ["/escalaties/", f"/escalaties/{escalation.pk}/"],
+    }
+    found = {}
+    refused = []
+    watch_csp(page, refused)
+    for who, paths in pages.items():
+        login(people[who])
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            for path in paths:
+                page.goto(f"{live_server.url}{path}")
+                if bad := violations(page):
+                    found[f"{who} {path} @{width}"] = bad
+        page.context.clear_cookies()
+    assert found == {}
+    assert refused == []

@@ -13,11 +13,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, TimelineEvent
 from meetings import services
-from meetings.models import Agreement, Notification, Reminder, ReminderKind, UvoAttendee
+from meetings.models import (
+    Agreement,
+    Escalation,
+    Notification,
+    Reminder,
+    ReminderKind,
+    UvoAttendee,
+)
 from meetings.reminders import reminders_scan
-from plans.models import Plan
+from plans.models import Plan, PlanReview
 from plans.workflow import PlanStatus
 from tests.factories import PersonFactory, programme
 
@@ -76,6 +83,23 @@ def overdue_cases(n: int, people, orgs) -> list[Case]:
             description="Fictieve afspraak",
             owner_organisation=orgs["WPI"],
             deadline=timezone.localdate() - timedelta(days=10),
+        )
+        # An arrest that asks for a look at the plan, and a question at the accounthouder,
+        # both past their time.
+        event = TimelineEvent.objects.create(
+            case=case, kind="arrest", description="Fictief", created_by=people["regisseur"]
+        )
+        PlanReview.objects.create(
+            case=case, event=event, due_on=timezone.localdate() - timedelta(days=3)
+        )
+        Escalation.objects.create(
+            case=case,
+            subject="case_transcending",
+            organisation=orgs["WPI"],
+            question="Fictief",
+            level="accounthouder",
+            due_at=timezone.now() - timedelta(days=1),
+            raised_by=people["regisseur"],
         )
         cases.append(case)
     return cases
@@ -267,3 +291,43 @@ def test_agreements_page(client, people, orgs, django_assert_num_queries, n):
         response = client.get(url)
     assert len(response.context["page"]) == n
     assert response.content.decode().count('data-testid="agreement-') == n
+
+
+# --- the escalation ladder ----------------------------------------------------------------------
+
+#: the open escalations (case, programme and organisation joined), the recently closed ones
+ESCALATION_LIST = PAGE + 2 + LOG
+#: the escalation (joined), its steps, and whether the user reads the case (the person's name)
+ESCALATION_DETAIL = PAGE + 3 + LOG
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_escalation_pages(client, case_at, people, orgs, django_assert_num_queries, n):
+    from meetings.escalations import escalation_act, escalation_raise
+
+    raised = []
+    for _i in range(n):
+        case = case_at("in_regie")
+        escalation = escalation_raise(
+            case=case,
+            by=people["regisseur"],
+            subject="case_transcending",
+            organisation=orgs["WPI"],
+            question="Fictief",
+        )
+        for step in range(n):
+            escalation = escalation_act(
+                escalation=escalation, by=people["accounthouder"], action="answer", text=f"{step}"
+            )
+        raised.append(escalation)
+    client.force_login(people["accounthouder"])
+    url = reverse("meetings:escalations")
+    client.get(url)
+    with django_assert_num_queries(ESCALATION_LIST):
+        response = client.get(url)
+    assert sum(len(level["escalations"]) for level in response.context["levels"]) == n
+    url = reverse("meetings:escalation", args=[raised[0].pk])
+    client.get(url)
+    with django_assert_num_queries(ESCALATION_DETAIL):
+        response = client.get(url)
+    assert len(response.context["steps"]) == n + 1

@@ -106,7 +106,9 @@ def test_the_home_page_and_the_navigation_count(client, people, orgs):
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="work-uvos-count">2<' in page
     assert 'data-testid="work-evaluations-count">2<' in page
-    assert 'data-testid="work-count">6<' in page  # 2 UVOs, 2 evaluations, 2 agreements
+    assert 'data-testid="work-plan_reviews-count">2<' in page
+    # 2 UVOs, 2 evaluations, 2 looks at the plan, 2 agreements
+    assert 'data-testid="work-count">8<' in page
     client.force_login(people["outsider"])
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="work-empty"' in page
@@ -133,7 +135,7 @@ def test_an_event_refreshes_the_count_of_whom_it_reaches(client, case_at, people
 
 
 # Every section: a fixed number of queries, whatever waits (N=1 and N=25 items each).
-REGISSEUR_HOME = 16
+REGISSEUR_HOME = 18
 PARTNER_HOME = 9
 
 
@@ -145,6 +147,7 @@ def test_the_regisseurs_home_page_queries(client, people, orgs, django_assert_nu
     with django_assert_num_queries(REGISSEUR_HOME):
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-uvos-count">{n}<' in page
+    assert f'data-testid="work-plan_reviews-count">{n}<' in page
 
 
 @pytest.mark.parametrize("n", [1, 25])
@@ -161,7 +164,7 @@ def test_the_partners_home_page_queries(client, people, orgs, django_assert_num_
     assert f'data-testid="work-deliver-count">{n}<' in page
 
 
-ACCOUNTHOUDER_HOME = 14
+ACCOUNTHOUDER_HOME = 16
 ITAT_HOME = 10
 
 
@@ -174,6 +177,7 @@ def test_the_accounthouders_home_page_queries(client, people, orgs, django_asser
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-uvos_overdue-count">{n}<' in page
     assert f'data-testid="work-agreements_overdue_accounthouder-count">{n}<' in page
+    assert f'data-testid="work-escalations-count">{n}<' in page
 
 
 @pytest.mark.parametrize("n", [1, 25])

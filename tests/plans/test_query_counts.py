@@ -33,8 +33,9 @@ REFERRALS_QUERIES = PAGE + 1 + LOG
 # plan that was in force adds its amendments
 PLAN_DETAIL_QUERIES = PAGE + 10 + LOG
 # case, team, versions, evaluations, goals, referrals, the plan in force with its goals and their
-# advice, the goals' lineage and progress, the access log
-CASE_PLAN_QUERIES = PAGE + 10 + LOG
+# advice, the goals' lineage and progress, the open looks at the plan (the regisseur's), the
+# access log
+CASE_PLAN_QUERIES = PAGE + 11 + LOG
 # the waiting goals (joined with plan, case and person), the access log
 COMMITMENTS_QUERIES = PAGE + 1 + LOG
 

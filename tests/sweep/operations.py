@@ -266,6 +266,34 @@ def t_evaluation(w: World) -> list[Target]:
     ]
 
 
+def t_review(w: World) -> list[Target]:
+    """A look at the plan that an arrest called for: open (outflow, closed) or done (in regie,
+    by its evaluation)."""
+    return [
+        Target(
+            c.label,
+            f"look at the plan {'open' if is_open else 'done'}",
+            {"review": pk},
+            {"review_open": is_open},
+        )
+        for c in w.cases.values()
+        for pk, is_open in c.reviews
+    ]
+
+
+def t_escalation(w: World) -> list[Target]:
+    return [
+        Target(
+            c.label,
+            f"escalation at {level}",
+            {"escalation": pk},
+            {"level": level, "lock_version": lock},
+        )
+        for c in w.cases.values()
+        for pk, level, lock in c.escalations
+    ]
+
+
 def t_referral(w: World) -> list[Target]:
     return [
         Target(
@@ -670,6 +698,13 @@ WEB: dict[str, dict[str, Spec]] = {
             "reason": "sweep",
         },
     ),
+    "plans:review_close": page(
+        t_review,
+        {"pk": "review"},
+        resource="plan",
+        post="review.close",
+        body=lambda w, t: {"note": "sweep"},
+    ),
     "plans:itat": page(),
     "plans:itat_agenda": page(t_meeting, {"pk": "meeting"}, scope="meeting"),
     "plans:referral_answer": page(
@@ -682,6 +717,31 @@ WEB: dict[str, dict[str, Spec]] = {
     "plans:commitments": page(),
     "plans:referrals": page(),
     # meetings
+    "meetings:escalation_raise": page(
+        t_case,
+        CASE,
+        resource="case",
+        post="escalation.raise",
+        body=lambda w, t: {
+            "subject": "case_transcending",
+            "organisation": _org(w, "RN"),
+            "question": "sweep",
+        },
+    ),
+    # The ladder's pages: not bound to a case (the bodies read none); the person's name is a
+    # marker only readers of the case may see.
+    "meetings:escalations": page(),
+    "meetings:escalation": page(
+        t_escalation,
+        {"pk": "escalation"},
+        scope="global",
+        post="escalation.answer",
+        body=lambda w, t: {
+            "action": "answer",
+            "text": "sweep",
+            "lock_version": t.facts["lock_version"],
+        },
+    ),
     "meetings:case_uvos": page(
         t_case,
         CASE,

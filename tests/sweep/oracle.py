@@ -29,6 +29,8 @@ EXPERTGROEP = "expertgroep"
 INTERVENTIEPLEGER = "interventiepleger"
 BEHEERDER = "beheerder"
 PARTNER_SYSTEM = "partner_system"
+DIRECTEURENOVERLEG = "directeurenoverleg"
+STUURGROEP = "stuurgroep"
 
 #: Every role of the product, by the name the rules below use. A new role is one line here
 #: (and a row in the tables if it grants something); an unknown role fails the sweep.
@@ -42,6 +44,10 @@ ROLE_NAMES: dict[str, str] = {
     Role.INTERVENTIEPLEGER.value: INTERVENTIEPLEGER,
     Role.BEHEERDER.value: BEHEERDER,
     Role.PARTNER_SYSTEM.value: PARTNER_SYSTEM,
+    # The top of the escalation ladder: they read no case (only the escalations that reach
+    # them, without the person's name).
+    Role.DIRECTEURENOVERLEG.value: DIRECTEURENOVERLEG,
+    Role.STUURGROEP.value: STUURGROEP,
 }
 
 
@@ -108,6 +114,16 @@ def directs(u: SweepUser, c: CaseFacts) -> bool:
 
 def on_team(u: SweepUser, c: CaseFacts) -> bool:
     return u.org is not None and c.state_of(u.org.code) == "on"
+
+
+def answers_at_level(u: SweepUser, c: CaseFacts, level: str) -> bool:
+    if level == "accounthouder":
+        return u.pk is not None and u.pk == c.accounthouder
+    if level == "programme_team":
+        return has(u, PROGRAMME_TEAM) and c.programme in u.programmes
+    if level == "directors":
+        return has(u, DIRECTEURENOVERLEG)
+    return level == "stuurgroep" and has(u, STUURGROEP)
 
 
 def compiling_ivg(u: SweepUser, c: CaseFacts) -> bool:
@@ -357,6 +373,19 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
     "plan.amend": (
         "the case's regisseur or accounthouder, the plan in force, in regie or outflow",
         lambda u, c, t: directs(u, c) and t["plan_status"] == "approved" and c.status in IN_REGIE,
+    ),
+    "review.close": (
+        "the case's regisseur or accounthouder, an open look at the plan, in regie or outflow",
+        lambda u, c, t: directs(u, c) and t["review_open"] and c.status in IN_REGIE,
+    ),
+    "escalation.raise": (
+        "the case's regisseur, in regie or outflow",
+        lambda u, c, t: u.pk is not None and u.pk == c.regisseur and c.status in IN_REGIE,
+    ),
+    "escalation.answer": (
+        "who answers at the escalation's level (the case's accounthouder, the programme team of "
+        "its programme, the Directeurenoverleg, the Stuurgroep); the case in regie or outflow",
+        lambda u, c, t: c.status in IN_REGIE and answers_at_level(u, c, t["level"]),
     ),
     "plan.evaluate": (
         "the case's regisseur or accounthouder, the plan in force, in regie or outflow",

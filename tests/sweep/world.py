@@ -53,9 +53,11 @@ from cases.models import (
 )
 from cases.workflow import CaseStatus
 from meetings import services as meeting_services
+from meetings.escalations import escalation_act, escalation_raise
+from meetings.models import Escalation
 from partners.models import Organisation, OrganisationKind, Role
 from plans import services as plan_services
-from plans.models import ItatAdvice, ItatMeeting, Plan
+from plans.models import ItatAdvice, ItatMeeting, Plan, PlanReview
 from tests.factories import OffenceRecordFactory, OrganisationFactory, PersonFactory, UserFactory
 from tests.scenarios import OPEN_COMMITMENTS_OK
 from tests.sweep import oracle
@@ -176,6 +178,8 @@ class CaseFacts:
     uvos: list[tuple[int, str, int]] = field(default_factory=list)  # pk, status, lock_version
     agreements: list[tuple[int, str]] = field(default_factory=list)  # pk, owner code
     referrals: list[tuple[int, bool]] = field(default_factory=list)  # pk, open
+    reviews: list[tuple[int, bool]] = field(default_factory=list)  # pk, open (a look at the plan)
+    escalations: list[tuple[int, str, int]] = field(default_factory=list)  # pk, level, lock
     memberships: list[tuple[int, str, bool]] = field(default_factory=list)  # pk, org, active
 
     def state_of(self, code: str | None) -> str:
@@ -619,6 +623,18 @@ class _Builder:
                 plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v1, by=self.b_itat)
         if decided_days > 50:
             self.meetings(case, c)
+        with self.days_ago(30):
+            # An arrest pushed by the partner system lands on the timeline and calls for a
+            # look at the plan (plans.reviews).
+            case_services.offence_record_create(
+                by=self.b_sys,
+                person=case.person,
+                date=timezone.localdate(),
+                kind=OffenceKind.ARREST,
+                category="other",
+                external_id=f"SW-{label}-review",
+            )
+
         with self.days_ago(40):
             self.leave(case, c, "WPI", "INFORSA")
         if decided_days <= 40:
@@ -680,13 +696,31 @@ class _Builder:
         plan_services.plan_submit(plan=v2, by=self.reg.user)
         self.advise(v2, c, ("avb", "avc", "avd"))
         c.itat_window = True
+        # An escalation up to the Directeurenoverleg: its question is for the ladder (no
+        # marker), the person's name is not (the bodies read no case).
+        escalation = self.escalate(case)
+        for by in (self.ah.user, self.b_pt):
+            escalation = escalation_act(
+                escalation=escalation, by=by, action="escalate", text="sweep: up a level"
+            )
 
     def case_outflow(self, label, i):
-        """Approved ten days ago (inside ITAT's read window), outflow since five days."""
+        """Approved ten days ago (inside ITAT's read window), outflow since five days; an
+        escalation waits for the accounthouder."""
         case, c, _v1 = self._in_regie(label, i, decided_days=10)
         with self.days_ago(5):
             self.outflow(case, c)
+        self.escalate(_fresh(case))
         c.itat_window = True
+
+    def escalate(self, case: Case):
+        return escalation_raise(
+            case=case,
+            by=self.reg.user,
+            subject="case_transcending",
+            organisation=self.orgs["GGD"],
+            question="sweep: a question for the ladder",
+        )
 
     def case_closed(self, label, i):
         """Approved ten weeks ago (outside ITAT's window); closed 20 days ago."""
@@ -762,6 +796,17 @@ class _Builder:
                 .order_by("pk")
                 .values_list("pk", "advised_at")
             ]
+            c.reviews = [
+                (pk, closed is None)
+                for pk, closed in PlanReview.objects.filter(case=case)
+                .order_by("pk")
+                .values_list("pk", "closed_at")
+            ]
+            c.escalations = list(
+                Escalation.objects.filter(case=case)
+                .order_by("pk")
+                .values_list("pk", "level", "lock_version")
+            )
             c.memberships = [
                 (m.pk, m.organisation.code, m.left_on is None)
                 for m in CaseTeamMembership.objects.filter(case=case).select_related("organisation")
