@@ -53,6 +53,7 @@ SCRUB: dict[str, tuple[str, tuple[str, ...]]] = {
     "plans.GoalProgress": ("goal__plan__case", ("note",)),
     "plans.PlanAmendment": ("plan__case", ("reason",)),
     "plans.PlanReview": ("case", ("note",)),
+    "plans.Application": ("goal__plan__case", ("body", "note")),
     "meetings.Escalation": ("case", ("question", "decision")),
     "meetings.EscalationStep": ("escalation__case", ("text",)),
     "meetings.UvoCadence": ("case", ("reason",)),

@@ -318,6 +318,75 @@ def barriers(period: Period, scope: Scope, today: date) -> Table:
     return table
 
 
+def waiting_times(period: Period, scope: Scope, today: date) -> Table:
+    """Applications at outside bodies per kind (plans.Application): requested in the period,
+    granted and refused of those, still waiting now, and the median days to a decision and of
+    waiting so far. Counts over fewer than the small group are suppressed (by cases)."""
+    from plans.models import Application, ApplicationKind, ApplicationStatus
+
+    rows = list(
+        Application.objects.filter(scope.cases("goal__plan__case__"))
+        .filter(
+            Q(requested_on__gte=period.start, requested_on__lte=period.end)
+            | Q(status=ApplicationStatus.REQUESTED)
+        )
+        .values_list("kind", "status", "requested_on", "decided_on", "goal__plan__case_id")
+    )
+    table = Table(
+        "waiting_times",
+        str(_("Applications at outside bodies: waiting times")),
+        [
+            str(_("requested")),
+            str(_("granted")),
+            str(_("refused")),
+            str(_("waiting now")),
+            str(_("median days to a decision")),
+            str(_("median days waiting so far")),
+        ],
+        note=str(
+            _(
+                "Requested in the period; waiting now: every open application. Figures over "
+                "fewer than %(n)s cases are not shown."
+            )
+            % {"n": small_group()}
+        ),
+    )
+    for kind, label in ApplicationKind.choices:
+        mine = [r for r in rows if r[0] == kind]
+        asked = [r for r in mine if period.start <= r[2] <= period.end]
+        decided = [r for r in asked if r[3] is not None and r[1] != ApplicationStatus.WITHDRAWN]
+        waiting = [r for r in mine if r[1] == ApplicationStatus.REQUESTED]
+
+        def cases(of) -> int:
+            return len({r[4] for r in of})
+
+        def median(days: list[int]) -> float | None:
+            return float(statistics.median(days)) if days else None
+
+        table.rows.append(
+            (
+                str(label),
+                [
+                    derived(len(asked), cases(asked)) if asked else Cell(0),
+                    derived(
+                        sum(1 for r in asked if r[1] == ApplicationStatus.GRANTED), cases(asked)
+                    )
+                    if asked
+                    else Cell(0),
+                    derived(
+                        sum(1 for r in asked if r[1] == ApplicationStatus.REFUSED), cases(asked)
+                    )
+                    if asked
+                    else Cell(0),
+                    derived(len(waiting), cases(waiting)) if waiting else Cell(0),
+                    derived(median([(r[3] - r[2]).days for r in decided]), cases(decided)),
+                    derived(median([(today - r[2]).days for r in waiting]), cases(waiting)),
+                ],
+            )
+        )
+    return table
+
+
 def programme_figures(
     *, period: Period, scope: Scope | None = None, today: date | None = None
 ) -> list[Table]:
@@ -333,6 +402,7 @@ def programme_figures(
         time_to_plan(period, scope, programmes),
         itat_throughput(period, scope),
         barriers(period, scope, today),
+        waiting_times(period, scope, today),
         outcome_table,
         persistent_table,
     ]

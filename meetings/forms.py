@@ -180,11 +180,18 @@ class DashboardFilterForm(forms.Form):
         queryset=Organisation.objects.all(), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
+        """`organisation`: the only regie organisation this viewer may choose (an
+        accounthouder reads the figures of its own organisation)."""
         from cases.models import Programme
 
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.order_by("code")
+        if organisation is not None:
+            field = self.fields["organisation"]
+            field.queryset = Organisation.objects.filter(pk=organisation.pk)
+            field.empty_label = None
+            field.initial = organisation.pk
 
     def clean_figure(self) -> str:
         from meetings.dashboard import FIGURE_KEYS
@@ -220,11 +227,18 @@ class FiguresFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
+        """`organisation`: the only regie organisation this viewer may choose (an
+        accounthouder reads the figures of its own organisation)."""
         from cases.models import Programme
 
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.order_by("code")
+        if organisation is not None:
+            field = self.fields["organisation"]
+            field.queryset = Organisation.objects.filter(pk=organisation.pk)
+            field.empty_label = None
+            field.initial = organisation.pk
 
     def clean(self):
         cleaned = super().clean()

@@ -20,7 +20,7 @@ from acvz.http import redirect_next
 from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
-from cases.policies import CasePart
+from cases.policies import CasePart, actor_for
 from meetings import escalations, selectors, services
 from meetings.calendar import calendar_ics
 from meetings.forms import (
@@ -454,9 +454,13 @@ def programme_figures(request: HttpRequest) -> HttpResponse:
     from meetings import figures
     from meetings.forms import FiguresFilterForm
 
-    form = FiguresFilterForm(request.GET or None)
+    # The programme team reads every organisation's figures; an accounthouder its own.
+    own = None if actor_for(request.user).has("cases.support_case") else request.user.organisation
+    if own is None and not actor_for(request.user).has("cases.support_case"):
+        raise PermissionDenied
+    form = FiguresFilterForm(request.GET or None, organisation=own)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = figures.Scope(chosen.get("programme"), chosen.get("organisation"))
+    scope = figures.Scope(chosen.get("programme"), own or chosen.get("organisation"))
     period = form.period()
     tables = figures.programme_figures(period=period, scope=scope)
     wanted = request.GET.get("format")

@@ -18,6 +18,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "partners.view_organisation",
         "cases.account_case",
         "cases.appoint_regisseur",
+        # The figures of the own regie organisation (meetings.views.programme_figures).
+        "cases.view_programme_figures",
     ),
     Role.IVG: ("partners.view_organisation", "cases.contribute_basisdossier"),
     Role.PROGRAMME_TEAM: (

@@ -24,6 +24,8 @@ class PlansConfig(AppConfig):
                 "plans:goal_progress": _("Goal progress"),
                 "plans:goal_amend": _("Goal amendment"),
                 "plans:review_close": _("Look at the plan"),
+                "plans:application_add": _("Application at an outside body"),
+                "plans:application_edit": _("Application at an outside body"),
                 "plans:evaluate": _("Evaluation"),
                 "plans:refer": _("Question for the expert group"),
                 "plans:itat": _("ITAT meetings"),
@@ -60,6 +62,7 @@ class PlansConfig(AppConfig):
         access_subject(models.GoalEvaluation, case="evaluation__plan__case")
         access_subject(models.GoalProgress, case="goal__plan__case")
         access_subject(models.PlanAmendment, case="plan__case")
+        access_subject(models.Application, case="goal__plan__case")
 
         from cases.events import case_event
         from plans.reviews import open_review_on_event

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Leefgebied
 from partners.models import Organisation, User
-from plans.models import PlanGoal
+from plans.models import ApplicationKind, ApplicationStatus, PlanGoal
 from plans.workflow import (
     GOAL_FIELD_CHANGES,
     GOAL_STATUS_MOVES,
@@ -136,6 +136,39 @@ class GoalAmendForm(LockedForm):
             for name, kind in GOAL_FIELD_CHANGES.items()
             if kind == ChangeKind.AMENDMENT
         }
+
+
+class ApplicationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("— choose —")), *ApplicationKind.choices]
+    )
+    body = forms.CharField(
+        label=_("At"), max_length=200, help_text=_("The outside body, e.g. the municipality.")
+    )
+    requested_on = forms.DateField(label=_("Requested on"), widget=DATE_INPUT)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ApplicationDecisionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ApplicationStatus.choices)
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("Required once granted, refused or withdrawn."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") not in (None, "requested") and not data.get("decided_on"):
+            self.add_error("decided_on", _("Give the day of the decision."))
+        return data
 
 
 class ReviewCloseForm(forms.Form):

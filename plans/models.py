@@ -451,3 +451,66 @@ class PlanReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.due_on}"
+
+
+class ApplicationKind(models.TextChoices):
+    SHELTERED_HOUSING = "sheltered_housing", _("Sheltered housing")
+    BENEFITS = "benefits", _("Benefits")
+    DEBT_HELP = "debt_help", _("Debt help")
+    TREATMENT = "treatment", _("Treatment or care")
+    OTHER = "other", _("Other")
+
+
+class ApplicationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    """An application at an outside body for a goal of the plan in force (sheltered housing,
+    benefits, debt help, treatment): the bottlenecks the report asks to understand. Its waiting
+    time runs from the request to the decision (or today)."""
+
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="applications")
+    kind = models.CharField(_("kind"), max_length=20, choices=ApplicationKind.choices)
+    body = models.CharField(_("at"), max_length=200, validators=[validate_no_nul])
+    requested_on = models.DateField(_("requested on"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.REQUESTED,
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_no_nul])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_on__isnull=True)
+                | (~Q(status="requested") & Q(decided_on__isnull=False)),
+                name="application_decided_when_not_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_on__isnull=True) | Q(decided_on__gte=models.F("requested_on")),
+                name="application_decided_after_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.body})"
+
+    def waiting_days(self, today=None) -> int:
+        end = self.decided_on or today or timezone.localdate()
+        return (end - self.requested_on).days

@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path("plannen/<int:pk>/doelen/<int:goal_pk>/wijzigen/", views.goal_amend, name="goal_amend"),
     path("plan-bekijken/<int:pk>/", views.review_close_page, name="review_close"),
+    path(
+        "plannen/<int:pk>/doelen/<int:goal_pk>/aanvraag/",
+        views.application_add,
+        name="application_add",
+    ),
+    path("aanvragen/<int:pk>/", views.application_edit, name="application_edit"),
     path("itat/", views.itat_meetings, name="itat"),
     path("itat/<int:pk>/", views.itat_agenda, name="itat_agenda"),
     path("expertgroep/", views.referral_list, name="referrals"),

@@ -21,8 +21,11 @@ from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, case_can_read, case_is_directed_by
 from plans import selectors, services
+from plans.applications import application_decide, application_record
 from plans.forms import (
     AdviceForm,
+    ApplicationDecisionForm,
+    ApplicationForm,
     ApproveForm,
     CommitmentForm,
     ConfirmForm,
@@ -36,7 +39,7 @@ from plans.forms import (
     ReturnForm,
     ReviewCloseForm,
 )
-from plans.models import ItatMeeting, Plan, PlanGoal, PlanReview
+from plans.models import Application, ItatMeeting, Plan, PlanGoal, PlanReview
 from plans.policies import (
     ANSWER_REFERRAL,
     case_can_plan,
@@ -70,6 +73,10 @@ def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
     goals = [redact_goal(request.user, goal, case=plan.case) for goal in plan.goals.all()]
     readable = [g for g in goals if not getattr(g, "restricted", False)]
     trail = services.goal_trail(readable)
+    applications: dict[int, list] = {}
+    if plan.status in (PlanStatus.APPROVED, PlanStatus.SUPERSEDED) and readable:
+        for application in Application.objects.filter(goal__in=readable):
+            applications.setdefault(application.goal_id, []).append(application)
     can_amend = plan_can(request.user, plan, "amend")
     for goal in goals:
         goal.plan = plan  # with its case and team, for the policies
@@ -78,6 +85,7 @@ def _goals_for(request: HttpRequest, plan: Plan) -> list[PlanGoal]:
         goal.can_progress = readable_goal and goal_can_record_progress(request.user, goal)
         goal.can_amend = readable_goal and can_amend
         goal.trail = trail.get(goal.pk, [])
+        goal.shown_applications = applications.get(goal.pk, [])
     return goals
 
 
@@ -359,6 +367,69 @@ def goal_commit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def _form_context(plan: Plan, **extra) -> dict:
     """A form about one goal: the plan's header, not its goals, advice and actions."""
     return {"plan": plan, "case": plan.case, **extra}
+
+
+@login_required
+@access_logged
+def application_add(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    """An application at an outside body for a goal of the plan in force."""
+    plan = selectors.plan_header_get(user=request.user, pk=pk)
+    goal = _readable_goal(request, plan, goal_pk)
+    if not goal_can_record_progress(request.user, goal):
+        raise PermissionDenied
+    form = ApplicationForm(posted(request), initial={"requested_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_record(goal=goal, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            refuse(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The application is recorded."))
+            return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    return render(request, "plans/application_form.html", _form_context(plan, form=form, goal=goal))
+
+
+@login_required
+@access_logged
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outside body's decision on an application (or its withdrawal)."""
+    application = get_object_or_404(Application.objects.select_related("goal"), pk=pk)
+    plan = selectors.plan_header_get(user=request.user, pk=application.goal.plan_id)
+    goal = _readable_goal(request, plan, application.goal_id)
+    if not goal_can_record_progress(request.user, goal):
+        raise PermissionDenied
+    form = ApplicationDecisionForm(
+        posted(request),
+        initial={
+            "status": application.status,
+            "decided_on": application.decided_on or timezone.localdate(),
+            "note": application.note,
+            "lock_version": application.lock_version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            application_decide(
+                application=application,
+                by=request.user,
+                expected_lock_version=data.pop("lock_version"),
+                **data,
+            )
+        except DomainError as error:
+            refuse(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The application is updated."))
+            return redirect(f"{plan_url(plan)}#goal-{goal.pk}")
+    return render(
+        request,
+        "plans/application_form.html",
+        _form_context(plan, form=form, goal=goal, application=application),
+    )
 
 
 def plan_url(plan: Plan) -> str:

@@ -227,6 +227,15 @@ def test_the_pages_of_the_plan_in_force_have_no_serious_accessibility_violations
     )
     timeline_event_create(case=case, by=people["regisseur"], kind="arrest", description="Fictief")
     review = case.plan_reviews.get()
+    from plans.applications import application_record
+
+    application = application_record(
+        goal=goal,
+        by=people["regisseur"],
+        kind="benefits",
+        body="Fictief",
+        requested_on=timezone.localdate(),
+    )
     escalation = escalation_raise(
         case=case,
         by=people["regisseur"],
@@ -242,8 +251,14 @@ def test_the_pages_of_the_plan_in_force_have_no_serious_accessibility_violations
             f"/casussen/{case.pk}/evaluatie/",
             f"/plan-bekijken/{review.pk}/",
             f"/casussen/{case.pk}/escaleren/",
+            f"/plannen/{plan.pk}/doelen/{goal.pk}/aanvraag/",
+            f"/aanvragen/{application.pk}/",
         ],
-        "accounthouder": ["/escalaties/", f"/escalaties/{escalation.pk}/"],
+        "accounthouder": [
+            "/escalaties/",
+            f"/escalaties/{escalation.pk}/",
+            "/programma/cijfers/",
+        ],
     }
     found = {}
     refused = []

@@ -148,12 +148,35 @@ def test_small_groups_are_suppressed(started, offences, settings):
     assert count(5).suppressed is False
 
 
-def test_only_the_programme_team_sees_them(client, people):
-    for who in ("regisseur", "accounthouder", "partner", "itat"):
+def test_the_programme_team_sees_them_and_an_accounthouder_its_own(
+    client, people, started, orgs, settings
+):
+    for who in ("regisseur", "partner", "itat"):
         client.force_login(people[who])
         assert client.get(URL).status_code == 403
     client.force_login(people["programme"])
     assert client.get(URL).status_code == 200
+    # The accounthouder (RN): the figures of RN's cases, whatever organisation it asks for.
+    settings.REGIE_SMALL_GROUP = 1
+    started(100)
+    theirs = started(100)
+    Case.objects.filter(pk=theirs.pk).update(regie_organisation=orgs["OM"])
+
+    def shown(response) -> list:
+        return [
+            (t.key, [(label, [str(c) for c in cells]) for label, cells in t.rows])
+            for t in response.context["tables"]
+        ]
+
+    rn = shown(client.get(URL, {"organisation": orgs["RN"].pk}))
+    everyone = shown(client.get(URL))
+    client.force_login(people["accounthouder"])
+    for asked in ({}, {"organisation": orgs["GGD"].pk}):
+        response = client.get(URL, asked)
+        assert response.status_code == 200
+        assert list(response.context["form"].fields["organisation"].queryset) == [orgs["RN"]]
+        assert shown(response) == rn
+    assert rn != everyone
 
 
 def test_each_tables_file_is_the_table(client, people, started, offences, settings):
@@ -184,9 +207,9 @@ def test_bad_filters_are_form_errors(client, people):
 
 
 #: Session, user, 2 × permissions; the programmes; flow (3), status, caseload, time to plan,
-#: ITAT, barriers (2), outcomes; the filter's programmes and organisations (the header's counts
-#: are cached).
-FIGURES_QUERIES = 17
+#: ITAT, barriers (2), waiting times, outcomes; the filter's programmes and organisations (the
+#: header's counts are cached).
+FIGURES_QUERIES = 18
 
 
 def test_the_query_count_does_not_grow_with_the_cases(

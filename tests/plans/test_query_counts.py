@@ -33,9 +33,9 @@ REFERRALS_QUERIES = PAGE + 1 + LOG
 # plan that was in force adds its amendments
 PLAN_DETAIL_QUERIES = PAGE + 10 + LOG
 # case, team, versions, evaluations, goals, referrals, the plan in force with its goals and their
-# advice, the goals' lineage and progress, the open looks at the plan (the regisseur's), the
-# access log
-CASE_PLAN_QUERIES = PAGE + 11 + LOG
+# advice, the goals' lineage and progress, their applications at outside bodies, the open looks
+# at the plan (the regisseur's), the access log
+CASE_PLAN_QUERIES = PAGE + 12 + LOG
 # the waiting goals (joined with plan, case and person), the access log
 COMMITMENTS_QUERIES = PAGE + 1 + LOG
 
@@ -165,7 +165,8 @@ def test_plan_in_force_detail_with_progress_and_amendments(
     client.force_login(people["accounthouder"])
     url = reverse("plans:detail", args=[plan.pk])
     client.get(url)
-    with django_assert_num_queries(PLAN_DETAIL_QUERIES):  # amendments, no advice form
+    # + amendments and applications (a plan in force), - the advice form
+    with django_assert_num_queries(PLAN_DETAIL_QUERIES + 1):
         response = client.get(url)
     assert len(response.context["amendments"]) == 2 * n
     assert sum(len(g.trail) for g in response.context["goals"]) == 2 * n

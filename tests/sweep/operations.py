@@ -281,6 +281,20 @@ def t_review(w: World) -> list[Target]:
     ]
 
 
+def t_application(w: World) -> list[Target]:
+    """The application on health goal H1 of version 1 (RN responsible)."""
+    return [
+        Target(
+            c.label,
+            "application on H1 of v1",
+            {"application": pk},
+            {"goal_org": "RN", "plan_status": c.plans[0].status, "lock_version": lock},
+        )
+        for c in w.cases.values()
+        for pk, lock in c.applications
+    ]
+
+
 def t_escalation(w: World) -> list[Target]:
     return [
         Target(
@@ -704,6 +718,24 @@ WEB: dict[str, dict[str, Spec]] = {
         resource="plan",
         post="review.close",
         body=lambda w, t: {"note": "sweep"},
+    ),
+    "plans:application_add": page(
+        t_goal,
+        GOAL,
+        resource="plan",
+        post="goal.progress",
+        body=lambda w, t: {"kind": "benefits", "body": "sweep", "requested_on": _in_days(-1)},
+    ),
+    "plans:application_edit": page(
+        t_application,
+        {"pk": "application"},
+        resource="plan",
+        post="goal.progress",
+        body=lambda w, t: {
+            "status": "granted",
+            "decided_on": _in_days(0),
+            "lock_version": t.facts["lock_version"],
+        },
     ),
     "plans:itat": page(),
     "plans:itat_agenda": page(t_meeting, {"pk": "meeting"}, scope="meeting"),

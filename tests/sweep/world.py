@@ -57,7 +57,8 @@ from meetings.escalations import escalation_act, escalation_raise
 from meetings.models import Escalation
 from partners.models import Organisation, OrganisationKind, Role
 from plans import services as plan_services
-from plans.models import ItatAdvice, ItatMeeting, Plan, PlanReview
+from plans.applications import application_record
+from plans.models import Application, ItatAdvice, ItatMeeting, Plan, PlanReview
 from tests.factories import OffenceRecordFactory, OrganisationFactory, PersonFactory, UserFactory
 from tests.scenarios import OPEN_COMMITMENTS_OK
 from tests.sweep import oracle
@@ -180,6 +181,7 @@ class CaseFacts:
     referrals: list[tuple[int, bool]] = field(default_factory=list)  # pk, open
     reviews: list[tuple[int, bool]] = field(default_factory=list)  # pk, open (a look at the plan)
     escalations: list[tuple[int, str, int]] = field(default_factory=list)  # pk, level, lock
+    applications: list[tuple[int, int]] = field(default_factory=list)  # pk, lock (on H1, v1)
     memberships: list[tuple[int, str, bool]] = field(default_factory=list)  # pk, org, active
 
     def state_of(self, code: str | None) -> str:
@@ -640,7 +642,33 @@ class _Builder:
         if decided_days <= 40:
             with self.days_ago(decided_days):
                 plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v1, by=self.b_itat)
+        self.plan_lives(v1, c)
         return case, c, v1
+
+    def plan_lives(self, plan: Plan, c: CaseFacts) -> None:
+        """On health goal H1 of the plan in force (RN responsible): progress, an amendment and
+        an application at an outside body, each carrying H1's marker (its readers only)."""
+        h1 = plan.goals.get(
+            leefgebied=Leefgebied.GEZONDHEID, responsible_organisation__code=REGIE_ORG
+        )
+        reg = self.reg.user
+        plan_services.goal_progress_record(
+            goal=h1, by=reg, status="in_progress", note=self.text(c, "G", "gpn", "plan", REGIE_ORG)
+        )
+        plan_services.goal_amend(
+            goal=h1,
+            by=reg,
+            reason=self.text(c, "G", "amr", "plan", REGIE_ORG),
+            interventions=self.text(c, "G", "ami", "plan", REGIE_ORG),
+        )
+        application_record(
+            goal=h1,
+            by=reg,
+            kind="treatment",
+            body=self.text(c, "G", "apb", "plan", REGIE_ORG),
+            requested_on=timezone.localdate() - timedelta(days=3),
+            note=self.text(c, "G", "apn", "plan", REGIE_ORG),
+        )
 
     def case_in_regie(self, label, i):
         """Approved ten weeks ago and evaluated; UVOs, agreements, referrals; a revision that
@@ -802,6 +830,11 @@ class _Builder:
                 .order_by("pk")
                 .values_list("pk", "closed_at")
             ]
+            c.applications = list(
+                Application.objects.filter(goal__plan__case=case)
+                .order_by("pk")
+                .values_list("pk", "lock_version")
+            )
             c.escalations = list(
                 Escalation.objects.filter(case=case)
                 .order_by("pk")
