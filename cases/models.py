@@ -217,6 +217,13 @@ class Programme(models.Model):
         default=26,
         validators=[MinValueValidator(1), MaxValueValidator(104)],
     )
+    plan_submit_days = models.PositiveSmallIntegerField(
+        _("plan due after the start of regie (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("A local agreement. Empty: Regie's setting (REGIE_PLAN_SUBMIT_DAYS)."),
+    )
     event_review_days = models.JSONField(
         _("days to look at the plan after an event"),
         default=dict,

@@ -111,6 +111,7 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
             "accounthouder_id",
             "uvo_cadence__weeks",
             "uvo_cadence__until",
+            "programme__plan_submit_days",
             "person__first_name",
             "person__last_name",
         )
@@ -119,7 +120,7 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
     local_date = _local_date(timezone.get_current_timezone())
     default_weeks = timedelta(weeks=settings.REGIE_UVO_CADENCE_WEEKS)
     grace = timedelta(days=settings.REGIE_UVO_GRACE_DAYS)
-    plan_days = timedelta(days=settings.REGIE_PLAN_SUBMIT_DAYS)
+    default_plan_days = settings.REGIE_PLAN_SUBMIT_DAYS
     findings = []
     for (
         pk,
@@ -130,6 +131,7 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         accounthouder,
         weeks,
         until,
+        programme_plan_days,
         first_name,
         last_name,
     ) in rows:
@@ -142,6 +144,8 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         )
         due = (last_held or started) + cadence
         overdue_uvo = today > due + grace
+        # The programme's own agreement, else Regie's (a local agreement either way).
+        plan_days = timedelta(days=programme_plan_days or default_plan_days)
         late_plan = not submitted_plan and today > started + plan_days
         if not (overdue_uvo or late_plan):
             continue

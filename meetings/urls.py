@@ -12,6 +12,7 @@ urlpatterns = [
     path("casuistiek/", views.casuistry, name="casuistry"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("programma/cijfers/", views.programme_figures, name="programme_figures"),
+    path("programma/<slug:code>/afspraken/", views.programme_norms, name="programme_norms"),
     path("meldingen/", views.inbox, name="inbox"),
     path("meldingen/<int:pk>/gelezen/", views.notification_read, name="notification_read"),
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="read_all"),

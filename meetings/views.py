@@ -606,3 +606,17 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": escalation.due_at <= timezone.now(),
         },
     )
+
+
+@login_required
+def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
+    """The norms of a programme, each marked as a fact of the report or a local agreement."""
+    from cases.models import Programme
+    from meetings.norms import programme_norms as norms_of
+
+    programme = get_object_or_404(Programme, code=code)
+    return render(
+        request,
+        "meetings/programme_norms.html",
+        {"programme": programme, "norms": norms_of(programme)},
+    )

@@ -572,6 +572,7 @@ NOT_PERSONAL = {
     "security": "the user's own login settings",
     "cases:retention": "case numbers, programmes and dates only",
     "meetings:programme_figures": "counts only, small groups suppressed, no person named",
+    "meetings:programme_norms": "a programme's norms: reference data, no person named",
     "healthz": "liveness",
     "set_language": "the language switch",
     "meetings:preferences": "the user's own settings",

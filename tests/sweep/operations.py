@@ -30,7 +30,7 @@ OPENAPI = Path(settings.BASE_DIR) / "openapi.yaml"
 API_PREFIX = "api/"
 SKIPPED_PREFIXES = ("admin/",)
 #: Keys of `Target.ids` that are not ids (kept as they are in the "missing" baseline).
-NOT_IDS = frozenset({"leefgebied", "name", "token", "uidb64", "version"})
+NOT_IDS = frozenset({"code", "leefgebied", "name", "token", "uidb64", "version"})
 
 
 @dataclass(frozen=True)
@@ -763,6 +763,13 @@ WEB: dict[str, dict[str, Spec]] = {
     # The ladder's pages: not bound to a case (the bodies read none); the person's name is a
     # marker only readers of the case may see.
     "meetings:escalations": page(),
+    # A programme's norms: reference data, no case in it.
+    "meetings:programme_norms": page(
+        lambda w: [Target(None, "programme TOP600", {"code": "TOP600"})],
+        {"code": "code"},
+        scope="global",
+        markers="none",
+    ),
     "meetings:escalation": page(
         t_escalation,
         {"pk": "escalation"},
