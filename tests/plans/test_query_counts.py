@@ -252,3 +252,43 @@ def test_commitments_page(client, plan_at, people, django_assert_num_queries, n)
     with django_assert_num_queries(COMMITMENTS_QUERIES):
         response = client.get(url)
     assert len(response.context["goals"]) == n
+
+
+# the plan (joined) and team, the goal; the edit page: the application, and its case for the log
+APPLICATION_ADD_QUERIES = PAGE + 3 + LOG
+APPLICATION_EDIT_QUERIES = PAGE + 5 + LOG
+# the look at the plan (with its event), the case (joined), its team, the access log
+REVIEW_CLOSE_QUERIES = PAGE + 3 + LOG
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_application_and_review_pages(client, plan_at, people, django_assert_num_queries, n):
+    from cases.services import timeline_event_create
+    from plans.applications import application_record
+
+    plan = plan_at("approved")
+    goal = plan.goals.get(leefgebied=Leefgebied.FINANCIEN)
+    applications = [
+        application_record(
+            goal=goal,
+            by=people["regisseur"],
+            kind="benefits",
+            body=f"Fictief {i}",
+            requested_on=timezone.localdate(),
+        )
+        for i in range(n)
+    ]
+    for _i in range(n):
+        timeline_event_create(
+            case=plan.case, by=people["regisseur"], kind="arrest", description="Fictief"
+        )
+    review = plan.case.plan_reviews.first()
+    client.force_login(people["regisseur"])
+    for url, queries in (
+        (reverse("plans:application_add", args=[plan.pk, goal.pk]), APPLICATION_ADD_QUERIES),
+        (reverse("plans:application_edit", args=[applications[0].pk]), APPLICATION_EDIT_QUERIES),
+        (reverse("plans:review_close", args=[review.pk]), REVIEW_CLOSE_QUERIES),
+    ):
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
