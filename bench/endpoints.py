@@ -117,6 +117,13 @@ CONTEXT_SQL = [
              JOIN partners_organisation o ON o.id = u.organisation_id
             WHERE u.username = 'bench.system.politie'""",
     ),
+    (
+        "a non-health goal of that plan, and the case's programme",
+        """SELECT (SELECT id FROM plans_plangoal WHERE plan_id = %(plan)s AND leefgebied <> 9
+                    ORDER BY leefgebied, id LIMIT 1) AS goal,
+                  (SELECT pr.code FROM cases_case c JOIN cases_programme pr
+                      ON pr.id = c.programme_id WHERE c.id = %(case)s) AS programme_code""",
+    ),
     ("today", "SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date AS today"),
 ]
 
@@ -357,6 +364,50 @@ PLAN_DETAIL_ROWS = sql(
         WHERE s.plan_id = %(plan)s ORDER BY s.at DESC, s.id DESC""",
     TEAM,
 )
+
+#: A form about one goal of the plan in force: the plan's header, the team and the goal.
+GOAL_FORM_HEAD = sql(
+    PERMS,
+    PLAN_ROW,
+    TEAM,
+    "SELECT g.* FROM plans_plangoal g WHERE g.id = %(goal)s AND g.plan_id = %(plan)s",
+    LOG_READ,
+)
+
+GOAL_PROGRESS_PAGE = sql(
+    GOAL_FORM_HEAD,
+    """SELECT g.id, g.origin_id FROM plans_plangoal g JOIN plans_plan pl ON pl.id = g.plan_id
+        WHERE pl.case_id = %(case)s""",
+    """SELECT s.*, u.first_name, u.last_name FROM plans_goalprogress s
+         JOIN partners_user u ON u.id = s.recorded_by_id
+        WHERE s.goal_id = %(goal)s ORDER BY s.on, s.recorded_at, s.id""",
+    "SELECT m.id, m.planned_at FROM meetings_uvomeeting m WHERE m.case_id = %(case)s",
+)
+
+GOAL_AMEND_PAGE = sql(
+    GOAL_FORM_HEAD,
+    """SELECT u.id, u.first_name, u.last_name FROM partners_user u
+         JOIN plans_plangoal g ON g.responsible_organisation_id = u.organisation_id
+        WHERE g.id = %(goal)s AND u.is_active ORDER BY u.last_name, u.first_name""",
+)
+
+APPLICATION_PAGE = GOAL_FORM_HEAD
+
+ESCALATIONS_PAGE = sql(
+    PERMS,
+    """SELECT e.*, pr.name, o.name FROM meetings_escalation e
+         JOIN cases_case c ON c.id = e.case_id JOIN cases_programme pr ON pr.id = c.programme_id
+         JOIN partners_organisation o ON o.id = e.organisation_id
+        WHERE e.status = 'open' AND (c.regisseur_id = %(user)s OR c.accounthouder_id = %(user)s)
+        ORDER BY e.due_at, e.id""",
+    """SELECT e.*, pr.name, o.name FROM meetings_escalation e
+         JOIN cases_case c ON c.id = e.case_id JOIN cases_programme pr ON pr.id = c.programme_id
+         JOIN partners_organisation o ON o.id = e.organisation_id
+        WHERE e.status <> 'open' AND (c.regisseur_id = %(user)s OR c.accounthouder_id = %(user)s)
+        ORDER BY e.closed_at DESC, e.id DESC LIMIT 20""",
+)
+
+PROGRAMME_NORMS_PAGE = sql(PERMS, "SELECT * FROM cases_programme WHERE code = %(programme_code)s")
 
 PLAN_PAGE = sql(
     PERMS,
@@ -768,6 +819,28 @@ ENDPOINTS = [
     Endpoint("case tab plan", "regisseur", "/casussen/{case}/plan/", CASE_PLAN),
     Endpoint("case tab UVO", "regisseur", "/casussen/{case}/uvo/", CASE_UVO),
     Endpoint("plan page", "regisseur", "/plannen/{plan}/", PLAN_PAGE),
+    Endpoint(
+        "goal progress page",
+        "regisseur",
+        "/plannen/{plan}/doelen/{goal}/voortgang/",
+        GOAL_PROGRESS_PAGE,
+    ),
+    Endpoint(
+        "goal amend page", "regisseur", "/plannen/{plan}/doelen/{goal}/wijzigen/", GOAL_AMEND_PAGE
+    ),
+    Endpoint(
+        "application page (new)",
+        "regisseur",
+        "/plannen/{plan}/doelen/{goal}/aanvraag/",
+        APPLICATION_PAGE,
+    ),
+    Endpoint("escalations · accounthouder", "accounthouder", "/escalaties/", ESCALATIONS_PAGE),
+    Endpoint(
+        "programme norms",
+        "regisseur",
+        "/programma/{programme_code}/afspraken/",
+        PROGRAMME_NORMS_PAGE,
+    ),
     Endpoint("UVO page", "regisseur", "/uvo/{uvo}/", UVO_PAGE),
     Endpoint("ITAT meetings", "itat", "/itat/", ITAT_MEETINGS),
     Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
