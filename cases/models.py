@@ -175,7 +175,7 @@ def validate_event_review_days(value) -> None:
     if not isinstance(value, dict):
         raise ValidationError(_("Give an object of event kinds and days."), code="invalid")
     for kind, days in value.items():
-        if kind not in TimelineKind.values or kind in (*REGIE_RECORDED_KINDS, "move", "other"):
+        if kind not in REVIEW_EVENT_DAYS:
             raise ValidationError(
                 _("“%(kind)s” is not an event that calls for a look at the plan."),
                 code="invalid",
@@ -643,6 +643,17 @@ class TimelineKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     OTHER = "other", _("Other")
 
+
+#: Justice-chain events that call for a look at the plan, and in how many days (Regie's
+#: defaults; a programme sets its own per kind: `Programme.event_review_days`; plans.reviews).
+REVIEW_EVENT_DAYS: dict[str, int] = {
+    TimelineKind.ARREST: 14,
+    TimelineKind.SUMMONS: 14,
+    TimelineKind.DETENTION_IN: 7,
+    TimelineKind.DETENTION_OUT: 7,
+    TimelineKind.COURT_DATE: 14,
+    TimelineKind.NEW_MEASURE: 14,
+}
 
 #: Kinds Regie records itself; a partner cannot share them.
 REGIE_RECORDED_KINDS = ("status", "team_change", "escalation")

@@ -75,22 +75,31 @@ def answers_at(user, case, level: str) -> bool:
     return actor_for(user).has(LEVEL_PERMISSION[level])
 
 
-def escalation_can(user, escalation: Escalation, action: str) -> bool:
-    """answer / decide / escalate (the level, or the regisseur once its time has passed) /
-    withdraw (the regisseur)."""
+ACTIONS = ("answer", "decide", "escalate", "withdraw")
+
+
+def escalation_actions(user, escalation: Escalation) -> frozenset[str]:
+    """The steps `user` may take now: answer / decide (the level), escalate (the level, or the
+    regisseur once its time has passed; not from the top), withdraw (the regisseur)."""
     case = escalation.case
     if escalation.status != EscalationStatus.OPEN or case.status not in REGIE_STATUSES:
-        return False
+        return frozenset()
     at_level = answers_at(user, case, escalation.level)
-    if action in ("answer", "decide"):
-        return at_level
-    if action == "escalate":
-        if next_level(escalation.level) is None:
-            return False
-        return at_level or (user.pk == case.regisseur_id and escalation.due_at <= timezone.now())
-    if action == "withdraw":
-        return user.pk == case.regisseur_id
-    raise ValueError(f"Unknown escalation action {action!r}")
+    regisseur = user.pk is not None and user.pk == case.regisseur_id
+    allowed = {"answer", "decide"} if at_level else set()
+    if next_level(escalation.level) is not None and (
+        at_level or (regisseur and escalation.due_at <= timezone.now())
+    ):
+        allowed.add("escalate")
+    if regisseur:
+        allowed.add("withdraw")
+    return frozenset(allowed)
+
+
+def escalation_can(user, escalation: Escalation, action: str) -> bool:
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown escalation action {action!r}")
+    return action in escalation_actions(user, escalation)
 
 
 def case_can_escalate(user, case) -> bool:
@@ -243,7 +252,7 @@ def escalation_act(
 ) -> Escalation:
     """answer, decide, escalate or withdraw (see `escalation_can`), with a text."""
     escalation = _locked(escalation, expected_lock_version)
-    if action not in ("answer", "decide", "escalate", "withdraw"):
+    if action not in ACTIONS:
         raise DomainError(_("Unknown step."), code="invalid", status_code=400)
     if not escalation_can(by, escalation, action):
         raise NotAllowed(_("You may not take this step now."))

@@ -587,10 +587,11 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Recorded."))
             return redirect("meetings:escalation", pk=escalation.pk)
+    allowed = escalations.escalation_actions(request.user, escalation)
     actions = [
         (name, label)
         for name, label in EscalationStepForm.base_fields["action"].choices
-        if escalations.escalation_can(request.user, escalation, name)
+        if name in allowed
     ]
     names_person = escalations.escalation_names_person(request.user, escalation)
     return render(

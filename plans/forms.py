@@ -8,9 +8,8 @@ from cases.models import Leefgebied
 from partners.models import Organisation, User
 from plans.models import ApplicationKind, ApplicationStatus, PlanGoal
 from plans.workflow import (
-    GOAL_FIELD_CHANGES,
+    AMENDABLE_FIELDS,
     GOAL_STATUS_MOVES,
-    ChangeKind,
     EvaluationConclusion,
     EvaluationResult,
     GoalStatus,
@@ -131,11 +130,7 @@ class GoalAmendForm(LockedForm):
         return data
 
     def changes(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name, kind in GOAL_FIELD_CHANGES.items()
-            if kind == ChangeKind.AMENDMENT
-        }
+        return {name: self.cleaned_data[name] for name in AMENDABLE_FIELDS}
 
 
 class ApplicationForm(forms.Form):

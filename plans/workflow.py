@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import REVIEW_EVENT_DAYS as _REVIEW_EVENT_DAYS
 from cases.workflow import ActorRule, CaseStatus
 
 
@@ -147,16 +148,8 @@ class EvaluationConclusion(models.TextChoices):
     OUTFLOW = "outflow", _("Propose outflow")
 
 
-#: Justice-chain events that call for a look at the plan, and in how many days (Regie's
-#: defaults; a programme sets its own per kind: `Programme.event_review_days`).
-REVIEW_EVENT_DAYS: dict[str, int] = {
-    "arrest": 14,
-    "summons": 14,
-    "detention_in": 7,
-    "detention_out": 7,
-    "court_date": 14,
-    "new_measure": 14,
-}
+#: Justice-chain events that call for a look at the plan (defined with the timeline's kinds).
+REVIEW_EVENT_DAYS = _REVIEW_EVENT_DAYS
 
 
 class ReviewOutcome(models.TextChoices):
