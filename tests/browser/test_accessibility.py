@@ -253,6 +253,7 @@ def test_the_pages_of_the_plan_in_force_have_no_serious_accessibility_violations
             f"/casussen/{case.pk}/escaleren/",
             f"/plannen/{plan.pk}/doelen/{goal.pk}/aanvraag/",
             f"/aanvragen/{application.pk}/",
+            f"/programma/{case.programme.code}/afspraken/",
         ],
         "accounthouder": [
             "/escalaties/",
