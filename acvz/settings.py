@@ -509,6 +509,11 @@ REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
 REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))
 REGIE_PLAN_SUBMIT_DAYS = int(os.environ.get("REGIE_PLAN_SUBMIT_DAYS", "42"))
+# When a case's UVO clock starts where its programme set no agreement of its own: at the start
+# of regie ("regie_started") or at the approval of the first plan ("plan_approved").
+REGIE_UVO_CLOCK_START = os.environ.get("REGIE_UVO_CLOCK_START", "regie_started")
+if REGIE_UVO_CLOCK_START not in ("regie_started", "plan_approved"):
+    raise ImproperlyConfigured("REGIE_UVO_CLOCK_START is regie_started or plan_approved.")
 
 # The escalation ladder (report §4): the days each level has to answer, decide or escalate
 # before the regisseur may take the question up a level. A local agreement.
@@ -519,5 +524,7 @@ REGIE_ESCALATION_DAYS: dict[str, int] = {
     "stuurgroep": env_int("REGIE_ESCALATION_DAYS_STUURGROEP", 42, minimum=1),
 }
 
-# The three-weekly casuistry meeting of accounthouders with their regisseurs: a first date.
+# The casuistry meeting of accounthouders with their regisseurs: every so many weeks from a
+# first date, where a programme set no rhythm of its own (a local agreement).
+REGIE_CASUISTRY_WEEKS = env_int("REGIE_CASUISTRY_WEEKS", 3, minimum=1)
 REGIE_CASUISTRY_ANCHOR = os.environ.get("REGIE_CASUISTRY_ANCHOR", "2026-01-06")

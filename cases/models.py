@@ -48,6 +48,13 @@ class RegieStyle(models.TextChoices):
     NETWORK = "network", _("Network-oriented")
 
 
+class UvoClockStart(models.TextChoices):
+    """When a case's UVO clock starts (a local agreement per programme, docs/domain.md)."""
+
+    REGIE_STARTED = "regie_started", _("at the start of regie")
+    PLAN_APPROVED = "plan_approved", _("at the approval of the first plan")
+
+
 class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_no_nul])
     last_name = models.CharField(_("last name"), max_length=150, validators=[validate_no_nul])
@@ -232,6 +239,34 @@ class Programme(models.Model):
         help_text=_(
             'A local agreement per kind of justice-chain event, e.g. {"arrest": 10}; a kind '
             "left out keeps Regie's default."
+        ),
+    )
+    uvo_clock_start = models.CharField(
+        _("the UVO clock starts"),
+        max_length=16,
+        choices=UvoClockStart.choices,
+        blank=True,
+        help_text=_(
+            "A local agreement: the first UVO falls due a cadence after this moment (later ones "
+            "a cadence after the last UVO held). Empty: Regie's setting (REGIE_UVO_CLOCK_START)."
+        ),
+    )
+    casuistry_weeks = models.PositiveSmallIntegerField(
+        _("casuistry meeting every (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_(
+            "A local agreement: how often accounthouders discuss this programme's cases with "
+            "their regisseurs. Empty: Regie's setting (REGIE_CASUISTRY_WEEKS)."
+        ),
+    )
+    casuistry_anchor = models.DateField(
+        _("first casuistry meeting"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the rhythm counts from. Empty: Regie's setting (REGIE_CASUISTRY_ANCHOR)."
         ),
     )
     active = models.BooleanField(_("active"), default=True)

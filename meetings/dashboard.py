@@ -34,7 +34,12 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, RegieStyle
 from cases.workflow import CaseStatus
 from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
-from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+from meetings.reminders import (
+    effective_cadence_weeks,
+    uvo_clock_started_at,
+    uvo_due_date,
+    uvo_is_overdue,
+)
 from meetings.work import AHEAD_DAYS  # "due": within the work queue's horizon
 from plans.models import Evaluation, Plan, PlanGoal
 from plans.workflow import Commitment, PlanStatus
@@ -106,7 +111,7 @@ class CaseFigures:
     case_id: int
     programme: str
     style: str
-    uvo_due: date
+    uvo_due: date | None
     uvo_overdue: bool
     evaluation_due: date | None
     evaluation_state: str  # "", "due", "overdue"
@@ -246,6 +251,7 @@ def _cases(*, user, today: date, programme_id: int | None):
         .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
         .annotate(
             last_held=Subquery(last_held),
+            uvo_clock_at=uvo_clock_started_at(),
             n_open=agreements(),
             n_overdue=agreements(deadline__lt=today),
             has_plan_in_force=Exists(in_force),
@@ -272,8 +278,7 @@ CASE_VALUES = (
     "programme__code",
     "programme__evaluation_interval_weeks",
     "regie_style",
-    "regie_started_at",
-    "registered_at",
+    "uvo_clock_at",
     "uvo_cadence__weeks",
     "uvo_cadence__until",
     "last_held",
@@ -291,9 +296,11 @@ def _figures(row: dict, today: date) -> CaseFigures:
     weeks = effective_cadence_weeks(
         weeks=row["uvo_cadence__weeks"], until=row["uvo_cadence__until"], today=today
     )
-    started = row["regie_started_at"] or row["registered_at"]
+    clock = row["uvo_clock_at"]
     uvo_due = uvo_due_date(
-        last_held=row["last_held"], regie_started=timezone.localtime(started).date(), weeks=weeks
+        last_held=row["last_held"],
+        clock_started=timezone.localtime(clock).date() if clock is not None else None,
+        weeks=weeks,
     )
     evaluation_due = None
     state = ""
@@ -310,7 +317,7 @@ def _figures(row: dict, today: date) -> CaseFigures:
         programme=row["programme__code"],
         style=row["regie_style"],
         uvo_due=uvo_due,
-        uvo_overdue=uvo_is_overdue(due=uvo_due, today=today),
+        uvo_overdue=uvo_due is not None and uvo_is_overdue(due=uvo_due, today=today),
         evaluation_due=evaluation_due,
         evaluation_state=state,
         agreements_open=row["n_open"],

@@ -7,13 +7,16 @@ after an event are agreements — the programme's own where it set one, else Reg
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from cases.models import Leefgebied, OffenceKind, TimelineKind
+from cases.models import Leefgebied, OffenceKind, TimelineKind, UvoClockStart
 from meetings.models import EscalationLevel
+from meetings.reminders import uvo_clock_rule
 from plans.workflow import REVIEW_EVENT_DAYS
 
 REPORT = "report"
@@ -75,6 +78,10 @@ def programme_norms(programme) -> list[Norm]:
         f"{TimelineKind(kind).label}: {_days(own_events.get(kind) or days)}"
         for kind, days in REVIEW_EVENT_DAYS.items()
     )
+    casuistry_weeks = programme.casuistry_weeks or settings.REGIE_CASUISTRY_WEEKS
+    casuistry_anchor = programme.casuistry_anchor or date.fromisoformat(
+        settings.REGIE_CASUISTRY_ANCHOR
+    )
     ladder = "; ".join(
         f"{label}: {_days(settings.REGIE_ESCALATION_DAYS[value])}"
         for value, label in EscalationLevel.choices
@@ -113,7 +120,12 @@ def programme_norms(programme) -> list[Norm]:
             events,
             PROGRAMME if own_events else REGIE,
         ),
-        Norm(_("The UVO clock starts"), _("at the start of regie, then at each UVO held"), REGIE),
+        Norm(
+            _("The UVO clock starts"),
+            _("%(start)s, then at each UVO held")
+            % {"start": UvoClockStart(uvo_clock_rule(programme.uvo_clock_start)).label},
+            PROGRAMME if programme.uvo_clock_start else REGIE,
+        ),
         Norm(
             _("A UVO counts as overdue"),
             _("%(n)s days after it was due") % {"n": settings.REGIE_UVO_GRACE_DAYS},
@@ -121,8 +133,9 @@ def programme_norms(programme) -> list[Norm]:
         ),
         Norm(
             _("Casuistry of accounthouder and regisseurs"),
-            _("every three weeks from %(day)s") % {"day": settings.REGIE_CASUISTRY_ANCHOR},
-            REGIE,
+            ngettext("every week from %(day)s", "every %(n)s weeks from %(day)s", casuistry_weeks)
+            % {"n": casuistry_weeks, "day": date_format(casuistry_anchor, "SHORT_DATE_FORMAT")},
+            PROGRAMME if programme.casuistry_weeks or programme.casuistry_anchor else REGIE,
         ),
         Norm(_("Time per level of the escalation ladder"), ladder, REGIE),
         Norm(

@@ -27,7 +27,7 @@ from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseTeamMembership
+from cases.models import Case, CaseTeamMembership, UvoClockStart
 from cases.workflow import CaseStatus
 from meetings.models import (
     Agreement,
@@ -75,9 +75,36 @@ def effective_cadence_weeks(*, weeks: int | None, until: date | None, today: dat
     return settings.REGIE_UVO_CADENCE_WEEKS
 
 
-def uvo_due_date(*, last_held: date | None, regie_started: date, weeks: int) -> date:
-    """The next UVO is due `weeks` after the last held one (or after regie started)."""
-    return (last_held or regie_started) + timedelta(weeks=weeks)
+def uvo_clock_rule(programme_rule: str) -> str:
+    """The programme's agreement on when the UVO clock starts, else Regie's setting."""
+    return programme_rule or settings.REGIE_UVO_CLOCK_START
+
+
+def uvo_clock_started_at() -> models.Expression:
+    """When each case's UVO clock started, as an expression over `Case` rows: the start of
+    regie, or where its programme (or, for a programme without an agreement, Regie's setting)
+    says so the approval of its first plan — NULL until then. One subquery, read only for the
+    cases that need it."""
+    first_approval = Subquery(
+        Plan.objects.filter(case=OuterRef("pk"), approved_at__isnull=False)
+        .order_by("approved_at")
+        .values("approved_at")[:1]
+    )
+    by_approval = Q(programme__uvo_clock_start=UvoClockStart.PLAN_APPROVED)
+    if settings.REGIE_UVO_CLOCK_START == UvoClockStart.PLAN_APPROVED:
+        by_approval |= Q(programme__uvo_clock_start="")
+    return models.Case(
+        models.When(by_approval, then=first_approval),
+        default=models.F("regie_started_at"),
+        output_field=models.DateTimeField(),
+    )
+
+
+def uvo_due_date(*, last_held: date | None, clock_started: date | None, weeks: int) -> date | None:
+    """The next UVO is due `weeks` after the last held one, or after the UVO clock started
+    (`uvo_clock_started_at`); None while neither happened (no UVO is due yet)."""
+    start = last_held or clock_started
+    return None if start is None else start + timedelta(weeks=weeks)
 
 
 def uvo_is_overdue(*, due: date, today: date) -> bool:
@@ -101,10 +128,12 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         .annotate(
             last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
             has_submitted_plan=Exists(submitted),
+            uvo_clock_at=uvo_clock_started_at(),
         )
         .values_list(
             "pk",
             "regie_started_at",
+            "uvo_clock_at",
             "last_held",
             "has_submitted_plan",
             "regisseur_id",
@@ -125,6 +154,7 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
     for (
         pk,
         started_at,
+        clock_at,
         last_held,
         submitted_plan,
         regisseur,
@@ -142,8 +172,9 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
             if weeks is not None and (until is None or today <= until)
             else default_weeks
         )
-        due = (last_held or started) + cadence
-        overdue_uvo = today > due + grace
+        clock = last_held or (local_date(clock_at) if clock_at is not None else None)
+        due = clock + cadence if clock is not None else None
+        overdue_uvo = due is not None and today > due + grace
         # The programme's own agreement, else Regie's (a local agreement either way).
         plan_days = timedelta(days=programme_plan_days or default_plan_days)
         late_plan = not submitted_plan and today > started + plan_days

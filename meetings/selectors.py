@@ -25,7 +25,13 @@ from meetings.policies import (
     case_scoped_filter,
     notification_visibility_filter,
 )
-from meetings.reminders import effective_cadence_weeks, uvo_due_date, uvo_is_overdue
+from meetings.reminders import (
+    effective_cadence_weeks,
+    uvo_clock_rule,
+    uvo_clock_started_at,
+    uvo_due_date,
+    uvo_is_overdue,
+)
 
 
 def agreement_owner_candidates(*, case, organisation_ids) -> QuerySet:
@@ -60,6 +66,8 @@ class UvoState:
     last_held: date | None
     due: date | None
     overdue: bool
+    #: In regie, but the UVO clock waits for the first approved plan (the programme's rule).
+    waits_for_plan: bool = False
 
 
 def case_uvo_state(*, case, today: date | None = None) -> UvoState:
@@ -79,14 +87,29 @@ def case_uvo_state(*, case, today: date | None = None) -> UvoState:
     )
     if case.regie_started_at is None:
         return UvoState(weeks, cadence is not None, last_held, None, False)
-    due = uvo_due_date(
-        last_held=last_held,
-        regie_started=timezone.localtime(case.regie_started_at).date(),
-        weeks=weeks,
-    )
-    return UvoState(
-        weeks, cadence is not None, last_held, due, uvo_is_overdue(due=due, today=today)
-    )
+    due = uvo_due_date(last_held=last_held, clock_started=_uvo_clock_started(case), weeks=weeks)
+    if due is None:
+        return UvoState(weeks, cadence is not None, last_held, None, False, waits_for_plan=True)
+    overdue = uvo_is_overdue(due=due, today=today)
+    return UvoState(weeks, cadence is not None, last_held, due, overdue)
+
+
+def _uvo_clock_started(case) -> date | None:
+    """`reminders.uvo_clock_started_at` for one case: a query only where the clock waits for
+    the first approved plan."""
+    from cases.models import UvoClockStart
+    from plans.models import Plan
+
+    if uvo_clock_rule(case.programme.uvo_clock_start) == UvoClockStart.PLAN_APPROVED:
+        moment = (
+            Plan.objects.filter(case=case, approved_at__isnull=False)
+            .order_by("approved_at")
+            .values_list("approved_at", flat=True)
+            .first()
+        )
+    else:
+        moment = case.regie_started_at
+    return timezone.localtime(moment).date() if moment is not None else None
 
 
 def case_uvos(*, case) -> QuerySet[UvoMeeting]:
@@ -242,17 +265,59 @@ class CasuistryItem:
     plan_status: str | None
 
 
-def casuistry_dates(*, today: date, count: int = 4) -> list[date]:
-    """The next casuistry meetings: every 3 weeks from REGIE_CASUISTRY_ANCHOR (a date)."""
+def casuistry_dates(
+    *, today: date, count: int = 4, weeks: int | None = None, anchor: date | None = None
+) -> list[date]:
+    """The next casuistry meetings from today: every `weeks` weeks from `anchor` (a programme's
+    own rhythm), else Regie's (REGIE_CASUISTRY_WEEKS from REGIE_CASUISTRY_ANCHOR)."""
     from datetime import timedelta
 
     from django.conf import settings
 
-    anchor = date.fromisoformat(settings.REGIE_CASUISTRY_ANCHOR)
-    period = timedelta(weeks=3)
+    anchor = anchor or date.fromisoformat(settings.REGIE_CASUISTRY_ANCHOR)
+    period = timedelta(weeks=weeks or settings.REGIE_CASUISTRY_WEEKS)
     steps = max(0, -(-(today - anchor).days // period.days))
     first = anchor + steps * period
     return [first + i * period for i in range(count)]
+
+
+@dataclass
+class CasuistryRhythm:
+    programme: object
+    weeks: int
+    #: The programme's own agreement (else Regie's setting).
+    own: bool
+    dates: list[date]
+
+
+def casuistry_rhythms(*, user, today: date) -> list[CasuistryRhythm]:
+    """The casuistry rhythm of each programme of the accounthouder's cases in regie, with its
+    next dates (a local agreement per programme, docs/domain.md). One query."""
+    from django.conf import settings
+
+    from cases.models import Programme
+    from cases.workflow import CaseStatus
+
+    programmes = (
+        Programme.objects.filter(
+            pk__in=models.Subquery(
+                user.accounted_cases.filter(status=CaseStatus.IN_REGIE).values("programme_id")
+            )
+        )
+        .only("code", "name", "casuistry_weeks", "casuistry_anchor")
+        .order_by("name")
+    )
+    return [
+        CasuistryRhythm(
+            programme,
+            programme.casuistry_weeks or settings.REGIE_CASUISTRY_WEEKS,
+            bool(programme.casuistry_weeks or programme.casuistry_anchor),
+            casuistry_dates(
+                today=today, weeks=programme.casuistry_weeks, anchor=programme.casuistry_anchor
+            ),
+        )
+        for programme in programmes
+    ]
 
 
 def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
@@ -295,6 +360,7 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
         .select_related("person", "regisseur", "uvo_cadence")
         .annotate(
             last_held=Subquery(last_held),
+            uvo_clock_at=uvo_clock_started_at(),
             overdue_agreements=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
             plan_status=Subquery(plan_status),
         )
@@ -316,14 +382,14 @@ def casuistry_items(*, cases, today: date | None = None) -> list[CasuistryItem]:
             until=cadence.until if cadence else None,
             today=today,
         )
+        clock = case.uvo_clock_at
         due = uvo_due_date(
             last_held=case.last_held,
-            regie_started=timezone.localtime(case.regie_started_at).date(),
+            clock_started=timezone.localtime(clock).date() if clock is not None else None,
             weeks=weeks,
         )
-        state = UvoState(
-            weeks, cadence is not None, case.last_held, due, uvo_is_overdue(due=due, today=today)
-        )
+        overdue = due is not None and uvo_is_overdue(due=due, today=today)
+        state = UvoState(weeks, cadence is not None, case.last_held, due, overdue)
         label = PlanStatus(case.plan_status).label if case.plan_status else None
         items.append(CasuistryItem(case, state, case.overdue_agreements, label))
     return items

@@ -255,8 +255,8 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.account_case", raise_exception=True)
 @access_logged
 def casuistry(request: HttpRequest) -> HttpResponse:
-    """The accounthouder's three-weekly casuistry meeting with their regisseurs: its dates and
-    the agenda of cases that need discussing."""
+    """The accounthouder's casuistry meeting with their regisseurs: its dates in each
+    programme's rhythm and the agenda of cases that need discussing."""
     today = timezone.localdate()
     page = UncountedPage(
         selectors.casuistry_cases(user=request.user, today=today),
@@ -267,7 +267,7 @@ def casuistry(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/casuistry.html",
         {
-            "dates": selectors.casuistry_dates(today=today),
+            "rhythms": selectors.casuistry_rhythms(user=request.user, today=today),
             "items": selectors.casuistry_items(cases=page, today=today),
             "page": page,
             "query": "",

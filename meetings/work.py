@@ -30,7 +30,7 @@ from meetings.models import (
     UvoMeeting,
     UvoStatus,
 )
-from meetings.reminders import effective_cadence_weeks, uvo_due_date
+from meetings.reminders import effective_cadence_weeks, uvo_clock_started_at, uvo_due_date
 from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal, PlanReview
 from plans.workflow import PlanStatus
 
@@ -120,6 +120,7 @@ def uvos_due(user, *, role: str = "regisseur", today: date) -> Section:
                 case=OuterRef("pk"), status=UvoStatus.PLANNED, planned_at__date__gte=today
             )
         ),
+        uvo_clock_at=uvo_clock_started_at(),
     )
     items = []
     for c in cases:
@@ -131,12 +132,13 @@ def uvos_due(user, *, role: str = "regisseur", today: date) -> Section:
             until=cadence.until if cadence else None,
             today=today,
         )
+        clock = c.uvo_clock_at
         due = uvo_due_date(
             last_held=c.last_held,
-            regie_started=timezone.localtime(c.regie_started_at).date(),
+            clock_started=timezone.localtime(clock).date() if clock is not None else None,
             weeks=weeks,
         )
-        if due <= today + timedelta(days=AHEAD_DAYS):
+        if due is not None and due <= today + timedelta(days=AHEAD_DAYS):
             items.append(
                 Item(
                     c.person.full_name,

@@ -266,9 +266,10 @@ def test_casuistry_page(client, people, orgs, django_assert_num_queries, n):
     client.force_login(people["accounthouder"])
     url = reverse("meetings:casuistry")
     client.get(url)
-    # the page, a page of the accounthouder's cases (last UVO, overdue agreements and plan
-    # status in per-case subqueries; one row more, no count), the access log
-    with django_assert_num_queries(PAGE + 1 + LOG):
+    # the page, a page of the accounthouder's cases (last UVO, UVO clock, overdue agreements and
+    # plan status in per-case subqueries; one row more, no count), the programmes' casuistry
+    # rhythms, the access log
+    with django_assert_num_queries(PAGE + 1 + 1 + LOG):
         response = client.get(url)
     items = response.context["items"]
     assert len(items) == n
