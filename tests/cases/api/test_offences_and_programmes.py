@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services
-from cases.models import OffenceRecord
+from cases.models import OffenceRecord, Programme
 from partners.models import Organisation
 from tests.cases.api.helpers import assert_problem, invalid_names
 from tests.factories import OffenceRecordFactory, PersonFactory, programme
@@ -29,8 +29,30 @@ def test_programmes_with_their_inflow_criteria(api_as, people):
         "offence_kinds": ["arrest", "conviction"],
         "period_years": 5,
         "evaluation_interval_weeks": top600.evaluation_interval_weeks,
+        "norms": {
+            "plan_submit_days": 42,
+            "uvo_clock_start": "regie_started",
+            "casuistry_weeks": 3,
+            "casuistry_anchor": "2026-01-06",
+            "event_review_days": {
+                "arrest": 14,
+                "summons": 14,
+                "detention_in": 7,
+                "detention_out": 7,
+                "court_date": 14,
+                "new_measure": 14,
+            },
+            "own": [],
+        },
         "active": True,
     }
+    Programme.objects.filter(pk=top600.pk).update(
+        plan_submit_days=21, uvo_clock_start="plan_approved", event_review_days={"arrest": 5}
+    )
+    norms = client.get(f"/api/v1/programmes/{top600.pk}/").json()["norms"]
+    assert (norms["plan_submit_days"], norms["uvo_clock_start"]) == (21, "plan_approved")
+    assert (norms["event_review_days"]["arrest"], norms["event_review_days"]["summons"]) == (5, 14)
+    assert norms["own"] == ["plan_submit_days", "uvo_clock_start", "event_review_days"]
     assert [p["code"] for p in client.get("/api/v1/programmes/?code=TOP400").json()["results"]] == [
         "TOP400"
     ]
