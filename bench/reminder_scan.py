@@ -85,6 +85,12 @@ def seed(n_cases: int, rng: random.Random) -> None:
     today = timezone.localdate()
     orgs = {o.code: o for o in Organisation.objects.all()}
     programme = Programme.objects.get(code="TOP600")
+    # A quarter of the cases in a programme with local agreements of its own (the UVO clock
+    # starts at the first approved plan; the plan is due in 28 days), so both sides read them.
+    other = Programme.objects.get(code="TOP400")
+    Programme.objects.filter(pk=other.pk).update(
+        uvo_clock_start="plan_approved", plan_submit_days=28
+    )
     password = make_password(None)
     batch = 2000
     with transaction.atomic():
@@ -138,12 +144,12 @@ def seed(n_cases: int, rng: random.Random) -> None:
         persons = list(Person.objects.filter(last_name__startswith=MARK).order_by("pk"))
 
         cases = []
-        for person in persons:
+        for i, person in enumerate(persons):
             started = now - timedelta(days=rng.randrange(5, 730), hours=rng.randrange(24))
             cases.append(
                 Case(
                     person=person,
-                    programme=programme,
+                    programme=other if i % 4 == 3 else programme,
                     status="in_regie",
                     regie_organisation=orgs["RN"],
                     regisseur=rng.choice(regisseurs),
@@ -294,6 +300,11 @@ UVO_AND_PLAN_SQL = """
 WITH c AS (
     SELECT c.id, c.regisseur_id, c.accounthouder_id, p.first_name, p.last_name,
            (c.regie_started_at AT TIME ZONE %(tz)s)::date AS started,
+           CASE WHEN coalesce(nullif(prog.uvo_clock_start, ''), %(clock)s) = 'plan_approved'
+                THEN ((SELECT min(pl.approved_at) FROM plans_plan pl WHERE pl.case_id = c.id)
+                      AT TIME ZONE %(tz)s)::date
+                ELSE (c.regie_started_at AT TIME ZONE %(tz)s)::date END AS clock,
+           coalesce(prog.plan_submit_days, %(plan_days)s) AS plan_days,
            (SELECT max(u.held_on) FROM meetings_uvomeeting u
              WHERE u.case_id = c.id AND u.status = 'held') AS last_held,
            CASE WHEN cad.weeks IS NOT NULL AND (cad.until IS NULL OR %(today)s <= cad.until)
@@ -302,17 +313,19 @@ WITH c AS (
                     WHERE pl.case_id = c.id AND pl.submitted_at IS NOT NULL) AS submitted
       FROM cases_case c
       JOIN cases_person p ON p.id = c.person_id
+      JOIN cases_programme prog ON prog.id = c.programme_id
       LEFT JOIN meetings_uvocadence cad ON cad.case_id = c.id
      WHERE c.status = 'in_regie' AND c.regie_started_at IS NOT NULL
 )
-SELECT 'uvo_overdue', id, coalesce(last_held, started) + 7 * weeks,
+SELECT 'uvo_overdue', id, coalesce(last_held, clock) + 7 * weeks,
        regisseur_id, accounthouder_id, first_name, last_name
-  FROM c WHERE %(today)s > coalesce(last_held, started) + 7 * weeks + %(grace)s
+  FROM c WHERE %(today)s > coalesce(last_held, clock) + 7 * weeks + %(grace)s
 UNION ALL
-SELECT 'plan_not_submitted', id, started + %(plan_days)s,
+SELECT 'plan_not_submitted', id, started + plan_days,
        regisseur_id, accounthouder_id, first_name, last_name
-  FROM c WHERE NOT submitted AND %(today)s > started + %(plan_days)s
+  FROM c WHERE NOT submitted AND %(today)s > started + plan_days
 """
+
 
 EVALUATION_SQL = """
 WITH e AS (
@@ -375,6 +388,7 @@ def bare_sql(today: date) -> set[tuple[str, int, date]]:
         "weeks": settings.REGIE_UVO_CADENCE_WEEKS,
         "grace": settings.REGIE_UVO_GRACE_DAYS,
         "plan_days": settings.REGIE_PLAN_SUBMIT_DAYS,
+        "clock": settings.REGIE_UVO_CLOCK_START,
         "notice": settings.REGIE_EVALUATION_NOTICE_DAYS,
     }
     items = set()

@@ -33,9 +33,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, RegieStyle
 from cases.workflow import CaseStatus
-from meetings.models import Agreement, AgreementStatus, UvoMeeting, UvoStatus
+from meetings.models import Agreement, AgreementStatus
 from meetings.reminders import (
     effective_cadence_weeks,
+    last_held_uvo,
     uvo_clock_started_at,
     uvo_due_date,
     uvo_is_overdue,
@@ -207,11 +208,6 @@ class Dashboard:
 
 
 def _cases(*, user, today: date, programme_id: int | None):
-    last_held = (
-        UvoMeeting.objects.filter(case=OuterRef("pk"), status=UvoStatus.HELD)
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
 
     def agreements(**extra) -> Coalesce:
         counted = (
@@ -250,7 +246,7 @@ def _cases(*, user, today: date, programme_id: int | None):
         Case.objects.visible_to(user)
         .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
         .annotate(
-            last_held=Subquery(last_held),
+            last_held=last_held_uvo(),
             uvo_clock_at=uvo_clock_started_at(),
             n_open=agreements(),
             n_overdue=agreements(deadline__lt=today),

@@ -36,6 +36,7 @@ from meetings.models import (
     Reminder,
     ReminderKind,
     ScanRun,
+    UvoMeeting,
     UvoStatus,
 )
 from meetings.policies import organisation_sees_case, recipient_filter
@@ -100,6 +101,16 @@ def uvo_clock_started_at() -> models.Expression:
     )
 
 
+def last_held_uvo() -> Subquery:
+    """The date of each case's last held UVO, as a subquery over `Case` rows (not a joined
+    aggregate: its GROUP BY would carry every other annotation of the row)."""
+    return Subquery(
+        UvoMeeting.objects.filter(case=OuterRef("pk"), status=UvoStatus.HELD)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+
+
 def uvo_due_date(*, last_held: date | None, clock_started: date | None, weeks: int) -> date | None:
     """The next UVO is due `weeks` after the last held one, or after the UVO clock started
     (`uvo_clock_started_at`); None while neither happened (no UVO is due yet)."""
@@ -126,7 +137,7 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
     rows = (
         Case.objects.filter(status=CaseStatus.IN_REGIE, regie_started_at__isnull=False)
         .annotate(
-            last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
+            last_held=last_held_uvo(),
             has_submitted_plan=Exists(submitted),
             uvo_clock_at=uvo_clock_started_at(),
         )

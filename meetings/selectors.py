@@ -27,6 +27,7 @@ from meetings.policies import (
 )
 from meetings.reminders import (
     effective_cadence_weeks,
+    last_held_uvo,
     uvo_clock_rule,
     uvo_clock_started_at,
     uvo_due_date,
@@ -334,11 +335,6 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
     from plans.workflow import PlanStatus
 
     today = today or timezone.localdate()
-    last_held = (
-        UvoMeeting.objects.filter(case=OuterRef("pk"), status=UvoStatus.HELD)
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
     overdue = (
         Agreement.objects.filter(
             case=OuterRef("pk"), status=AgreementStatus.OPEN, deadline__lt=today
@@ -359,7 +355,7 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
         .filter(accounthouder=user, status=CaseStatus.IN_REGIE)
         .select_related("person", "regisseur", "uvo_cadence")
         .annotate(
-            last_held=Subquery(last_held),
+            last_held=last_held_uvo(),
             uvo_clock_at=uvo_clock_started_at(),
             overdue_agreements=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
             plan_status=Subquery(plan_status),

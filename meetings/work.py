@@ -30,7 +30,12 @@ from meetings.models import (
     UvoMeeting,
     UvoStatus,
 )
-from meetings.reminders import effective_cadence_weeks, uvo_clock_started_at, uvo_due_date
+from meetings.reminders import (
+    effective_cadence_weeks,
+    last_held_uvo,
+    uvo_clock_started_at,
+    uvo_due_date,
+)
 from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal, PlanReview
 from plans.workflow import PlanStatus
 
@@ -114,7 +119,7 @@ def plans_to_write(user) -> Section:
 def uvos_due(user, *, role: str = "regisseur", today: date) -> Section:
     """Cases whose next UVO falls due within two weeks, or is overdue, and is not planned."""
     cases = _directed(user, role=role).annotate(
-        last_held=Max("uvo_meetings__held_on", filter=Q(uvo_meetings__status=UvoStatus.HELD)),
+        last_held=last_held_uvo(),
         planned=Exists(
             UvoMeeting.objects.filter(
                 case=OuterRef("pk"), status=UvoStatus.PLANNED, planned_at__date__gte=today
