@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -314,10 +315,13 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then gets 401 with WWW-Authenticate.
-        "acvz.api.authentication.GuardedTokenAuthentication",
+        "acvz.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "acvz.api.scopes.KeyHasScope",
+    ],
     "DEFAULT_PAGINATION_CLASS": "acvz.api.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -505,6 +509,11 @@ REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))
 REGIE_ITAT_READ_WEEKS = env_int("REGIE_ITAT_READ_WEEKS", 4)
 
 # UVO cadence (docs/domain.md: every 8 weeks) and the reminders' margins.
+# API keys (partners.ApiKey): at most this many days valid when issued; after a rotation the
+# old key keeps working this many days, so the partner system can switch over.
+REGIE_API_KEY_MAX_DAYS = env_int("REGIE_API_KEY_MAX_DAYS", 730, minimum=1)
+REGIE_API_KEY_OVERLAP_DAYS = env_int("REGIE_API_KEY_OVERLAP_DAYS", 7, minimum=0)
+
 REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))
 REGIE_EVALUATION_NOTICE_DAYS = int(os.environ.get("REGIE_EVALUATION_NOTICE_DAYS", "14"))

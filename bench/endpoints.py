@@ -110,11 +110,10 @@ CONTEXT_SQL = [
             WHERE u.username = 'bench.expert.00'""",
     ),
     (
-        "partner system of the police, with its token",
-        """SELECT u.id AS system, t.key AS system_token, o.code AS system_org_code,
+        "partner system of the police (its key: bench.generate.bench_api_key)",
+        """SELECT u.id AS system, o.code AS system_org_code,
                   o.id AS system_org, o.group_id AS system_group
-             FROM partners_user u JOIN authtoken_token t ON t.user_id = u.id
-             JOIN partners_organisation o ON o.id = u.organisation_id
+             FROM partners_user u JOIN partners_organisation o ON o.id = u.organisation_id
             WHERE u.username = 'bench.system.politie'""",
     ),
     (

@@ -465,8 +465,49 @@ def add_user(g: G, *, org: Org | None, username: str, roles: list[str], active=T
     return state["id"]
 
 
-def add_token(g: G, user_id: int) -> None:
-    g.t["Token"].add(key=f"{g.rng.getrandbits(160):040x}", user_id=user_id, created=g.now)
+def bench_api_key(user_id: int) -> str:
+    """The API key of a generated partner system, derived from its id (bench/run sends it)."""
+    secret = hashlib.sha256(f"regie-bench-{user_id}".encode()).hexdigest()[:32]
+    return f"b{user_id:07d}.{secret}"
+
+
+def ensure_bench_api_key(user_id: int) -> str:
+    """The system's bench key, stored (hashed) if a data set from before API keys lacks it."""
+    from partners.models import ApiKey, ApiScope
+
+    key = bench_api_key(user_id)
+    prefix = key.partition(".")[0]
+    if not ApiKey.objects.filter(prefix=prefix, revoked=False).exists():
+        hashed = ApiKey.objects.key_generator.hash(key)
+        ApiKey.objects.create(
+            id=f"{prefix}.{hashed}",
+            prefix=prefix,
+            hashed_key=hashed,
+            name="bench",
+            user_id=user_id,
+            scopes=list(ApiScope.values),
+        )
+    return key
+
+
+def add_api_key(g: G, user_id: int) -> None:
+    key = bench_api_key(user_id)
+    prefix = key.partition(".")[0]
+    hashed = "sha512$$" + hashlib.sha512(key.encode()).hexdigest()  # the library's own hasher
+    g.t["ApiKey"].add(
+        id=f"{prefix}.{hashed}",
+        prefix=prefix,
+        hashed_key=hashed,
+        created=g.now,
+        name="bench",
+        revoked=False,
+        expiry_date=None,
+        user_id=user_id,
+        scopes=["read", "offences", "timeline", "commitments", "agreements", "plans", "cases"],
+        created_by_id=None,
+        last_used_at=None,
+        rotated_from_id=None,
+    )
 
 
 def add_preferences(g: G, user_id: int) -> None:
@@ -550,7 +591,7 @@ def make_users(g: G, scale: float, regie_cases: Counter) -> None:
                 roles=["partner_system"],
                 email=False,
             )
-            add_token(g, system)
+            add_api_key(g, system)
     itat_orgs = ["OM", "POLITIE", "GGD", "RN", "WPI", "OJZD"]
     g.itat = [
         add_user(g, org=g.orgs[itat_orgs[i % 6]], username=f"bench.itat.{i:02d}", roles=["itat"])
@@ -1957,7 +1998,7 @@ def generated_models(g: G) -> list:
     """Every table the generator writes (and so truncates)."""
     names = [
         "User",
-        "Token",
+        "ApiKey",
         "NotificationPreference",
         "CalendarFeed",
         "Person",

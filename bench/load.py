@@ -55,7 +55,7 @@ PLAN_SQL = {
          WHERE c.regisseur_id = %s AND c.status = 'in_regie' AND m.status <> 'cancelled'
          ORDER BY m.case_id, m.planned_at DESC""",
     "systems": """
-        SELECT t.key FROM authtoken_token t JOIN partners_user u ON u.id = t.user_id
+        SELECT u.id FROM partners_user u
          WHERE u.username IN ('bench.system.politie', 'bench.system.om', 'bench.system.wpi',
                               'bench.system.ggd') ORDER BY u.username""",
 }
@@ -79,7 +79,10 @@ def make_plan() -> dict:
                 entry[key] = [list(r) if len(r) > 1 else r[0] for r in rows]
             plan["regisseurs"].append(entry)
         cursor.execute(PLAN_SQL["systems"])
-        plan["systems"] = [{"token": key} for (key,) in cursor.fetchall()]
+        systems = [user_id for (user_id,) in cursor.fetchall()]
+    from bench.generate import ensure_bench_api_key
+
+    plan["systems"] = [{"token": ensure_bench_api_key(user_id)} for user_id in systems]
     if len(plan["regisseurs"]) < 16 or len(plan["systems"]) < 4:
         sys.exit("Not enough regisseurs or partner systems: run bench/generate first.")
     return plan

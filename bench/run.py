@@ -57,7 +57,10 @@ def make_clients(ctx: dict) -> dict:
     clients = {}
     for who in ("regisseur", "accounthouder", "itat", "programme_team", "beheerder", "expertgroep"):
         clients[who] = signed_in_client(User.objects.get(pk=ctx[who]))
-    clients["system"] = Client(HTTP_AUTHORIZATION=f"Token {ctx['system_token']}")
+    from bench.generate import ensure_bench_api_key
+
+    key = ensure_bench_api_key(ctx["system"])
+    clients["system"] = Client(HTTP_AUTHORIZATION=f"Token {key}")
     return clients
 
 

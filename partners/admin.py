@@ -8,28 +8,23 @@ follows the organisation). A token's key is shown once, when it is issued. A pas
 admin sets is in the user's history and must be changed at the next login.
 """
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from acvz.audit import acting_as, current_actor
 from partners import second_factor
-from partners.models import ApiToken, Organisation, Role, RoleGroup, User
+from partners.models import Organisation, RoleGroup, User
 from partners.services import (
     REASON_CREATED_BY_ADMINISTRATOR,
-    api_token_issue,
     user_password_set,
     user_sync_organisation_group,
     user_unlock_login,
@@ -237,110 +232,8 @@ class RoleGroupAdmin(admin.ModelAdmin):
 
 # --- API tokens ---------------------------------------------------------------------------------
 
-# DRF's own token admin lists every key in clear: replaced by ApiTokenAdmin.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
-
-
-class ApiTokenForm(forms.ModelForm):
-    user = forms.ModelChoiceField(
-        queryset=User.objects.filter(
-            is_active=True, groups__role_group__role=Role.PARTNER_SYSTEM
-        ).order_by("username"),
-        label=_("Partner system"),
-        help_text=_(
-            "The key is shown once, on the next page. A token the user already has stops working."
-        ),
-    )
-
-    class Meta:
-        model = ApiToken
-        fields = ["user"]
-
-    def validate_unique(self) -> None:
-        """Issuing replaces the user's token (see `api_token_issue`): no uniqueness error."""
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens by user and date. The key is in no list, URL or log: objects are addressed by
-    their user's id, the admin's log names the user, and the key is shown only in the answer
-    to issuing it."""
-
-    form = ApiTokenForm
-    fields = ["user"]
-    list_display = ["user", "organisation", "created", "revoke"]
-    list_display_links = None
-    list_select_related = ["user__organisation"]
-    search_fields = ["user__username"]
-    ordering = ["user__username"]
-    actions = None
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        # The list only: Django's object pages (change, history) link the object by its primary
-        # key, which is the secret key.
-        return obj is None and super().has_view_permission(request)
-
-    def get_object(self, request, object_id, from_field=None):
-        """The token of the user with this id (URLs carry the user, never the key)."""
-        try:
-            return self.get_queryset(request).get(user_id=int(object_id))
-        except (ApiToken.DoesNotExist, ValueError, TypeError):
-            return None
-
-    def get_deleted_objects(self, objs, request):
-        """What a revocation deletes, without Django's links (they carry the key). A token
-        has nothing that depends on it."""
-        objs = list(objs)
-        if not self.has_delete_permission(request):
-            return [], {}, {self.opts.verbose_name}, []
-        names = [f"{self.opts.verbose_name}: {obj}" for obj in objs]
-        return names, {self.opts.verbose_name_plural: len(objs)}, set(), []
-
-    @admin.display(description=_("organisation"))
-    def organisation(self, obj: ApiToken):
-        return obj.user.organisation
-
-    @admin.display(description=_("revoke"))
-    def revoke(self, obj: ApiToken) -> str:
-        url = reverse("admin:partners_apitoken_delete", args=[obj.user_id])
-        return format_html('<a href="{}">{}</a>', url, gettext("Revoke"))
-
-    def save_model(self, request, obj, form, change) -> None:
-        token = api_token_issue(user=form.cleaned_data["user"], by=request.user)
-        obj.key, obj.created, obj.user = token.key, token.created, token.user
-
-    def response_add(self, request, obj, post_url_continue=None):
-        response = TemplateResponse(
-            request,
-            "admin/partners/apitoken/issued.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": gettext("API token issued"),
-                "token_user": obj.user,
-                "key": obj.key,
-            },
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-
-    def _log_on_user(self, request, tokens, message: str) -> None:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=[token.user for token in tokens],
-            action_flag=CHANGE,
-            change_message=message,
-        )
-
-    def log_addition(self, request, obj, message):
-        self._log_on_user(request, [obj], "API token issued")
-
-    def log_change(self, request, obj, message):  # pragma: no cover (no change view)
-        self._log_on_user(request, [obj], "API token changed")
-
-    def log_deletions(self, request, queryset):
-        self._log_on_user(request, list(queryset), "API token revoked")
+# DRF's own token admin would list keys in clear; API keys are hashed now, issued in the app
+# (partners.views.api_keys), never through the admin.
+for unused in (TokenProxy, APIKey):  # the library's own key model is not used
+    if admin.site.is_registered(unused):
+        admin.site.unregister(unused)

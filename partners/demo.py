@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from partners.models import Organisation, OrganisationKind, Role, User
+from partners.models import ApiKey, ApiScope, Organisation, OrganisationKind, Role, User
 from partners.roles import user_set_roles
 
 DEMO_ORGANISATIONS = [
@@ -74,8 +75,13 @@ def load(*, reset_passwords: bool = False) -> list[Credential]:
             user.save(update_fields=["password"])
             token = ""
             if Role.PARTNER_SYSTEM in roles:
-                Token.objects.filter(user=user).delete()
-                token = Token.objects.create(user=user).key
+                user.api_keys.all().delete()
+                _key, token = ApiKey.objects.create_key(
+                    user=user,
+                    name="Demo",
+                    scopes=list(ApiScope.values),
+                    expiry_date=timezone.now() + timedelta(days=365),
+                )
             created.append(
                 Credential(
                     username=username,

@@ -103,3 +103,43 @@ class SecondFactorSetupForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key for a partner system (`partners.services.api_key_issue`)."""
+
+    user = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Partner system"),
+        help_text=_("The key acts as this system, with its organisation's need-to-know."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        help_text=_("What the key is for, e.g. “BVH koppeling productie”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Give the system only what it needs; reading needs “Read”."),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid through"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from partners.models import ApiScope, Role, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, groups__role_group__role=Role.PARTNER_SYSTEM)
+            .select_related("organisation")
+            .order_by("organisation__name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: f"{u.organisation} · {u.username}"
+        self.fields["scopes"].choices = ApiScope.choices
+        self.fields["expires_on"].help_text = _("At most %(n)s days ahead.") % {
+            "n": settings.REGIE_API_KEY_MAX_DAYS
+        }

@@ -4,9 +4,8 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
@@ -152,17 +151,91 @@ class User(AbstractUser):
         return role in self.roles
 
 
-class ApiToken(Token):
-    """A partner system's API token, as the admin handles it: its key is shown once, when it is
-    issued, and never again (not in lists, URLs or the admin's log)."""
+class ApiScope(models.TextChoices):
+    """What an API key may do. Reads need `read`; every write operation names the scope it
+    needs (`acvz.api.scopes`); a write that names none is refused to every key."""
 
-    class Meta:
-        proxy = True
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
+    READ = "read", _("Read")
+    OFFENCES = "offences", _("Push, correct and retract offence records")
+    TIMELINE = "timeline", _("Push timeline events")
+    COMMITMENTS = "commitments", _("Commit to goals")
+    AGREEMENTS = "agreements", _("Update agreements")
+    PLANS = "plans", _("Record goal progress and amendments")
+    CASES = "cases", _("Other case work (dossier, team, UVOs, notifications)")
+
+
+def validate_scopes(value) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one scope."), code="invalid")
+    unknown = sorted(set(value) - set(ApiScope.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown scopes: %(scopes)s."), code="invalid", params={"scopes": ", ".join(unknown)}
+        )
+
+
+class ApiKeyManager(BaseAPIKeyManager):
+    def get_from_key(self, key: str) -> ApiKey:
+        """The usable key whose hash matches `key`: found by its prefix (`prefix.secret`; a
+        token from before hashing, 40 hex characters, by its first eight), then compared in
+        constant time."""
+        prefix = key.partition(".")[0] if "." in key else key[:8]
+        api_key = self.get_usable_keys().select_related("user__organisation").get(prefix=prefix)
+        if not api_key.is_valid(key):
+            raise self.model.DoesNotExist("Key is not valid.")
+        return api_key
+
+
+class ApiKey(AbstractAPIKey):
+    """An API key of a partner system (or a person): shown once when issued, stored only as a
+    hash (djangorestframework-api-key), with an expiry date, revocable, rotatable, and scoped.
+    It acts as its user, with exactly the need-to-know of the user's organisation."""
+
+    user = models.ForeignKey(
+        "partners.User", on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("user")
+    )
+    scopes = models.JSONField(_("scopes"), default=list, validators=[validate_scopes])
+    created_by = models.ForeignKey(
+        "partners.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    #: Updated at most every few minutes (`acvz.api.authentication`), not on every request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    rotated_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rotated_to",
+        verbose_name=_("replaces"),
+    )
+
+    objects = ApiKeyManager()
+    history = HistoricalRecords(
+        excluded_fields=["hashed_key", "last_used_at"], get_user=history_user
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        permissions = [("rotate_apikey", _("Can rotate and revoke API keys"))]
 
     def __str__(self) -> str:
-        return gettext("API token of %(user)s") % {"user": self.user}
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def state(self) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.has_expired:
+            return "expired"
+        return "active"
 
 
 class Submission(models.Model):

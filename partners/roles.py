@@ -48,10 +48,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "partners.view_user",
         "partners.add_user",
         "partners.change_user",
-        # Issue and revoke partner systems' API tokens; a key is shown once, when issued.
-        "partners.view_apitoken",
-        "partners.add_apitoken",
-        "partners.delete_apitoken",
+        # Issue, rotate and revoke partner systems' API keys; a key is shown once, when issued.
+        "partners.view_apikey",
+        "partners.add_apikey",
+        "partners.rotate_apikey",
         # Locked logins (django-axes): see the attempts, unlock a source by deleting them.
         "axes.view_accessattempt",
         "axes.delete_accessattempt",

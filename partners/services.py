@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acvz.audit import acting_as
 from acvz.errors import NotAllowed
-from partners.models import ApiToken, Role, User
+from partners.models import ApiKey, ApiScope, Role, User
 
 #: History change reasons (data, not interface text): who set a password is the history's user.
 REASON_SET_BY_ADMINISTRATOR = "password set by an administrator"
@@ -64,14 +69,85 @@ def user_password_change(*, user: User, password: str, reset: bool = False) -> U
     return user
 
 
+def _key_days(expires_on: date) -> date:
+    today = timezone.localdate()
+    if not today < expires_on <= today + timedelta(days=settings.REGIE_API_KEY_MAX_DAYS):
+        raise ValidationError(
+            {
+                "expires_on": _("Choose a date after today and at most %(n)s days ahead.")
+                % {"n": settings.REGIE_API_KEY_MAX_DAYS}
+            }
+        )
+    return expires_on
+
+
+def _end_of(day: date) -> datetime:
+    """A key issued until a day works through that day, Amsterdam time."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
 @transaction.atomic
-def api_token_issue(*, user: User, by: User) -> ApiToken:
-    """A new API token for a partner system, replacing the one it had. The caller shows the
-    key once; nothing shows it again."""
+def api_key_issue(
+    *, user: User, by: User, name: str, scopes: list[str], expires_on: date
+) -> tuple[ApiKey, str]:
+    """A new API key for a partner system: returns the key and its secret, which the caller
+    shows once; only its hash is stored. Keys the system already has keep working (rotate or
+    revoke them separately)."""
     if not user.is_active or not user.has_role(Role.PARTNER_SYSTEM):
-        raise NotAllowed(_("API tokens are for active partner-system users."))
-    ApiToken.objects.filter(user=user).delete()
-    return ApiToken.objects.create(user=user)
+        raise NotAllowed(_("API keys are for active partner-system users."))
+    _key_days(expires_on)
+    key = ApiKey(
+        user=user,
+        name=name,
+        scopes=sorted(set(scopes), key=ApiScope.values.index),
+        created_by=by,
+        expiry_date=_end_of(expires_on),
+    )
+    key.full_clean(exclude=["id", "prefix", "hashed_key"])
+    with acting_as(by):
+        key, secret = ApiKey.objects.create_key(
+            **{f: getattr(key, f) for f in ("user", "name", "scopes", "created_by", "expiry_date")}
+        )
+    return key, secret
+
+
+@transaction.atomic
+def api_key_rotate(*, key: ApiKey, by: User) -> tuple[ApiKey, str]:
+    """A successor with the same system, name and scopes, valid as long again; the old key keeps
+    working for `REGIE_API_KEY_OVERLAP_DAYS` (the system switches over), then expires."""
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.state != "active" or ApiKey.objects.filter(rotated_from=key).exists():
+        raise NotAllowed(_("Only an active key that was not rotated yet can be rotated."))
+    lifetime = key.expiry_date - key.created if key.expiry_date else timedelta(days=365)
+    lifetime = min(lifetime, timedelta(days=settings.REGIE_API_KEY_MAX_DAYS))
+    now = timezone.now()
+    with acting_as(by):
+        successor, secret = ApiKey.objects.create_key(
+            user=key.user,
+            name=key.name,
+            scopes=key.scopes,
+            created_by=by,
+            expiry_date=now + lifetime,
+            rotated_from=key,
+        )
+        overlap = now + timedelta(days=settings.REGIE_API_KEY_OVERLAP_DAYS)
+        if key.expiry_date is None or key.expiry_date > overlap:
+            key.expiry_date = overlap
+            key._change_reason = "rotated"
+            key.save(update_fields=["expiry_date"])
+    return successor, secret
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, by: User) -> ApiKey:
+    """The key stops working at once (for good)."""
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if not key.revoked:
+        with acting_as(by):
+            key.revoked = True
+            key._change_reason = "revoked"
+            key.save(update_fields=["revoked"])
+    return key
 
 
 def user_unlock_login(*, user: User, by: User) -> int:

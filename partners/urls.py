@@ -20,6 +20,17 @@ urlpatterns = [
     path("tweestaps/instellen/", views.second_factor_setup, name="second_factor_setup"),
     path("tweestaps/herstelcodes/", views.recovery_codes_renew, name="recovery_codes_renew"),
     path("beveiliging/", views.security, name="security"),
+    path("beheer/api-sleutels/", views.api_keys, name="api_keys"),
+    path(
+        "beheer/api-sleutels/<str:prefix>/vernieuwen/",
+        views.api_key_rotate,
+        name="api_key_rotate",
+    ),
+    path(
+        "beheer/api-sleutels/<str:prefix>/intrekken/",
+        views.api_key_revoke,
+        name="api_key_revoke",
+    ),
     path("wachtwoord/vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord/vergeten/verstuurd/",

@@ -1,21 +1,26 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from acvz.api import problems
+from acvz.errors import NotAllowed
 from acvz.http import safe_next
-from partners import second_factor
+from partners import second_factor, services
 from partners.forms import (
     PasswordChangeForm,
     PasswordResetForm,
@@ -241,3 +246,78 @@ def security(request: HttpRequest) -> HttpResponse:
             "codes_left": second_factor.recovery_codes_left(user),
         },
     )
+
+
+# --- API keys (the beheerder) -------------------------------------------------------------------
+
+
+def _key_shown_once(request: HttpRequest, key, secret: str) -> HttpResponse:
+    """The one page that shows a key's secret: never cached, never redirected to."""
+    response = render(request, "partners/api_key_issued.html", {"key": key, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("partners.view_apikey", raise_exception=True)
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """Every API key with its system, scopes, expiry, last use and state; a form for a new one.
+    No secret is shown here: only the prefix that names a key."""
+    from partners.forms import ApiKeyForm
+    from partners.models import ApiKey
+
+    form = None
+    if request.user.has_perm("partners.add_apikey"):
+        if request.method == "POST":
+            form = ApiKeyForm(request.POST)
+            if form.is_valid():
+                try:
+                    key, secret = services.api_key_issue(by=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        for message in messages:
+                            form.add_error(field if field in form.fields else None, message)
+                except NotAllowed as error:
+                    form.add_error("user", str(error))
+                else:
+                    return _key_shown_once(request, key, secret)
+        else:
+            form = ApiKeyForm(
+                initial={
+                    "scopes": ["read"],
+                    "expires_on": timezone.localdate() + timedelta(days=365),
+                }
+            )
+    elif request.method == "POST":
+        raise PermissionDenied
+    keys = ApiKey.objects.select_related("user__organisation", "created_by", "rotated_to").order_by(
+        "user__organisation__name", "user__username", "-created"
+    )
+    return render(request, "partners/api_keys.html", {"keys": keys, "form": form})
+
+
+@login_required
+@require_POST
+@permission_required("partners.rotate_apikey", raise_exception=True)
+def api_key_rotate(request: HttpRequest, prefix: str) -> HttpResponse:
+    from partners.models import ApiKey
+
+    key = get_object_or_404(ApiKey, prefix=prefix)
+    try:
+        successor, secret = services.api_key_rotate(key=key, by=request.user)
+    except NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("api_keys")
+    return _key_shown_once(request, successor, secret)
+
+
+@login_required
+@require_POST
+@permission_required("partners.rotate_apikey", raise_exception=True)
+def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    from partners.models import ApiKey
+
+    key = get_object_or_404(ApiKey, prefix=prefix)
+    services.api_key_revoke(key=key, by=request.user)
+    messages.success(request, _("The key %(prefix)s is revoked.") % {"prefix": key.prefix})
+    return redirect("api_keys")

@@ -56,12 +56,11 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def user_api(api_client, make_user):
-    """An API client authenticated with a partner system's token."""
-    from rest_framework.authtoken.models import Token
+    """An API client authenticated with a partner system's key (every scope)."""
+    from tests.factories import api_key
 
     user = make_user(Role.PARTNER_SYSTEM)
-    token = Token.objects.create(user=user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     api_client.user = user
     return api_client
 

@@ -91,3 +91,18 @@ class CaseFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     programme = factory.LazyFunction(programme)
+
+
+def api_key(user: User, scopes: list[str] | None = None, **fields) -> str:
+    """A stored API key of `user` (every scope unless given), returning the secret to send as
+    `Authorization: Token <secret>`. Marked as just used, so that a request does not stamp its
+    last use (an UPDATE the exact query counts would have to allow for)."""
+    from django.utils import timezone
+
+    from partners.models import ApiKey, ApiScope
+
+    fields.setdefault("last_used_at", timezone.now())
+    _key, secret = ApiKey.objects.create_key(
+        user=user, name="test", scopes=list(ApiScope.values) if scopes is None else scopes, **fields
+    )
+    return secret

@@ -61,6 +61,19 @@ class AutoSchema(SpectacularAutoSchema):
         codes.extend(getattr(self.view, self.extra_error_codes_attr, ()))
         return sorted(set(codes))
 
+    def get_operation(self, *args, **kwargs):
+        """Every operation says which API key scope it needs (`acvz.api.scopes`)."""
+        from acvz.api.scopes import scope_for
+
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        scope = scope_for(self.view, self.method)
+        note = f"API key scope: `{scope}`." if scope else "Not for API keys."
+        description = operation.get("description", "")
+        operation["description"] = f"{description}\n\n{note}" if description else note
+        return operation
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

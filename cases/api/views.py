@@ -72,6 +72,7 @@ from cases.policies import (
     redact_section,
     redact_sections,
 )
+from partners.models import ApiScope
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
 FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
@@ -109,6 +110,8 @@ FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
 class PersonViewSet(
     AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    api_scope = ApiScope.CASES
+    api_scopes = {"search": ApiScope.READ}
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PersonFilter
     search_fields = ["first_name", "last_name"]
@@ -242,6 +245,7 @@ class OffenceRecordViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    api_scope = ApiScope.OFFENCES
     filterset_class = OffenceRecordFilter
     filter_backends = FILTER_AND_ORDER
     ordering_fields = ["date", "created_at"]
@@ -347,6 +351,8 @@ def _transition_schema(summary: str, description: str, request=None):
     ),
 )
 class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    api_scope = ApiScope.CASES
+    api_scopes = {"timeline": ApiScope.TIMELINE}
     filterset_class = CaseApiFilter
     filter_backends = FILTER_AND_ORDER  # CaseFilter's `q` is the name search
     ordering_fields = ["registered_at", "status"]

@@ -38,6 +38,7 @@ from meetings.api.serializers import (
 )
 from meetings.models import Agreement, Notification, UvoMeeting
 from meetings.policies import agreement_can_update
+from partners.models import ApiScope
 
 
 class _InputMixin:
@@ -82,6 +83,7 @@ class UvoMeetingViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = ["planned_at", "held_on"]
@@ -243,6 +245,7 @@ class AgreementViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
     filter_backends = [DjangoFilterBackend, OrderingFilter]
@@ -327,6 +330,7 @@ class AgreementViewSet(
     ),
 )
 class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    api_scope = ApiScope.CASES
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
     filter_backends = [DjangoFilterBackend]

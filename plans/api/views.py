@@ -42,6 +42,7 @@ from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
 from cases.policies import actor_for
+from partners.models import ApiScope
 from plans import selectors, services
 from plans.api.filters import EvaluationFilter, ItatMeetingFilter, PlanFilter, PlanGoalFilter
 from plans.api.serializers import (
@@ -255,6 +256,7 @@ def _transition_schema(summary: str, description: str, request=None):
     ),
 )
 class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    api_scope = ApiScope.PLANS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PlanFilter
     filter_backends = FILTER_AND_ORDER
@@ -448,6 +450,8 @@ _GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment", "
     ),
 )
 class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    api_scope = ApiScope.PLANS
+    api_scopes = {"commitment": ApiScope.COMMITMENTS}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PlanGoalFilter
     filter_backends = [DjangoFilterBackend]
@@ -721,6 +725,7 @@ class ItatMeetingViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
 class EvaluationViewSet(
     AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    api_scope = ApiScope.PLANS
     http_method_names = ["get", "post", "head", "options"]
     filterset_class = EvaluationFilter
     filter_backends = FILTER_AND_ORDER

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from partners.models import Organisation, Role
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_malformed_json_is_400_problem(make_user):
 
     user = make_user(Role.BEHEERDER)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     response = client.generic(
         "PATCH", "/api/v1/organisations/1/", "{not json", content_type="application/json"
     )

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from acvz.http import safe_next
 from cases.models import Person
 from meetings import services
 from meetings.models import Agreement, AgreementStatus
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,7 @@ PROBLEM = "application/problem+json"
 @pytest.fixture
 def api(people):
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=people["regisseur"])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(people['regisseur'])}")
     return client
 
 

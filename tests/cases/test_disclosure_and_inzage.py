@@ -56,13 +56,12 @@ def test_an_organisation_joining_the_team_is_a_disclosure(case_at, people, orgs)
 def test_a_partner_systems_api_read_is_a_disclosure_a_persons_is_not(
     case_at, people, orgs, api_client, client, django_assert_num_queries
 ):
-    from rest_framework.authtoken.models import Token
+    from tests.factories import api_key
 
     case = case_at("in_regie")
     system = people["system"]
     services.team_member_add(case=case, by=people["regisseur"], organisation=system.organisation)
-    token = Token.objects.create(user=system)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(system)}")
     assert api_client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
     entry = AccessLogEntry.objects.filter(user=system).latest("pk")
     assert entry.basis_id == basis("api")

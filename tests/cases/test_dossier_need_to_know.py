@@ -8,12 +8,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import ContributionPart, DossierSection, Leefgebied
 from partners.models import Role
+from tests.factories import api_key
 from tests.scenarios import fill_dossier
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def page_bodies(client, case) -> dict[str, str]:
 
 def api_bodies(user, case) -> dict[str, str]:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     base = f"/api/v1/cases/{case.pk}/"
     bodies = {
         name: client.get(base + path).content.decode()
@@ -164,8 +164,7 @@ def test_while_compiling_only_health_ivg_members_read_it(
 
 
 def test_the_api_says_section_9_exists_and_nothing_more(api_client, marked_case, people):
-    token = Token.objects.create(user=people["partner"])
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(people['partner'])}")
     sections = {
         s["leefgebied"]: s
         for s in api_client.get(f"/api/v1/cases/{marked_case.pk}/basisdossier/").json()["sections"]

@@ -30,7 +30,7 @@ from tests.factories import PersonFactory, programme
 
 pytestmark = pytest.mark.django_db
 
-REQUEST = 4  # token + user, organisation, user permissions, group permissions (API)
+REQUEST = 3  # the key with its user and organisation, user permissions, group permissions (API)
 #: session, user (organisation joined), user and group permissions. The header's counts (work
 #: and unread notifications) are cached (meetings.work): the warm-up request fills them.
 PAGE = 4

@@ -7,13 +7,12 @@ Every refusal is tried as an attacker would: a forged POST, asserting what is st
 from __future__ import annotations
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from partners.models import ApiToken, Role, RoleGroup, User
+from partners.models import Role, RoleGroup, User
 from partners.roles import role_group
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -201,77 +200,19 @@ def test_even_a_superuser_makes_no_superusers_in_the_admin(client, make_user, pe
     assert target.is_superuser is False
 
 
-# --- API tokens ---------------------------------------------------------------------------------
+# --- API keys are not in the admin ---------------------------------------------------------------
 
 
-def test_drfs_token_admin_is_replaced(admin_client):
+def test_no_api_key_or_token_admin():
+    """Keys are issued in the app (tests/partners/test_api_keys.py); the admin would list them."""
     from django.contrib.admin.sites import site
-    from rest_framework.authtoken.models import TokenProxy
+    from rest_framework.authtoken.models import Token, TokenProxy
+    from rest_framework_api_key.models import APIKey
 
-    assert not site.is_registered(TokenProxy)
-    assert not site.is_registered(Token)
-    assert site.is_registered(ApiToken)
+    from partners.models import ApiKey
 
-
-def test_issuing_a_token_shows_its_key_once_and_never_again(admin_client, people):
-    system = people["system"]
-    old = Token.objects.create(user=system)
-    response = admin_client.post(reverse("admin:partners_apitoken_add"), {"user": system.pk})
-    assert response.status_code == 200
-    token = Token.objects.get(user=system)
-    assert token.key != old.key  # the old token stops working
-    assert token.key in response.content.decode()
-    assert "no-store" in response["Cache-Control"]
-
-    pages = {
-        reverse("admin:partners_apitoken_changelist"): 200,
-        reverse("admin:partners_apitoken_delete", args=[system.pk]): 200,
-        reverse("admin:partners_apitoken_change", args=[system.pk]): 403,
-        reverse("admin:partners_apitoken_history", args=[system.pk]): 403,
-        reverse("admin:partners_user_change", args=[system.pk]): 200,
-        reverse("admin:partners_user_history", args=[system.pk]): 200,
-        reverse("admin:index"): 200,
-    }
-    for url, status in pages.items():
-        response = admin_client.get(url)
-        assert response.status_code == status, url
-        assert token.key not in response.content.decode(), url
-        assert token.key[:8] not in response.content.decode(), url
-    pages = list(pages)
-    assert str(system) in admin_client.get(pages[0]).content.decode()
-    assert not LogEntry.objects.filter(object_id=token.key).exists()
-    assert not LogEntry.objects.filter(object_repr__contains=token.key).exists()
-    # URLs carry the user, never the key: a key in the URL finds nothing.
-    url = reverse("admin:partners_apitoken_delete", args=[token.key])
-    assert admin_client.get(url).status_code == 302  # "does not exist", back to the list
-
-
-def test_a_token_is_issued_only_for_a_partner_system(admin_client, people):
-    response = admin_client.post(
-        reverse("admin:partners_apitoken_add"), {"user": people["regisseur"].pk}
-    )
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors["user"]
-    assert not Token.objects.exists()
-
-
-def test_revoking_a_token(admin_client, people):
-    system = people["system"]
-    token = Token.objects.create(user=system)
-    url = reverse("admin:partners_apitoken_delete", args=[system.pk])
-    response = admin_client.post(url, {"post": "yes"})
-    assert response.status_code == 302
-    assert not Token.objects.exists()
-    entry = LogEntry.objects.get(change_message="API token revoked")
-    assert (entry.object_id, entry.user_id) == (str(system.pk), response.wsgi_request.user.pk)
-    assert token.key not in entry.object_repr
-
-
-def test_other_roles_see_no_tokens(client, people, make_user):
-    Token.objects.create(user=people["system"])
-    staff = make_user(Role.REGISSEUR, is_staff=True)
-    client.force_login(staff)
-    assert client.get(reverse("admin:partners_apitoken_changelist")).status_code == 403
+    for model in (Token, TokenProxy, APIKey, ApiKey):
+        assert not site.is_registered(model), model
 
 
 # --- a password set by the admin ----------------------------------------------------------------
@@ -335,9 +276,8 @@ def test_the_user_must_change_it_at_the_next_login_end_to_end(client, admin_clie
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
 
-    token = Token.objects.create(user=target)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(target)}")
     assert api.get("/api/v1/cases/").status_code == 200  # a token is not a password
 
     page = user_client.get(change + "?next=/casussen/")

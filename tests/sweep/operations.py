@@ -329,6 +329,23 @@ def t_programme(w: World) -> list[Target]:
     return [Target(None, "programme TOP600", {"programme": w.refs["TOP600"]})]
 
 
+def t_api_key(w: World) -> list[Target]:
+    return [Target(None, "an API key of a partner system", {"prefix": w.refs["api_key"]})]
+
+
+def _api_key_body(w: World, t: Target) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {
+        "user": w.refs["api_key_system"],
+        "name": "sweep",
+        "scopes": ["read"],
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    }
+
+
 def t_organisation(w: World) -> list[Target]:
     return [Target(None, "organisation RN", {"organisation": w.refs["org:RN"]})]
 
@@ -524,6 +541,14 @@ WEB: dict[str, dict[str, Spec]] = {
     "second_factor_setup": page(post="any", body=lambda w, t: {"code": "000000"}, per_role=True),
     "recovery_codes_renew": page(post="any", per_role=True),
     "security": page(post="any", per_role=True),
+    # The beheerder's API keys: names, scopes and dates; a secret only in the answer to issuing.
+    "api_keys": page(post="apikey.manage", body=_api_key_body, markers="none", per_role=True),
+    "api_key_rotate": page(
+        t_api_key, {"prefix": "prefix"}, scope="global", post="apikey.manage", markers="none"
+    ),
+    "api_key_revoke": page(
+        t_api_key, {"prefix": "prefix"}, scope="global", post="apikey.manage", markers="none"
+    ),
     "set_language": page(
         post="any", body=lambda w, t: {"language": "en", "next": "/"}, per_role=True
     ),

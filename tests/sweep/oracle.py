@@ -242,6 +242,7 @@ def _transition(name: str, statuses, who: Callable[[SweepUser, CaseFacts], bool]
 WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
     "none": ("nobody: a read page changes nothing", lambda u, c, t: False),
     "any": ("every signed-in user, for themselves", lambda u, c, t: u.user is not None),
+    "apikey.manage": ("the beheerder", lambda u, c, t: has(u, BEHEERDER)),
     "notification.own": ("the notification's own user", lambda u, c, t: t["owner"] == u.label),
     "person.create": ("the programme team", lambda u, c, t: has(u, PROGRAMME_TEAM)),
     "person.register": ("the programme team", lambda u, c, t: has(u, PROGRAMME_TEAM)),

@@ -38,7 +38,6 @@ from django.apps import apps
 from django.db import models, transaction
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from acvz.errors import DomainError
 from cases import services as case_services
@@ -55,7 +54,7 @@ from cases.workflow import CaseStatus
 from meetings import services as meeting_services
 from meetings.escalations import escalation_act, escalation_raise
 from meetings.models import Escalation
-from partners.models import Organisation, OrganisationKind, Role
+from partners.models import ApiKey, ApiScope, Organisation, OrganisationKind, Role
 from plans import services as plan_services
 from plans.applications import application_record
 from plans.models import Application, ItatAdvice, ItatMeeting, Plan, PlanReview
@@ -351,11 +350,28 @@ class _Builder:
         _join_programme(self.b_pt, top600)
         self.features["programme_membership"] = joined
         for u in swept:
-            u.token = Token.objects.create(user=u.user).key
+            # Every scope: the sweep checks need-to-know, not scopes (tests/acvz/test_api_scopes).
+            # Last used "in the future": no request of the sweep stamps it (an UPDATE the write
+            # check would count).
+            _key, u.token = ApiKey.objects.create_key(
+                user=u.user,
+                name="sweep",
+                scopes=list(ApiScope.values),
+                last_used_at=timezone.now() + timedelta(days=365),
+            )
             u.feed_token = meeting_services.calendar_feed_get(by=u.user).token
             u.client = Client(raise_request_exception=False)
             if not u.api_only:
                 u.client.force_login(u.user)
+        # A key of a partner system for the beheerder's pages to rotate and revoke (the sweep's
+        # own keys stay untouched: each request is rolled back anyway).
+        system = next(u.user for u in swept if oracle.PARTNER_SYSTEM in u.roles)
+        self.api_key_refs = {
+            "api_key_system": system.pk,
+            "api_key": ApiKey.objects.create_key(
+                user=system, name="sweep target", scopes=[ApiScope.READ]
+            )[0].prefix,
+        }
         anonymous = SweepUser("anonymous", None, frozenset(), None)
         anonymous.client = Client(raise_request_exception=False)
         return [*swept, anonymous]
@@ -928,6 +944,7 @@ def build_world() -> World:
         "accounthouder": b.ah.pk,
         "spare_person": PersonFactory(last_name="Reserve").pk,
         **{f"org:{code}": o.pk for code, o in b.orgs.items()},
+        **b.api_key_refs,
     }
     world = World(
         users=users,

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             for c in credentials:
                 line = f"  {c.username:<18} {c.password:<14} {c.organisation:<9} {c.roles}"
                 if c.token:
-                    line += f"  API token: {c.token}"
+                    line += f"  API key: {c.token}"
                 self.stdout.write(line)
         else:
             self.stdout.write(

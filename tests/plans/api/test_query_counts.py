@@ -1,7 +1,7 @@
 """Exact query counts of the plans API: the same at N = 1 and N = 25 (docs/conventions.md).
 
-Every request authenticates with a token, as partner systems do. The first four queries of
-each request are the same: the token with its user, the user's organisation, and the user's
+Every request authenticates with a token, as partner systems do. The first three queries of
+each request are the same: the API key with its user and the user's organisation, and the user's
 and groups' permissions (loaded once per request by `cases.policies.actor_for`).
 """
 
@@ -20,7 +20,7 @@ from tests.plans.api.helpers import extra_plan
 
 pytestmark = pytest.mark.django_db
 
-REQUEST = 4  # token + user, organisation, user permissions, group permissions
+REQUEST = 3  # the key with its user and organisation, user permissions, group permissions
 #: The access log of a response with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
