@@ -100,7 +100,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
         ],
         "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
         "partner": ["/", "/toezeggingen/"],
-        "beheerder": ["/beheer/toegangslog/"],
+        "beheerder": ["/beheer/toegangslog/", "/beheer/api-sleutels/"],
         "accounthouder": ["/dashboard/", "/dashboard/?figure=active", "/casuistiek/"],
         "programme": ["/programma/cijfers/"],
     }
