@@ -21,9 +21,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.filters import StableOrderingFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
@@ -75,7 +75,7 @@ from cases.policies import (
 from partners.models import ApiScope
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
-FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
+FILTER_AND_ORDER = [DjangoFilterBackend, StableOrderingFilter]
 
 
 # --- persons ------------------------------------------------------------------------------------

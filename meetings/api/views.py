@@ -16,9 +16,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.filters import StableOrderingFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
@@ -85,7 +85,7 @@ class UvoMeetingViewSet(
 ):
     api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["planned_at", "held_on"]
 
     @property
@@ -248,7 +248,7 @@ class AgreementViewSet(
     api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     ordering_fields = ["deadline", "created_at"]
 
     @property

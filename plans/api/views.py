@@ -35,9 +35,9 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from acvz.api.filters import StableOrderingFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
@@ -71,7 +71,7 @@ from plans.api.serializers import (
 from plans.models import Evaluation, GoalEvaluation, ItatMeeting, Plan, PlanGoal
 from plans.policies import REVIEW, goal_is_readable
 
-FILTER_AND_ORDER = [DjangoFilterBackend, OrderingFilter]
+FILTER_AND_ORDER = [DjangoFilterBackend, StableOrderingFilter]
 
 
 # --- shared -------------------------------------------------------------------------------------
