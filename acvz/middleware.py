@@ -84,3 +84,21 @@ class RejectNulBytesMiddleware:
         from partners.views import bad_request
 
         return bad_request(request)
+
+
+class ApiVersionMiddleware:
+    """Every API answer names the version of the contract it follows (`API-Version`, as the
+    NL API Design Rules ask): `info.version` of `openapi.yaml`, semver. Outermost, so that
+    errors raised before a view (401, 413, 429) carry it too."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        from django.conf import settings
+
+        self.version = settings.SPECTACULAR_SETTINGS["VERSION"]
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            response["API-Version"] = self.version
+        return response

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every API answer, errors included, names its contract's version.
+    "acvz.middleware.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -357,10 +359,16 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Regie API",
     "DESCRIPTION": (
         "REST API of Regie for partner systems of the safety-and-care network. "
-        "Authenticate with `Authorization: Token <key>`. Errors are RFC 9457 "
-        "`application/problem+json` documents."
+        "Authenticate with `Authorization: Token <key>` (an API key; each operation names the "
+        "scope it needs). Errors are RFC 9457 `application/problem+json` documents. Every "
+        "answer carries `API-Version` (this document's version); changes and the deprecation "
+        "policy are in docs/api-changelog.md."
     ),
-    "VERSION": "1.0.0",
+    # Semver of the contract, also in every API answer's `API-Version` header; raised with each
+    # change listed in docs/api-changelog.md (minor: added, patch: fixed; major: a new /api/vN).
+    "VERSION": "1.1.0",
+    # The paths carry /api/v1 themselves: the server is the site's root.
+    "SERVERS": [{"url": "/", "description": "This Regie server (paths include /api/v1)."}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
