@@ -162,6 +162,10 @@ class Missing:
 MISSING = Missing()
 
 
+#: The moment the data set is generated: the value of fields Django fills on save.
+GENERATED_AT = datetime.now(UTC)
+
+
 class Table:
     """One model's rows, in the model's column order; ids assigned here."""
 
@@ -183,6 +187,8 @@ class Table:
                 self.template.append(None)
             elif f.has_default():
                 self.template.append(f.get_default())
+            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.template.append(GENERATED_AT)  # `updated_at`, `created`: when generated
             elif f.has_db_default():
                 self.template.append(getattr(f.db_default, "value", MISSING))
             elif f.null:

@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
+from acvz.tracking import TrackedQuerySet
 from cases.validators import validate_bsn, validate_no_nul
 from cases.workflow import CaseStatus
 from partners.models import Organisation
@@ -80,7 +81,10 @@ class Person(models.Model):
     #: were replaced (cases.retention).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -318,7 +322,10 @@ class OffenceRecord(models.Model):
     description = models.TextField(_("description"), blank=True, validators=[validate_no_nul])
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -340,7 +347,7 @@ class OffenceRecord(models.Model):
             raise ValidationError({"date": _("The date lies in the future.")})
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(TrackedQuerySet):
     def visible_to(self, user, part: str | None = None, *, writable: bool = False) -> CaseQuerySet:
         """The cases this user may see (need-to-know); with `part`, those of which the user
         reads that part; with `writable`, those the user may act on. See `cases.policies`."""
@@ -403,7 +410,9 @@ class Case(models.Model):
     #: When the retention period ended and the case's content was removed (cases.retention).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
     objects = CaseQuerySet.as_manager()
 
     class Meta:

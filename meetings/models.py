@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
+from acvz.tracking import TrackedQuerySet
 from cases.models import Case
 from cases.validators import validate_no_nul
 from partners.models import Organisation
@@ -75,7 +76,10 @@ class UvoMeeting(models.Model):
     #: Optimistic locking for the minutes form.
     lock_version = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-planned_at", "-pk"]
@@ -185,7 +189,10 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -327,6 +334,10 @@ class Notification(models.Model):
     #: When a task claimed it (state sending): one that stays sending long after crashed.
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=200, blank=True, default="", db_default="")
+
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

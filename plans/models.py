@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from acvz.audit import history_user
+from acvz.tracking import TrackedQuerySet
 from cases.models import Case, Leefgebied, TimelineEvent
 from cases.validators import validate_no_nul
 from partners.models import Organisation
@@ -41,7 +42,7 @@ class ItatMeeting(models.Model):
         return f"ITAT {self.date:%d-%m-%Y}"
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(TrackedQuerySet):
     def visible_to(self, user) -> PlanQuerySet:
         from plans.policies import plan_visibility_filter
 
@@ -105,7 +106,9 @@ class Plan(models.Model):
     #: Optimistic locking: bumped by every change to the plan or its goals.
     lock_version = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -196,7 +199,10 @@ class PlanGoal(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["leefgebied", "pk"]
@@ -377,7 +383,10 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(get_user=history_user)
+    #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-held_on", "-pk"]

@@ -36,7 +36,9 @@ def _known(view_func, method: str) -> frozenset[str] | None:
                 if getattr(paginator, name, None):
                     known.add(getattr(paginator, name))
     for backend in attr("filter_backends", ()) or ():
-        if issubclass(backend, OrderingFilter):
+        if getattr(backend, "param", None) == "updated_since":
+            known.add(backend.param)
+        elif issubclass(backend, OrderingFilter):
             known.add(api_settings.ORDERING_PARAM)
         elif issubclass(backend, SearchFilter):
             if attr("search_fields"):

@@ -62,7 +62,7 @@ class ProgrammeRefSerializer(serializers.ModelSerializer):
 class PersonListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
-        fields = ["id", "first_name", "last_name", "date_of_birth", "city"]
+        fields = ["id", "updated_at", "first_name", "last_name", "date_of_birth", "city"]
         read_only_fields = fields
 
 
@@ -93,6 +93,7 @@ class PersonDetailSerializer(serializers.ModelSerializer):
         model = Person
         fields = [
             "id",
+            "updated_at",
             "first_name",
             "last_name",
             "date_of_birth",
@@ -236,6 +237,7 @@ class OffenceRecordSerializer(serializers.ModelSerializer):
         model = OffenceRecord
         fields = [
             "id",
+            "updated_at",
             "person",
             "date",
             "kind",
@@ -298,6 +300,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         model = Case
         fields = [
             "id",
+            "updated_at",
             "person",
             "programme",
             "status",

@@ -22,8 +22,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from acvz.api.filters import StableOrderingFilter
+from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
@@ -112,6 +113,7 @@ class PersonViewSet(
 ):
     api_scope = ApiScope.CASES
     api_scopes = {"search": ApiScope.READ}
+    filter_backends = [*api_settings.DEFAULT_FILTER_BACKENDS, UpdatedSinceFilter]
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PersonFilter
     search_fields = ["first_name", "last_name"]
@@ -247,7 +249,7 @@ class OffenceRecordViewSet(
 ):
     api_scope = ApiScope.OFFENCES
     filterset_class = OffenceRecordFilter
-    filter_backends = FILTER_AND_ORDER
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["date", "created_at"]
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
@@ -354,7 +356,7 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     api_scope = ApiScope.CASES
     api_scopes = {"timeline": ApiScope.TIMELINE}
     filterset_class = CaseApiFilter
-    filter_backends = FILTER_AND_ORDER  # CaseFilter's `q` is the name search
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]  # CaseFilter's `q` is the name search
     ordering_fields = ["registered_at", "status"]
 
     @property

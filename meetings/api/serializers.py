@@ -82,7 +82,17 @@ class UvoMeetingListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UvoMeeting
-        fields = ["id", "case", "planned_at", "place", "status", "held_on", "chair", "lock_version"]
+        fields = [
+            "id",
+            "updated_at",
+            "case",
+            "planned_at",
+            "place",
+            "status",
+            "held_on",
+            "chair",
+            "lock_version",
+        ]
         read_only_fields = fields
 
 
@@ -172,6 +182,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         model = Agreement
         fields = [
             "id",
+            "updated_at",
             "case",
             "meeting",
             "description",
@@ -282,6 +293,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = [
             "id",
+            "updated_at",
             "kind",
             "event",
             "case",

@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from acvz.api.filters import StableOrderingFilter
+from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
@@ -85,7 +85,7 @@ class UvoMeetingViewSet(
 ):
     api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter, UpdatedSinceFilter]
     ordering_fields = ["planned_at", "held_on"]
 
     @property
@@ -248,7 +248,7 @@ class AgreementViewSet(
     api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter, UpdatedSinceFilter]
     ordering_fields = ["deadline", "created_at"]
 
     @property
@@ -333,7 +333,7 @@ class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gen
     api_scope = ApiScope.CASES
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

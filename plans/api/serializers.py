@@ -128,6 +128,7 @@ class PlanGoalSerializer(serializers.ModelSerializer):
         model = PlanGoal
         fields = [
             "id",
+            "updated_at",
             "plan",
             "leefgebied",
             "restricted",
@@ -210,6 +211,7 @@ class PlanListSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "id",
+            "updated_at",
             "case",
             "version",
             "status",
@@ -576,6 +578,7 @@ class ItatAgendaItemSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "id",
+            "updated_at",
             "version",
             "case",
             "regie_organisation",
@@ -647,6 +650,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         model = Evaluation
         fields = [
             "id",
+            "updated_at",
             "plan",
             "case",
             "due_date",

@@ -37,7 +37,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
-from acvz.api.filters import StableOrderingFilter
+from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
@@ -259,7 +259,7 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     api_scope = ApiScope.PLANS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PlanFilter
-    filter_backends = FILTER_AND_ORDER
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["created_at", "submitted_at", "version"]
 
     @property
@@ -454,7 +454,7 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
     api_scopes = {"commitment": ApiScope.COMMITMENTS}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PlanGoalFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
 
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
@@ -728,7 +728,7 @@ class EvaluationViewSet(
     api_scope = ApiScope.PLANS
     http_method_names = ["get", "post", "head", "options"]
     filterset_class = EvaluationFilter
-    filter_backends = FILTER_AND_ORDER
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["held_on", "created_at"]
 
     @property

@@ -19,7 +19,14 @@ def test_programme_team_lists_every_person_and_a_regisseur_only_those_of_own_cas
     assert {case.person_id, stranger.pk} <= {p["id"] for p in everyone["results"]}
     own = api_as(people["regisseur"]).get("/api/v1/persons/").json()
     assert [p["id"] for p in own["results"]] == [case.person_id]
-    assert set(own["results"][0]) == {"id", "first_name", "last_name", "date_of_birth", "city"}
+    assert set(own["results"][0]) == {
+        "id",
+        "updated_at",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "city",
+    }
 
 
 def test_filter_by_bsn_and_search_by_name(api_as, people):
