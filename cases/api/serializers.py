@@ -278,6 +278,45 @@ class OffenceRecordInputSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+#: How many records one batch push may carry.
+OFFENCE_BATCH_MAX = 1000
+
+
+class OffenceBatchSerializer(serializers.Serializer):
+    """Up to 1,000 records, each as the single push takes it (validated one by one)."""
+
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=OFFENCE_BATCH_MAX,
+        help_text="Each item as `POST /offence-records/` takes it.",
+    )
+
+
+class OffenceBatchItemProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    invalid_params = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class OffenceBatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
+    status = serializers.IntegerField(
+        help_text="As the single push would answer: 201 stored, 200 a repeat (the first "
+        "record), 400, 403, 404 or 409 with `problem`."
+    )
+    id = serializers.IntegerField(required=False, help_text="The record, when stored or repeated.")
+    problem = OffenceBatchItemProblemSerializer(required=False)
+
+
+class OffenceBatchResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    repeated = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = OffenceBatchResultSerializer(many=True)
+
+
 class OffenceRecordCorrectSerializer(serializers.Serializer):
     """A correction by the source: the whole record as it should read (PUT)."""
 

@@ -7,6 +7,7 @@ is a 404, exactly like a missing one, on every endpoint and sub-resource. A refu
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -20,10 +21,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from acvz.api import problems
 from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
@@ -43,6 +45,8 @@ from cases.api.serializers import (
     ContributionInputSerializer,
     DossierSectionSerializer,
     HistoryEntrySerializer,
+    OffenceBatchResponseSerializer,
+    OffenceBatchSerializer,
     OffenceRecordCorrectSerializer,
     OffenceRecordInputSerializer,
     OffenceRecordSerializer,
@@ -279,6 +283,44 @@ class OffenceRecordViewSet(
     def destroy(self, request, *args, **kwargs):
         services.offence_record_retract(record=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Push offence records in a batch",
+        description="Up to 1,000 records in one request, each handled as `POST /offence-records/` "
+        "handles one, in its own transaction: a bad item does not sink the rest. The answer is "
+        "200 with a result per item (its status as the single push would answer it, the record's "
+        "id or the problem) and the counts. Repeats (the same `external_id`) answer 200.",
+        request=OffenceBatchSerializer,
+        responses=OffenceBatchResponseSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="batch", filter_backends=[])
+    def batch(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.add_offencerecord"):
+            # Whole, as the single push would refuse each item: this caller records no offences.
+            raise PermissionDenied(_("You may not record offences."))
+        items = validated(OffenceBatchSerializer, data=request.data).validated_data["items"]
+        context = self.get_serializer_context()
+        results, counts = [], {"created": 0, "repeated": 0, "failed": 0}
+        for index, item in enumerate(items):
+            try:
+                with transaction.atomic():
+                    data = validated(OffenceRecordInputSerializer, data=item, context=context)
+                    record, created = services.offence_record_create(
+                        by=request.user, **data.validated_data
+                    )
+            except Exception as exc:
+                answer = problems.exception_handler(exc, {"request": request, "view": self})
+                if answer is None:
+                    raise
+                body = {k: answer.data[k] for k in ("code", "title", "detail") if k in answer.data}
+                if "invalid_params" in answer.data:
+                    body["invalid_params"] = answer.data["invalid_params"]
+                results.append({"index": index, "status": answer.status_code, "problem": body})
+                counts["failed"] += 1
+                continue
+            counts["created" if created else "repeated"] += 1
+            results.append({"index": index, "status": 201 if created else 200, "id": record.pk})
+        return Response({**counts, "results": results})
 
     def create(self, request, *args, **kwargs):
         serializer = validated(

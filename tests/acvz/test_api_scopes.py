@@ -29,6 +29,7 @@ WRITE_SCOPES = {
     "offence_records_create": "offences",
     "offence_records_update": "offences",
     "offence_records_destroy": "offences",
+    "offence_records_batch_create": "offences",
     "persons_create": "cases",
     "persons_partial_update": "cases",
     "persons_search_create": "read",

@@ -933,6 +933,24 @@ API: dict[tuple[str, str], Spec] = {
             "description": "sweep",
         },
     ),
+    # A batch of one item per target person: the same rule and body as the single push.
+    ("POST", "/api/v1/offence-records/batch/"): api(
+        t_person,
+        scope="person",
+        write="person.offence",
+        body=lambda w, t: {
+            "items": [
+                {
+                    "person": t.ids["person"],
+                    "date": _in_days(-10),
+                    "kind": "arrest",
+                    "category": "other",
+                    "external_id": f"SWB-{_next_case_label(w, t.case)}",
+                    "description": "sweep",
+                }
+            ]
+        },
+    ),
     ("GET", "/api/v1/offence-records/{id}/"): api(t_offence, {"id": "offence"}, scope="person"),
     ("PUT", "/api/v1/offence-records/{id}/"): api(
         t_offence,
