@@ -884,3 +884,76 @@ def access_log_write(
     if rows:
         AccessLogSubject.objects.bulk_create(rows)
     return entry
+
+
+#: The statuses in which a case has a regisseur to hand over.
+HANDOVER_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
+
+
+def caseload_of(regisseur: User):
+    """The cases a regisseur directs now, for a handover (oldest regie first)."""
+    return (
+        Case.objects.filter(regisseur=regisseur, status__in=HANDOVER_STATUSES)
+        .select_related("person", "programme", "regie_organisation")
+        .order_by("regie_started_at", "pk")
+    )
+
+
+@audited
+def caseload_transfer(*, by: User, leaving: User, moves: list[tuple[int, User, str]]) -> int:
+    """Hand over the cases of a regisseur who leaves (issue 16): per case the receiving
+    regisseur of the same regie organisation and a handover note. The regie organisation's
+    accounthouder decides; access follows the regisseur (need-to-know reads `Case.regisseur`);
+    each case's timeline says who handed over to whom with the note, and the receiving regisseur
+    and the case team's organisations are told. All or nothing."""
+    actor = actor_for(by)
+    require(actor.has("cases.appoint_regisseur"), _("You may not hand over cases."))
+    if not moves:
+        raise DomainError(_("Choose at least one case to hand over."), code="invalid")
+    with transaction.atomic():
+        cases = {
+            c.pk: c
+            for c in Case.objects.select_for_update().filter(pk__in=[pk for pk, _to, _n in moves])
+        }
+        done = []
+        for pk, receiving, note in moves:
+            case = cases.get(pk)
+            if (
+                case is None
+                or case.regisseur_id != leaving.pk
+                or case.status not in (HANDOVER_STATUSES)
+            ):
+                raise DomainError(
+                    _("A case is no longer directed by %(user)s; reload the page.")
+                    % {"user": leaving},
+                    code="conflict",
+                )
+            if case.regie_organisation_id != by.organisation_id:
+                raise NotAllowed(_("Only the regie organisation's accounthouder hands over."))
+            if receiving.pk == leaving.pk or not (
+                eligible_regisseurs(case.regie_organisation).filter(pk=receiving.pk).exists()
+            ):
+                raise DomainError(
+                    _("%(user)s is not another regisseur of %(org)s.")
+                    % {"user": receiving, "org": case.regie_organisation},
+                    code="invalid_regisseur",
+                )
+            validate_no_nul(note)
+            case.regisseur = receiving
+            case._change_reason = "caseload handed over"
+            case.save(update_fields=["regisseur", "updated_at"])
+            text = _("Regie handed over from %(from)s to %(to)s.") % {
+                "from": leaving.get_full_name() or leaving.username,
+                "to": receiving.get_full_name() or receiving.username,
+            }
+            TimelineEvent.objects.create(
+                case=case,
+                kind=TimelineKind.TEAM_CHANGE,
+                created_by=by,
+                organisation=by.organisation,
+                description=f"{text}\n{note}".strip(),
+            )
+            done.append(case)
+        for case in done:
+            announce("handed_over", case=case, by=by, leaving=leaving)
+    return len(done)

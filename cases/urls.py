@@ -35,6 +35,7 @@ urlpatterns = [
         name="team_leave",
     ),
     path("casussen/<int:pk>/stap/<str:name>/", views.case_transition, name="transition"),
+    path("regisseurs/<int:pk>/overdragen/", views.caseload_transfer, name="caseload_transfer"),
     path("personen/", views.person_list, name="person_list"),
     path("personen/nieuw/", views.person_create, name="person_create"),
     path("personen/<int:pk>/", views.person_detail, name="person_detail"),

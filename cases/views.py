@@ -777,3 +777,59 @@ def retention(request: HttpRequest) -> HttpResponse:
             "anonymised": Case.objects.filter(anonymised_at__isnull=False).count(),
         },
     )
+
+
+# --- a regisseur's caseload handed over ---------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.appoint_regisseur", raise_exception=True)
+@access_logged
+def caseload_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The accounthouder hands over the cases of a regisseur of their organisation who leaves:
+    per case a receiving regisseur (or one for all) and a handover note."""
+    from partners.models import User
+
+    leaving = get_object_or_404(User, pk=pk, organisation_id=request.user.organisation_id)
+    cases = list(services.caseload_of(leaving).filter(regie_organisation=request.user.organisation))
+    receivers = list(services.eligible_regisseurs(request.user.organisation).exclude(pk=leaving.pk))
+    by_pk = {u.pk: u for u in receivers}
+    errors: list[str] = []
+    chosen: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    if request.method == "POST":
+        for_all = request.POST.get("to_all", "")
+        moves = []
+        for case in cases:
+            choice = request.POST.get(f"to_{case.pk}", "") or for_all
+            chosen[case.pk] = choice
+            notes[case.pk] = request.POST.get(f"note_{case.pk}", "")
+            if not choice:
+                continue
+            receiving = by_pk.get(int(choice)) if choice.isdigit() else None
+            if receiving is None:
+                errors.append(_("Choose a regisseur of your organisation for each case."))
+                break
+            moves.append((case.pk, receiving, notes[case.pk][:2000]))
+        if not moves and not errors:
+            errors.append(_("Choose who receives the cases: for all, or per case."))
+        if not errors:
+            try:
+                done = services.caseload_transfer(by=request.user, leaving=leaving, moves=moves)
+            except (DomainError, ValidationError) as error:
+                errors.append(
+                    error.messages[0] if isinstance(error, ValidationError) else error.message
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s cases handed over; the receiving regisseurs and the teams are told.")
+                    % {"n": done},
+                )
+                return redirect("meetings:dashboard")
+    rows = [{"case": c, "chosen": chosen.get(c.pk, ""), "note": notes.get(c.pk, "")} for c in cases]
+    return render(
+        request,
+        "cases/caseload_transfer.html",
+        {"leaving": leaving, "rows": rows, "receivers": receivers, "errors": errors},
+    )

@@ -204,6 +204,30 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             part=CasePart.OVERVIEW,
             link=case_url,
         )
+    elif event == "handed_over":
+        notify(
+            **common,
+            event=NotificationEvent.CASE_APPOINTED,
+            recipients={case.regisseur_id},
+            message=_("The case of %(name)s is handed over to you (it was %(leaving)s's)."),
+            params={"leaving": details["leaving"].get_full_name() or details["leaving"].username},
+            part=CasePart.OVERVIEW,
+            link=case_url,
+        )
+        team = set(
+            case.team.filter(left_on__isnull=True)
+            .exclude(organisation_id=case.regie_organisation_id)
+            .values_list("organisation_id", flat=True)
+        )
+        notify(
+            **common,
+            event=NotificationEvent.CASE_APPOINTED,
+            recipients=organisation_people(case=case, organisation_ids=team),
+            message=_("%(name)s has a new regisseur: %(regisseur)s."),
+            params={"regisseur": case.regisseur.get_full_name() or case.regisseur.username},
+            part=CasePart.OVERVIEW,
+            link=case_url,
+        )
     elif event == "contributions_asked":
         notify(
             **common,

@@ -101,7 +101,12 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
         "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
         "partner": ["/", "/toezeggingen/"],
         "beheerder": ["/beheer/toegangslog/", "/beheer/api-sleutels/"],
-        "accounthouder": ["/dashboard/", "/dashboard/?figure=active", "/casuistiek/"],
+        "accounthouder": [
+            "/dashboard/",
+            "/dashboard/?figure=active",
+            "/casuistiek/",
+            f"/regisseurs/{people['regisseur'].pk}/overdragen/",
+        ],
         "programme": ["/programma/cijfers/"],
     }
     found = {}

@@ -346,6 +346,10 @@ def _api_key_body(w: World, t: Target) -> dict:
     }
 
 
+def t_leaving_regisseur(w: World) -> list[Target]:
+    return [Target(None, "regisseur@case's caseload", {"user": w.refs["regisseur"]}, {"org": "RN"})]
+
+
 def t_organisation(w: World) -> list[Target]:
     return [Target(None, "organisation RN", {"organisation": w.refs["org:RN"]})]
 
@@ -668,6 +672,15 @@ WEB: dict[str, dict[str, Spec]] = {
     "cases:inzage_search": page(markers="audit"),
     "cases:inzage": page(t_person, {"pk": "person"}, scope="global", markers="inzage"),
     "cases:retention": page(markers="none", per_role=True),
+    # The accounthouder hands over regisseur@case's cases (every case of the world) to another
+    # regisseur of RN.
+    "cases:caseload_transfer": page(
+        t_leaving_regisseur,
+        {"pk": "user"},
+        scope="global",
+        post="caseload.transfer",
+        body=lambda w, t: {"to_all": w.refs["receiving_regisseur"]},
+    ),
     # plans
     "plans:case_plan": page(t_case, CASE, resource="plan"),
     "plans:start": page(t_case, CASE, resource="plan", post="plan.start"),

@@ -365,6 +365,8 @@ class _Builder:
                 u.client.force_login(u.user)
         # A key of a partner system for the beheerder's pages to rotate and revoke (the sweep's
         # own keys stay untouched: each request is rolled back anyway).
+        # Who receives the cases of regisseur@case in a handover: another regisseur of RN.
+        self.receiving_regisseur = next(u.user for u in swept if u.label == "regisseur@team_n").pk
         system = next(u.user for u in swept if oracle.PARTNER_SYSTEM in u.roles)
         self.api_key_refs = {
             "api_key_system": system.pk,
@@ -945,6 +947,7 @@ def build_world() -> World:
         "spare_person": PersonFactory(last_name="Reserve").pk,
         **{f"org:{code}": o.pk for code, o in b.orgs.items()},
         **b.api_key_refs,
+        "receiving_regisseur": b.receiving_regisseur,
     }
     world = World(
         users=users,
