@@ -794,6 +794,43 @@ SECURITY = sql(
          JOIN otp_static_staticdevice d ON d.id = t.device_id WHERE d.user_id = %(user)s""",
 )
 
+#: The beheerder's API keys: every key with its system, organisation, issuer and successor; the
+#: form's partner systems.
+API_KEYS = sql(
+    PERMS,
+    """SELECT k.*, u.username, o.name, i.username, n.prefix
+         FROM partners_apikey k JOIN partners_user u ON u.id = k.user_id
+         LEFT JOIN partners_organisation o ON o.id = u.organisation_id
+         LEFT JOIN partners_user i ON i.id = k.created_by_id
+         LEFT JOIN partners_apikey n ON n.rotated_from_id = k.id
+        ORDER BY o.name, u.username, k.created DESC""",
+    """SELECT u.id, u.username, o.name FROM partners_user u
+         JOIN partners_user_groups ug ON ug.user_id = u.id
+         JOIN partners_rolegroup rg ON rg.group_id = ug.group_id
+         LEFT JOIN partners_organisation o ON o.id = u.organisation_id
+        WHERE rg.role = 'partner_system' AND u.is_active ORDER BY o.name, u.username""",
+)
+
+#: The accounthouder hands over a regisseur's caseload: the regisseur, their cases in regie or
+#: outflow (person, programme, organisation), the organisation's other regisseurs.
+HANDOVER = sql(
+    PERMS,
+    "SELECT * FROM partners_user WHERE id = %(regisseur)s",
+    """SELECT c.*, p.*, pr.*, o.* FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+         JOIN cases_programme pr ON pr.id = c.programme_id
+         JOIN partners_organisation o ON o.id = c.regie_organisation_id
+        WHERE c.regisseur_id = %(regisseur)s AND c.status IN ('in_regie', 'outflow')
+          AND c.regie_organisation_id = %(accounthouder_org)s
+        ORDER BY c.regie_started_at, c.id""",
+    """SELECT DISTINCT u.* FROM partners_user u
+         JOIN partners_user_groups ug ON ug.user_id = u.id
+         JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
+         JOIN auth_permission ap ON ap.id = gp.permission_id
+        WHERE u.organisation_id = %(accounthouder_org)s AND u.is_active
+          AND ap.codename = 'direct_case' AND u.id <> %(regisseur)s
+        ORDER BY u.last_name, u.first_name""",
+)
+
 REFERRALS = sql(
     """SELECT r.*, p.first_name, p.last_name, u.first_name, u.last_name
          FROM plans_expertgroupreferral r
@@ -857,6 +894,13 @@ ENDPOINTS = [
     Endpoint("inbox", "regisseur", "/meldingen/", INBOX),
     Endpoint("Expertgroep referrals", "expertgroep", "/expertgroep/", REFERRALS),
     Endpoint("access log · beheerder", "beheerder", "/beheer/toegangslog/", ACCESS_LOG),
+    Endpoint("API keys · beheerder", "beheerder", "/beheer/api-sleutels/", API_KEYS),
+    Endpoint(
+        "caseload handover · accounthouder",
+        "accounthouder",
+        "/regisseurs/{regisseur}/overdragen/",
+        HANDOVER,
+    ),
     Endpoint(
         "who read this person",
         "beheerder",

@@ -916,6 +916,7 @@ def caseload_transfer(*, by: User, leaving: User, moves: list[tuple[int, User, s
             for c in Case.objects.select_for_update().filter(pk__in=[pk for pk, _to, _n in moves])
         }
         done = []
+        eligible: dict[int, set[int]] = {}  # per regie organisation, asked once
         for pk, receiving, note in moves:
             case = cases.get(pk)
             if (
@@ -930,8 +931,13 @@ def caseload_transfer(*, by: User, leaving: User, moves: list[tuple[int, User, s
                 )
             if case.regie_organisation_id != by.organisation_id:
                 raise NotAllowed(_("Only the regie organisation's accounthouder hands over."))
-            if receiving.pk == leaving.pk or not (
-                eligible_regisseurs(case.regie_organisation).filter(pk=receiving.pk).exists()
+            if case.regie_organisation_id not in eligible:
+                eligible[case.regie_organisation_id] = set(
+                    eligible_regisseurs(case.regie_organisation).values_list("pk", flat=True)
+                )
+            if (
+                receiving.pk == leaving.pk
+                or receiving.pk not in eligible[case.regie_organisation_id]
             ):
                 raise DomainError(
                     _("%(user)s is not another regisseur of %(org)s.")

@@ -129,6 +129,16 @@ class PersonInputSerializer(serializers.Serializer):
 # --- programmes and offences --------------------------------------------------------------------
 
 
+#: The programme's local agreements the API shows (each the programme's own, or Regie's).
+PROGRAMME_NORM_FIELDS = (
+    "plan_submit_days",
+    "uvo_clock_start",
+    "casuistry_weeks",
+    "casuistry_anchor",
+    "event_review_days",
+)
+
+
 class ProgrammeNormsSerializer(serializers.Serializer):
     """The local agreements a programme works by, as in force: its own where it set one, else
     Regie's setting (the facts of the report — 11 leefgebieden, ITAT weekly, a UVO every 8 weeks
@@ -175,30 +185,10 @@ class ProgrammeNormsSerializer(serializers.Serializer):
         return {kind: own.get(kind) or days for kind, days in REVIEW_EVENT_DAYS.items()}
 
     @extend_schema_field(
-        serializers.ListField(
-            child=serializers.ChoiceField(
-                choices=[
-                    "plan_submit_days",
-                    "uvo_clock_start",
-                    "casuistry_weeks",
-                    "casuistry_anchor",
-                    "event_review_days",
-                ]
-            )
-        )
+        serializers.ListField(child=serializers.ChoiceField(choices=list(PROGRAMME_NORM_FIELDS)))
     )
     def get_own(self, programme) -> list[str]:
-        return [
-            name
-            for name in (
-                "plan_submit_days",
-                "uvo_clock_start",
-                "casuistry_weeks",
-                "casuistry_anchor",
-                "event_review_days",
-            )
-            if getattr(programme, name)
-        ]
+        return [name for name in PROGRAMME_NORM_FIELDS if getattr(programme, name)]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
