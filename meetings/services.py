@@ -260,14 +260,14 @@ def agreement_create(
     return agreement
 
 
-@audited
-@transaction.atomic
 def agreement_version(agreement: Agreement) -> str:
     """The agreement's version as an ETag: every change of its status or note moves it."""
     changed = agreement.status_changed_at
     return f'"agreement-{agreement.pk}-{int(changed.timestamp() * 1_000_000) if changed else 0}"'
 
 
+@audited
+@transaction.atomic
 def agreement_set_status(
     *, agreement: Agreement, by, status: str, note: str = "", expected_version: str | None = None
 ) -> Agreement:

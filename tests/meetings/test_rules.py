@@ -380,3 +380,15 @@ def test_a_named_professional_who_moved_on_leaves_it_to_the_contacts(
     with on(DEADLINE + DAY):
         reminders_scan()
     assert recipients(ReminderKind.AGREEMENT_OVERDUE, case) == {"ip-contact", "reg", "ah"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marking_an_agreement_takes_its_lock_in_a_transaction_and_keeps_who(agreement_of, people):
+    """In autocommit (as on a server; other tests run inside a transaction) the row lock needs
+    the service's own transaction, and the history names who marked it."""
+    agreement = agreement_of()
+    with on(MADE):
+        services.agreement_set_status(agreement=agreement, by=people["partner"], status="done")
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DONE
+    assert agreement.history.latest().history_user == people["partner"]
