@@ -293,6 +293,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The outbox: mails a crash left "sending", or a down broker left unqueued, go out again.
     "email-sweep": {"task": "meetings.tasks.email_sweep", "schedule": crontab(minute="*/5")},
+    # Webhooks: events a down broker left unsent, retries that are due, a crash's leftovers.
+    "webhooks-sweep": {"task": "meetings.tasks.webhooks_sweep", "schedule": crontab()},
     # One e-mail a day for those who chose a digest, after the scan's reminders are in.
     "email-digests": {
         "task": "meetings.tasks.email_digests",
@@ -521,6 +523,18 @@ REGIE_ITAT_READ_WEEKS = env_int("REGIE_ITAT_READ_WEEKS", 4)
 # old key keeps working this many days, so the partner system can switch over.
 REGIE_API_KEY_MAX_DAYS = env_int("REGIE_API_KEY_MAX_DAYS", 730, minimum=1)
 REGIE_API_KEY_OVERLAP_DAYS = env_int("REGIE_API_KEY_OVERLAP_DAYS", 7, minimum=0)
+#: Webhooks (meetings.webhooks): an attempt waits this long for the receiver's answer.
+REGIE_WEBHOOK_TIMEOUT_SECONDS = env_int("REGIE_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+#: A delivery still "sending" this long after its claim was cut off by a crash is sent again
+#: (with the same webhook-id, so the receiver can tell).
+REGIE_WEBHOOK_STALE_SECONDS = env_int("REGIE_WEBHOOK_STALE_SECONDS", 120, minimum=1)
+#: A subscription is disabled after this many failed attempts in a row (the beheerder is told).
+REGIE_WEBHOOK_DISABLE_AFTER = env_int("REGIE_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+#: Events, deliveries and their log are kept this many days.
+REGIE_WEBHOOK_KEEP_DAYS = env_int("REGIE_WEBHOOK_KEEP_DAYS", 30, minimum=1)
+#: Endpoints must use https; plain http only when allowed (a receiver on this machine in
+#: development and tests).
+REGIE_WEBHOOK_ALLOW_HTTP = env_bool("REGIE_WEBHOOK_ALLOW_HTTP", default=DEBUG or TESTING)
 
 REGIE_UVO_CADENCE_WEEKS = int(os.environ.get("REGIE_UVO_CADENCE_WEEKS", "8"))
 REGIE_UVO_GRACE_DAYS = int(os.environ.get("REGIE_UVO_GRACE_DAYS", "7"))

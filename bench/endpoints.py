@@ -117,6 +117,12 @@ CONTEXT_SQL = [
             WHERE u.username = 'bench.system.politie'""",
     ),
     (
+        "the police system's webhook subscription (bench.generate.ensure_bench_webhooks)",
+        """SELECT s.id AS webhook FROM meetings_webhooksubscription s
+             JOIN partners_user u ON u.id = s.user_id
+            WHERE u.username = 'bench.system.politie' ORDER BY s.id LIMIT 1""",
+    ),
+    (
         "a non-health goal of that plan, and the case's programme",
         """SELECT (SELECT id FROM plans_plangoal WHERE plan_id = %(plan)s AND leefgebied <> 9
                     ORDER BY leefgebied, id LIMIT 1) AS goal,
@@ -811,6 +817,36 @@ API_KEYS = sql(
         WHERE rg.role = 'partner_system' AND u.is_active ORDER BY o.name, u.username""",
 )
 
+#: The beheerder's webhooks: every subscription with its waiting and failed deliveries and the
+#: last delivery; one subscription's delivery log, newest 50 with each one's last attempt.
+WEBHOOKS = sql(
+    PERMS,
+    """SELECT s.*, o.*, u.*,
+              count(d.id) FILTER (WHERE d.state IN ('pending', 'sending')),
+              count(d.id) FILTER (WHERE d.state = 'failed'), max(d.delivered_at)
+         FROM meetings_webhooksubscription s
+         JOIN partners_organisation o ON o.id = s.organisation_id
+         JOIN partners_user u ON u.id = s.user_id
+         LEFT JOIN meetings_webhookdelivery d ON d.subscription_id = s.id
+        GROUP BY s.id, o.id, u.id ORDER BY o.name, s.id""",
+    """SELECT u.id, u.username, o.name FROM partners_user u
+         JOIN partners_user_groups ug ON ug.user_id = u.id
+         JOIN partners_rolegroup rg ON rg.group_id = ug.group_id
+         LEFT JOIN partners_organisation o ON o.id = u.organisation_id
+        WHERE rg.role = 'partner_system' AND u.is_active ORDER BY o.name, u.username""",
+)
+WEBHOOK_LOG = sql(
+    PERMS,
+    """SELECT s.*, o.*, u.* FROM meetings_webhooksubscription s
+         JOIN partners_organisation o ON o.id = s.organisation_id
+         JOIN partners_user u ON u.id = s.user_id WHERE s.id = %(webhook)s""",
+    """SELECT d.*, e.*, a.at, a.status_code, a.error
+         FROM meetings_webhookdelivery d JOIN meetings_webhookevent e ON e.id = d.event_id
+         LEFT JOIN LATERAL (SELECT at, status_code, error FROM meetings_webhookattempt
+                             WHERE delivery_id = d.id ORDER BY at DESC, id DESC LIMIT 1) a ON true
+        WHERE d.subscription_id = %(webhook)s ORDER BY d.created_at DESC, d.id DESC LIMIT 51""",
+)
+
 #: The accounthouder hands over a regisseur's caseload: the regisseur, their cases in regie or
 #: outflow (person, programme, organisation), the organisation's other regisseurs.
 HANDOVER = sql(
@@ -895,6 +931,8 @@ ENDPOINTS = [
     Endpoint("Expertgroep referrals", "expertgroep", "/expertgroep/", REFERRALS),
     Endpoint("access log · beheerder", "beheerder", "/beheer/toegangslog/", ACCESS_LOG),
     Endpoint("API keys · beheerder", "beheerder", "/beheer/api-sleutels/", API_KEYS),
+    Endpoint("webhooks · beheerder", "beheerder", "/beheer/webhooks/", WEBHOOKS),
+    Endpoint("webhook log · beheerder", "beheerder", "/beheer/webhooks/{webhook}/", WEBHOOK_LOG),
     Endpoint(
         "caseload handover · accounthouder",
         "accounthouder",

@@ -496,6 +496,78 @@ def ensure_bench_api_key(user_id: int) -> str:
     return key
 
 
+#: Webhooks at ten times the city: events of 30 days (the time they are kept), each delivered
+#: to the subscriptions of the organisations on the case's team; one attempt each, 2 % failed.
+WEBHOOK_EVENTS = 60_000
+WEBHOOK_TYPES = [
+    "case.assigned", "case.team_joined", "plan.submitted", "plan.approved", "uvo.planned",
+    "uvo.held", "agreement.created", "agreement.due", "agreement.done", "timeline.event",
+]  # fmt: skip
+
+
+def ensure_bench_webhooks() -> None:
+    """A subscription (every event type) for each generated partner system, with 30 days of
+    events, deliveries and their log, made in SQL if the data set has none yet."""
+    from django.db import connection, transaction
+
+    from meetings.models import WebhookEventType, WebhookSubscription
+    from meetings.webhooks import new_secret
+    from partners.models import User
+
+    if WebhookSubscription.objects.exists():
+        return
+    with transaction.atomic():
+        for system in User.objects.filter(username__startswith="bench.system.").order_by("pk"):
+            WebhookSubscription.objects.create(
+                organisation_id=system.organisation_id,
+                user=system,
+                url=f"https://{system.username.split('.')[-1]}.bench.example/regie/hooks",
+                event_types=list(WebhookEventType.values),
+                secret=new_secret(),
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH cs AS (SELECT array_agg(id ORDER BY id) AS a FROM cases_case
+                             WHERE status = 'in_regie')
+                INSERT INTO meetings_webhookevent
+                       (type, case_id, part, data, also_organisation_ids, created_at,
+                        fanned_out_at)
+                SELECT (%(types)s::text[])[1 + g %% %(n_types)s], cs.a[1 + g %% cardinality(cs.a)],
+                       'uvo', jsonb_build_object('case', jsonb_build_object(
+                           'id', cs.a[1 + g %% cardinality(cs.a)])), '[]'::jsonb,
+                       now() - (g * interval '43 seconds'), now() - (g * interval '43 seconds')
+                  FROM generate_series(1, %(events)s) g, cs""",
+                {"types": WEBHOOK_TYPES, "n_types": len(WEBHOOK_TYPES), "events": WEBHOOK_EVENTS},
+            )
+            cursor.execute(
+                """
+                INSERT INTO meetings_webhookdelivery
+                       (subscription_id, event_id, message_id, state, attempts, next_attempt_at,
+                        delivered_at, created_at, manual)
+                SELECT s.id, e.id, 'msg_bench_' || e.id || '_' || s.id,
+                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN 'failed' ELSE 'delivered' END,
+                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN 8 ELSE 1 END, e.created_at,
+                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN NULL
+                            ELSE e.created_at + interval '1 second' END,
+                       e.created_at, false
+                  FROM meetings_webhookevent e
+                  JOIN cases_caseteammembership m ON m.case_id = e.case_id AND m.left_on IS NULL
+                  JOIN meetings_webhooksubscription s ON s.organisation_id = m.organisation_id"""
+            )
+            cursor.execute(
+                """
+                INSERT INTO meetings_webhookattempt
+                       (delivery_id, at, status_code, error, duration_ms, manual)
+                SELECT id, created_at + interval '1 second',
+                       CASE state WHEN 'failed' THEN 503 ELSE 200 END, '', 80, false
+                  FROM meetings_webhookdelivery"""
+            )
+            cursor.execute(
+                "ANALYZE meetings_webhookevent, meetings_webhookdelivery, meetings_webhookattempt"
+            )
+
+
 def add_api_key(g: G, user_id: int) -> None:
     key = bench_api_key(user_id)
     prefix = key.partition(".")[0]

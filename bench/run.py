@@ -194,7 +194,9 @@ def main() -> None:
     from django.db import connection
 
     from bench.endpoints import API_FLOOR, ENDPOINTS, PAGE_FLOOR
+    from bench.generate import ensure_bench_webhooks
 
+    ensure_bench_webhooks()  # a data set from before webhooks
     ctx = pick_context()
     clients = make_clients(ctx)
     needle = next((n for n in (args.queries, args.explain, args.profile) if n is not None), None)

@@ -39,3 +39,7 @@ class MeetingsConfig(AppConfig):
         from meetings.notify import on_case_event
 
         case_event.connect(on_case_event, dispatch_uid="meetings.notify")
+
+        from meetings.webhooks import on_case_event as tell_subscribers
+
+        case_event.connect(tell_subscribers, dispatch_uid="meetings.webhooks")

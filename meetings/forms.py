@@ -325,3 +325,44 @@ class EscalationStepForm(forms.Form):
         label=_("Your answer, decision or reason"), widget=forms.Textarea(attrs={"rows": 3})
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WebhookSubscriptionForm(forms.Form):
+    """A partner system's webhook (`meetings.webhooks.webhook_subscribe` / `webhook_change`)."""
+
+    user = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Partner system"),
+        help_text=_(
+            "Events are sent only for cases this system sees, with its organisation's need-to-know."
+        ),
+    )
+    url = forms.URLField(
+        label=_("Endpoint URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of the partner system that answers 2xx."),
+    )
+    event_types = forms.MultipleChoiceField(
+        label=_("Events"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        from meetings.models import WebhookEventType
+        from partners.models import Role, User
+
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["user"]
+        else:
+            self.fields["user"].queryset = (
+                User.objects.filter(is_active=True, groups__role_group__role=Role.PARTNER_SYSTEM)
+                .select_related("organisation")
+                .order_by("organisation__name", "username")
+            )
+            self.fields["user"].label_from_instance = lambda u: f"{u.organisation} · {u.username}"
+        self.fields["event_types"].choices = [
+            (value, f"{value} — {label}") for value, label in WebhookEventType.choices
+        ]

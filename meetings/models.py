@@ -533,3 +533,164 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.get_level_display()})"
+
+
+# --- webhooks: partner systems told of changes (meetings.webhooks) ------------------------------
+
+
+class WebhookEventType(models.TextChoices):
+    CASE_ASSIGNED = "case.assigned", _("Case assigned (regisseur appointed or handed over)")
+    TEAM_JOINED = "case.team_joined", _("Organisation joined the case team")
+    TEAM_LEFT = "case.team_left", _("Organisation left the case team")
+    PLAN_SUBMITTED = "plan.submitted", _("Plan submitted to ITAT")
+    PLAN_APPROVED = "plan.approved", _("Plan approved by ITAT")
+    PLAN_RETURNED = "plan.returned", _("Plan returned by ITAT")
+    COMMITMENT_ASKED = "commitment.asked", _("Commitment to a goal asked")
+    UVO_PLANNED = "uvo.planned", _("UVO planned")
+    UVO_HELD = "uvo.held", _("UVO held")
+    AGREEMENT_CREATED = "agreement.created", _("Agreement made")
+    AGREEMENT_DUE = "agreement.due", _("Agreement past its deadline")
+    AGREEMENT_DONE = "agreement.done", _("Agreement settled (done or not done)")
+    TIMELINE_EVENT = "timeline.event", _("Event on the case timeline")
+
+
+class WebhookSubscription(models.Model):
+    """A partner system's endpoint for events of the cases its organisation is on. Events are
+    sent with the need-to-know of `user` (the system's account, the same one its API key acts
+    as), signed per Standard Webhooks with `secret` (the sender must hold it to sign; shown
+    once, when made or renewed, and never again on a page or in the history)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+        verbose_name=_("system account"),
+    )
+    url = models.URLField(_("endpoint URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    event_types = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=100)
+    active = models.BooleanField(_("active"), default=True)
+    #: Failed attempts since the last success; at `REGIE_WEBHOOK_DISABLE_AFTER` it is disabled.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(
+        excluded_fields=["secret", "consecutive_failures"], get_user=history_user
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookEvent(models.Model):
+    """The outbox: one row per event, written in the transaction of the change (no event for
+    rolled-back data, none lost by a crash after commit). Fanned out to the subscriptions whose
+    system account sees the case's `part` (`meetings.webhooks.fan_out`). Carries ids only."""
+
+    type = models.CharField(max_length=40, choices=WebhookEventType.choices)
+    case_id = models.PositiveBigIntegerField(null=True)
+    #: The part of the case the event is about (cases.policies.CasePart).
+    part = models.CharField(max_length=12)
+    data = models.JSONField(default=dict)
+    #: Told whether or not they see the case now (the organisation that just left the team).
+    also_organisation_ids = models.JSONField(default=list)
+    #: When set, only these organisations (the ones asked to commit).
+    only_organisation_ids = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    fanned_out_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="webhook_event_waiting",
+                condition=Q(fanned_out_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"
+
+
+class WebhookDeliveryState(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENDING = "sending", _("sending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription, with a stable `webhook-id` (`message_id`) kept over
+    every attempt, so a receiver recognises a repeat."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    message_id = models.CharField(max_length=40, unique=True)
+    state = models.CharField(
+        max_length=10, choices=WebhookDeliveryState.choices, default=WebhookDeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True)
+    delivered_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    #: Sent again by hand: its next attempt is logged as manual.
+    manual = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event"], name="webhook_delivery_once_per_subscription"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=Q(state="pending"),
+            ),
+            models.Index(fields=["subscription", "-created_at", "-id"], name="webhook_log"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class WebhookAttempt(models.Model):
+    """The delivery log: every attempt with its answer."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    #: Sent again by hand (`webhook_redeliver`).
+    manual = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status_code}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

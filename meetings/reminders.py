@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseTeamMembership, UvoClockStart
 from cases.workflow import CaseStatus
+from meetings import webhooks
 from meetings.models import (
     Agreement,
     AgreementStatus,
@@ -419,6 +420,15 @@ def reminders_scan(*, today: date | None = None) -> ScanResult:
     result.reminders_created = len(created)
     if not created:
         return result
+    agreement_type = type_ids.get(Agreement)
+    webhooks.agreements_due(
+        [
+            (f.object_id, f.case_id, f.due_date)
+            for f in findings
+            if f.kind == ReminderKind.AGREEMENT_OVERDUE
+            and (f.kind, agreement_type, f.object_id, f.due_date) in created
+        ]
+    )
     messages = _messages()
     notifications = []
     for f in findings:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -389,3 +389,46 @@ def casuistry_items(*, cases, today: date | None = None) -> list[CasuistryItem]:
         label = PlanStatus(case.plan_status).label if case.plan_status else None
         items.append(CasuistryItem(case, state, case.overdue_agreements, label))
     return items
+
+
+# --- webhooks -----------------------------------------------------------------------------------
+
+
+def webhook_subscriptions():
+    """Every subscription with what waits and what failed (two counts in the same query)."""
+    from meetings.models import WebhookDeliveryState, WebhookSubscription
+
+    return (
+        WebhookSubscription.objects.select_related("organisation", "user")
+        .annotate(
+            waiting=Count(
+                "deliveries",
+                filter=Q(
+                    deliveries__state__in=(
+                        WebhookDeliveryState.PENDING,
+                        WebhookDeliveryState.SENDING,
+                    )
+                ),
+            ),
+            failed=Count("deliveries", filter=Q(deliveries__state=WebhookDeliveryState.FAILED)),
+            last_delivered_at=Max("deliveries__delivered_at"),
+        )
+        .order_by("organisation__name", "pk")
+    )
+
+
+def webhook_deliveries(*, subscription):
+    """The delivery log of a subscription, newest first, each with its last attempt."""
+    from meetings.models import WebhookAttempt, WebhookDelivery
+
+    last = WebhookAttempt.objects.filter(delivery=OuterRef("pk")).order_by("-at", "-pk")
+    return (
+        WebhookDelivery.objects.filter(subscription=subscription)
+        .select_related("event")
+        .annotate(
+            last_at=Subquery(last.values("at")[:1]),
+            last_status=Subquery(last.values("status_code")[:1]),
+            last_error=Subquery(last.values("error")[:1]),
+        )
+        .order_by("-created_at", "-pk")
+    )

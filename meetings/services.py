@@ -27,12 +27,14 @@ from meetings.models import (
     UvoCadence,
     UvoMeeting,
     UvoStatus,
+    WebhookEventType,
 )
 from meetings.policies import (
     agreement_can_update,
     notification_visibility_filter,
     uvo_can_manage,
 )
+from meetings.webhooks import api_url, webhook_emit
 from meetings.work import forget_work_counts
 
 logger = logging.getLogger(__name__)
@@ -115,6 +117,7 @@ def uvo_plan(
             ]
         )
     invite_to_uvo(meeting=meeting, by=by)
+    _tell_systems(WebhookEventType.UVO_PLANNED, meeting.case_id, uvo_meeting=meeting.pk)
     return meeting
 
 
@@ -187,6 +190,7 @@ def uvo_record(
         meeting.attendees.all().delete()
         for data in attendees:
             save_validated(UvoAttendee(meeting=meeting, **data))
+    _tell_systems(WebhookEventType.UVO_HELD, meeting.case_id, uvo_meeting=meeting.pk)
     return meeting
 
 
@@ -257,6 +261,7 @@ def agreement_create(
         part=CasePart.UVO,
         link=reverse("meetings:case_uvos", args=[case.pk]),
     )
+    _tell_systems(WebhookEventType.AGREEMENT_CREATED, case.pk, agreement=agreement.pk)
     return agreement
 
 
@@ -295,7 +300,26 @@ def agreement_set_status(
     agreement.status_note = note
     agreement.status_changed_at = timezone.now()
     agreement.status_changed_by = by
-    return save_validated(agreement)
+    save_validated(agreement)
+    if status != AgreementStatus.OPEN:
+        _tell_systems(
+            WebhookEventType.AGREEMENT_DONE,
+            agreement.case_id,
+            agreement=agreement.pk,
+            status=status,
+        )
+    return agreement
+
+
+def _tell_systems(event_type: str, case_id: int, *, status: str = "", **resources: int) -> None:
+    """A webhook event about UVOs and agreements (`meetings.webhooks`)."""
+    data = {
+        name: {"id": pk, "url": api_url(name.replace("_", ""), pk)}
+        for name, pk in resources.items()
+    }
+    if status:
+        data["status"] = status
+    webhook_emit(type=event_type, case_id=case_id, part=CasePart.UVO, data=data)
 
 
 # --- notifications and the calendar feed --------------------------------------------------------

@@ -60,3 +60,19 @@ def email_sweep(self) -> int:
 def email_digests(self) -> int:
     """Once a day: one e-mail per user who chose a digest, with what waits for them."""
     return outbox.send_digests()
+
+
+@shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def webhooks_dispatch(self) -> int:
+    """After a commit that recorded events: fan them out and send what is due."""
+    from meetings import webhooks
+
+    return webhooks.dispatch()
+
+
+@shared_task(bind=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def webhooks_sweep(self) -> int:
+    """Every minute: retries that are due, events a down broker left, a crash's leftovers."""
+    from meetings import webhooks
+
+    return webhooks.sweep()

@@ -21,4 +21,13 @@ urlpatterns = [
     path("casussen/<int:pk>/escaleren/", views.escalation_raise, name="escalation_raise"),
     path("escalaties/", views.escalation_list, name="escalations"),
     path("escalaties/<int:pk>/", views.escalation_detail, name="escalation"),
+    path("beheer/webhooks/", views.webhook_list, name="webhooks"),
+    path("beheer/webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
+    path("beheer/webhooks/<int:pk>/aan-uit/", views.webhook_switch, name="webhook_switch"),
+    path("beheer/webhooks/<int:pk>/nieuw-geheim/", views.webhook_secret, name="webhook_secret"),
+    path(
+        "beheer/webhooks/bezorgingen/<int:pk>/opnieuw/",
+        views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
 ]

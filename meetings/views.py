@@ -621,3 +621,174 @@ def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
         "meetings/programme_norms.html",
         {"programme": programme, "norms": norms_of(programme)},
     )
+
+
+# --- webhooks (the beheerder) -------------------------------------------------------------------
+
+
+def _webhook_form_errors(form, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _secret_shown_once(request: HttpRequest, subscription, secret: str) -> HttpResponse:
+    """The one page that shows a webhook's secret: never cached, never redirected to."""
+    response = render(
+        request,
+        "meetings/webhook_secret.html",
+        {"subscription": subscription, "secret": secret},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@permission_required("meetings.view_webhooksubscription", raise_exception=True)
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """Every subscription with its state and what waits or failed; a form for a new one."""
+    from meetings import webhooks
+    from meetings.forms import WebhookSubscriptionForm
+
+    form = None
+    if request.user.has_perm("meetings.add_webhooksubscription"):
+        form = WebhookSubscriptionForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                subscription, secret = webhooks.webhook_subscribe(
+                    by=request.user,
+                    user=data["user"],
+                    url=data["url"],
+                    event_types=data["event_types"],
+                    description=data["description"],
+                )
+            except ValidationError as error:
+                _webhook_form_errors(form, error)
+            except DomainError as error:
+                refuse(form, error)
+            else:
+                return _secret_shown_once(request, subscription, secret)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "meetings/webhook_list.html",
+        {"subscriptions": selectors.webhook_subscriptions(), "form": form},
+    )
+
+
+@login_required
+@permission_required("meetings.view_webhooksubscription", raise_exception=True)
+def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One subscription: its settings, and its delivery log (newest first) with redelivery."""
+    from meetings import webhooks
+    from meetings.forms import WebhookSubscriptionForm
+    from meetings.models import WebhookSubscription
+
+    subscription = get_object_or_404(
+        WebhookSubscription.objects.select_related("organisation", "user", "created_by"), pk=pk
+    )
+    form = WebhookSubscriptionForm(
+        posted(request),
+        editing=True,
+        initial={
+            "url": subscription.url,
+            "event_types": subscription.event_types,
+            "description": subscription.description,
+            "lock_version": subscription.lock_version,
+        },
+    )
+    if request.method == "POST":
+        if not request.user.has_perm("meetings.change_webhooksubscription"):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                webhooks.webhook_change(
+                    subscription=subscription,
+                    by=request.user,
+                    url=data["url"],
+                    event_types=data["event_types"],
+                    description=data["description"],
+                    expected_lock_version=data["lock_version"],
+                )
+            except ValidationError as error:
+                _webhook_form_errors(form, error)
+            except DomainError as error:
+                refuse(form, error)
+            else:
+                messages.success(request, _("The subscription is saved."))
+                return redirect("meetings:webhook", pk=subscription.pk)
+    page = UncountedPage(
+        selectors.webhook_deliveries(subscription=subscription), request.GET.get("page"), 50
+    )
+    return render(
+        request,
+        "meetings/webhook_detail.html",
+        {"subscription": subscription, "form": form, "page": page},
+    )
+
+
+@login_required
+@require_POST
+@permission_required("meetings.change_webhooksubscription", raise_exception=True)
+def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    from meetings import webhooks
+    from meetings.models import WebhookSubscription
+
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        expected = int(request.POST.get("lock_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        webhooks.webhook_set_active(
+            subscription=subscription,
+            by=request.user,
+            active=active,
+            expected_lock_version=expected,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The subscription is on again; what waited is sent now.")
+            if active
+            else _("The subscription is switched off; events wait until it is on again."),
+        )
+    return redirect("meetings:webhook", pk=pk)
+
+
+@login_required
+@require_POST
+@permission_required("meetings.change_webhooksubscription", raise_exception=True)
+def webhook_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    from meetings import webhooks
+    from meetings.models import WebhookSubscription
+
+    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    subscription, secret = webhooks.webhook_renew_secret(subscription=subscription, by=request.user)
+    return _secret_shown_once(request, subscription, secret)
+
+
+@login_required
+@require_POST
+@permission_required("meetings.change_webhooksubscription", raise_exception=True)
+def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
+    from meetings import webhooks
+    from meetings.models import WebhookDelivery
+
+    delivery = get_object_or_404(WebhookDelivery, pk=pk)
+    try:
+        webhooks.webhook_redeliver(delivery=delivery, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(id)s is sent again (with the same webhook-id).") % {"id": delivery.message_id},
+        )
+    return redirect_next(request, reverse("meetings:webhook", args=[delivery.subscription_id]))

@@ -58,6 +58,10 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "axes.view_accesslog",
         # Whether the daily reminder scan ran (also on /healthz).
         "meetings.view_scanrun",
+        # Partner systems' webhook subscriptions: made, changed, switched off, sent again.
+        "meetings.view_webhooksubscription",
+        "meetings.add_webhooksubscription",
+        "meetings.change_webhooksubscription",
     ),
     Role.PARTNER_SYSTEM: ("partners.view_organisation", "cases.add_offencerecord"),
     # The top of the escalation ladder: they read the escalations that reach them, not cases.

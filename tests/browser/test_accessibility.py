@@ -20,6 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from meetings import services as meeting_services
+from meetings import webhooks
+from meetings.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 from plans import services as plan_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +77,20 @@ def world(plan_at, people, orgs):
         owner_organisation=orgs["WPI"],
         deadline=timezone.localdate() + timedelta(days=7),
     )
-    return {"plan": plan, "case": case, "uvo": held}
+    # A partner system's webhook with one delivery that failed once and waits for its retry.
+    hook, _secret = webhooks.webhook_subscribe(
+        by=people["beheerder"],
+        user=people["system"],
+        url="https://politie.example.test/regie/webhooks",
+        event_types=["plan.approved", "uvo.held"],
+        description="Fictieve koppeling",
+    )
+    event = WebhookEvent.objects.create(type="uvo.held", case_id=case.pk, part="uvo")
+    delivery = WebhookDelivery.objects.create(
+        subscription=hook, event=event, message_id="msg_fictief", attempts=1
+    )
+    WebhookAttempt.objects.create(delivery=delivery, status_code=503, duration_ms=120)
+    return {"plan": plan, "case": case, "uvo": held, "hook": hook}
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(
@@ -100,7 +115,12 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
         ],
         "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
         "partner": ["/", "/toezeggingen/"],
-        "beheerder": ["/beheer/toegangslog/", "/beheer/api-sleutels/"],
+        "beheerder": [
+            "/beheer/toegangslog/",
+            "/beheer/api-sleutels/",
+            "/beheer/webhooks/",
+            f"/beheer/webhooks/{world['hook'].pk}/",
+        ],
         "accounthouder": [
             "/dashboard/",
             "/dashboard/?figure=active",

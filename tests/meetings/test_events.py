@@ -49,7 +49,7 @@ def test_the_appointed_regisseur_is_told_and_mailed_after_commit(
     assert notification.case_id == case.pk
     assert notification.get_link() == reverse("cases:detail", args=[case.pk])
     assert case.person.full_name in notification.message
-    assert len(callbacks) == 1  # the e-mail waits for the commit
+    assert len(callbacks) == 2  # the e-mail and the webhooks wait for the commit
     assert [m.to for m in mail.outbox] == [[people["regisseur"].email]]
     assert mail.outbox[0].subject == "Regie: Casus aan u toegewezen"
     assert reverse("cases:detail", args=[case.pk]) in mail.outbox[0].body

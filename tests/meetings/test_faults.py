@@ -341,3 +341,94 @@ def test_redis_killed_while_people_work_loses_nothing(client, overdue_cases, peo
             assert outbox.sweep() == 12  # what beat runs every 5 minutes
     assert len(mailoutbox) == 12
     assert not Notification.objects.exclude(email_state=EmailState.SENT).exists()
+
+
+class HangingReceiver:
+    """A partner system's webhook endpoint whose first request never gets an answer (the
+    event is in flight), and which answers 200 to every later one. Records the webhook-ids."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.ids: list[str] = []
+        self.release = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.ids.append(self.headers["webhook-id"])
+                if len(receiver.ids) == 1:
+                    receiver.release.wait(TIMEOUT)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def sweeps_done(log: Path) -> int:
+    return sum(
+        "webhooks_sweep[" in line and "succeeded" in line for line in log.read_text().splitlines()
+    )
+
+
+def test_a_worker_killed_mid_delivery_the_event_goes_out_again_once(
+    team_case, people, make_user, orgs, tmp_path
+):
+    """The webhook was claimed (sending) and POSTed, with no answer yet, when the worker died:
+    it is not marked delivered; after the stale time the sweeper sends it again with the same
+    webhook-id, it is delivered, and never sent after that."""
+    from meetings import webhooks
+    from meetings.models import WebhookDelivery, WebhookDeliveryState, WebhookEvent
+    from meetings.tasks import webhooks_dispatch, webhooks_sweep
+    from partners.models import Role
+
+    receiver = HangingReceiver()
+    system = make_user(Role.PARTNER_SYSTEM, username="sys-wpi", organisation=orgs["WPI"])
+    webhooks.webhook_subscribe(
+        by=people["beheerder"], user=system, url=receiver.url, event_types=["uvo.planned"]
+    )
+    # The outbox row a service writes (its own after-commit dispatch is what the test sends).
+    WebhookEvent.objects.create(type="uvo.planned", case_id=team_case.pk, part="uvo")
+    queue = f"regie-fault-{uuid.uuid4().hex[:12]}"
+    log = tmp_path / "worker.log"
+    env = {**WORKER_ENV, "REGIE_WEBHOOK_STALE_SECONDS": "1"}
+    try:
+        with broker(settings.REDIS_URL):
+            with worker(queue, log, env=env, forget=False) as process:
+                webhooks_dispatch.apply_async(queue=queue)
+                wait_for(lambda: len(receiver.ids) == 1, "the POST", log)
+                process.send_signal(signal.SIGKILL)
+                process.wait(timeout=10)
+            delivery = WebhookDelivery.objects.get()
+            assert delivery.state == WebhookDeliveryState.SENDING  # never "delivered" unanswered
+            assert delivery.log.count() == 0
+            time.sleep(1.5)  # the claim is stale
+            with worker(queue, log, env=env):
+                webhooks_sweep.apply_async(queue=queue)
+                wait_for(
+                    lambda: WebhookDelivery.objects.filter(
+                        state=WebhookDeliveryState.DELIVERED
+                    ).exists(),
+                    "the sweeper",
+                    log,
+                )
+                webhooks_sweep.apply_async(queue=queue)  # again: nothing more goes out
+                wait_for(lambda: sweeps_done(log) == 2, "the second sweep", log)
+    finally:
+        receiver.close()
+    delivery.refresh_from_db()
+    assert receiver.ids == [delivery.message_id, delivery.message_id]
+    assert [a.status_code for a in delivery.log.all()] == [200]

@@ -38,9 +38,10 @@ PAGE = 4
 LOG = 2
 
 #: Inside the test's transaction: savepoint, 3 reads that find every item, the people they may
-#: reach, reminder insert, the reminders this run created, notification insert, the
-#: notifications this run created, release savepoint.
-SCAN = 10
+#: reach, reminder insert, the reminders this run created, the webhook events of the agreements
+#: past their deadline (one insert), notification insert, the notifications this run created,
+#: release savepoint.
+SCAN = 11
 #: a page of notifications and one more (reminder, case and person joined; no count)
 INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.
@@ -130,7 +131,8 @@ def test_the_second_scan_of_a_day(people, orgs, django_assert_num_queries, n):
     overdue_cases(n, people, orgs)
     reminders_scan()
     ContentType.objects.get_for_models(Case, Plan, Agreement)
-    with django_assert_num_queries(SCAN - 2):  # nothing new: no notifications, no read-back
+    # Nothing new: no webhook events, no notifications, no read-back.
+    with django_assert_num_queries(SCAN - 3):
         assert reminders_scan().reminders_created == 0
 
 

@@ -346,6 +346,23 @@ def _api_key_body(w: World, t: Target) -> dict:
     }
 
 
+def t_webhook(w: World) -> list[Target]:
+    return [Target(None, "a webhook subscription of a partner system", {"pk": w.refs["webhook"]})]
+
+
+def t_webhook_delivery(w: World) -> list[Target]:
+    return [Target(None, "a webhook delivery", {"pk": w.refs["webhook_delivery"]})]
+
+
+def _webhook_body(w: World, t: Target) -> dict:
+    return {
+        "user": w.refs["api_key_system"],
+        "url": "https://sweep.example.test/regie",
+        "event_types": ["plan.approved", "uvo.held"],
+        "lock_version": 0,
+    }
+
+
 def t_leaving_regisseur(w: World) -> list[Target]:
     return [Target(None, "regisseur@case's caseload", {"user": w.refs["regisseur"]}, {"org": "RN"})]
 
@@ -552,6 +569,33 @@ WEB: dict[str, dict[str, Spec]] = {
     ),
     "api_key_revoke": page(
         t_api_key, {"prefix": "prefix"}, scope="global", post="apikey.manage", markers="none"
+    ),
+    # The beheerder's webhooks: addresses, events and the delivery log (case numbers, no
+    # person's data); a secret only in the answer to subscribing or renewing it.
+    "meetings:webhooks": page(
+        post="webhook.manage", body=_webhook_body, markers="none", per_role=True
+    ),
+    "meetings:webhook": page(
+        t_webhook,
+        {"pk": "pk"},
+        scope="global",
+        post="webhook.manage",
+        body=_webhook_body,
+        markers="none",
+    ),
+    "meetings:webhook_switch": page(
+        t_webhook,
+        {"pk": "pk"},
+        scope="global",
+        post="webhook.manage",
+        body=lambda w, t: {"active": "0", "lock_version": 0},
+        markers="none",
+    ),
+    "meetings:webhook_secret": page(
+        t_webhook, {"pk": "pk"}, scope="global", post="webhook.manage", markers="none"
+    ),
+    "meetings:webhook_redeliver": page(
+        t_webhook_delivery, {"pk": "pk"}, scope="global", post="webhook.manage", markers="none"
     ),
     "set_language": page(
         post="any", body=lambda w, t: {"language": "en", "next": "/"}, per_role=True

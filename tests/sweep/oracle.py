@@ -243,6 +243,7 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
     "none": ("nobody: a read page changes nothing", lambda u, c, t: False),
     "any": ("every signed-in user, for themselves", lambda u, c, t: u.user is not None),
     "apikey.manage": ("the beheerder", lambda u, c, t: has(u, BEHEERDER)),
+    "webhook.manage": ("the beheerder", lambda u, c, t: has(u, BEHEERDER)),
     "caseload.transfer": (
         "an accounthouder of the regisseur's organisation",
         lambda u, c, t: has(u, ACCOUNTHOUDER) and u.org is not None and u.org.code == t["org"],

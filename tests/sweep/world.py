@@ -53,7 +53,8 @@ from cases.models import (
 from cases.workflow import CaseStatus
 from meetings import services as meeting_services
 from meetings.escalations import escalation_act, escalation_raise
-from meetings.models import Escalation
+from meetings.models import Escalation, WebhookDelivery, WebhookEvent, WebhookSubscription
+from meetings.webhooks import new_secret
 from partners.models import ApiKey, ApiScope, Organisation, OrganisationKind, Role
 from plans import services as plan_services
 from plans.applications import application_record
@@ -374,6 +375,20 @@ class _Builder:
                 user=system, name="sweep target", scopes=[ApiScope.READ]
             )[0].prefix,
         }
+        subscription = WebhookSubscription.objects.create(
+            organisation_id=system.organisation_id,
+            user=system,
+            url="https://sweep.example.test/regie",
+            event_types=["plan.approved"],
+            secret=new_secret(),
+        )
+        delivery = WebhookDelivery.objects.create(
+            subscription=subscription,
+            event=WebhookEvent.objects.create(type="plan.approved", case_id=None, part="plan"),
+            message_id="msg_sweep",
+            state="delivered",
+        )
+        self.api_key_refs |= {"webhook": subscription.pk, "webhook_delivery": delivery.pk}
         anonymous = SweepUser("anonymous", None, frozenset(), None)
         anonymous.client = Client(raise_request_exception=False)
         return [*swept, anonymous]
