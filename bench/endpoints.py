@@ -822,13 +822,14 @@ API_KEYS = sql(
 WEBHOOKS = sql(
     PERMS,
     """SELECT s.*, o.*, u.*,
-              count(d.id) FILTER (WHERE d.state IN ('pending', 'sending')),
-              count(d.id) FILTER (WHERE d.state = 'failed'), max(d.delivered_at)
+              (SELECT count(*) FROM meetings_webhookdelivery d WHERE d.subscription_id = s.id
+                  AND d.state IN ('pending', 'sending')),
+              (SELECT count(*) FROM meetings_webhookdelivery d WHERE d.subscription_id = s.id
+                  AND d.state = 'failed')
          FROM meetings_webhooksubscription s
          JOIN partners_organisation o ON o.id = s.organisation_id
          JOIN partners_user u ON u.id = s.user_id
-         LEFT JOIN meetings_webhookdelivery d ON d.subscription_id = s.id
-        GROUP BY s.id, o.id, u.id ORDER BY o.name, s.id""",
+        ORDER BY o.name, s.id""",
     """SELECT u.id, u.username, o.name FROM partners_user u
          JOIN partners_user_groups ug ON ug.user_id = u.id
          JOIN partners_rolegroup rg ON rg.group_id = ug.group_id

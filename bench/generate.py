@@ -546,9 +546,9 @@ def ensure_bench_webhooks() -> None:
                        (subscription_id, event_id, message_id, state, attempts, next_attempt_at,
                         delivered_at, created_at, manual)
                 SELECT s.id, e.id, 'msg_bench_' || e.id || '_' || s.id,
-                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN 'failed' ELSE 'delivered' END,
-                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN 8 ELSE 1 END, e.created_at,
-                       CASE WHEN (e.id + s.id) %% 50 = 0 THEN NULL
+                       CASE WHEN (e.id + s.id) % 50 = 0 THEN 'failed' ELSE 'delivered' END,
+                       CASE WHEN (e.id + s.id) % 50 = 0 THEN 8 ELSE 1 END, e.created_at,
+                       CASE WHEN (e.id + s.id) % 50 = 0 THEN NULL
                             ELSE e.created_at + interval '1 second' END,
                        e.created_at, false
                   FROM meetings_webhookevent e

@@ -578,6 +578,8 @@ class WebhookSubscription(models.Model):
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
+    #: The last delivery the receiver took (kept here: the log is too long to ask on a list).
+    last_delivered_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -585,7 +587,8 @@ class WebhookSubscription(models.Model):
     lock_version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(
-        excluded_fields=["secret", "consecutive_failures"], get_user=history_user
+        excluded_fields=["secret", "consecutive_failures", "last_delivered_at"],
+        get_user=history_user,
     )
 
     class Meta:
@@ -668,6 +671,15 @@ class WebhookDelivery(models.Model):
                 condition=Q(state="pending"),
             ),
             models.Index(fields=["subscription", "-created_at", "-id"], name="webhook_log"),
+            # The list's counts of what waits and what failed, per subscription.
+            models.Index(
+                fields=["subscription"],
+                name="webhook_delivery_waiting",
+                condition=Q(state__in=["pending", "sending"]),
+            ),
+            models.Index(
+                fields=["subscription"], name="webhook_delivery_failed", condition=Q(state="failed")
+            ),
         ]
 
     def __str__(self) -> str:

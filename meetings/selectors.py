@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -395,23 +396,21 @@ def casuistry_items(*, cases, today: date | None = None) -> list[CasuistryItem]:
 
 
 def webhook_subscriptions():
-    """Every subscription with what waits and what failed (two counts in the same query)."""
-    from meetings.models import WebhookDeliveryState, WebhookSubscription
+    """Every subscription with what waits and what failed, each counted on its partial index."""
+    from meetings.models import WebhookDelivery, WebhookDeliveryState, WebhookSubscription
 
+    def count(**states):
+        rows = WebhookDelivery.objects.filter(subscription=OuterRef("pk"), **states)
+        return Subquery(
+            rows.order_by().values("subscription").annotate(n=Count("pk")).values("n")[:1]
+        )
+
+    waiting = (WebhookDeliveryState.PENDING, WebhookDeliveryState.SENDING)
     return (
         WebhookSubscription.objects.select_related("organisation", "user")
         .annotate(
-            waiting=Count(
-                "deliveries",
-                filter=Q(
-                    deliveries__state__in=(
-                        WebhookDeliveryState.PENDING,
-                        WebhookDeliveryState.SENDING,
-                    )
-                ),
-            ),
-            failed=Count("deliveries", filter=Q(deliveries__state=WebhookDeliveryState.FAILED)),
-            last_delivered_at=Max("deliveries__delivered_at"),
+            waiting=Coalesce(count(state__in=waiting), 0),
+            failed=Coalesce(count(state=WebhookDeliveryState.FAILED), 0),
         )
         .order_by("organisation__name", "pk")
     )

@@ -508,7 +508,7 @@ def _record(delivery: WebhookDelivery, *, ok: bool, status, error: str, took: in
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**changes)
     subscriptions = WebhookSubscription.objects.filter(pk=delivery.subscription_id)
     if ok:
-        subscriptions.exclude(consecutive_failures=0).update(consecutive_failures=0)
+        subscriptions.update(consecutive_failures=0, last_delivered_at=now)
         return
     subscriptions.update(consecutive_failures=F("consecutive_failures") + 1)
     subscription = subscriptions.select_for_update().get()
