@@ -304,20 +304,21 @@ class ReferralAnswerForm(forms.Form):
 # --- the flexible budget ------------------------------------------------------------------------
 
 
-class EuroField(forms.CharField):
+class EuroField(forms.Field):
     """An amount in euro as people type it (125, 125,50, 1.000,00 or 125.50): whole cents."""
 
     default_error_messages = {"invalid": _("Give an amount in euro, e.g. 125,50.")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 16})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
         import re
 
-        text = super().to_python(value).replace("€", "").replace(" ", "").replace("\u00a0", "")
+        text = str(value or "").strip()[:32].replace("€", "").replace(" ", "").replace("\u00a0", "")
         if not text:
             return None
         if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):  # 1.000,50
