@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Leefgebied
 from partners.models import Organisation, User
@@ -364,7 +365,7 @@ class BudgetRequestForm(forms.Form):
 class BudgetDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        choices=[("approve", pgettext_lazy("budget", "Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

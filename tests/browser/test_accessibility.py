@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from meetings import services as meeting_services
 from plans import services as plan_services
+from plans.budget import budget_request_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,7 +76,16 @@ def world(plan_at, people, orgs):
         owner_organisation=orgs["WPI"],
         deadline=timezone.localdate() + timedelta(days=7),
     )
-    return {"plan": plan, "case": case, "uvo": held}
+    budget = budget_request_create(
+        case=case,
+        by=people["regisseur"],
+        purpose="housing",
+        description="Fictieve borg",
+        amount_cents=25_000,
+        no_prior_provision=True,
+        provisions_checked="Fictief: bijzondere bijstand",
+    )
+    return {"plan": plan, "case": case, "uvo": held, "budget": budget}
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(
@@ -90,6 +100,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             f"/casussen/{case.pk}/basisdossier/",
             f"/casussen/{case.pk}/plan/",
             f"/casussen/{case.pk}/uvo/",
+            f"/casussen/{case.pk}/budget/",
+            f"/casussen/{case.pk}/budget/aanvraag/",
+            f"/budget/{world['budget'].pk}/",
             f"/casussen/{case.pk}/tijdlijn/",
             f"/plannen/{plan.pk}/",
             f"/uvo/{uvo.pk}/",
@@ -106,6 +119,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/dashboard/?figure=active",
             "/casuistiek/",
             f"/regisseurs/{people['regisseur'].pk}/overdragen/",
+            "/budget/",
+            f"/budget/{world['budget'].pk}/",
         ],
         "programme": ["/programma/cijfers/"],
     }

@@ -37,10 +37,11 @@ PAGE = 4
 #: The access log of a response with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
-#: Inside the test's transaction: savepoint, 3 reads that find every item, the people they may
-#: reach, reminder insert, the reminders this run created, notification insert, the
-#: notifications this run created, release savepoint.
-SCAN = 10
+#: Inside the test's transaction: savepoint, 4 reads that find every item (the fourth: budget
+#: requests waiting past their decision days), the people they may reach, reminder insert, the
+#: reminders this run created, notification insert, the notifications this run created,
+#: release savepoint.
+SCAN = 11
 #: a page of notifications and one more (reminder, case and person joined; no count)
 INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.
