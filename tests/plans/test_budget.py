@@ -387,3 +387,50 @@ def test_report_page_query_count(client, case_at, people, django_assert_num_quer
         response = client.get(url)
     assert len(response.context["waiting"]) == n
     assert sum(u.count for u in response.context["use"]) == n
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_cannot_together_exceed_the_budget(case_at, people):
+    """Two requests of 600 and 500 wait (asked when the budget was larger); approved at the same
+    moment, the lock on the case row lets one through and refuses the other."""
+    from django.test import override_settings
+
+    from tests.plans.test_concurrency import race
+
+    case = case_at("in_regie")
+    with override_settings(REGIE_BUDGET_PER_YEAR_EUR=2000):
+        a = ask(case, people, amount=60_000)
+        b = ask(case, people, amount=50_000)
+    outcomes = race(lambda: approve(a, people), lambda: approve(b, people))
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, DomainError)
+    assert error.code == "over_budget"
+    assert sorted(BudgetRequest.objects.values_list("status", flat=True)) == [
+        "approved",
+        "requested",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_cannot_together_exceed_the_budget(case_at, people):
+    from tests.plans.test_concurrency import race
+
+    case = case_at("in_regie")
+    outcomes = race(lambda: ask(case, people, amount=60_000), lambda: ask(case, people, 50_000))
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
+    assert BudgetRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_work_queue_section_query_count(case_at, people, django_assert_num_queries, n):
+    from meetings.work import budget_requests_to_decide
+
+    cases = [case_at("in_regie") for _ in range(min(n, 3))]
+    _requests(cases, people, n)
+    with django_assert_num_queries(2):  # the count, the first ten (case and person joined)
+        section = budget_requests_to_decide(people["accounthouder"], today=timezone.localdate())
+    assert section.count == n
+    assert len(section.items) == min(n, 10)
