@@ -21,6 +21,7 @@ from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart
 from plans import selectors
 from plans.budget import (
+    budget_balance,
     budget_balances,
     budget_payment_record,
     budget_request_create,
@@ -121,6 +122,9 @@ def _detail(request: HttpRequest, budget_request: BudgetRequest, **forms) -> Htt
         item=redact_budget_request(user, budget_request, case=case),
         payments=payments,
         paid=sum(p.amount_cents for p in payments),
+        balance=budget_balance(case=case, year=budget_request.year)
+        if budget_request.status == "requested"
+        else None,
         decide_form=forms.get("decide")
         or (BudgetDecisionForm(initial=lock) if can_decide else None),
         withdraw_form=forms.get("withdraw")

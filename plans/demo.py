@@ -105,7 +105,6 @@ def load(*, stdout=None) -> None:
 def _budget(case: Case, *, stdout=None) -> None:
     """The flexible budget: one request approved and partly paid, one waiting for the
     accounthouder, one rejected (clearly fake). Idempotent."""
-    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -132,7 +131,7 @@ def _budget(case: Case, *, stdout=None) -> None:
     budget_payment_record(
         request=deposit,
         by=regisseur,
-        paid_on=timezone.localdate() - timedelta(days=1),
+        paid_on=timezone.localdate(),
         amount_cents=30_000,
         payee="Fictieve verhuurder B.V. (demo)",
     )

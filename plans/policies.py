@@ -329,7 +329,7 @@ def budget_description_is_readable(user, request, *, case=None) -> bool:
 def redact_budget_request(user, request, *, case=None):
     if budget_description_is_readable(user, request, case=case):
         return request
-    return _redacted(request, ("description", "provisions_checked"))
+    return _redacted(request, ("description", "provisions_checked", "decision_reason"))
 
 
 def budget_can_see_report(user) -> bool:
