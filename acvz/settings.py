@@ -555,6 +555,11 @@ REGIE_ESCALATION_DAYS: dict[str, int] = {
     "stuurgroep": env_int("REGIE_ESCALATION_DAYS_STUURGROEP", 42, minimum=1),
 }
 
+# The flexible budget (report: €1000 per person): per case and programme year (a calendar year),
+# and the days the accounthouder has to decide a request before being reminded. Local agreements.
+REGIE_BUDGET_PER_YEAR_EUR = env_int("REGIE_BUDGET_PER_YEAR_EUR", 1000, minimum=0)
+REGIE_BUDGET_DECISION_DAYS = env_int("REGIE_BUDGET_DECISION_DAYS", 5, minimum=1)
+
 # The casuistry meeting of accounthouders with their regisseurs: every so many weeks from a
 # first date, where a programme set no rhythm of its own (a local agreement).
 REGIE_CASUISTRY_WEEKS = env_int("REGIE_CASUISTRY_WEEKS", 3, minimum=1)

@@ -868,6 +868,53 @@ HANDOVER = sql(
         ORDER BY u.last_name, u.first_name""",
 )
 
+#: The case's budget tab: the balance per year (requests, payments), a page of requests with
+#: the people who asked and decided, their payments.
+CASE_BUDGET = sql(
+    CASE_HEAD,
+    """SELECT year, sum(amount_cents) FILTER (WHERE status = 'approved'),
+              sum(amount_cents) FILTER (WHERE status = 'requested')
+         FROM plans_budgetrequest WHERE case_id = %(case)s GROUP BY year""",
+    """SELECT r.year, sum(b.amount_cents) FROM plans_budgetpayment b
+         JOIN plans_budgetrequest r ON r.id = b.request_id
+        WHERE r.case_id = %(case)s GROUP BY r.year""",
+    """SELECT r.*, u.first_name, u.last_name, d.first_name, d.last_name
+         FROM plans_budgetrequest r JOIN partners_user u ON u.id = r.requested_by_id
+         LEFT JOIN partners_user d ON d.id = r.decided_by_id
+        WHERE r.case_id = %(case)s ORDER BY r.requested_at DESC, r.id DESC LIMIT 26""",
+    """SELECT b.* FROM plans_budgetpayment b JOIN plans_budgetrequest r ON r.id = b.request_id
+        WHERE r.case_id = %(case)s ORDER BY b.paid_on, b.id""",
+)
+
+BUDGET_VISIBLE = f"r.case_id IN ({VISIBLE_IDS})"
+
+#: The budget report: use per programme, year and purpose (requests, payments, decision days)
+#: and a page of the requests that wait.
+BUDGET_REPORT = sql(
+    PERMS,
+    f"""SELECT pr.code, r.year, r.purpose, count(*),
+               sum(r.amount_cents) FILTER (WHERE r.status = 'approved')
+          FROM plans_budgetrequest r JOIN cases_case c ON c.id = r.case_id
+          JOIN cases_programme pr ON pr.id = c.programme_id
+         WHERE {BUDGET_VISIBLE} AND r.status <> 'withdrawn' GROUP BY 1, 2, 3""",
+    f"""SELECT pr.code, r.year, r.purpose, sum(b.amount_cents)
+          FROM plans_budgetpayment b JOIN plans_budgetrequest r ON r.id = b.request_id
+          JOIN cases_case c ON c.id = r.case_id JOIN cases_programme pr ON pr.id = c.programme_id
+         WHERE {BUDGET_VISIBLE} AND r.status <> 'withdrawn' GROUP BY 1, 2, 3""",
+    f"""SELECT pr.code, r.year, r.purpose, r.requested_at, r.decided_at
+          FROM plans_budgetrequest r JOIN cases_case c ON c.id = r.case_id
+          JOIN cases_programme pr ON pr.id = c.programme_id
+         WHERE {BUDGET_VISIBLE} AND r.status IN ('approved', 'rejected')""",
+    "SELECT * FROM cases_programme ORDER BY code, id",
+    f"""SELECT r.*, p.first_name, p.last_name, pr.code, u.first_name, u.last_name
+          FROM plans_budgetrequest r JOIN cases_case c ON c.id = r.case_id
+          JOIN cases_person p ON p.id = c.person_id
+          JOIN cases_programme pr ON pr.id = c.programme_id
+          JOIN partners_user u ON u.id = r.requested_by_id
+         WHERE {BUDGET_VISIBLE} AND r.status = 'requested'
+         ORDER BY r.requested_at, r.id LIMIT 26""",
+)
+
 REFERRALS = sql(
     """SELECT r.*, p.first_name, p.last_name, u.first_name, u.last_name
          FROM plans_expertgroupreferral r
@@ -891,6 +938,7 @@ ENDPOINTS = [
     Endpoint("case tab history", "regisseur", "/casussen/{case}/geschiedenis/", CASE_HISTORY),
     Endpoint("case tab plan", "regisseur", "/casussen/{case}/plan/", CASE_PLAN),
     Endpoint("case tab UVO", "regisseur", "/casussen/{case}/uvo/", CASE_UVO),
+    Endpoint("case tab budget", "regisseur", "/casussen/{case}/budget/", CASE_BUDGET),
     Endpoint("plan page", "regisseur", "/plannen/{plan}/", PLAN_PAGE),
     Endpoint(
         "goal progress page",
@@ -918,6 +966,7 @@ ENDPOINTS = [
     Endpoint("ITAT meetings", "itat", "/itat/", ITAT_MEETINGS),
     Endpoint("ITAT agenda", "itat", "/itat/{meeting}/", ITAT_AGENDA),
     Endpoint("casuistry · accounthouder", "accounthouder", "/casuistiek/", CASUISTRY),
+    Endpoint("budget report · accounthouder", "accounthouder", "/budget/", BUDGET_REPORT),
     Endpoint("dashboard · accounthouder", "accounthouder", "/dashboard/", DASHBOARD),
     Endpoint(
         "programme figures · programme team",

@@ -15,6 +15,7 @@ Events (`event` name, then the details each carries):
 - `referral_asked`, `referral_answered`: `referral`.
 - `team_joined`, `team_left`: `organisation`.
 - `timeline`: `timeline_event`, shared with the case team.
+- `budget_requested`, `budget_decided`: `budget_request` (plans.budget).
 """
 
 from __future__ import annotations

@@ -102,6 +102,8 @@ class CasePart(StrEnum):
     #: UVOs, agreements, the UVO cadence.
     UVO = "uvo"
     TIMELINE = "timeline"
+    #: The flexible budget: requests, decisions, payments (plans.budget).
+    BUDGET = "budget"
     #: The history of the parts the reader may read, and of nothing else.
     HISTORY = "history"
 

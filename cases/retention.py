@@ -5,8 +5,8 @@ The period is the programme's `retention_years`, else REGIE_RETENTION_YEARS (def
 from the day the case was closed. When it has passed:
 - the case's free text is removed, in every app and in the history of each of those objects
   (what `SCRUB` lists): outflow reasons, dossier contributions, plan analyses and goals, advice,
-  evaluations, questions to the Expertgroep, UVO minutes, agreements, timeline descriptions,
-  status-change reasons, the names in notifications;
+  evaluations, questions to the Expertgroep, budget requests and payees, UVO minutes,
+  agreements, timeline descriptions, status-change reasons, the names in notifications;
 - once every case of the person is anonymised, the person is too: the name is replaced, the date
   of birth becomes 1 January of its year, BSN, address and contact details are removed (also in
   the history), family links are removed, offence records lose their description and the
@@ -54,6 +54,8 @@ SCRUB: dict[str, tuple[str, tuple[str, ...]]] = {
     "plans.PlanAmendment": ("plan__case", ("reason",)),
     "plans.PlanReview": ("case", ("note",)),
     "plans.Application": ("goal__plan__case", ("body", "note")),
+    "plans.BudgetRequest": ("case", ("description", "provisions_checked", "decision_reason")),
+    "plans.BudgetPayment": ("request__case", ("payee",)),
     "meetings.Escalation": ("case", ("question", "decision")),
     "meetings.EscalationStep": ("escalation__case", ("text",)),
     "meetings.UvoCadence": ("case", ("reason",)),

@@ -216,6 +216,7 @@ class ReminderKind(models.TextChoices):
     EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation overdue")
     AGREEMENT_OVERDUE = "agreement_overdue", _("Agreement past its deadline")
     PLAN_NOT_SUBMITTED = "plan_not_submitted", _("Plan not yet submitted")
+    BUDGET_UNDECIDED = "budget_undecided", _("Budget request undecided")
 
 
 class Reminder(models.Model):
@@ -298,6 +299,8 @@ class NotificationEvent(models.TextChoices):
     TEAM_JOINED = "team_joined", _("Joined the case team")
     TEAM_LEFT = "team_left", _("Left the case team")
     TIMELINE = "timeline", _("On the timeline")
+    BUDGET_REQUESTED = "budget_requested", _("Budget request")
+    BUDGET_DECIDED = "budget_decided", _("Budget request decided")
 
 
 class Notification(models.Model):

@@ -355,6 +355,30 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             part=CasePart.OVERVIEW,
             link=case_url,
         )
+    elif event in ("budget_requested", "budget_decided"):
+        # The case and the decision only: a request's description may hold health content.
+        budget_request = details["budget_request"]
+        link = reverse("plans:budget_request", args=[budget_request.pk])
+        if event == "budget_requested":
+            notify(
+                **common,
+                event=NotificationEvent.BUDGET_REQUESTED,
+                recipients={case.accounthouder_id},
+                message=_("A budget request for %(name)s waits for your decision."),
+                part=CasePart.BUDGET,
+                link=link,
+            )
+        else:
+            notify(
+                **common,
+                event=NotificationEvent.BUDGET_DECIDED,
+                recipients={case.regisseur_id},
+                message=_("The budget request for %(name)s is approved.")
+                if budget_request.status == "approved"
+                else _("The budget request for %(name)s is rejected."),
+                part=CasePart.BUDGET,
+                link=link,
+            )
     elif event == "timeline":
         # A justice-chain event opened a look at the plan (plans.reviews): say by when.
         review = getattr(details["timeline_event"], "plan_review", None)

@@ -36,6 +36,7 @@ NOTIFICATION_PARTS = (
     CasePart.DOSSIER,
     CasePart.REFERRAL,
     CasePart.TIMELINE,
+    CasePart.BUDGET,
 )
 
 

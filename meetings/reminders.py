@@ -42,7 +42,7 @@ from meetings.models import (
 )
 from meetings.policies import organisation_sees_case, recipient_filter
 from partners.models import User
-from plans.models import Plan
+from plans.models import BudgetRequest, BudgetStatus, Plan
 from plans.workflow import PlanStatus
 
 
@@ -325,6 +325,43 @@ def find_agreement_items(today: date) -> list[Finding]:
     return findings
 
 
+def find_budget_items(today: date) -> list[Finding]:
+    """Budget requests that wait longer than REGIE_BUDGET_DECISION_DAYS for the accounthouder
+    (plans.budget): due on the last day to decide, reminded once (the reminder's unique key)."""
+    days = timedelta(days=settings.REGIE_BUDGET_DECISION_DAYS)
+    local_date = _local_date(timezone.get_current_timezone())
+    rows = (
+        BudgetRequest.objects.filter(
+            status=BudgetStatus.REQUESTED, case__status=CaseStatus.IN_REGIE
+        )
+        .values_list(
+            "pk",
+            "case_id",
+            "requested_at",
+            "case__accounthouder_id",
+            "case__person__first_name",
+            "case__person__last_name",
+        )
+        .order_by()
+    )
+    findings = []
+    for pk, case_id, requested_at, accounthouder, first_name, last_name in rows:
+        due = local_date(requested_at) + days
+        if today > due and accounthouder is not None:
+            findings.append(
+                Finding(
+                    ReminderKind.BUDGET_UNDECIDED,
+                    BudgetRequest,
+                    pk,
+                    due,
+                    case_id,
+                    {accounthouder},
+                    f"{first_name} {last_name}",
+                )
+            )
+    return findings
+
+
 def reach(findings: list[Finding]) -> None:
     """Settle each finding's recipients in one query: only people who may sign in, and for an
     organisation's agreement its contact people who may sign in and have an e-mail address."""
@@ -355,7 +392,10 @@ def reach(findings: list[Finding]) -> None:
 def find_due_items(today: date) -> list[Finding]:
     """What is due on `today`, each with the people it reaches."""
     findings = (
-        find_uvo_and_plan_items(today) + find_evaluation_items(today) + find_agreement_items(today)
+        find_uvo_and_plan_items(today)
+        + find_evaluation_items(today)
+        + find_agreement_items(today)
+        + find_budget_items(today)
     )
     reach(findings)
     return findings
@@ -376,6 +416,9 @@ def _messages() -> dict[str, str]:
                 "The evaluation of the plan for %(name)s is due on %(due)s."
             ),
             ReminderKind.AGREEMENT_OVERDUE: _("Agreement past its deadline (%(due)s): %(what)s"),
+            ReminderKind.BUDGET_UNDECIDED: _(
+                "A budget request for %(name)s was to be decided by %(due)s."
+            ),
         }
 
 

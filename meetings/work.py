@@ -36,7 +36,15 @@ from meetings.reminders import (
     uvo_clock_started_at,
     uvo_due_date,
 )
-from plans.models import Commitment, ExpertGroupReferral, Plan, PlanGoal, PlanReview
+from plans.models import (
+    BudgetRequest,
+    BudgetStatus,
+    Commitment,
+    ExpertGroupReferral,
+    Plan,
+    PlanGoal,
+    PlanReview,
+)
 from plans.workflow import PlanStatus
 
 #: Items shown per section on the home page (the count says how many there are).
@@ -302,6 +310,42 @@ def commitments_declined(user) -> Section:
     )
 
 
+def budget_requests_to_decide(user, *, today: date) -> Section:
+    """Budget requests of the accounthouder's cases that wait for a decision, the oldest first;
+    overdue after REGIE_BUDGET_DECISION_DAYS. Named by purpose and amount, never description."""
+    from django.conf import settings
+
+    from plans.budget import euro
+
+    waiting = (
+        BudgetRequest.objects.filter(
+            case__accounthouder=user,
+            case__status=CaseStatus.IN_REGIE,
+            status=BudgetStatus.REQUESTED,
+        )
+        .select_related("case__person")
+        .order_by("requested_at", "pk")
+    )
+    days = timedelta(days=settings.REGIE_BUDGET_DECISION_DAYS)
+
+    def item(r) -> Item:
+        due = timezone.localtime(r.requested_at).date() + days
+        return Item(
+            r.case.person.full_name,
+            _("Budget request: %(purpose)s, %(amount)s; decide by %(due)s")
+            % {
+                "purpose": r.get_purpose_display(),
+                "amount": euro(r.amount_cents),
+                "due": _dmy(due),
+            },
+            reverse("plans:budget_request", args=[r.pk]),
+            due,
+            due < today,
+        )
+
+    return _queried("budget", _("Budget requests to decide"), waiting, item)
+
+
 # --- the organisation's partners ----------------------------------------------------------------
 
 
@@ -481,6 +525,7 @@ def work_queue(*, user, today: date | None = None) -> list[Section]:
         sections += [
             uvos_due(user, role="accounthouder", today=today),
             agreements_overdue(user, role="accounthouder", today=today),
+            budget_requests_to_decide(user, today=today),
         ]
     if actor.has("plans.review_plan"):
         sections.append(itat_agenda(user, today=today))

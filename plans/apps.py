@@ -33,6 +33,13 @@ class PlansConfig(AppConfig):
                 "plans:referrals": _("Expert group questions"),
                 "plans:referral_answer": _("Expert group question"),
                 "plans:commitments": _("Commitments"),
+                "plans:case_budget": _("Budget tab"),
+                "plans:budget_request_add": _("Budget request"),
+                "plans:budget_request": _("Budget request"),
+                "plans:budget_decide": _("Budget request"),
+                "plans:budget_withdraw": _("Budget request"),
+                "plans:budget_payment": _("Budget payment"),
+                "plans:budget_report": _("Budget use"),
             }
         )
         from cases.selectors import CASE_HISTORY_SOURCES
@@ -48,9 +55,12 @@ class PlansConfig(AppConfig):
 
         from cases.pages import CASE_TABS
 
-        tab = ("plan", _("Plan van aanpak"), "plans:case_plan")
-        if tab not in CASE_TABS:
-            CASE_TABS.append(tab)
+        for tab in (
+            ("plan", _("Plan van aanpak"), "plans:case_plan"),
+            ("budget", _("Budget"), "plans:case_budget"),
+        ):
+            if tab not in CASE_TABS:
+                CASE_TABS.append(tab)
 
         from cases.access import access_subject
         from plans import models
@@ -63,6 +73,8 @@ class PlansConfig(AppConfig):
         access_subject(models.GoalProgress, case="goal__plan__case")
         access_subject(models.PlanAmendment, case="plan__case")
         access_subject(models.Application, case="goal__plan__case")
+        access_subject(models.BudgetRequest, case="case")
+        access_subject(models.BudgetPayment, case="request__case")
 
         from cases.events import case_event
         from plans.reviews import open_review_on_event

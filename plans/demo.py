@@ -13,6 +13,8 @@ def load(*, stdout=None) -> None:
     case = Case.objects.filter(
         status=CaseStatus.IN_REGIE, person__last_name__endswith="(fictief)"
     ).first()
+    if case is not None:
+        _budget(case, stdout=stdout)
     if case is None or case.plans.exists():
         return
     users = {
@@ -98,3 +100,48 @@ def load(*, stdout=None) -> None:
             "Demo plan van aanpak loaded (approved, version 1, progress, an amendment, one open "
             "referral)."
         )
+
+
+def _budget(case: Case, *, stdout=None) -> None:
+    """The flexible budget: one request approved and partly paid, one waiting for the
+    accounthouder, one rejected (clearly fake). Idempotent."""
+
+    from django.utils import timezone
+
+    from plans.budget import budget_payment_record, budget_request_create, budget_request_decide
+
+    if case.budget_requests.exists() or case.regisseur is None or case.accounthouder is None:
+        return
+    regisseur, accounthouder = case.regisseur, case.accounthouder
+
+    def ask(purpose, text, cents):
+        return budget_request_create(
+            case=case,
+            by=regisseur,
+            purpose=purpose,
+            description=text,
+            amount_cents=cents,
+            no_prior_provision=True,
+            provisions_checked="Bijzondere bijstand en schuldhulp nagevraagd (demo): "
+            "wachttijd van zes weken, de borg moet deze week betaald.",
+        )
+
+    deposit = ask("housing", "Borg voor een kamer bij een fictieve verhuurder (demo).", 45_000)
+    budget_request_decide(request=deposit, by=accounthouder, approve=True)
+    budget_payment_record(
+        request=deposit,
+        by=regisseur,
+        paid_on=timezone.localdate(),
+        amount_cents=30_000,
+        payee="Fictieve verhuurder B.V. (demo)",
+    )
+    phone = ask("other", "Een prepaid telefoon om bereikbaar te zijn (demo).", 6_000)
+    budget_request_decide(
+        request=phone,
+        by=accounthouder,
+        approve=False,
+        reason="Fictief: de telefoon komt via het wijkteam (voorliggende voorziening).",
+    )
+    ask("transport_id", "Een nieuwe identiteitskaart (demo).", 7_550)
+    if stdout is not None:
+        stdout.write("Demo budget requests loaded (approved and paid, rejected, waiting).")

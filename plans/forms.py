@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Leefgebied
 from partners.models import Organisation, User
-from plans.models import ApplicationKind, ApplicationStatus, PlanGoal
+from plans.models import ApplicationKind, ApplicationStatus, BudgetPurpose, PlanGoal
 from plans.workflow import (
     AMENDABLE_FIELDS,
     GOAL_STATUS_MOVES,
@@ -299,3 +300,113 @@ class ReferralAnswerForm(forms.Form):
     advice = forms.CharField(
         label=_("Advice of the expert group"), widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+# --- the flexible budget ------------------------------------------------------------------------
+
+
+class EuroField(forms.Field):
+    """An amount in euro as people type it (125, 125,50, 1.000,00 or 125.50): whole cents."""
+
+    default_error_messages = {"invalid": _("Give an amount in euro, e.g. 125,50.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 16})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        import re
+
+        text = str(value or "").strip()[:32].replace("€", "").replace(" ", "").replace("\u00a0", "")
+        if not text:
+            return None
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text):  # 1.000,50
+            text = text.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d+,\d{1,2}", text):  # 125,50
+            text = text.replace(",", ".")
+        if not re.fullmatch(r"\d+(\.\d{1,2})?", text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        whole, _dot, rest = text.partition(".")
+        cents = int(whole) * 100 + int((rest + "00")[:2])
+        if cents <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."), code="min")
+        if cents > 100_000_000:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return cents
+
+
+class BudgetRequestForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=[("", _("— choose —")), *BudgetPurpose.choices]
+    )
+    description = forms.CharField(
+        label=_("What is it for"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Short and factual: what is bought or paid, and how it helps the plan."),
+    )
+    amount_cents = EuroField(label=_("Amount (€)"))
+    provisions_checked = forms.CharField(
+        label=_("Prior provisions checked"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Which voorliggende voorzieningen were checked (e.g. benefits, special assistance, "
+            "insurance, debt help) and why none of them pays for this."
+        ),
+    )
+    no_prior_provision = forms.BooleanField(
+        label=_("I declare that no prior provision (voorliggende voorziening) applies."),
+    )
+
+
+class BudgetDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", pgettext_lazy("budget", "Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a rejection."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the rejection."))
+        return data
+
+
+class BudgetWithdrawForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BudgetPaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
+    amount_cents = EuroField(label=_("Amount (€)"))
+    payee = forms.CharField(
+        label=_("To whom or what"),
+        max_length=200,
+        help_text=_("E.g. the landlord, the shop, the municipality's desk."),
+    )
+
+
+class BudgetReportForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = apps.get_model("cases", "Programme").objects.order_by(
+            "code", "pk"
+        )
+        self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]

@@ -523,3 +523,119 @@ class Application(models.Model):
     def waiting_days(self, today=None) -> int:
         end = self.decided_on or today or timezone.localdate()
         return (end - self.requested_on).days
+
+
+class BudgetPurpose(models.TextChoices):
+    HOUSING = "housing", _("Housing")
+    DEBTS = "debts", _("Debts")
+    DAILY_LIVING = "daily_living", _("Daily living")
+    WORK_EDUCATION = "work_education", _("Work or education")
+    HEALTH_CARE = "health_care", _("Health or care")
+    TRANSPORT_ID = "transport_id", _("Transport or ID papers")
+    OTHER = "other", _("Other")
+
+
+class BudgetStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class BudgetRequest(models.Model):
+    """A request by the regisseur to spend part of the flexible budget of a case's programme year
+    (REGIE_BUDGET_PER_YEAR_EUR, the report's €1000 per person): what for, how much, and the
+    declaration that no prior provision ("voorliggende voorziening") applies. One step decides
+    it: the case's accounthouder approves or rejects (plans.budget). Amounts in euro cents."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="budget_requests")
+    #: The programme year: the calendar year of the request.
+    year = models.PositiveSmallIntegerField(_("year"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=BudgetPurpose.choices)
+    description = models.TextField(_("description"), validators=[validate_no_nul])
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    no_prior_provision = models.BooleanField(_("no prior provision applies"), default=False)
+    provisions_checked = models.TextField(
+        _("prior provisions checked"), validators=[validate_no_nul]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, validators=[validate_no_nul])
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("budget request")
+        verbose_name_plural = _("budget requests")
+        indexes = [models.Index(fields=["status", "requested_at"], name="budget_status_requested")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="budget_request_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(no_prior_provision=True), name="budget_request_no_prior_provision"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_at__isnull=True)
+                | (~Q(status="requested") & Q(decided_at__isnull=False)),
+                name="budget_request_decided_when_not_requested",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""),
+                name="budget_request_rejected_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.amount_cents / 100:.2f})"
+
+    def decision_days(self) -> int | None:
+        """Whole days from the request to the decision (None while it waits or was withdrawn)."""
+        if self.status not in (BudgetStatus.APPROVED, BudgetStatus.REJECTED):
+            return None
+        start = timezone.localtime(self.requested_at).date()
+        return (timezone.localtime(self.decided_at).date() - start).days
+
+
+class BudgetPayment(models.Model):
+    """A payment out of an approved budget request: when, how much, to whom or for what. The
+    payments of a request never add up to more than it approved (plans.budget, under a lock)."""
+
+    request = models.ForeignKey(BudgetRequest, on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount_cents = models.PositiveIntegerField(_("amount (cents)"))
+    payee = models.CharField(_("to whom or what"), max_length=200, validators=[validate_no_nul])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("budget payment")
+        verbose_name_plural = _("budget payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="budget_payment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} ({self.amount_cents / 100:.2f})"

@@ -263,3 +263,76 @@ def case_can_refer(user, case) -> bool:
     """The case's regisseur (or accounthouder) brings it to the Expertgroep, while in regie or
     outflow (a closed case takes no more writes)."""
     return case.status in REGIE_STATUSES and case_is_directed_by(user, case)
+
+
+# --- the flexible budget (plans.budget) ---------------------------------------------------------
+
+ACCOUNT = "cases.account_case"
+SUPPORT = "cases.support_case"
+
+
+def budget_visibility_filter(user) -> Q:
+    """A Q over BudgetRequest: the requests of the cases whose budget part this user reads (the
+    case team and directors, the programme team's support; not ITAT, not the Expertgroep)."""
+    return case_scoped_filter(user, "case", part=CasePart.BUDGET)
+
+
+def case_can_request_budget(user, case) -> bool:
+    """The case's regisseur asks, while the case is in regie."""
+    return (
+        case.status == CaseStatus.IN_REGIE and user.pk is not None and user.pk == case.regisseur_id
+    )
+
+
+def budget_can_decide(user, request) -> bool:
+    """One step: the case's accounthouder, or (standing in) another accounthouder of the
+    regie organisation; never the one who asked."""
+    case = request.case
+    if request.status != "requested" or case.status != CaseStatus.IN_REGIE:
+        return False
+    if user.pk is None or user.pk == request.requested_by_id:
+        return False
+    actor = actor_for(user)
+    return user.pk == case.accounthouder_id or (
+        actor.has(ACCOUNT)
+        and actor.organisation_id is not None
+        and actor.organisation_id == case.regie_organisation_id
+    )
+
+
+def budget_can_withdraw(user, request) -> bool:
+    return (
+        request.status == "requested"
+        and user.pk is not None
+        and user.pk == request.case.regisseur_id
+    )
+
+
+def budget_can_record_payment(user, request) -> bool:
+    """The regisseur or the accounthouder records what was paid out of an approved request,
+    while the case is in regie or outflow."""
+    return (
+        request.status == "approved"
+        and request.case.status in REGIE_STATUSES
+        and case_is_directed_by(user, request.case)
+    )
+
+
+def budget_description_is_readable(user, request, *, case=None) -> bool:
+    """A request for health or care may say something about the person's health: its
+    description (and the provisions checked) only for who reads health content."""
+    if request.purpose != "health_care":
+        return True
+    return case_can_read_health(user, case or request.case)
+
+
+def redact_budget_request(user, request, *, case=None):
+    if budget_description_is_readable(user, request, case=case):
+        return request
+    return _redacted(request, ("description", "provisions_checked", "decision_reason"))
+
+
+def budget_can_see_report(user) -> bool:
+    """The report of use: accounthouders and the programme team (over the cases they read)."""
+    actor = actor_for(user)
+    return actor.has(ACCOUNT) or actor.has(SUPPORT)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import budget_views, views
 
 app_name = "plans"
 
@@ -41,4 +41,19 @@ urlpatterns = [
     path("expertgroep/", views.referral_list, name="referrals"),
     path("expertgroep/<int:pk>/", views.referral_answer, name="referral_answer"),
     path("toezeggingen/", views.commitments, name="commitments"),
+    path("casussen/<int:pk>/budget/", budget_views.case_budget, name="case_budget"),
+    path(
+        "casussen/<int:pk>/budget/aanvraag/",
+        budget_views.budget_request_add,
+        name="budget_request_add",
+    ),
+    path("budget/", budget_views.budget_report, name="budget_report"),
+    path("budget/<int:pk>/", budget_views.budget_request_page, name="budget_request"),
+    path("budget/<int:pk>/besluit/", budget_views.budget_request_decide_page, name="budget_decide"),
+    path(
+        "budget/<int:pk>/intrekken/",
+        budget_views.budget_request_withdraw_page,
+        name="budget_withdraw",
+    ),
+    path("budget/<int:pk>/betaling/", budget_views.budget_payment_add, name="budget_payment"),
 ]

@@ -23,6 +23,7 @@ from meetings import services as meeting_services
 from meetings import webhooks
 from meetings.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 from plans import services as plan_services
+from plans.budget import budget_request_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,7 +91,16 @@ def world(plan_at, people, orgs):
         subscription=hook, event=event, message_id="msg_fictief", attempts=1
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=503, duration_ms=120)
-    return {"plan": plan, "case": case, "uvo": held, "hook": hook}
+    budget = budget_request_create(
+        case=case,
+        by=people["regisseur"],
+        purpose="housing",
+        description="Fictieve borg",
+        amount_cents=25_000,
+        no_prior_provision=True,
+        provisions_checked="Fictief: bijzondere bijstand",
+    )
+    return {"plan": plan, "case": case, "uvo": held, "hook": hook, "budget": budget}
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(
@@ -105,6 +115,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             f"/casussen/{case.pk}/basisdossier/",
             f"/casussen/{case.pk}/plan/",
             f"/casussen/{case.pk}/uvo/",
+            f"/casussen/{case.pk}/budget/",
+            f"/casussen/{case.pk}/budget/aanvraag/",
+            f"/budget/{world['budget'].pk}/",
             f"/casussen/{case.pk}/tijdlijn/",
             f"/plannen/{plan.pk}/",
             f"/uvo/{uvo.pk}/",
@@ -126,6 +139,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/dashboard/?figure=active",
             "/casuistiek/",
             f"/regisseurs/{people['regisseur'].pk}/overdragen/",
+            "/budget/",
+            f"/budget/{world['budget'].pk}/",
         ],
         "programme": ["/programma/cijfers/"],
     }

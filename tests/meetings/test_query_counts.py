@@ -37,11 +37,12 @@ PAGE = 4
 #: The access log of a response with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
-#: Inside the test's transaction: savepoint, 3 reads that find every item, the people they may
-#: reach, reminder insert, the reminders this run created, the webhook events of the agreements
-#: past their deadline (one insert), notification insert, the notifications this run created,
+#: Inside the test's transaction: savepoint, 4 reads that find every item (the fourth: budget
+#: requests waiting past their decision days), the people they may reach, reminder insert, the
+#: reminders this run created, the webhook events of the agreements past their deadline (one
+#: insert), notification insert, the notifications this run created,
 #: release savepoint.
-SCAN = 11
+SCAN = 12
 #: a page of notifications and one more (reminder, case and person joined; no count)
 INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.

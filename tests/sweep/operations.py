@@ -295,6 +295,20 @@ def t_application(w: World) -> list[Target]:
     ]
 
 
+def t_budget(w: World) -> list[Target]:
+    """Each budget request: approved (housing) and waiting (health or care)."""
+    return [
+        Target(
+            c.label,
+            f"budget request {status}",
+            {"budget": pk},
+            {"budget_status": status, "lock_version": lock},
+        )
+        for c in w.cases.values()
+        for pk, status, lock in c.budget
+    ]
+
+
 def t_escalation(w: World) -> list[Target]:
     return [
         Target(
@@ -819,6 +833,43 @@ WEB: dict[str, dict[str, Spec]] = {
             "lock_version": t.facts["lock_version"],
         },
     ),
+    "plans:case_budget": page(t_case, CASE, resource="budget"),
+    "plans:budget_request_add": page(
+        t_case,
+        CASE,
+        resource="budget",
+        post="budget.request",
+        body=lambda w, t: {
+            "purpose": "other",
+            "description": "sweep",
+            "amount_cents": "10",
+            "provisions_checked": "sweep",
+            "no_prior_provision": "on",
+        },
+    ),
+    "plans:budget_request": page(t_budget, {"pk": "budget"}, resource="budget"),
+    "plans:budget_decide": page(
+        t_budget,
+        {"pk": "budget"},
+        resource="budget",
+        post="budget.decide",
+        body=lambda w, t: {"decision": "approve", "lock_version": t.facts["lock_version"]},
+    ),
+    "plans:budget_withdraw": page(
+        t_budget,
+        {"pk": "budget"},
+        resource="budget",
+        post="budget.withdraw",
+        body=lambda w, t: {"lock_version": t.facts["lock_version"]},
+    ),
+    "plans:budget_payment": page(
+        t_budget,
+        {"pk": "budget"},
+        resource="budget",
+        post="budget.payment",
+        body=lambda w, t: {"paid_on": _in_days(0), "amount_cents": "1", "payee": "sweep"},
+    ),
+    "plans:budget_report": page(),
     "plans:itat": page(),
     "plans:itat_agenda": page(t_meeting, {"pk": "meeting"}, scope="meeting"),
     "plans:referral_answer": page(

@@ -79,6 +79,7 @@ RESOURCES = frozenset(
         "referral",
         "uvo",
         "agreement",
+        "budget",  # the flexible budget: requests, decisions, payments
         "person",  # the person's details, offences, family
     }
 )
@@ -375,6 +376,33 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
             and t["plan_status"] == "approved"
             and c.status in IN_REGIE
         ),
+    ),
+    "budget.request": (
+        "the case's regisseur, in regie",
+        lambda u, c, t: (
+            u.pk is not None and u.pk == c.regisseur and c.status == CaseStatus.IN_REGIE
+        ),
+    ),
+    "budget.decide": (
+        "the case's accounthouder or another accounthouder of the regie organisation (never the "
+        "regisseur who asked), a waiting request, in regie",
+        lambda u, c, t: (
+            (
+                u.pk == c.accounthouder
+                or (has(u, ACCOUNTHOUDER) and u.org is not None and u.org.code == c.regie_org)
+            )
+            and u.pk != c.regisseur
+            and t["budget_status"] == "requested"
+            and c.status == CaseStatus.IN_REGIE
+        ),
+    ),
+    "budget.withdraw": (
+        "the case's regisseur, a waiting request",
+        lambda u, c, t: u.pk == c.regisseur and t["budget_status"] == "requested",
+    ),
+    "budget.payment": (
+        "the case's regisseur or accounthouder, an approved request, in regie or outflow",
+        lambda u, c, t: directs(u, c) and t["budget_status"] == "approved" and c.status in IN_REGIE,
     ),
     "plan.amend": (
         "the case's regisseur or accounthouder, the plan in force, in regie or outflow",

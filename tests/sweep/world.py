@@ -58,7 +58,8 @@ from meetings.webhooks import new_secret
 from partners.models import ApiKey, ApiScope, Organisation, OrganisationKind, Role
 from plans import services as plan_services
 from plans.applications import application_record
-from plans.models import Application, ItatAdvice, ItatMeeting, Plan, PlanReview
+from plans.budget import budget_payment_record, budget_request_create, budget_request_decide
+from plans.models import Application, BudgetRequest, ItatAdvice, ItatMeeting, Plan, PlanReview
 from tests.factories import OffenceRecordFactory, OrganisationFactory, PersonFactory, UserFactory
 from tests.scenarios import OPEN_COMMITMENTS_OK
 from tests.sweep import oracle
@@ -182,6 +183,7 @@ class CaseFacts:
     reviews: list[tuple[int, bool]] = field(default_factory=list)  # pk, open (a look at the plan)
     escalations: list[tuple[int, str, int]] = field(default_factory=list)  # pk, level, lock
     applications: list[tuple[int, int]] = field(default_factory=list)  # pk, lock (on H1, v1)
+    budget: list[tuple[int, str, int]] = field(default_factory=list)  # pk, status, lock
     memberships: list[tuple[int, str, bool]] = field(default_factory=list)  # pk, org, active
 
     def state_of(self, code: str | None) -> str:
@@ -676,7 +678,40 @@ class _Builder:
             with self.days_ago(decided_days):
                 plan_services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=v1, by=self.b_itat)
         self.plan_lives(v1, c)
+        self.budget(case, c)
         return case, c, v1
+
+    def budget(self, case: Case, c: CaseFacts) -> None:
+        """The flexible budget: a request approved and partly paid (case content), and one for
+        health or care that waits for the accounthouder past the decision days (its description
+        is health content)."""
+        approved = budget_request_create(
+            case=_fresh(case),
+            by=self.reg.user,
+            purpose="housing",
+            description=self.text(c, "C", "bgd", "budget"),
+            amount_cents=30_000,
+            no_prior_provision=True,
+            provisions_checked=self.text(c, "C", "bgp", "budget"),
+        )
+        budget_request_decide(request=approved, by=self.ah.user, approve=True)
+        budget_payment_record(
+            request=approved,
+            by=self.reg.user,
+            paid_on=timezone.localdate(),
+            amount_cents=10_000,
+            payee=self.text(c, "C", "bgy", "budget"),
+        )
+        with self.days_ago(10):
+            budget_request_create(
+                case=_fresh(case),
+                by=self.reg.user,
+                purpose="health_care",
+                description=self.text(c, "H", "bhd", "budget"),
+                amount_cents=5_000,
+                no_prior_provision=True,
+                provisions_checked=self.text(c, "H", "bhp", "budget"),
+            )
 
     def plan_lives(self, plan: Plan, c: CaseFacts) -> None:
         """On health goal H1 of the plan in force (RN responsible): progress, an amendment and
@@ -867,6 +902,11 @@ class _Builder:
                 Application.objects.filter(goal__plan__case=case)
                 .order_by("pk")
                 .values_list("pk", "lock_version")
+            )
+            c.budget = list(
+                BudgetRequest.objects.filter(case=case)
+                .order_by("pk")
+                .values_list("pk", "status", "lock_version")
             )
             c.escalations = list(
                 Escalation.objects.filter(case=case)
