@@ -96,6 +96,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/meldingen/",
             "/afspraken/",
             "/instellingen/",
+            "/mijn-profiel/",
+            "/mijn-profiel/competentiescan/",
+            f"/regisseurs/{people['regisseur'].pk}/profiel/",
             "/bestaat-niet/",
         ],
         "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
@@ -106,6 +109,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/dashboard/?figure=active",
             "/casuistiek/",
             f"/regisseurs/{people['regisseur'].pk}/overdragen/",
+            "/regisseurs/",
+            "/regisseurs/competenties/",
         ],
         "programme": ["/programma/cijfers/"],
     }
