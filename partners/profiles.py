@@ -61,8 +61,9 @@ def regisseur_profile_update(
     profile.expertise = sorted(set(expertise))
     profile.languages = list(seen.values())
     profile.capacity = capacity
-    if profile.pk:
-        profile.lock_version += 1
+    # A new profile starts at version 1, so a form shown before it existed (version 0) is stale
+    # once someone else created it.
+    profile.lock_version = current + 1
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile

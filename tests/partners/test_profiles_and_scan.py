@@ -106,7 +106,7 @@ def test_a_stale_profile_edit_is_refused(client, team):
         expertise=[],
         languages=[],
         capacity=8,
-        expected_lock_version=0,
+        expected_lock_version=1,
     )
     with pytest.raises(DomainError) as refused:
         regisseur_profile_update(
@@ -116,13 +116,13 @@ def test_a_stale_profile_edit_is_refused(client, team):
             expertise=[],
             languages=[],
             capacity=3,
-            expected_lock_version=0,
+            expected_lock_version=1,
         )
     assert refused.value.code == "stale"
     client.force_login(regisseur)
     response = client.post(
         reverse("regisseur_profile_edit", args=[regisseur.pk]),
-        {"style": "case", "capacity": "3", "lock_version": "0"},
+        {"style": "case", "capacity": "3", "lock_version": "1"},
     )
     assert response.status_code == 200
     assert "intussen gewijzigd" in response.content.decode()
