@@ -430,6 +430,9 @@ REGIE_AMSTERDAM_STYLES = [
 REGIE_RETENTION_YEARS = env_int("REGIE_RETENTION_YEARS", 5, minimum=1)
 #: Figures over fewer cases or persons than this are shown as "< N" (the programme figures).
 REGIE_SMALL_GROUP = env_int("REGIE_SMALL_GROUP", 5, minimum=1)
+#: The competence scan's group view (partners.selectors.competence_group_spread) needs at least
+#: this many regisseurs with a scan; below it nothing is shown.
+REGIE_COMPETENCE_GROUP_MIN = env_int("REGIE_COMPETENCE_GROUP_MIN", 5, minimum=2)
 #: In regie for more than this many years: the persistent group of the outcome figures.
 REGIE_PERSISTENT_YEARS = env_int("REGIE_PERSISTENT_YEARS", 3, minimum=1)
 #: The legal basis (cases.LegalBasis code, kept by the beheerder) recorded with each way

@@ -915,6 +915,36 @@ BUDGET_REPORT = sql(
          ORDER BY r.requested_at, r.id LIMIT 26""",
 )
 
+#: Regisseur profiles and the competence scan (issue 16).
+_REGISSEURS_OF_ORG = """SELECT DISTINCT u.id FROM partners_user u
+         JOIN partners_user_groups ug ON ug.user_id = u.id
+         JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
+         JOIN auth_permission ap ON ap.id = gp.permission_id
+        WHERE u.organisation_id = %(accounthouder_org)s AND u.is_active
+          AND ap.codename = 'direct_case'"""
+MY_PROFILE = sql(
+    PERMS,
+    "SELECT * FROM partners_regisseurprofile WHERE user_id = %(regisseur)s",
+    "SELECT count(*) FROM partners_competencescan WHERE user_id = %(regisseur)s",
+    """SELECT * FROM partners_competencescan WHERE user_id = %(regisseur)s
+        ORDER BY taken_at DESC, id DESC LIMIT 6""",
+)
+REGISSEUR_PROFILES = sql(
+    PERMS,
+    f"SELECT count(*) FROM ({_REGISSEURS_OF_ORG}) r",
+    f"""SELECT u.*, rp.* FROM partners_user u
+         LEFT JOIN partners_regisseurprofile rp ON rp.user_id = u.id
+        WHERE u.id IN ({_REGISSEURS_OF_ORG})
+        ORDER BY u.last_name, u.first_name, u.id LIMIT 25""",
+)
+COMPETENCE_GROUP = sql(
+    PERMS,
+    f"""SELECT s.* FROM partners_competencescan s
+        WHERE s.user_id IN ({_REGISSEURS_OF_ORG})
+          AND s.id = (SELECT l.id FROM partners_competencescan l WHERE l.user_id = s.user_id
+                       ORDER BY l.taken_at DESC, l.id DESC LIMIT 1)""",
+)
+
 REFERRALS = sql(
     """SELECT r.*, p.first_name, p.last_name, u.first_name, u.last_name
          FROM plans_expertgroupreferral r
@@ -988,6 +1018,16 @@ ENDPOINTS = [
         "accounthouder",
         "/regisseurs/{regisseur}/overdragen/",
         HANDOVER,
+    ),
+    Endpoint("my profile · regisseur", "regisseur", "/mijn-profiel/", MY_PROFILE),
+    Endpoint(
+        "regisseur profiles · accounthouder", "accounthouder", "/regisseurs/", REGISSEUR_PROFILES
+    ),
+    Endpoint(
+        "competence group · accounthouder",
+        "accounthouder",
+        "/regisseurs/competenties/",
+        COMPETENCE_GROUP,
     ),
     Endpoint(
         "who read this person",

@@ -23,6 +23,7 @@ from partners.models import Organisation, User
 DEMO_PERSONS = [
     ("Sem", "de Vries (fictief)", date(1998, 3, 14), 4, CaseStatus.IN_REGIE),
     ("Noah", "Bakker (fictief)", date(2001, 7, 2), 3, CaseStatus.AWAITING_ASSIGNMENT),
+    ("Lotte", "Jansen (fictief)", date(1999, 5, 30), 3, CaseStatus.ASSIGNED),
     ("Mila", "Visser (fictief)", date(1996, 11, 23), 5, CaseStatus.BASISDOSSIER),
     ("Daan", "Smit (fictief)", date(1990, 1, 9), 3, CaseStatus.REGISTERED),
 ]

@@ -163,6 +163,12 @@ class AdviceForm(forms.Form):
     style = forms.ChoiceField(
         choices=[("", "—"), *RegieStyle.choices], required=False, label=_("Advised regie style")
     )
+    language = forms.CharField(
+        label=_("Language for contact"),
+        max_length=40,
+        required=False,
+        help_text=_("Only where it is not Dutch, e.g. Arabic or Papiamentu."),
+    )
 
 
 class TeamMemberForm(forms.Form):

@@ -504,6 +504,11 @@ class Basisdossier(models.Model):
     advised_style = models.CharField(
         _("advised regie style"), max_length=10, choices=RegieStyle.choices, blank=True
     )
+    #: The language to reach the person in, where it is not Dutch: matched against the
+    #: regisseurs' languages at appointment.
+    advised_language = models.CharField(
+        _("language for contact"), max_length=40, blank=True, validators=[validate_no_nul]
+    )
 
     history = HistoricalRecords(get_user=history_user)
 

@@ -41,7 +41,7 @@ SCRUB: dict[str, tuple[str, tuple[str, ...]]] = {
     "cases.Case": ("pk", ("outflow_reason", "receiving_organisation", "handover_note")),
     "cases.CaseStatusChange": ("case", ("reason",)),
     "cases.TimelineEvent": ("case", ("description",)),
-    "cases.Basisdossier": ("case", ("ivg_advice",)),
+    "cases.Basisdossier": ("case", ("ivg_advice", "advised_language")),
     "cases.DossierContribution": ("section__dossier__case", ("text",)),
     "plans.Plan": ("case", ("analysis",)),
     "plans.PlanGoal": ("plan__case", ("goal", "interventions", "commitment_reason")),

@@ -436,3 +436,212 @@ def case_history(
     ]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
+
+
+# --- a regisseur's caseload, and matching at appointment (issue 16) ------------------------------
+
+#: A regisseur's caseload: the cases they direct now — in regie or flowing out. The one count of
+#: a caseload: the handover (`services.caseload_of`) and the matching at appointment use it.
+CASELOAD_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
+
+
+def caseload_filter(*, regisseur=None, prefix: str = "") -> Q:
+    """The cases of a regisseur's caseload (`prefix`: the path to the case, e.g. "regie_cases__";
+    without a regisseur: the statuses only)."""
+    condition = Q(**{f"{prefix}status__in": CASELOAD_STATUSES})
+    if regisseur is not None:
+        condition &= Q(**{f"{prefix}regisseur": regisseur})
+    return condition
+
+
+def caseload_count() -> Coalesce:
+    """An annotation on users: the size of each one's caseload, as a subquery (no join that
+    multiplies rows with the permission joins)."""
+    counted = (
+        Case.objects.filter(caseload_filter(), regisseur=OuterRef("pk"))
+        .order_by()
+        .values("regisseur")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+#: Which expertise of a regisseur answers a leefgebied with content in the basisdossier.
+LEEFGEBIED_EXPERTISE: dict[int, tuple[str, ...]] = {
+    Leefgebied.POLITIE: ("justice",),
+    Leefgebied.OPENSTAANDE_ZAKEN: ("justice",),
+    Leefgebied.JURIDISCH_KADER: ("justice",),
+    Leefgebied.VERBLIJF: ("residence",),
+    Leefgebied.HUISELIJKE_RELATIES: ("domestic", "youth_family"),
+    Leefgebied.FINANCIEN: ("finances",),
+    Leefgebied.OPLEIDING_WERK: ("work",),
+    Leefgebied.SOCIAAL_NETWERK: ("social_network",),
+    Leefgebied.HOUDING: ("attitude", "lvb"),
+}
+#: What health content of the basisdossier (as the policy defines it) calls for.
+HEALTH_EXPERTISE = ("health", "addiction", "psychiatry", "lvb")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A regisseur as the ranking sees them: plain values, no model."""
+
+    user_id: int
+    name: str
+    style: str = ""
+    expertise: frozenset[str] = frozenset()
+    languages: tuple[str, ...] = ()
+    capacity: int | None = None
+    caseload: int = 0
+
+
+@dataclass(frozen=True)
+class CaseNeed:
+    """What the case asks of its regisseur: the IVG's advised style and language, and the
+    expertise its basisdossier's leefgebieden with content call for."""
+
+    style: str = ""
+    expertise: frozenset[str] = frozenset()
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    candidate: Candidate
+    score: int
+    style_fits: bool
+    expertise: tuple[str, ...]
+    language_fits: bool
+    full: bool
+    over: bool
+
+    @property
+    def free(self) -> int | None:
+        c = self.candidate
+        return None if c.capacity is None else c.capacity - c.caseload
+
+
+#: The weights of the fit; a full regisseur sinks below every one with room, whatever the fit.
+STYLE_WEIGHT = 3
+BOTH_STYLES_WEIGHT = 2
+LANGUAGE_WEIGHT = 2
+EXPERTISE_WEIGHT = 1
+
+
+def regisseurs_rank(*, candidates: list[Candidate], need: CaseNeed) -> list[Suggestion]:
+    """The organisation's regisseurs ordered by fit for a case (pure: no queries).
+
+    Fit: the advised style (3; a regisseur of both styles 2), the advised language (2), and
+    one per kind of expertise the case calls for. Regisseurs at or over their capacity come
+    after all others. Ties: the lower caseload, then the name, then the id. The ranking only
+    orders and explains; the accounthouder chooses."""
+    language = need.language.casefold().strip()
+    suggestions = []
+    for c in candidates:
+        style_fits = bool(need.style) and c.style in (need.style, "both")
+        hits = tuple(sorted(need.expertise & c.expertise))
+        language_fits = bool(language) and language in (x.casefold() for x in c.languages)
+        score = len(hits) * EXPERTISE_WEIGHT + LANGUAGE_WEIGHT * language_fits
+        if style_fits:
+            score += STYLE_WEIGHT if c.style == need.style else BOTH_STYLES_WEIGHT
+        full = c.capacity is not None and c.caseload >= c.capacity
+        over = c.capacity is not None and c.caseload > c.capacity
+        suggestions.append(Suggestion(c, score, style_fits, hits, language_fits, full, over))
+    suggestions.sort(
+        key=lambda s: (
+            s.full,
+            -s.score,
+            s.candidate.caseload,
+            s.candidate.name.casefold(),
+            s.candidate.user_id,
+        )
+    )
+    return suggestions
+
+
+def case_need(*, case: Case, can_read_health: bool) -> CaseNeed:
+    """The case's need from its basisdossier: the IVG's advised style and language, and the
+    leefgebieden where an organisation wrote something (not "nothing known"). Health content
+    counts only for who may read it. One query (the dossier is read with the case)."""
+    dossier = getattr(case, "basisdossier", None)
+    if dossier is None:
+        return CaseNeed()
+    with_content = (
+        DossierContribution.objects.filter(section__dossier=dossier, nothing_known=False)
+        .exclude(text="")
+        .values_list("section__leefgebied", "part")
+        .distinct()
+    )
+    expertise: set[str] = set()
+    for leefgebied, part in with_content:
+        if contribution_is_health(leefgebied=leefgebied, part=part):
+            if can_read_health:
+                expertise.update(HEALTH_EXPERTISE)
+            continue
+        expertise.update(LEEFGEBIED_EXPERTISE.get(leefgebied, ()))
+    return CaseNeed(
+        style=dossier.advised_style,
+        expertise=frozenset(expertise),
+        language=dossier.advised_language,
+    )
+
+
+def regisseur_suggestions(
+    *, case: Case, can_read_health: bool
+) -> tuple[CaseNeed, list[Suggestion]]:
+    """The regie organisation's regisseurs ranked for the case, each with the reasons. Two
+    queries whatever the number of regisseurs: the case's need, and the regisseurs with their
+    profile and caseload."""
+    from partners.selectors import organisation_regisseurs
+
+    need = case_need(case=case, can_read_health=can_read_health)
+    regisseurs = (
+        organisation_regisseurs(organisation=case.regie_organisation)
+        .select_related("regisseur_profile")
+        .annotate(caseload=caseload_count())
+    )
+    candidates = []
+    for user in regisseurs:
+        profile = getattr(user, "regisseur_profile", None)
+        candidates.append(
+            Candidate(
+                user_id=user.pk,
+                name=str(user),
+                style=profile.style if profile else "",
+                expertise=frozenset(profile.expertise) if profile else frozenset(),
+                languages=tuple(profile.languages) if profile else (),
+                capacity=profile.capacity if profile else None,
+                caseload=user.caseload,
+            )
+        )
+    return need, regisseurs_rank(candidates=candidates, need=need)
+
+
+def suggestion_reasons(*, suggestion: Suggestion, need: CaseNeed | None = None) -> list[str]:
+    """Why a regisseur is where they are in the ranking, in words, e.g. "style fits:
+    network-oriented", "expertise: finances, addiction", "12 of 15 cases"."""
+    from partners.models import Expertise, RegisseurStyle
+
+    c = suggestion.candidate
+    styles = dict(RegisseurStyle.choices)
+    reasons = []
+    if suggestion.style_fits:
+        reasons.append(_("style fits: %(style)s") % {"style": styles[c.style].lower()})
+    elif c.style:
+        reasons.append(_("style: %(style)s") % {"style": styles[c.style].lower()})
+    else:
+        reasons.append(_("style not given"))
+    if suggestion.expertise:
+        labels = dict(Expertise.choices)
+        reasons.append(
+            _("expertise: %(list)s")
+            % {"list": ", ".join(str(labels[k]).lower() for k in suggestion.expertise)}
+        )
+    if suggestion.language_fits and need is not None:
+        reasons.append(_("speaks %(language)s") % {"language": need.language})
+    if c.capacity is None:
+        reasons.append(_("%(n)s cases (no capacity given)") % {"n": c.caseload})
+    else:
+        reasons.append(_("%(n)s of %(capacity)s cases") % {"n": c.caseload, "capacity": c.capacity})
+    return reasons

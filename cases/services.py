@@ -52,9 +52,11 @@ from cases.policies import (
     organisation_can_answer,
     section_can_read,
 )
+from cases.selectors import CASELOAD_STATUSES, caseload_filter
 from cases.validators import validate_no_nul
 from cases.workflow import REGIE_STATUSES, TRANSITIONS, CaseStatus
 from partners.models import Organisation, OrganisationKind, User
+from partners.selectors import organisation_regisseurs
 
 VIEW_CASE = "cases.view_case"
 
@@ -473,16 +475,7 @@ def case_assign(*, case: Case, by: User, organisation: Organisation, regie_style
 
 
 def eligible_regisseurs(organisation: Organisation):
-    return (
-        User.objects.filter(
-            organisation=organisation,
-            is_active=True,
-            groups__permissions__codename="direct_case",
-            groups__permissions__content_type__app_label="cases",
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return organisation_regisseurs(organisation=organisation)
 
 
 def eligible_accounthouders(organisation: Organisation):
@@ -693,13 +686,21 @@ def dossier_request_remove(*, case: Case, by: User, organisation: Organisation) 
 
 @audited
 def dossier_set_advice(
-    *, case: Case, by: User, advice: str, organisation: Organisation | None, style: str
+    *,
+    case: Case,
+    by: User,
+    advice: str,
+    organisation: Organisation | None,
+    style: str,
+    language: str | None = None,
 ) -> Basisdossier:
     require(case_can(by, case, "advise"), _("You may not give the IVG advice on this case."))
     dossier = case.basisdossier
     dossier.ivg_advice = advice
     dossier.advised_organisation = organisation
     dossier.advised_style = style
+    if language is not None:
+        dossier.advised_language = language.strip()
     dossier.full_clean()
     dossier.save()
     return dossier
@@ -886,14 +887,14 @@ def access_log_write(
     return entry
 
 
-#: The statuses in which a case has a regisseur to hand over.
-HANDOVER_STATUSES = (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
+#: The statuses in which a case has a regisseur to hand over: the regisseur's caseload.
+HANDOVER_STATUSES = CASELOAD_STATUSES
 
 
 def caseload_of(regisseur: User):
     """The cases a regisseur directs now, for a handover (oldest regie first)."""
     return (
-        Case.objects.filter(regisseur=regisseur, status__in=HANDOVER_STATUSES)
+        Case.objects.filter(caseload_filter(regisseur=regisseur))
         .select_related("person", "programme", "regie_organisation")
         .order_by("regie_started_at", "pk")
     )

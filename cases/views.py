@@ -290,6 +290,7 @@ def dossier_advice(request: HttpRequest, pk: int) -> HttpResponse:
             "advice": dossier.ivg_advice,
             "organisation": dossier.advised_organisation_id,
             "style": dossier.advised_style,
+            "language": dossier.advised_language,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -402,7 +403,20 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     context = case_page_context(
         request, case, "overview", form=form, transition=transition, refusal=refusal
     )
+    if name == "appoint_regisseur" and allowed:
+        context["need"], context["suggestions"] = _appoint_suggestions(request, case)
     return render(request, "cases/case_transition.html", context, status=200 if allowed else 409)
+
+
+def _appoint_suggestions(request: HttpRequest, case: Case):
+    """The regie organisation's regisseurs ranked for the case, each with why (issue 16)."""
+    need, ranked = selectors.regisseur_suggestions(
+        case=case, can_read_health=case_can_read_health(request.user, case)
+    )
+    rows = [
+        {"s": s, "reasons": selectors.suggestion_reasons(suggestion=s, need=need)} for s in ranked
+    ]
+    return need, rows
 
 
 @login_required

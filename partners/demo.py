@@ -21,6 +21,11 @@ DEMO_ORGANISATIONS = [
 DEMO_USERS = [
     ("regisseur", "Rianne", "Demo", "RN", [Role.REGISSEUR]),
     ("regisseur2", "Remco", "Demo", "GGD", [Role.REGISSEUR]),
+    # More regisseurs of RN: the accounthouder's group (profiles, the competence scan's group).
+    ("regisseur3", "Rachid", "Demo", "RN", [Role.REGISSEUR]),
+    ("regisseur4", "Roos", "Demo", "RN", [Role.REGISSEUR]),
+    ("regisseur5", "Ruben", "Demo", "RN", [Role.REGISSEUR]),
+    ("regisseur6", "Ravi", "Demo", "RN", [Role.REGISSEUR]),
     ("accounthouder", "Anna", "Demo", "RN", [Role.ACCOUNTHOUDER]),
     ("ivg", "Ivo", "Demo", "POLITIE", [Role.IVG]),
     ("ivg-ggd", "Iris", "Demo", "GGD", [Role.IVG]),
@@ -91,4 +96,59 @@ def load(*, reset_passwords: bool = False) -> list[Credential]:
                     token=token,
                 )
             )
+    _profiles()
     return created
+
+
+# username: style, expertise, languages, capacity, scores of the latest scan (in the order of
+# `Competence`). Fictitious.
+DEMO_PROFILES = {
+    "regisseur": (
+        "case",
+        ["youth_family", "domestic"],
+        ["Engels"],
+        12,
+        [4, 3, 4, 5, 4, 3, 4, 5, 2],
+    ),
+    "regisseur3": (
+        "network",
+        ["finances", "addiction"],
+        ["Arabisch", "Frans"],
+        15,
+        [5, 4, 4, 3, 4, 4, 3, 4, 3],
+    ),
+    "regisseur4": ("network", ["psychiatry", "health"], [], 10, [4, 5, 3, 4, 3, 5, 4, 4, 3]),
+    "regisseur5": ("both", ["justice", "work"], ["Papiaments"], 14, [3, 3, 5, 4, 5, 3, 4, 5, 2]),
+    "regisseur6": ("case", ["lvb", "attitude"], ["Turks"], 8, [4, 4, 3, 5, 3, 4, 5, 5, 3]),
+}
+
+
+def _profiles() -> None:
+    """Profiles and competence scans of the demo regisseurs (once); the first regisseur took the
+    scan a year earlier too, to show development."""
+    from partners.models import Competence, CompetenceScan, RegisseurProfile
+    from partners.profiles import competence_scan_record, regisseur_profile_update
+
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_PROFILES)}
+    for username, (style, expertise, languages, capacity, latest) in DEMO_PROFILES.items():
+        user = users.get(username)
+        if user is None or RegisseurProfile.objects.filter(user=user).exists():
+            continue
+        regisseur_profile_update(
+            regisseur=user,
+            by=user,
+            style=style,
+            expertise=expertise,
+            languages=languages,
+            capacity=capacity,
+        )
+        if username == "regisseur":
+            earlier = competence_scan_record(
+                by=user,
+                scores={c: max(1, s - 1) for c, s in zip(Competence.values, latest, strict=True)},
+                note="Demo: eerste keer ingevuld (fictief).",
+            )
+            CompetenceScan.objects.filter(pk=earlier.pk).update(
+                taken_at=timezone.now() - timedelta(days=365)
+            )
+        competence_scan_record(by=user, scores=dict(zip(Competence.values, latest, strict=True)))

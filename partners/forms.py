@@ -8,6 +8,13 @@ from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import (
+    COMPETENCE_DESCRIPTIONS,
+    COMPETENCE_ROLES,
+    Competence,
+    Expertise,
+    RegisseurStyle,
+)
 from partners.services import user_password_change
 
 
@@ -143,3 +150,82 @@ class ApiKeyForm(forms.Form):
         self.fields["expires_on"].help_text = _("At most %(n)s days ahead.") % {
             "n": settings.REGIE_API_KEY_MAX_DAYS
         }
+
+
+class RegisseurProfileForm(forms.Form):
+    style = forms.ChoiceField(
+        label=_("Regie style"),
+        required=False,
+        choices=[("", _("not given")), *RegisseurStyle.choices],
+        help_text=_(
+            "Case-oriented: close to the person, building trust. Network-oriented: on the "
+            "interplay of the organisations, coaching from a distance."
+        ),
+    )
+    expertise = forms.MultipleChoiceField(
+        label=_("Expertise"),
+        required=False,
+        choices=Expertise.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.CharField(
+        label=_("Languages besides Dutch"),
+        required=False,
+        max_length=400,
+        help_text=_("Separated by commas, e.g. English, Arabic, Papiamentu."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity (cases)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        help_text=_("The most cases you direct at once."),
+    )
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_languages(self) -> list[str]:
+        names = [" ".join(n.split()) for n in self.cleaned_data["languages"].split(",")]
+        names = [n for n in names if n]
+        if any(len(n) > 40 for n in names):
+            raise forms.ValidationError(_("Give each language as a short name."))
+        if len(names) > 12:
+            raise forms.ValidationError(_("Give at most 12 languages."))
+        return names
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class CompetenceScanForm(forms.Form):
+    """One score of 1 to 5 per competence (the report's chapter 5) and a private note."""
+
+    note = forms.CharField(
+        label=_("Private note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only you read this note."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        note = self.fields.pop("note")
+        for competence in Competence:
+            self.fields[competence.value] = forms.TypedChoiceField(
+                label=competence.label,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                help_text=COMPETENCE_DESCRIPTIONS[competence],
+                error_messages={"required": _("Give a score from 1 to 5.")},
+            )
+        self.fields["note"] = note
+
+    def roles(self):
+        """The fields grouped under the report's four roles, for the page."""
+        return [
+            (role, [self[c.value] for c in competences]) for role, competences in COMPETENCE_ROLES
+        ]
+
+    def scores(self) -> dict[str, int]:
+        return {c: self.cleaned_data[c] for c in Competence.values}

@@ -3,7 +3,9 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 from simple_history.models import HistoricalRecords
@@ -256,3 +258,224 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# --- regie styles and the competence scan (issue 16) ---------------------------------------------
+
+
+class RegisseurStyle(models.TextChoices):
+    """The two regie styles of the report (ch. 4, step 1): the case-oriented regisseur works close
+    to the person, the network-oriented one on the interplay of the organisations. Values match
+    the IVG's advised style on a case (`cases.models.RegieStyle`)."""
+
+    CASE = "case", _("Case-oriented")
+    NETWORK = "network", _("Network-oriented")
+    BOTH = "both", _("Both")
+
+
+class Expertise(models.TextChoices):
+    """What a regisseur knows most of: the leefgebieden of the basisdossier, grouped where they
+    ask the same knowledge, and the target groups the programmes meet."""
+
+    JUSTICE = "justice", _("Offences, pending cases and legal framework")
+    RESIDENCE = "residence", _("Residence and housing")
+    DOMESTIC = "domestic", _("Domestic relations")
+    FINANCES = "finances", _("Finances and debts")
+    WORK = "work", _("Education, work and daytime activities")
+    HEALTH = "health", _("Mental and physical health and care")
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    ATTITUDE = "attitude", _("Attitude, motivation and skills")
+    YOUTH_FAMILY = "youth_family", _("Youth and family")
+    LVB = "lvb", _("Mild intellectual disability (LVB)")
+    ADDICTION = "addiction", _("Addiction")
+    PSYCHIATRY = "psychiatry", _("Psychiatry")
+
+
+def validate_expertise(value) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list) or sorted(set(value) - set(Expertise.values)):
+        raise ValidationError(_("Choose from the listed kinds of expertise."), code="invalid")
+
+
+def validate_languages(value) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not isinstance(value, list) or any(
+        not isinstance(v, str) or not v.strip() or len(v) > 40 for v in value
+    ):
+        raise ValidationError(_("Give each language as a short name."), code="invalid")
+    if len(value) > 12:
+        raise ValidationError(_("Give at most 12 languages."), code="invalid")
+
+
+class RegisseurProfile(models.Model):
+    """A regisseur's profile for matching at appointment: style, expertise, languages and how
+    many cases they can carry. Kept by the regisseur and by their organisation's accounthouder."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="regisseur_profile", verbose_name=_("user")
+    )
+    style = models.CharField(
+        _("regie style"), max_length=10, choices=RegisseurStyle.choices, blank=True
+    )
+    expertise = models.JSONField(
+        _("expertise"), default=list, blank=True, validators=[validate_expertise]
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("The most cases this regisseur directs at once."),
+    )
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("regisseur profile")
+        verbose_name_plural = _("regisseur profiles")
+        permissions = [
+            ("keep_own_profile", _("Can keep an own regisseur profile and competence scan")),
+            ("view_competence_group", _("Can view the competence scan of a group of regisseurs")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(style__in=["", *RegisseurStyle.values]),
+                name="regisseurprofile_style_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True)
+                | models.Q(capacity__gte=1, capacity__lte=200),
+                name="regisseurprofile_capacity_1_200",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def expertise_labels(self) -> list[str]:
+        labels = dict(Expertise.choices)
+        return [str(labels[key]) for key in self.expertise if key in labels]
+
+
+class Competence(models.TextChoices):
+    """The nine competences of the competence scan (report ch. 5, after Bosselaar 2018), under
+    the four roles of the professional who works through networks (`COMPETENCE_ROLES`)."""
+
+    NETWORKING = "networking", _("Networking")
+    ORGANISATIONAL_SENSITIVITY = "organisational_sensitivity", _("Organisational sensitivity")
+    IMPACT = "impact", _("Impact")
+    LISTENING = "listening", _("Listening")
+    INITIATIVE = "initiative", _("Showing initiative")
+    ADAPTABILITY = "adaptability", _("Adaptability")
+    PROBLEM_ANALYSIS = "problem_analysis", _("Problem analysis")
+    JUDGEMENT = "judgement", _("Forming a judgement")
+    NEGOTIATING = "negotiating", _("Network-oriented negotiating")
+
+
+#: The four roles and their competences, in the report's order.
+COMPETENCE_ROLES: tuple[tuple[str, tuple[Competence, ...]], ...] = (
+    (_("Connecting"), (Competence.NETWORKING, Competence.ORGANISATIONAL_SENSITIVITY)),
+    (_("Communicating"), (Competence.IMPACT, Competence.LISTENING)),
+    (_("Undertaking"), (Competence.INITIATIVE, Competence.ADAPTABILITY)),
+    (
+        _("Aligning"),
+        (Competence.PROBLEM_ANALYSIS, Competence.JUDGEMENT, Competence.NEGOTIATING),
+    ),
+)
+
+#: What each competence asks, in a line, for the scan form.
+COMPETENCE_DESCRIPTIONS = {
+    Competence.NETWORKING: _(
+        "You build lasting relations with people outside your organisation who work in the same "
+        "field, and with those inside it who hold expertise and means."
+    ),
+    Competence.ORGANISATIONAL_SENSITIVITY: _(
+        "You know how your own organisation and your partners' organisations work, and whom to "
+        "ask for what."
+    ),
+    Competence.IMPACT: _(
+        "You know what you want to achieve and bring it across in terms of your partners' own "
+        "interests, so that they come along."
+    ),
+    Competence.LISTENING: _(
+        "You listen closely and make sure what matters to the other person is put on the table."
+    ),
+    Competence.INITIATIVE: _(
+        "You do not wait for others: you act, and you remove what stands in the way."
+    ),
+    Competence.ADAPTABILITY: _(
+        "When circumstances change you adjust, creatively and preferably together with your "
+        "partners, to bring the goals closer anyway."
+    ),
+    Competence.PROBLEM_ANALYSIS: _(
+        "You get to the bottom of the question of the case before you decide what is needed."
+    ),
+    Competence.JUDGEMENT: _(
+        "You form your own professional view of the solution, well prepared before you meet "
+        "the partners."
+    ),
+    Competence.NEGOTIATING: _(
+        "You turn the partners' expertise, means and interests into firm commitments: every "
+        "agreement has something behind it."
+    ),
+}
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _score(label):
+    return models.PositiveSmallIntegerField(label, validators=SCORE_VALIDATORS)
+
+
+class CompetenceScan(models.Model):
+    """A regisseur's self-scan: a score of 1 to 5 per competence and an optional note. Private to
+    the regisseur: nobody else reads a single scan; accounthouders see only the spread over a
+    group large enough (`partners.selectors.competence_group_spread`). Taken again over time to
+    show development."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="competence_scans", verbose_name=_("user")
+    )
+    taken_at = models.DateTimeField(_("taken"), default=timezone.now, db_index=True)
+    networking = _score(Competence.NETWORKING.label)
+    organisational_sensitivity = _score(Competence.ORGANISATIONAL_SENSITIVITY.label)
+    impact = _score(Competence.IMPACT.label)
+    listening = _score(Competence.LISTENING.label)
+    initiative = _score(Competence.INITIATIVE.label)
+    adaptability = _score(Competence.ADAPTABILITY.label)
+    problem_analysis = _score(Competence.PROBLEM_ANALYSIS.label)
+    judgement = _score(Competence.JUDGEMENT.label)
+    negotiating = _score(Competence.NEGOTIATING.label)
+    note = models.TextField(
+        _("private note"),
+        blank=True,
+        max_length=4000,
+        help_text=_("Only you read this note."),
+    )
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        verbose_name = _("competence scan")
+        verbose_name_plural = _("competence scans")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{c}__gte": 1, f"{c}__lte": 5}),
+                name=f"competencescan_{c}_1_5",
+            )
+            for c in Competence.values
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.taken_at:%Y-%m-%d}"
+
+    def score(self, competence: str) -> int:
+        return getattr(self, competence)

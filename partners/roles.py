@@ -13,13 +13,22 @@ from django.db import transaction
 from partners.models import Role, RoleGroup
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.REGISSEUR: ("partners.view_organisation", "cases.direct_case", "cases.add_familyrelation"),
+    Role.REGISSEUR: (
+        "partners.view_organisation",
+        "cases.direct_case",
+        "cases.add_familyrelation",
+        # "Mijn profiel": the own profile for matching and the own (private) competence scans.
+        "partners.keep_own_profile",
+    ),
     Role.ACCOUNTHOUDER: (
         "partners.view_organisation",
         "cases.account_case",
         "cases.appoint_regisseur",
         # The figures of the own regie organisation (meetings.views.programme_figures).
         "cases.view_programme_figures",
+        # The profiles of the organisation's regisseurs, and their competence scan as a group.
+        "partners.change_regisseurprofile",
+        "partners.view_competence_group",
     ),
     Role.IVG: ("partners.view_organisation", "cases.contribute_basisdossier"),
     Role.PROGRAMME_TEAM: (

@@ -31,6 +31,15 @@ urlpatterns = [
         views.api_key_revoke,
         name="api_key_revoke",
     ),
+    path("mijn-profiel/", views.my_profile, name="my_profile"),
+    path("mijn-profiel/competentiescan/", views.competence_scan_add, name="competence_scan_add"),
+    path("regisseurs/", views.regisseur_profiles, name="regisseur_profiles"),
+    path("regisseurs/competenties/", views.competence_group, name="competence_group"),
+    path(
+        "regisseurs/<int:pk>/profiel/",
+        views.regisseur_profile_edit,
+        name="regisseur_profile_edit",
+    ),
     path("wachtwoord/vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord/vergeten/verstuurd/",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from acvz.api import problems
-from acvz.errors import NotAllowed
+from acvz.errors import DomainError, NotAllowed
 from acvz.http import safe_next
+from acvz.web import refuse
 from partners import second_factor, services
 from partners.forms import (
     PasswordChangeForm,
@@ -321,3 +322,172 @@ def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     services.api_key_revoke(key=key, by=request.user)
     messages.success(request, _("The key %(prefix)s is revoked.") % {"prefix": key.prefix})
     return redirect("api_keys")
+
+
+# --- regisseur profiles and the competence scan (issue 16) ---------------------------------------
+
+SCANS_PER_PAGE = 6
+PROFILES_PER_PAGE = 25
+
+
+@login_required
+@require_safe
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """The regisseur's own page: the profile used at appointment and their competence scans
+    over time (newest first), per competence. Only the regisseur reaches their scans."""
+    from django.core.paginator import Paginator
+
+    from partners.models import COMPETENCE_ROLES, RegisseurProfile
+    from partners.policies import profile_can_keep_own
+    from partners.selectors import competence_scans_of
+
+    if not profile_can_keep_own(request.user):
+        raise PermissionDenied
+    profile = RegisseurProfile.objects.filter(user=request.user).first()
+    page = Paginator(competence_scans_of(user=request.user), SCANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    scans = list(page)
+    development = [
+        (
+            role,
+            [(c.label, [scan.score(c.value) for scan in scans]) for c in competences],
+        )
+        for role, competences in COMPETENCE_ROLES
+    ]
+    return render(
+        request,
+        "partners/my_profile.html",
+        {"profile": profile, "page": page, "scans": scans, "development": development},
+    )
+
+
+@login_required
+def competence_scan_add(request: HttpRequest) -> HttpResponse:
+    from partners.forms import CompetenceScanForm
+    from partners.policies import profile_can_keep_own
+    from partners.profiles import competence_scan_record
+
+    if not profile_can_keep_own(request.user):
+        raise PermissionDenied
+    form = CompetenceScanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            competence_scan_record(
+                by=request.user, scores=form.scores(), note=form.cleaned_data["note"]
+            )
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Your competence scan is saved."))
+            return redirect("my_profile")
+    return render(request, "partners/competence_scan_form.html", {"form": form})
+
+
+def _profile_owner(request: HttpRequest, pk: int):
+    """The regisseur whose profile `request.user` may keep: themself, or one of their
+    organisation's regisseurs for its accounthouder. Anyone else: 404, as if missing."""
+    from partners.models import User
+    from partners.policies import profile_can_edit
+    from partners.selectors import organisation_regisseurs
+
+    regisseur = get_object_or_404(User, pk=pk)
+    if not profile_can_edit(request.user, regisseur):
+        raise Http404
+    if not (
+        organisation_regisseurs(organisation=regisseur.organisation)
+        .filter(pk=regisseur.pk)
+        .exists()
+    ):
+        raise Http404
+    return regisseur
+
+
+@login_required
+def regisseur_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from partners.forms import RegisseurProfileForm
+    from partners.models import RegisseurProfile
+    from partners.profiles import regisseur_profile_update
+
+    regisseur = _profile_owner(request, pk)
+    profile = RegisseurProfile.objects.filter(user=regisseur).first()
+    initial = {"lock_version": profile.lock_version if profile else 0}
+    if profile:
+        initial.update(
+            style=profile.style,
+            expertise=profile.expertise,
+            languages=", ".join(profile.languages),
+            capacity=profile.capacity,
+        )
+    form = RegisseurProfileForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            regisseur_profile_update(
+                regisseur=regisseur,
+                by=request.user,
+                style=data["style"],
+                expertise=data["expertise"],
+                languages=data["languages"],
+                capacity=data["capacity"],
+                expected_lock_version=data["lock_version"],
+            )
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("The profile is saved."))
+            if regisseur.pk == request.user.pk:
+                return redirect("my_profile")
+            return redirect("regisseur_profiles")
+    return render(
+        request,
+        "partners/regisseur_profile_form.html",
+        {"form": form, "regisseur": regisseur, "own": regisseur.pk == request.user.pk},
+    )
+
+
+@login_required
+@require_safe
+@permission_required("partners.change_regisseurprofile", raise_exception=True)
+def regisseur_profiles(request: HttpRequest) -> HttpResponse:
+    """The accounthouder's view of their organisation's regisseurs and their profiles (never
+    their competence scans)."""
+    from django.core.paginator import Paginator
+
+    from partners.selectors import organisation_regisseurs
+
+    if request.user.organisation_id is None:
+        raise PermissionDenied
+    regisseurs = organisation_regisseurs(organisation=request.user.organisation).select_related(
+        "regisseur_profile"
+    )
+    page = Paginator(regisseurs, PROFILES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "partners/regisseur_profiles.html", {"page": page})
+
+
+@login_required
+@require_safe
+def competence_group(request: HttpRequest) -> HttpResponse:
+    """The competence scan of the organisation's regisseurs as a group: per competence the
+    spread of their latest scans, only over a group large enough; optionally one year."""
+    from partners.policies import competence_group_can_view
+    from partners.selectors import competence_group_minimum, competence_group_spread
+
+    if not competence_group_can_view(request.user):
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    years = list(range(this_year, this_year - 6, -1))
+    raw = request.GET.get("jaar", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else None
+    view = competence_group_spread(organisation=request.user.organisation, year=year)
+    return render(
+        request,
+        "partners/competence_group.html",
+        {
+            "view": view,
+            "year": year,
+            "years": years,
+            "minimum": competence_group_minimum(),
+            "organisation": request.user.organisation,
+        },
+    )

@@ -124,6 +124,9 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/meldingen/",
             "/afspraken/",
             "/instellingen/",
+            "/mijn-profiel/",
+            "/mijn-profiel/competentiescan/",
+            f"/regisseurs/{people['regisseur'].pk}/profiel/",
             "/bestaat-niet/",
         ],
         "itat": ["/", "/itat/", f"/plannen/{plan.pk}/stap/approve/"],
@@ -141,6 +144,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             f"/regisseurs/{people['regisseur'].pk}/overdragen/",
             "/budget/",
             f"/budget/{world['budget'].pk}/",
+            "/regisseurs/",
+            "/regisseurs/competenties/",
         ],
         "programme": ["/programma/cijfers/"],
     }

@@ -381,6 +381,23 @@ def t_leaving_regisseur(w: World) -> list[Target]:
     return [Target(None, "regisseur@case's caseload", {"user": w.refs["regisseur"]}, {"org": "RN"})]
 
 
+def t_profile_regisseur(w: World) -> list[Target]:
+    return [
+        Target(
+            None,
+            "regisseur@case's profile",
+            {"user": w.refs["regisseur"]},
+            {"org": "RN", "user_pk": w.refs["regisseur"]},
+        )
+    ]
+
+
+def _scan_body(w: World, t: Target) -> dict:
+    from partners.models import Competence
+
+    return {**dict.fromkeys(Competence.values, "3"), "note": "sweep"}
+
+
 def t_organisation(w: World) -> list[Target]:
     return [Target(None, "organisation RN", {"organisation": w.refs["org:RN"]})]
 
@@ -610,6 +627,19 @@ WEB: dict[str, dict[str, Spec]] = {
     ),
     "meetings:webhook_redeliver": page(
         t_webhook_delivery, {"pk": "pk"}, scope="global", post="webhook.manage", markers="none"
+    ),
+    # Regisseur profiles and the competence scan (issue 16): no person's data, no case content.
+    "my_profile": page(markers="none", per_role=True),
+    "competence_scan_add": page(post="scan.own", body=_scan_body, markers="none", per_role=True),
+    "regisseur_profiles": page(markers="none", per_role=True),
+    "competence_group": page(markers="none", per_role=True),
+    "regisseur_profile_edit": page(
+        t_profile_regisseur,
+        {"pk": "user"},
+        scope="global",
+        post="profile.edit",
+        body=lambda w, t: {"style": "case", "capacity": "7", "lock_version": "0"},
+        markers="none",
     ),
     "set_language": page(
         post="any", body=lambda w, t: {"language": "en", "next": "/"}, per_role=True

@@ -249,6 +249,14 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
         "an accounthouder of the regisseur's organisation",
         lambda u, c, t: has(u, ACCOUNTHOUDER) and u.org is not None and u.org.code == t["org"],
     ),
+    "profile.edit": (
+        "the regisseur themself, or an accounthouder of the regisseur's organisation",
+        lambda u, c, t: (
+            (has(u, REGISSEUR) and u.pk == t["user_pk"])
+            or (has(u, ACCOUNTHOUDER) and u.org is not None and u.org.code == t["org"])
+        ),
+    ),
+    "scan.own": ("every regisseur, for themselves", lambda u, c, t: has(u, REGISSEUR)),
     "notification.own": ("the notification's own user", lambda u, c, t: t["owner"] == u.label),
     "person.create": ("the programme team", lambda u, c, t: has(u, PROGRAMME_TEAM)),
     "person.register": ("the programme team", lambda u, c, t: has(u, PROGRAMME_TEAM)),
