@@ -34,7 +34,7 @@ from meetings.policies import (
     notification_visibility_filter,
     uvo_can_manage,
 )
-from meetings.webhooks import api_url, webhook_emit
+from meetings.webhooks import resource, webhook_emit
 from meetings.work import forget_work_counts
 
 logger = logging.getLogger(__name__)
@@ -313,10 +313,7 @@ def agreement_set_status(
 
 def _tell_systems(event_type: str, case_id: int, *, status: str = "", **resources: int) -> None:
     """A webhook event about UVOs and agreements (`meetings.webhooks`)."""
-    data = {
-        name: {"id": pk, "url": api_url(name.replace("_", ""), pk)}
-        for name, pk in resources.items()
-    }
+    data = {name: resource(name.replace("_", ""), pk) for name, pk in resources.items()}
     if status:
         data["status"] = status
     webhook_emit(type=event_type, case_id=case_id, part=CasePart.UVO, data=data)

@@ -222,7 +222,8 @@ def api_url(name: str, pk: int) -> str:
     )
 
 
-def _resource(name: str, pk: int) -> dict:
+def resource(name: str, pk: int) -> dict:
+    """A resource in a payload: its id and API URL (`name`: the API route, e.g. `uvomeeting`)."""
     return {"id": pk, "url": api_url(name, pk)}
 
 
@@ -240,7 +241,7 @@ def webhook_emit(
         type=type,
         case_id=case_id,
         part=part,
-        data={"case": _resource("case", case_id), **(data or {})},
+        data={"case": resource("case", case_id), **(data or {})},
         also_organisation_ids=sorted(set(also)),
         only_organisation_ids=None if only is None else sorted(set(only)),
     )
@@ -286,7 +287,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
         webhook_emit(
             type=WebhookEventType.PLAN_SUBMITTED,
             part=CasePart.PLAN,
-            data={"plan": _resource("plan", plan.pk)},
+            data={"plan": resource("plan", plan.pk)},
             **common,
         )
         asked = list(
@@ -298,7 +299,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             webhook_emit(
                 type=WebhookEventType.COMMITMENT_ASKED,
                 part=CasePart.PLAN,
-                data={"plan": _resource("plan", plan.pk)},
+                data={"plan": resource("plan", plan.pk)},
                 only=asked,
                 **common,
             )
@@ -308,7 +309,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             if event == "plan_approved"
             else WebhookEventType.PLAN_RETURNED,
             part=CasePart.PLAN,
-            data={"plan": _resource("plan", plan.pk)},
+            data={"plan": resource("plan", plan.pk)},
             **common,
         )
     elif event == "timeline":
@@ -338,8 +339,8 @@ def agreements_due(findings: list[tuple[int, int, datetime]]) -> None:
             case_id=case_id,
             part=CasePart.UVO,
             data={
-                "case": _resource("case", case_id),
-                "agreement": _resource("agreement", agreement_id),
+                "case": resource("case", case_id),
+                "agreement": resource("agreement", agreement_id),
                 "deadline": due.isoformat(),
             },
         )
