@@ -150,6 +150,22 @@ def person_list(*, user) -> QuerySet[Person]:
     )
 
 
+def offence_record_list(*, user) -> QuerySet[OffenceRecord]:
+    """The offence records of the persons `user` may see and, for a system that records
+    offences, those its own organisation recorded (the police read back, correct and retract
+    what they pushed by BSN); `person_visible` says which persons the user may see, for the
+    rest the record does not name the person."""
+    visible = person_list(user=user)
+    actor = actor_for(user)
+    pushes = actor.organisation_id is not None and actor.has("cases.add_offencerecord")
+    own = Q(source_id=actor.organisation_id) if pushes else Q(pk__in=[])
+    return (
+        OffenceRecord.objects.filter(Q(person__in=visible) | own)
+        .annotate(person_visible=Exists(visible.filter(pk=OuterRef("person_id"))))
+        .order_by("-date", "-pk")
+    )
+
+
 def person_get(*, user, pk) -> Person:
     return visible_get(person_list(user=user), pk=pk)
 

@@ -99,31 +99,38 @@ def family_relation_add(*, person: Person, relative: Person, kind: str, by: User
 def offence_record_create(
     *,
     by: User,
-    person: Person,
     date: date,
     kind: str,
     category: str,
+    person: Person | None = None,
+    subject: dict | None = None,
     source: Organisation | None = None,
     external_id: str | None = None,
     description: str = "",
 ) -> tuple[OffenceRecord, bool]:
-    """Record an offence. A repeated push with the same source reference changes nothing and
-    returns the first record; the same reference for another person is refused (`duplicate`),
-    without a word about the record it is taken by (its person may be out of the caller's
-    sight)."""
+    """Record an offence about `person`, or about the person with `subject`'s BSN (made from
+    `subject`'s names and date of birth when Regie does not know the BSN yet, so inflow can be
+    computed before anyone registers a case).
+
+    A repeated push with the same source reference changes nothing and returns the first
+    record; the same reference for another person is refused (`duplicate`), without a word
+    about the record it is taken by (its person may be out of the caller's sight)."""
     actor = actor_for(by)
     require(actor.has("cases.add_offencerecord"), _("You may not record offences."))
+    if (person is None) == (subject is None):
+        raise DomainError(_("Give the person or the subject, one of the two."), code="invalid")
     validate_no_nul(external_id)  # before the lookup: PostgreSQL refuses NUL in a query
     source = source or by.organisation
     if source is None or (source.pk != actor.organisation_id):
         raise NotAllowed(_("Offences can only be recorded for your own organisation."))
+    if subject is not None:
+        person = Person.objects.filter(bsn=subject["bsn"]).first()
     content = {"date": date, "kind": kind, "category": category, "description": description}
     if external_id:
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is not None:
             return _offence_repeated(existing, person, content), False
     record = OffenceRecord(
-        person=person,
         date=date,
         kind=kind,
         category=category,
@@ -131,17 +138,36 @@ def offence_record_create(
         external_id=external_id or None,
         description=description,
     )
-    _clean_but_the_reference(record)
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # a person made for the record goes if the record does
+            record.person = person or _person_for_subject(subject)
+            _clean_but_the_reference(record)
             record.save()
             _offence_on_timelines(record, by)
     except IntegrityError:  # a concurrent push of the same reference won the race
         existing = OffenceRecord.objects.filter(source=source, external_id=external_id).first()
         if existing is None or not external_id:
             raise
-        return _offence_repeated(existing, person, content), False
+        return _offence_repeated(existing, record.person, content), False
     return record, True
+
+
+def _person_for_subject(subject: dict) -> Person:
+    """The person with the subject's BSN, made from the subject when there is none yet (also
+    when a concurrent push makes the same one: the database's unique BSN decides)."""
+    person = Person(
+        bsn=subject["bsn"],
+        first_name=subject["first_name"],
+        last_name=subject["last_name"],
+        date_of_birth=subject["date_of_birth"],
+    )
+    person.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        return Person.objects.get(bsn=subject["bsn"])
+    return person
 
 
 #: New offence records that the case team must know of at once: on the timeline of each case
@@ -184,9 +210,9 @@ def _clean_but_the_reference(obj) -> None:
 
 
 def _offence_repeated(
-    existing: OffenceRecord, person: Person, content: dict | None = None
+    existing: OffenceRecord, person: Person | None, content: dict | None = None
 ) -> OffenceRecord:
-    if existing.person_id != person.pk:
+    if person is None or existing.person_id != person.pk:
         raise DomainError(
             _("This external_id is already used for another offence record."), code="duplicate"
         )

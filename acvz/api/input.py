@@ -58,14 +58,18 @@ def _json_type(field) -> tuple[Callable[[object], bool], str] | None:
     return None
 
 
-def _problems(serializer, data: Mapping) -> dict[str, list[ErrorDetail]]:
-    errors = {}
+def _problems(serializer, data: Mapping) -> dict:
+    errors: dict = {}
     for name, value in data.items():
         field = serializer.fields.get(name)
         if field is None or field.read_only or value is None:
             continue
         expected = _json_type(field)
-        if expected is not None and not expected[0](value):
+        if isinstance(field, serializers.Serializer) and isinstance(value, Mapping):
+            inner = _problems(field, value)  # a nested object is read as strictly
+            if inner:
+                errors[name] = inner
+        elif expected is not None and not expected[0](value):
             message = _("Give a JSON %(type)s, not a %(given)s.") % {
                 "type": expected[1],
                 "given": _JSON_NAMES.get(type(value), type(value).__name__),
@@ -96,15 +100,27 @@ def validated(serializer_class, *, data, context=None, instance=None, partial=Fa
     """The serializer, validated (400 on bad, unknown or coerced input)."""
     serializer = serializer_class(instance, data=data, context=context or {}, partial=partial)
     if isinstance(data, Mapping):
-        unknown = sorted(str(name) for name in data if name not in serializer.fields)
+        unknown = _unknown(serializer, data)
         if unknown:
-            message = _("Unknown field: this operation does not take it.")
-            raise ValidationError(
-                {name: [ErrorDetail(message, code="unknown_field")] for name in unknown}
-            )
+            raise ValidationError(unknown)
         problems = _problems(serializer, data)
         if problems:  # with what else is wrong, as one answer
             errors = {} if serializer.is_valid() else dict(serializer.errors)
             raise ValidationError(errors | problems)
     serializer.is_valid(raise_exception=True)
     return serializer
+
+
+def _unknown(serializer, data: Mapping) -> dict:
+    """The fields `data` has that `serializer` does not take, also inside nested objects."""
+    errors: dict = {}
+    for name, value in data.items():
+        field = serializer.fields.get(name)
+        if field is None:
+            message = _("Unknown field: this operation does not take it.")
+            errors[str(name)] = [ErrorDetail(message, code="unknown_field")]
+        elif isinstance(field, serializers.Serializer) and isinstance(value, Mapping):
+            inner = _unknown(field, value)
+            if inner:
+                errors[name] = inner
+    return errors

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -36,6 +37,7 @@ from cases.models import (
     UvoClockStart,
 )
 from cases.policies import CasePart, SectionView, case_can, case_can_read, contribution_can_write
+from cases.validators import validate_bsn, validate_no_nul
 from cases.workflow import TRANSITIONS, transitions_from
 from partners.models import Organisation, User
 
@@ -220,8 +222,24 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "integer", "nullable": True})
+class CallersPersonField(serializers.Field):
+    """The record's person, when the caller may see that person; else null. A source that
+    pushed by BSN reads its own records back without learning who Regie knows or follows."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, record):
+        return record.person_id if getattr(record, "person_visible", True) else None
+
+
 class OffenceRecordSerializer(serializers.ModelSerializer):
     source = OrganisationRefSerializer(read_only=True)
+    person = CallersPersonField(
+        help_text="The person's id, or null when the caller may not see the person (a record "
+        "its own organisation pushed by BSN for a person of no case it is on)."
+    )
 
     class Meta:
         model = OffenceRecord
@@ -250,10 +268,34 @@ class VisiblePersonField(serializers.PrimaryKeyRelatedField):
         return person_list(user=self.context["request"].user)
 
 
-class OffenceRecordInputSerializer(serializers.Serializer):
-    """The source is always the caller's own organisation."""
+class OffenceSubjectSerializer(serializers.Serializer):
+    """Who the record is about, by BSN: the person need not be known to the caller, nor to
+    Regie (then a person record is made from these details, so inflow can be computed)."""
 
-    person = VisiblePersonField()
+    bsn = serializers.CharField(
+        min_length=9, max_length=9, validators=[validate_bsn], help_text="9 digits, 11-test."
+    )
+    first_name = serializers.CharField(max_length=100, validators=[validate_no_nul])
+    last_name = serializers.CharField(max_length=150, validators=[validate_no_nul])
+    date_of_birth = serializers.DateField()
+
+    def validate_date_of_birth(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("The date of birth lies in the future."))
+        return value
+
+
+class OffenceRecordInputSerializer(serializers.Serializer):
+    """The source is always the caller's own organisation. The person by id (one the caller
+    may see) or by `subject` (BSN and details), exactly one of the two."""
+
+    person = VisiblePersonField(required=False, help_text="A person the caller may see.")
+    subject = OffenceSubjectSerializer(
+        required=False,
+        help_text="The person by BSN, for a person of no case the caller is on (or not known "
+        "to Regie yet). For a known BSN the details are neither compared nor changed, and the "
+        "answer is the same either way.",
+    )
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=OffenceKind.choices)
     category = serializers.ChoiceField(choices=OffenceCategory.choices)
@@ -266,6 +308,14 @@ class OffenceRecordInputSerializer(serializers.Serializer):
         help_text="The source system's own id: a repeated push with it returns the first record.",
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("person" in attrs) == ("subject" in attrs):
+            raise serializers.ValidationError(
+                {"person": _("Give either person (an id) or subject (by BSN), one of the two.")},
+                code="invalid",
+            )
+        return attrs
 
 
 #: How many records one batch push may carry.

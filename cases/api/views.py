@@ -260,11 +260,7 @@ class OffenceRecordViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OffenceRecord.objects.none()
-        return (
-            OffenceRecord.objects.filter(person__in=selectors.person_list(user=self.request.user))
-            .select_related("source")
-            .order_by("-date", "-pk")
-        )
+        return selectors.offence_record_list(user=self.request.user).select_related("source")
 
     def get_serializer_class(self):
         return {
@@ -277,8 +273,9 @@ class OffenceRecordViewSet(
         data = validated(
             OffenceRecordCorrectSerializer, data=request.data, context=self.get_serializer_context()
         ).validated_data
-        record = services.offence_record_correct(record=record, by=request.user, **data)
-        return Response(OffenceRecordSerializer(record).data)
+        corrected = services.offence_record_correct(record=record, by=request.user, **data)
+        corrected.person_visible = record.person_visible
+        return Response(OffenceRecordSerializer(corrected).data)
 
     def destroy(self, request, *args, **kwargs):
         services.offence_record_retract(record=self.get_object(), by=request.user)
@@ -328,6 +325,9 @@ class OffenceRecordViewSet(
         )
         record, created = services.offence_record_create(
             by=request.user, **serializer.validated_data
+        )
+        record.person_visible = (
+            selectors.person_list(user=request.user).filter(pk=record.person_id).exists()
         )
         return Response(
             OffenceRecordSerializer(record).data,

@@ -1089,16 +1089,16 @@ API: dict[tuple[str, str], Spec] = {
             ]
         },
     ),
-    ("GET", "/api/v1/offence-records/{id}/"): api(t_offence, {"id": "offence"}, scope="person"),
+    ("GET", "/api/v1/offence-records/{id}/"): api(t_offence, {"id": "offence"}, scope="record"),
     ("PUT", "/api/v1/offence-records/{id}/"): api(
         t_offence,
         {"id": "offence"},
-        scope="person",
+        scope="record",
         write="offence.correct",
         body=lambda w, t: {"date": _in_days(-9), "kind": "summons", "category": "other"},
     ),
     ("DELETE", "/api/v1/offence-records/{id}/"): api(
-        t_offence, {"id": "offence"}, scope="person", write="offence.correct"
+        t_offence, {"id": "offence"}, scope="record", write="offence.correct"
     ),
     # cases
     ("GET", "/api/v1/cases/"): api(),

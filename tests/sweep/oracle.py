@@ -205,12 +205,22 @@ def reads_person(u: SweepUser, c: CaseFacts) -> bool:
     return "person" in sees(u, c) or (u.user is not None and has(u, PROGRAMME_TEAM))
 
 
+def reads_record(u: SweepUser, c: CaseFacts, source: str | None) -> bool:
+    """An offence record: whoever reads the person, and the partner systems of the record's
+    source organisation (they read back, correct and retract what they pushed)."""
+    return reads_person(u, c) or (
+        has(u, PARTNER_SYSTEM) and u.org is not None and u.org.code == source
+    )
+
+
 def reads_marker(u: SweepUser, m: Marker, c: CaseFacts) -> bool:
     seen = sees(u, c)
     if m.cls == "N":  # the person's name: shown wherever any part of the case is
         return bool(seen) or reads_person(u, c)
     if m.cls == "P":
         return reads_person(u, c)
+    if m.cls == "S":
+        return reads_record(u, c, m.goal_org)
     if m.resource not in seen:
         return False
     if m.cls == "C":
@@ -472,7 +482,7 @@ def reads_for_inzage(u: SweepUser) -> bool:
 
 
 #: What the inzage page may show its reader: all but health content.
-INZAGE_CLASSES = frozenset({"N", "P", "C"})
+INZAGE_CLASSES = frozenset({"N", "P", "S", "C"})
 
 
 def reads_access_log(u: SweepUser) -> bool:

@@ -29,7 +29,7 @@ from tests.sweep import oracle
 from tests.sweep.operations import Operation, Target
 from tests.sweep.world import FULL, SweepUser, World
 
-MARKER = re.compile(r"MK[NPCHG]\d\d[a-z]{1,4}Z")
+MARKER = re.compile(r"MK[NPCHGS]\d\d[a-z]{1,4}Z")
 SNAPSHOT_APPS = ("partners", "cases", "plans", "meetings", "guardian", "auth")
 #: Reads are logged (the access log is a write every read makes); sessions change with logins.
 NOT_A_WRITE = re.compile(r"access|session", re.IGNORECASE)
@@ -285,6 +285,9 @@ class Sweep:
             return bool(seen), op.spec.resource in seen
         if scope == "person":
             reads = oracle.reads_person(user, case)
+            return reads, reads
+        if scope == "record":  # an offence record: the person's readers, and its source
+            reads = oracle.reads_record(user, case, target.facts["source"])
             return reads, reads
         if scope == "own":
             own = target.facts.get("owner", user.label) == user.label

@@ -98,3 +98,12 @@ def test_a_closed_case_takes_no_more_writes():
     for action in ("agreement.update", "plan.evaluate", "referral.create", "case.timeline"):
         assert not oracle.may(regisseur, action, CLOSED, facts), action
     assert oracle.may(regisseur, "agreement.update", IN_REGIE, facts)
+
+
+def test_an_offence_record_is_read_by_the_persons_readers_and_its_source_system():
+    record = Marker("MKS01oxZ", "c", "S", "ox", "person", goal_org="RN")
+    rn_system, wpi_system = user("partner_system", RN), user("partner_system", WPI)
+    assert oracle.reads_marker(rn_system, record, RN_ONLY)  # on the team: reads the person
+    assert oracle.reads_marker(rn_system, record, REGISTERED)  # not on it: its own record
+    assert not oracle.reads_marker(wpi_system, record, REGISTERED)
+    assert not oracle.reads_marker(user("interventiepleger", RN), record, REGISTERED)

@@ -110,10 +110,12 @@ CASES: dict[str, str] = {
 class Marker:
     token: str
     case: str  # the case label
-    cls: str  # N name · P person details · C case content · H health · G health goal H1
+    #: N name · P person details · C case content · H health · G health goal H1 · S an offence
+    #: record's text (the person's details, and its source organisation's partner systems)
+    cls: str
     field: str  # where it was written (for failure messages)
     resource: str  # the part of the case it belongs to (oracle.RESOURCES)
-    goal_org: str | None = None  # G: the code of the goal's responsible organisation
+    goal_org: str | None = None  # G: the goal's responsible organisation; S: the source
 
 
 @dataclass
@@ -407,7 +409,7 @@ class _Builder:
             phone=self.mark(c, "P", "ph", "person"),
         )
         OffenceRecordFactory.create_batch(
-            3, person=person, description=self.text(c, "P", "of", "person")
+            3, person=person, description=self.text(c, "S", "of", "person", "POLITIE")
         )
         pushed, _created = case_services.offence_record_create(
             by=self.b_sys,
@@ -416,7 +418,7 @@ class _Builder:
             kind=OffenceKind.ARREST,
             category="other",
             external_id=f"SW-{label}",
-            description=self.text(c, "P", "ox", "person"),
+            description=self.text(c, "S", "ox", "person", REGIE_ORG),
         )
         case = case_services.case_register(
             person=person, programme=Programme.objects.get(code="TOP600"), by=self.b_pt

@@ -137,12 +137,16 @@ def test_only_partner_systems_push_offences(api_as, people, police_case):
     assert_problem(response, 403, "permission_denied")
 
 
-def test_the_offence_list_holds_only_visible_persons(api_as, people, police_case, orgs):
-    OffenceRecordFactory(person=PersonFactory())  # someone else's offence
+def test_the_offence_list_holds_visible_persons_and_the_callers_own_records(
+    api_as, people, police_case, orgs
+):
+    OffenceRecordFactory(person=PersonFactory(), source=orgs["OM"])  # someone else's offence
+    own = OffenceRecordFactory(person=PersonFactory())  # the police's, of a person out of sight
     client = api_as(people["system"])
     listed = client.get("/api/v1/offence-records/").json()
-    assert listed["count"] == 3
-    assert {o["person"] for o in listed["results"]} == {police_case.person_id}
+    assert listed["count"] == 4
+    assert {o["id"]: o["person"] for o in listed["results"]}[own.pk] is None
+    assert {o["person"] for o in listed["results"]} == {police_case.person_id, None}
     by_person = client.get(f"/api/v1/offence-records/?person={police_case.person_id}").json()
     assert by_person["count"] == 3
     assert client.get("/api/v1/offence-records/?kind=conviction").json()["count"] == 0
@@ -150,7 +154,7 @@ def test_the_offence_list_holds_only_visible_persons(api_as, people, police_case
         client.get(
             f"/api/v1/offence-records/?source={Organisation.objects.get(code='POLITIE').pk}"
         ).json()["count"]
-        == 3
+        == 4
     )
 
 
