@@ -329,7 +329,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "acvz.api.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "acvz.api.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "acvz.api.filters.StableOrderingFilter",
     ],
@@ -377,6 +377,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "acvz.api.schema.add_links",
+    ],
     # Choice sets used by several fields (or with a field name shared by several sets) get one
     # stable component name each.
     "ENUM_NAME_OVERRIDES": {

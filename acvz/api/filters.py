@@ -4,8 +4,10 @@ over 1,100 offence records) left their order to the database, per query: 262 rep
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
@@ -15,6 +17,47 @@ def _is_pk(term) -> bool:
 
 
 class StableOrderingFilter(OrderingFilter):
+    """`?ordering=<field>` or `-<field>`, one of the operation's values (listed in the schema
+    as an enum); any other value is a 400 naming the ones there are — DRF would quietly ignore
+    it and leave the client believing its order held."""
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        allowed = self._values(queryset, view, request)
+        if raw not in allowed:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        ErrorDetail(
+                            _("Order by one of: %(values)s.") % {"values": ", ".join(allowed)},
+                            code="invalid_choice",
+                        )
+                    ]
+                }
+            )
+        return [raw]
+
+    def _values(self, queryset, view, request) -> list[str]:
+        fields = [
+            name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+        ]
+        return [value for name in fields for value in (name, f"-{name}")]
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple):
+            values = [value for name in fields for value in (name, f"-{name}")]
+            for parameter in parameters:
+                parameter["description"] = (
+                    "The order of the list: a field, or `-` and a field for descending. Rows "
+                    "that share the value keep a fixed order (by id)."
+                )
+                parameter["schema"] = {"type": "string", "enum": values}
+        return parameters
+
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view)
         if not ordering:
@@ -68,3 +111,31 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, reading a boolean as its schema says: `true` or `false` (the
+    form field behind it takes `yes`, `1` or `null` too, or quietly ignores them). Every bad
+    filter is named in the one answer."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        errors = {}
+        if not filterset.is_valid():
+            errors = {
+                name: [ErrorDetail(e["message"], code=e["code"]) for e in found]
+                for name, found in filterset.errors.get_json_data().items()
+            }
+        for name, query_filter in filterset.filters.items():
+            value = request.query_params.get(name)
+            if (
+                isinstance(query_filter, django_filters.BooleanFilter)
+                and value is not None
+                and value not in ("true", "false")
+            ):
+                errors[name] = [ErrorDetail(_("Give true or false."), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+        return filterset.qs

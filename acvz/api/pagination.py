@@ -21,3 +21,17 @@ class PagePagination(PageNumberPagination):
                 code="invalid",
             )
         return min(int(value), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = "The page, from 1; past the last page is a 404."
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Rows a page, {self.page_size} unless asked; a larger ask than "
+                    f"{self.max_page_size} gets {self.max_page_size}."
+                )
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 
@@ -86,3 +88,35 @@ class AutoSchema(SpectacularAutoSchema):
             body["description"] = ERROR_DESCRIPTIONS[code]
             responses[code] = body
         return responses
+
+
+_ON_ONE = re.compile(r"(?P<list>/api/v1/[a-z-]+/)\{id\}/")
+
+
+def add_links(result, generator, request, public):
+    """drf-spectacular post-processing: OpenAPI links from where a client learns an id — a
+    list's first row, a create's answer — to every operation on that one object, so that a
+    generated client and a stateful test (schemathesis) can follow them."""
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        found = _ON_ONE.match(path)
+        if found is None or found["list"] not in paths:
+            continue
+        sources = paths[found["list"]]
+        for method, target in operations.items():
+            if not isinstance(target, dict) or "operationId" not in target:
+                continue
+            for source_method, status, expression in (
+                ("get", "200", "$response.body#/results/0/id"),
+                ("post", "201", "$response.body#/id"),
+            ):
+                response = sources.get(source_method, {}).get("responses", {}).get(status)
+                if response is None:
+                    continue
+                name = target["operationId"]
+                response.setdefault("links", {})[name] = {
+                    "operationId": name,
+                    "parameters": {"id": expression},
+                    "description": f"{method.upper()} {path} on this object.",
+                }
+    return result

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -40,6 +42,25 @@ from cases.policies import CasePart, SectionView, case_can, case_can_read, contr
 from cases.validators import validate_bsn, validate_no_nul
 from cases.workflow import TRANSITIONS, transitions_from
 from partners.models import Organisation, User
+
+
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}], "maxLength": 254}
+)
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address, or empty: the schema says both (`format: email` alone refuses "")."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:  # checked here, not as a field validator (which the schema would render)
+            try:
+                EmailValidator()(value)
+            except DjangoValidationError:
+                self.fail("invalid")
+        return value
+
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
+
 
 # --- references to other objects ----------------------------------------------------------------
 
@@ -87,6 +108,7 @@ class FamilyRelationSerializer(serializers.ModelSerializer):
 
 
 class PersonDetailSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
     relations = FamilyRelationSerializer(
         many=True, read_only=True, help_text="Family: `relative` is this person's `kind`."
     )
@@ -125,7 +147,7 @@ class PersonInputSerializer(serializers.Serializer):
     postcode = serializers.CharField(max_length=7, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    email = OptionalEmailField(max_length=254, required=False, allow_blank=True, default="")
 
 
 # --- programmes and offences --------------------------------------------------------------------

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from acvz.api import problems
-from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
@@ -80,7 +79,7 @@ from cases.policies import (
 from partners.models import ApiScope
 
 #: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
-FILTER_AND_ORDER = [DjangoFilterBackend, StableOrderingFilter]
+FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]
 
 
 # --- persons ------------------------------------------------------------------------------------
@@ -158,7 +157,9 @@ class PersonViewSet(
         request=PersonSearchSerializer,
         responses=PersonListSerializer(many=True),
     )
-    @action(detail=False, methods=["post"], url_path="search", filter_backends=[])
+    @action(
+        detail=False, methods=["post"], url_path="search", filter_backends=[], pagination_class=None
+    )
     def search(self, request, *args, **kwargs):
         bsn = validated(PersonSearchSerializer, data=request.data).validated_data["bsn"]
         found = list(selectors.person_list(user=request.user).filter(bsn=bsn)[:1])

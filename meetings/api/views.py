@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -18,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
@@ -85,7 +84,7 @@ class UvoMeetingViewSet(
 ):
     api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
     ordering_fields = ["planned_at", "held_on"]
 
     @property
@@ -248,7 +247,7 @@ class AgreementViewSet(
     api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
-    filter_backends = [DjangoFilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
     ordering_fields = ["deadline", "created_at"]
 
     @property
@@ -333,7 +332,7 @@ class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gen
     api_scope = ApiScope.CASES
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, UpdatedSinceFilter]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

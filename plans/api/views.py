@@ -24,7 +24,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -37,7 +36,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
-from acvz.api.filters import StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
@@ -71,7 +70,7 @@ from plans.api.serializers import (
 from plans.models import Evaluation, GoalEvaluation, ItatMeeting, Plan, PlanGoal
 from plans.policies import REVIEW, goal_is_readable
 
-FILTER_AND_ORDER = [DjangoFilterBackend, StableOrderingFilter]
+FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]
 
 
 # --- shared -------------------------------------------------------------------------------------
@@ -454,7 +453,7 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
     api_scopes = {"commitment": ApiScope.COMMITMENTS}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PlanGoalFilter
-    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, UpdatedSinceFilter]
 
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
@@ -596,7 +595,7 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         request=GoalProgressInputSerializer,
         responses={201: GoalProgressSerializer},
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def progress(self, request, *args, **kwargs):
         goal = self.get_object()
         _readable_or_refuse(request, goal)
@@ -627,7 +626,7 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         responses={201: PlanAmendmentSerializer},
         parameters=[_IF_MATCH, _etag_header(201)],
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[])
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def amendments(self, request, *args, **kwargs):
         goal = self.get_object()
         _readable_or_refuse(request, goal)

@@ -79,6 +79,62 @@ def test_an_unknown_query_parameter_is_a_400_not_everything(api_as, case_at, peo
     assert refused["invalid_params"][0]["name"] == "x"
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "code"),
+    [
+        ("mine=null", "mine", "invalid"),  # a boolean is true or false
+        ("mine=1", "mine", "invalid"),
+        ("mine=False", "mine", "invalid"),
+        ("mine=true&mine=true", "mine", "repeated_parameter"),
+        ("status=in_regie&status=closed", "status", "repeated_parameter"),
+        ("person=", "person", "invalid"),  # empty is not "no filter"
+        ("status=", "status", "invalid"),
+        ("page=", "page", "invalid"),
+        ("ordering=", "ordering", "invalid"),
+        ("ordering=person__bsn", "ordering", "invalid_choice"),  # not a listed order
+        ("ordering=registered_at,status", "ordering", "invalid_choice"),
+    ],
+)
+def test_query_values_are_read_as_strictly_as_the_schema(
+    api_as, case_at, people, query, name, code
+):
+    case_at("in_regie")
+    body = assert_problem(api_as(people["regisseur"]).get(f"/api/v1/cases/?{query}"), 400)
+    assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [(name, code)]
+
+
+def test_an_ordering_problem_names_the_orders_there_are(api_as, people):
+    body = assert_problem(api_as(people["regisseur"]).get("/api/v1/cases/?ordering=date"), 400)
+    assert body["invalid_params"][0]["reason"] == (
+        "Order by one of: registered_at, -registered_at, status, -status."
+    )
+    assert api_as(people["regisseur"]).get("/api/v1/cases/?q=").status_code == 200  # text
+
+
+def test_a_method_the_operation_lacks_is_405_whatever_the_query(api_as, people):
+    client = api_as(people["regisseur"])
+    for method in ("put", "delete"):
+        answer = getattr(client, method)("/api/v1/notifications/?page=0&page_size=0")
+        assert_problem(answer, 405)
+
+
+def test_the_schema_lists_each_lists_orders_and_page_bounds():
+    import yaml
+    from django.conf import settings
+
+    schema = yaml.safe_load((settings.BASE_DIR / "openapi.yaml").read_text())
+    lists = [op for ops in schema["paths"].values() for op in ops.values() if "parameters" in op]
+    for operation in lists:
+        for parameter in operation["parameters"]:
+            if parameter["name"] == "ordering":
+                assert parameter["schema"]["enum"], operation["operationId"]
+            if parameter["name"] in ("page", "page_size"):
+                assert parameter["schema"]["minimum"] == 1, operation["operationId"]
+    cases = schema["paths"]["/api/v1/cases/"]["get"]["parameters"]
+    ordering = next(p for p in cases if p["name"] == "ordering")
+    assert ordering["schema"]["enum"] == ["registered_at", "-registered_at", "status", "-status"]
+
+
 def test_a_person_is_found_by_bsn_in_the_body_not_the_url(api_as, case_at, people):
     from cases.models import AccessLogEntry
 

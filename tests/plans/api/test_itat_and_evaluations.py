@@ -41,7 +41,7 @@ def test_a_returned_plan_leaves_the_agenda(api_as, plan_at, people):
     services.plan_return(plan=plan, by=people["itat"], advice="Fictief: opnieuw")
     client = api_as(people["itat"])
     assert client.get(f"/api/v1/itat-meetings/{meeting_id}/").json()["agenda"] == []
-    assert client.get("/api/v1/itat-meetings/", {"held": False}).json()["count"] == 1
+    assert client.get("/api/v1/itat-meetings/", {"held": "false"}).json()["count"] == 1
 
 
 @pytest.mark.parametrize("who", ["regisseur", "partner", "outsider"])
