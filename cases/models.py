@@ -132,6 +132,11 @@ class Person(models.Model):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    @property
+    def age(self) -> int:
+        """The age today."""
+        return self.age_on(timezone.localdate())
+
     def is_minor_on(self, day: date) -> bool:
         """Under ADULT_AGE on `day`: computed from the date of birth, never stored."""
         return self.age_on(day) < ADULT_AGE

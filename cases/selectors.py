@@ -183,6 +183,13 @@ def person_family(*, person: Person, user, today: date | None = None) -> list[Fa
     return relations
 
 
+def person_relatives(*, person_id: int) -> QuerySet[Person]:
+    """The person's recorded relatives, oldest first (a goal may concern one of them)."""
+    return Person.objects.filter(
+        pk__in=FamilyRelation.objects.filter(person_id=person_id).values("relative_id")
+    ).order_by("date_of_birth", "pk")
+
+
 def minor_watch_list(*, case: Case) -> QuerySet[MinorWatch]:
     """The case's followed minors: open ones first, newest first (one query)."""
     return case.minor_watches.select_related("relative", "organisation").order_by(
