@@ -428,9 +428,15 @@ def _case_own_history(
         team_records = list(
             CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
         )
+        watch_records = list(
+            MinorWatch.history.filter(case_id=case.pk).select_related("history_user", "relative")
+        )
         sources += [
             HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
             HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
+            HistorySource(
+                watch_records, lambda r: f"{MinorWatch._meta.verbose_name}: {r.relative}"
+            ),
         ]
     if CasePart.DOSSIER in parts:
         dossier_records = list(

@@ -288,3 +288,16 @@ def test_watch_page_queries(client, case_at, people, jb, django_assert_num_queri
 
 
 MINORS_PAGE_QUERIES = 10 + LOG
+
+
+def test_the_watch_is_in_the_case_history(client, case_at, people, jb):
+    case = case_at("in_regie")
+    sister = relative_of(case, people, born=dt.date(2014, 4, 1))
+    watch = services.minor_watch_start(
+        case=case, by=people["regisseur"], relative=sister, organisation=jb, note="HISTNOTE-4"
+    )
+    services.minor_watch_end(watch=watch, by=people["regisseur"], reason="HISTEND-4")
+    client.force_login(people["regisseur"])
+    response = client.get(reverse("cases:history", args=[case.pk]))
+    assert b"HISTNOTE-4" in response.content
+    assert b"HISTEND-4" in response.content
