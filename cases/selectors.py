@@ -198,12 +198,17 @@ def minor_watch_list(*, case: Case) -> QuerySet[MinorWatch]:
 
 
 def minor_watch_candidates(*, case: Case, today: date | None = None) -> QuerySet[Person]:
-    """The relatives of the case's person who are minors today, youngest last."""
+    """The relatives of the case's person who are minors today and not followed on the case
+    now, youngest last."""
     today = today or timezone.localdate()
-    return Person.objects.filter(
-        minors_on(today),
-        pk__in=FamilyRelation.objects.filter(person_id=case.person_id).values("relative_id"),
-    ).order_by("date_of_birth", "pk")
+    return (
+        Person.objects.filter(
+            minors_on(today),
+            pk__in=FamilyRelation.objects.filter(person_id=case.person_id).values("relative_id"),
+        )
+        .exclude(pk__in=case.minor_watches.filter(ended_on__isnull=True).values("relative_id"))
+        .order_by("date_of_birth", "pk")
+    )
 
 
 def person_offences(*, person: Person) -> list[OffenceRecord]:

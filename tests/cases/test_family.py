@@ -278,6 +278,7 @@ def test_watch_page_queries(client, case_at, people, jb, django_assert_num_queri
         services.minor_watch_start(
             case=case, by=people["regisseur"], relative=relative, organisation=jb
         )
+    relative_of(case, people, born=dt.date(2015, 1, 1))  # not followed yet: the form shows
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
     # session, user, 2× permissions, case, its team, the minor relatives (form), count, rows,
@@ -301,3 +302,14 @@ def test_the_watch_is_in_the_case_history(client, case_at, people, jb):
     response = client.get(reverse("cases:history", args=[case.pk]))
     assert b"HISTNOTE-4" in response.content
     assert b"HISTEND-4" in response.content
+
+
+def test_the_form_offers_the_minors_not_followed_yet(case_at, people, jb):
+    case = case_at("in_regie")
+    followed = relative_of(case, people, born=dt.date(2014, 4, 1))
+    waiting = relative_of(case, people, born=dt.date(2016, 4, 1))
+    relative_of(case, people, born=dt.date(1990, 4, 1))  # an adult brother
+    services.minor_watch_start(
+        case=case, by=people["regisseur"], relative=followed, organisation=jb
+    )
+    assert list(selectors.minor_watch_candidates(case=case)) == [waiting]
