@@ -370,9 +370,9 @@ def case_minors(request: HttpRequest, pk: int) -> HttpResponse:
     accounthouder) starts following one here."""
     case = case_page_get(request, pk, CasePart.OVERVIEW)
     can_follow = case_can(request.user, case, "follow_minors")
-    form = MinorWatchStartForm(
-        posted(request), relatives=selectors.minor_watch_candidates(case=case)
-    )
+    # Readers who may not follow anyone get no form, and no query for its choices.
+    relatives = selectors.minor_watch_candidates(case=case) if can_follow else Person.objects.none()
+    form = MinorWatchStartForm(posted(request), relatives=relatives)
     if request.method == "POST":
         if not can_follow:
             raise PermissionDenied

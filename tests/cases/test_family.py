@@ -14,7 +14,7 @@ from acvz.errors import DomainError, NotAllowed
 from cases import selectors, services
 from cases.models import MinorWatch, Person, minors_on
 from tests.cases.test_query_counts import LOG
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, programme
 
 pytestmark = pytest.mark.django_db
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -108,8 +108,6 @@ def test_family_link_only_to_what_the_viewer_may_see(client, case_at, people):
 def test_family_link_prefers_the_open_case(case_at, people):
     case = case_at("in_regie")
     closed = case_at("closed")
-    from tests.factories import programme
-
     reopened = services.case_register(
         person=closed.person,
         programme=programme("TOP400"),
@@ -136,6 +134,29 @@ def test_case_detail_with_family_queries(client, case_at, people, django_assert_
     with django_assert_num_queries(CASE_DETAIL_QUERIES + 1):
         response = client.get(reverse("cases:detail", args=[case.pk]))
     assert len(response.context["family"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_person_page_with_family_queries(client, case_at, people, django_assert_num_queries, n):
+    case = case_at("in_regie")
+    for i in range(n):
+        relative = relative_of(case, people, born=dt.date(2012, 1, 1 + i))
+        services.case_register(
+            person=relative,
+            programme=programme("TOP400"),
+            by=people["programme"],
+            override_reason="Fictieve aanmelding",
+        )
+    client.force_login(people["programme"])
+    client.get(reverse("cases:list"))
+    with django_assert_num_queries(PERSON_PAGE_QUERIES):
+        response = client.get(reverse("cases:person_detail", args=[case.person.pk]))
+    assert [r.case is not None for r in response.context["family"]] == [True] * n
+
+
+#: Session, user, 2× permissions, the person, offences, cases, programmes, relations, the
+#: relatives' visible cases, the relation form's persons, the access log.
+PERSON_PAGE_QUERIES = 11 + LOG
 
 
 # --- the watch list -----------------------------------------------------------------------------
