@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from acvz.errors import DomainError, NotAllowed
-from cases import selectors, services
+from cases import retention, selectors, services
 from cases.models import MinorWatch, Person, minors_on
 from tests.cases.test_query_counts import LOG
 from tests.factories import PersonFactory, programme
@@ -345,3 +346,25 @@ def test_the_api_flags_a_minor_relative(api_as, case_at, people):
     with at(dt.date(2028, 5, 30)):
         body = api_as(people["regisseur"]).get(f"/api/v1/persons/{case.person_id}/").json()
         assert [r["relative_is_minor"] for r in body["relations"]] == [False]
+
+
+def test_retention_empties_the_notes(case_at, people, jb):
+    case = case_at("in_regie")
+    sister = relative_of(case, people, born=dt.date(2014, 4, 1))
+    watch = services.minor_watch_start(
+        case=case, by=people["regisseur"], relative=sister, organisation=jb, note="RETNOTE"
+    )
+    services.minor_watch_end(watch=watch, by=people["regisseur"], reason="RETREASON")
+    case = services.case_start_outflow(
+        case=case,
+        by=people["regisseur"],
+        reason="Fictief",
+        receiving_organisation="Wijkteam (fictief)",
+        handover_note="Fictief",
+    )
+    services.case_close(case=case, by=people["regisseur"])
+    retention.anonymise_due(today=timezone.localdate() + dt.timedelta(days=365 * 5 + 2))
+    watch.refresh_from_db()
+    assert (watch.note, watch.ended_reason) == ("", "")
+    assert not watch.history.filter(note="RETNOTE").exists()
+    assert not watch.history.filter(ended_reason="RETREASON").exists()
