@@ -368,3 +368,19 @@ def test_retention_empties_the_notes(case_at, people, jb):
     assert (watch.note, watch.ended_reason) == ("", "")
     assert not watch.history.filter(note="RETNOTE").exists()
     assert not watch.history.filter(ended_reason="RETREASON").exists()
+
+
+def test_the_inzage_of_a_followed_minor_names_the_watch_not_the_case(client, case_at, people, jb):
+    case = case_at("in_regie")
+    sister = relative_of(case, people, born=dt.date(2014, 4, 1))
+    services.minor_watch_start(
+        case=case, by=people["regisseur"], relative=sister, organisation=jb, note="INZNOTE"
+    )
+    client.force_login(people["beheerder"])
+    response = client.get(reverse("cases:inzage", args=[sister.pk]) + "?format=json")
+    body = response.json()
+    assert [(w["organisation"], w["note"]) for w in body["followed_as_minor"]] == [
+        (jb.name, "INZNOTE")
+    ]
+    assert body["cases"] == []
+    assert "Top600" not in response.content.decode()  # nor the brother's case
