@@ -227,6 +227,7 @@ _COMPARED = (
     "interventions",
     "responsible_organisation",
     "professional",
+    "concerns",
     "start_date",
     "target_date",
     "leefgebied",

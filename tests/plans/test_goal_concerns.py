@@ -100,3 +100,34 @@ def test_a_change_of_whom_it_concerns_asks_to_commit_again(plan_at, people, orgs
     services.goal_commit(goal=goal, by=people["partner"], committed=True)
     goal = services.goal_update(goal=goal, by=people["regisseur"], concerns=child(plan.case))
     assert goal.commitment == "pending"
+
+
+def test_the_api_names_whom_a_goal_concerns_under_the_health_rule(
+    api_as, plan_at, people, orgs, child
+):
+    plan = plan_at("draft")
+    kid = child(plan.case, "APIKIND-5")
+    health = services.goal_add(
+        plan=plan,
+        by=people["regisseur"],
+        leefgebied=Leefgebied.GEZONDHEID,
+        goal="Fictief: zorg voor het kind",
+        responsible_organisation=orgs["GGD"],
+        concerns=kid,
+    )
+    other = services.goal_add(
+        plan=plan,
+        by=people["regisseur"],
+        leefgebied=Leefgebied.SOCIAAL_NETWERK,
+        goal="Fictief: sportclub",
+        responsible_organisation=orgs["WPI"],
+        concerns=kid,
+    )
+    partner = api_as(people["partner"])  # WPI: no health organisation
+    body = partner.get(f"/api/v1/plan-goals/{other.pk}/").json()
+    assert body["concerns"]["first_name"] == "APIKIND-5"
+    response = partner.get(f"/api/v1/plan-goals/{health.pk}/")
+    assert response.json()["concerns"] is None
+    assert b"APIKIND-5" not in response.content
+    body = api_as(people["health_partner"]).get(f"/api/v1/plan-goals/{health.pk}/").json()
+    assert body["concerns"]["id"] == kid.pk
