@@ -274,6 +274,24 @@ CASE_TIMELINE = sql(
         WHERE t.case_id = %(case)s ORDER BY t.occurred_at DESC, t.id DESC""",
 )
 
+CASE_MINORS = sql(
+    CASE_HEAD,
+    """SELECT p.* FROM cases_person p
+        WHERE p.id IN (SELECT r.relative_id FROM cases_familyrelation r
+                        JOIN cases_case c ON c.person_id = r.person_id WHERE c.id = %(case)s)
+          AND p.date_of_birth > CURRENT_DATE - INTERVAL '18 years'
+          AND p.id NOT IN (SELECT w.relative_id FROM cases_minorwatch w
+                            WHERE w.case_id = %(case)s AND w.ended_on IS NULL)
+        ORDER BY p.date_of_birth, p.id""",
+    "SELECT count(*) FROM cases_minorwatch WHERE case_id = %(case)s",
+    """SELECT w.*, p.first_name, p.last_name, p.date_of_birth, o.name FROM cases_minorwatch w
+         JOIN cases_person p ON p.id = w.relative_id
+         JOIN partners_organisation o ON o.id = w.organisation_id
+        WHERE w.case_id = %(case)s
+        ORDER BY w.ended_on DESC NULLS FIRST, w.started_on DESC, w.id DESC LIMIT 25""",
+    "SELECT * FROM partners_organisation WHERE active ORDER BY name, id",
+)
+
 CASE_HISTORY = sql(
     CASE_HEAD,
     """SELECT h.*, u.username FROM cases_historicalcase h
@@ -290,6 +308,10 @@ CASE_HISTORY = sql(
     """SELECT h.*, u.username, o.name FROM cases_historicalcaseteammembership h
          LEFT JOIN partners_user u ON u.id = h.history_user_id
          JOIN partners_organisation o ON o.id = h.organisation_id
+        WHERE h.case_id = %(case)s""",
+    """SELECT h.*, u.username, p.first_name, p.last_name FROM cases_historicalminorwatch h
+         LEFT JOIN partners_user u ON u.id = h.history_user_id
+         JOIN cases_person p ON p.id = h.relative_id
         WHERE h.case_id = %(case)s""",
     """SELECT h.*, u.username FROM plans_historicalplan h
          LEFT JOIN partners_user u ON u.id = h.history_user_id WHERE h.case_id = %(case)s""",
@@ -966,6 +988,7 @@ ENDPOINTS = [
     Endpoint("case tab basisdossier", "regisseur", "/casussen/{case}/basisdossier/", CASE_DOSSIER),
     Endpoint("case tab timeline", "regisseur", "/casussen/{case}/tijdlijn/", CASE_TIMELINE),
     Endpoint("case tab history", "regisseur", "/casussen/{case}/geschiedenis/", CASE_HISTORY),
+    Endpoint("case followed minors", "regisseur", "/casussen/{case}/minderjarigen/", CASE_MINORS),
     Endpoint("case tab plan", "regisseur", "/casussen/{case}/plan/", CASE_PLAN),
     Endpoint("case tab UVO", "regisseur", "/casussen/{case}/uvo/", CASE_UVO),
     Endpoint("case tab budget", "regisseur", "/casussen/{case}/budget/", CASE_BUDGET),

@@ -75,6 +75,7 @@ def _register_access_subjects() -> None:
     access_subject(models.Case, case="")
     access_subject(models.FamilyRelation, persons=("person", "relative"))
     access_subject(models.OffenceRecord, persons=("person",))
+    access_subject(models.MinorWatch, case="case", persons=("relative",))
     for model in (
         models.Basisdossier,
         models.CaseStatusChange,

@@ -15,7 +15,7 @@ from cases.models import (
     Person,
     Programme,
 )
-from cases.policies import contribution_can_write
+from cases.policies import case_can, contribution_can_write
 from cases.workflow import CaseStatus
 from partners.models import Organisation, User
 
@@ -28,6 +28,7 @@ DEMO_PERSONS = [
     ("Daan", "Smit (fictief)", date(1990, 1, 9), 3, CaseStatus.REGISTERED),
 ]
 SIBLING = ("Lucas", "de Vries (fictief)", date(2010, 5, 30))
+CHILD = ("Fenna", "de Vries (fictief)", date(2019, 9, 12))
 
 _C, _S = ContributionPart.CONTRIBUTION, ContributionPart.SCREENING
 # What the demo IVG members write per (leefgebied, part); any other part they say "nothing
@@ -116,6 +117,27 @@ def load(*, stdout=None) -> None:
     services.family_relation_add(
         person=first_case.person, relative=sibling, kind="sibling", by=users["programmateam"]
     )
+    child = services.person_create(
+        by=users["programmateam"],
+        first_name=CHILD[0],
+        last_name=CHILD[1],
+        date_of_birth=CHILD[2],
+        city="Amsterdam",
+    )
+    services.family_relation_add(
+        person=first_case.person, relative=child, kind="child", by=users["programmateam"]
+    )
+    # Goal 3: the younger brother is followed by youth protection.
+    first_case.refresh_from_db()
+    if case_can(users["regisseur"], first_case, "follow_minors"):
+        services.minor_watch_start(
+            case=first_case,
+            by=users["regisseur"],
+            relative=sibling,
+            organisation=Organisation.objects.get(code="JBRA"),
+            started_on=today - timedelta(days=60),
+            note="Fictief: spijbelt en hangt rond met de vrienden van zijn broer (demo).",
+        )
     if stdout is not None:
         stdout.write(f"Demo persons and cases loaded ({len(DEMO_PERSONS)} cases).")
 

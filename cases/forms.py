@@ -207,6 +207,43 @@ class RelationForm(forms.Form):
         self.fields["relative"].queryset = persons
 
 
+class MinorWatchStartForm(forms.Form):
+    relative = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label=_("Minor relative"),
+        empty_label=None,
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.active().order_by("name", "pk"),
+        label=_("Followed by"),
+        help_text=_("E.g. Jeugdbescherming Regio Amsterdam or the Raad voor de Kinderbescherming."),
+    )
+    started_on = forms.DateField(
+        label=_("Followed since"), required=False, widget=DATE_INPUT, help_text=_("Empty: today.")
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("Short: what the organisation keeps an eye on."),
+    )
+
+    def __init__(self, *args, relatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["relative"]
+        field.queryset = relatives
+        # The choices read once (the page asks whether there are any, then draws them).
+        self.relatives = list(relatives)
+        field.choices = [(p.pk, f"{p} ({p.date_of_birth:%d-%m-%Y})") for p in self.relatives]
+
+
+class MinorWatchEndForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Followed until"), required=False, widget=DATE_INPUT, help_text=_("Empty: today.")
+    )
+    reason = forms.CharField(label=_("Reason to stop"), max_length=200)
+
+
 class OffenceForm(forms.ModelForm):
     class Meta:
         model = OffenceRecord

@@ -27,7 +27,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.disclosure import disclosures_of
-from cases.models import AccessLogSubject, Case, Person
+from cases.models import AccessLogSubject, Case, MinorWatch, Person
 from cases.policies import contribution_is_health, leefgebied_is_health
 from plans.policies import goal_is_health
 
@@ -300,6 +300,13 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
     names = _Names()
     relations = list(person.relations.select_related("relative").order_by("pk"))
     offences = list(person.offences.order_by("date"))
+    # Followed as a minor relative of someone's case (goal 3): by whom, when, the notes; not
+    # the case, which is the relative's.
+    followed = list(
+        MinorWatch.objects.filter(relative=person)
+        .select_related("organisation")
+        .order_by("started_on", "pk")
+    )
     names.want([person, *relations, *offences])
     cases = _cases(list(Case.objects.filter(person=person).order_by("registered_at")), names)
     return {
@@ -307,6 +314,16 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
         "person": names.fields(person),
         "family": [{**names.fields(r), "relative": str(r.relative)} for r in relations],
         "offences": [names.fields(o) for o in offences],
+        "followed_as_minor": [
+            {
+                "organisation": str(w.organisation),
+                "started_on": _value(w.started_on),
+                "ended_on": _value(w.ended_on),
+                "note": w.note,
+                "ended_reason": w.ended_reason,
+            }
+            for w in followed
+        ],
         "cases": cases,
         "accessed_by": [
             {

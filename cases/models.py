@@ -56,6 +56,20 @@ class UvoClockStart(models.TextChoices):
     PLAN_APPROVED = "plan_approved", _("at the approval of the first plan")
 
 
+#: The age of majority (Burgerlijk Wetboek 1:233): below it a relative is a minor (goal 3:
+#: younger brothers and sisters, and the person's children, do not slide into crime).
+ADULT_AGE = 18
+
+
+def minors_on(day: date) -> Q:
+    """A Q over Person: minors on `day` (as `Person.is_minor_on` counts, 29 February included)."""
+    try:
+        cutoff = day.replace(year=day.year - ADULT_AGE)
+    except ValueError:  # 29 February: born on 28 February that year turned ADULT_AGE today
+        cutoff = date(day.year - ADULT_AGE, 2, 28)
+    return Q(date_of_birth__gt=cutoff)
+
+
 class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_no_nul])
     last_name = models.CharField(_("last name"), max_length=150, validators=[validate_no_nul])
@@ -117,6 +131,25 @@ class Person(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        """The age today."""
+        return self.age_on(timezone.localdate())
+
+    def is_minor_on(self, day: date) -> bool:
+        """Under ADULT_AGE on `day`: computed from the date of birth, never stored."""
+        return self.age_on(day) < ADULT_AGE
+
+    @property
+    def adult_since(self) -> date:
+        """The day the person turns ADULT_AGE (born on 29 February: 1 March, as `age_on`
+        counts)."""
+        born = self.date_of_birth
+        try:
+            return born.replace(year=born.year + ADULT_AGE)
+        except ValueError:
+            return date(born.year + ADULT_AGE, 3, 1)
 
 
 class RelationKind(models.TextChoices):
@@ -983,3 +1016,57 @@ class Disclosure(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.person_id} {self.channel}"
+
+
+class MinorWatch(models.Model):
+    """A minor relative of the case's person followed by an organisation (goal 3, docs/domain.md:
+    "younger brothers and sisters (and the person's own children) do not slide into crime").
+    Started and ended by the case's regisseur or accounthouder (`cases.services`); whether the
+    relative is still a minor is computed from the date of birth, never stored."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="minor_watches", verbose_name=_("case")
+    )
+    relative = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("relative")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("following organisation"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_no_nul])
+    started_on = models.DateField(_("followed since"), default=timezone.localdate)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_on = models.DateField(_("followed until"), null=True, blank=True)
+    ended_reason = models.CharField(
+        _("reason to stop"), max_length=200, blank=True, validators=[validate_no_nul]
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = [models.F("ended_on").desc(nulls_first=True), "-started_on", "-pk"]
+        verbose_name = _("followed minor")
+        verbose_name_plural = _("followed minors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "relative"],
+                condition=Q(ended_on__isnull=True),
+                name="minor_watch_one_open_per_case_relative",
+                violation_error_message=_("This relative is already followed on this case."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="minor_watch_ended_after_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative} ({self.organisation})"

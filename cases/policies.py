@@ -317,6 +317,14 @@ def person_visibility_filter(user) -> Q:
     return Q(Exists(cases.filter(person=OuterRef("pk"))))
 
 
+def person_readable_with_cases(user, *, has_overview_case: bool) -> bool:
+    """Whether `user` reads a person's file, given whether one of the person's cases has its
+    overview visible to the user: `person_visibility_filter` for one person, with no query
+    (the family list links relatives by this)."""
+    actor = actor_for(user)
+    return actor.reads_cases and (has_overview_case or actor.has("cases.register_case"))
+
+
 def _on_team(actor: Actor, case) -> bool:
     """Whether the actor's organisation is on the case team now (uses prefetched `team`)."""
     return actor.organisation_id is not None and any(
@@ -425,6 +433,12 @@ def case_can(user, case, action: str) -> bool:
             user, case, transition.actor, transition.permissions
         )
     elif action == "manage_team":
+        allowed = case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and (
+            case_is_directed_by(user, case)
+        )
+    elif action == "follow_minors":
+        # Goal 3: the regisseur (or accounthouder standing in) keeps the family's minors in view
+        # while the case is directed.
         allowed = case.status in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW) and (
             case_is_directed_by(user, case)
         )

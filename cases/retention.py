@@ -43,6 +43,7 @@ SCRUB: dict[str, tuple[str, tuple[str, ...]]] = {
     "cases.TimelineEvent": ("case", ("description",)),
     "cases.Basisdossier": ("case", ("ivg_advice", "advised_language")),
     "cases.DossierContribution": ("section__dossier__case", ("text",)),
+    "cases.MinorWatch": ("case", ("note", "ended_reason")),
     "plans.Plan": ("case", ("analysis",)),
     "plans.PlanGoal": ("plan__case", ("goal", "interventions", "commitment_reason")),
     "plans.PlanStatusChange": ("plan__case", ("reason",)),

@@ -6,7 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,9 +36,11 @@ from cases.models import (
     DossierSection,
     FamilyRelation,
     Leefgebied,
+    MinorWatch,
     OffenceRecord,
     Person,
     TimelineEvent,
+    minors_on,
 )
 from cases.policies import (
     ALL_PARTS,
@@ -37,6 +49,7 @@ from cases.policies import (
     case_directed_by_filter,
     contribution_is_health,
     leefgebied_is_health,
+    person_readable_with_cases,
     person_visibility_filter,
 )
 from cases.workflow import CaseStatus
@@ -134,9 +147,67 @@ def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
     )
 
 
-def person_family(*, person: Person) -> list[FamilyRelation]:
-    return list(
-        FamilyRelation.objects.filter(person=person).select_related("relative").order_by("kind")
+def person_family(*, person: Person, user, today: date | None = None) -> list[FamilyRelation]:
+    """The person's relations, each with what the family list shows of the relative: `age`,
+    `minor` (computed for `today`), `readable` (whether `user` reads the relative's file) and
+    `case` (their open case, else their latest, when `user` reads its overview; else None, with
+    no hint that one exists). Two queries whatever the family's size: the relations, and the
+    relatives' visible cases."""
+    today = today or timezone.localdate()
+    relations = list(
+        FamilyRelation.objects.filter(person=person)
+        .select_related("relative")
+        .order_by("kind", "relative__date_of_birth", "pk")
+    )
+    shown: dict[int, Case] = {}
+    if relations:
+        visible = (
+            Case.objects.visible_to(user, part=CasePart.OVERVIEW)
+            .filter(person_id__in=[r.relative_id for r in relations])
+            .select_related("programme")
+            .order_by("-registered_at", "-pk")
+        )
+        for case in visible:
+            current = shown.get(case.person_id)
+            if current is None or (
+                current.status == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED
+            ):
+                shown[case.person_id] = case
+    for relation in relations:
+        relation.age = relation.relative.age_on(today)
+        relation.minor = relation.relative.is_minor_on(today)
+        relation.case = shown.get(relation.relative_id)
+        relation.readable = person_readable_with_cases(
+            user, has_overview_case=relation.case is not None
+        )
+    return relations
+
+
+def person_relatives(*, person_id: int) -> QuerySet[Person]:
+    """The person's recorded relatives, oldest first (a goal may concern one of them)."""
+    return Person.objects.filter(
+        pk__in=FamilyRelation.objects.filter(person_id=person_id).values("relative_id")
+    ).order_by("date_of_birth", "pk")
+
+
+def minor_watch_list(*, case: Case) -> QuerySet[MinorWatch]:
+    """The case's followed minors: open ones first, newest first (one query)."""
+    return case.minor_watches.select_related("relative", "organisation").order_by(
+        F("ended_on").desc(nulls_first=True), "-started_on", "-pk"
+    )
+
+
+def minor_watch_candidates(*, case: Case, today: date | None = None) -> QuerySet[Person]:
+    """The relatives of the case's person who are minors today and not followed on the case
+    now, youngest last."""
+    today = today or timezone.localdate()
+    return (
+        Person.objects.filter(
+            minors_on(today),
+            pk__in=FamilyRelation.objects.filter(person_id=case.person_id).values("relative_id"),
+        )
+        .exclude(pk__in=case.minor_watches.filter(ended_on__isnull=True).values("relative_id"))
+        .order_by("date_of_birth", "pk")
     )
 
 
@@ -378,9 +449,15 @@ def _case_own_history(
         team_records = list(
             CaseTeamMembership.history.filter(case_id=case.pk).select_related("history_user")
         )
+        watch_records = list(
+            MinorWatch.history.filter(case_id=case.pk).select_related("history_user", "relative")
+        )
         sources += [
             HistorySource(case_records, lambda r: str(Case._meta.verbose_name)),
             HistorySource(team_records, lambda r: str(CaseTeamMembership._meta.verbose_name)),
+            HistorySource(
+                watch_records, lambda r: f"{MinorWatch._meta.verbose_name}: {r.relative}"
+            ),
         ]
     if CasePart.DOSSIER in parts:
         dossier_records = list(

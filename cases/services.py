@@ -33,6 +33,7 @@ from cases.models import (
     DossierSection,
     FamilyRelation,
     Leefgebied,
+    MinorWatch,
     OffenceKind,
     OffenceRecord,
     Person,
@@ -820,6 +821,71 @@ def team_member_leave(*, membership: CaseTeamMembership, by: User) -> None:
         )
     _team_leave(membership=membership, by=by)
     announce("team_left", case=locked, by=by, organisation=membership.organisation)
+
+
+# --- minors in the family (goal 3) ---------------------------------------------------------------
+
+
+@audited
+@transaction.atomic
+def minor_watch_start(
+    *,
+    case: Case,
+    by: User,
+    relative: Person,
+    organisation: Organisation,
+    started_on: date | None = None,
+    note: str = "",
+) -> MinorWatch:
+    """Start following a minor relative of the case's person: which organisation keeps them in
+    view (e.g. youth protection). The relative must be recorded as family of the person and be
+    a minor on the start day; one open watch per case and relative."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    require(case_can(by, locked, "follow_minors"), _("You may not follow minors on this case."))
+    today = timezone.localdate()
+    started_on = started_on or today
+    if started_on > today:
+        raise DomainError(_("The start date lies in the future."), code="invalid")
+    if not FamilyRelation.objects.filter(person_id=locked.person_id, relative=relative).exists():
+        raise DomainError(_("This person is not recorded as family."), code="invalid")
+    if started_on < relative.date_of_birth:
+        raise DomainError(_("The start date lies before the relative's birth."), code="invalid")
+    if not relative.is_minor_on(started_on):
+        raise DomainError(_("This relative was not a minor on the start date."), code="invalid")
+    if not organisation.active:
+        raise DomainError(_("This organisation is not active."), code="organisation_inactive")
+    if locked.minor_watches.filter(relative=relative, ended_on__isnull=True).exists():
+        raise DomainError(_("This relative is already followed on this case."), code="duplicate")
+    return save_validated(
+        MinorWatch(
+            case=locked,
+            relative=relative,
+            organisation=organisation,
+            started_on=started_on,
+            started_by=by,
+            note=note,
+        )
+    )
+
+
+@audited
+@transaction.atomic
+def minor_watch_end(
+    *, watch: MinorWatch, by: User, ended_on: date | None = None, reason: str = ""
+) -> MinorWatch:
+    """Stop following a minor relative, with the day and why."""
+    locked = Case.objects.select_for_update().get(pk=watch.case_id)
+    require(case_can(by, locked, "follow_minors"), _("You may not follow minors on this case."))
+    watch = MinorWatch.objects.select_for_update().get(pk=watch.pk, case=locked)
+    if watch.ended_on is not None:
+        raise DomainError(_("Following this relative has already ended."), code="invalid")
+    ended_on = ended_on or timezone.localdate()
+    if ended_on > timezone.localdate():
+        raise DomainError(_("The end date lies in the future."), code="invalid")
+    if ended_on < watch.started_on:
+        raise DomainError(_("The end date lies before the start date."), code="invalid")
+    watch.ended_on, watch.ended_reason, watch.ended_by = ended_on, reason, by
+    return save_validated(watch)
 
 
 # --- timeline and access log ----------------------------------------------------------------

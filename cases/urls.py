@@ -28,6 +28,12 @@ urlpatterns = [
     ),
     path("casussen/<int:pk>/tijdlijn/", views.case_timeline, name="timeline"),
     path("casussen/<int:pk>/geschiedenis/", views.case_history, name="history"),
+    path("casussen/<int:pk>/minderjarigen/", views.case_minors, name="minors"),
+    path(
+        "casussen/<int:pk>/minderjarigen/<int:watch_pk>/beeindigen/",
+        views.case_minor_end,
+        name="minor_end",
+    ),
     path("casussen/<int:pk>/team/", views.team_add, name="team_add"),
     path(
         "casussen/<int:pk>/team/<int:membership_pk>/verlaten/",

@@ -27,6 +27,8 @@ from cases.forms import (
     AdviceForm,
     ContributionForm,
     DossierRequestForm,
+    MinorWatchEndForm,
+    MinorWatchStartForm,
     OffenceForm,
     PersonForm,
     RegisterCaseForm,
@@ -34,7 +36,14 @@ from cases.forms import (
     TeamMemberForm,
     TimelineEventForm,
 )
-from cases.models import Case, CaseTeamMembership, ContributionPart, Person, Programme
+from cases.models import (
+    Case,
+    CaseTeamMembership,
+    ContributionPart,
+    MinorWatch,
+    Person,
+    Programme,
+)
 from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
     CasePart,
@@ -126,7 +135,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         "overview",
-        family=selectors.person_family(person=case.person),
+        family=selectors.person_family(person=case.person, user=request.user),
         eligibility=eligibility,
         offences=offences[:10],
         outcome=person_line(case, offences),
@@ -351,6 +360,70 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- minors in the family (goal 3) ---------------------------------------------------------------
+
+
+@login_required
+@access_logged
+def case_minors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minors of the family the case keeps in view, who follows them; the regisseur (or
+    accounthouder) starts following one here."""
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
+    can_follow = case_can(request.user, case, "follow_minors")
+    # Readers who may not follow anyone get no form, and no query for its choices.
+    relatives = selectors.minor_watch_candidates(case=case) if can_follow else Person.objects.none()
+    form = MinorWatchStartForm(posted(request), relatives=relatives)
+    if request.method == "POST":
+        if not can_follow:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.minor_watch_start(case=case, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                refuse(form, error)
+            else:
+                messages.success(request, _("The relative is followed from now on."))
+                return redirect("cases:minors", pk=case.pk)
+    page = Paginator(selectors.minor_watch_list(case=case), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = case_page_context(
+        request,
+        case,
+        "minors",
+        page=page,
+        today=timezone.localdate(),
+        form=form,
+        can_follow=can_follow,
+    )
+    return render(request, "cases/case_minors.html", context)
+
+
+@login_required
+@access_logged
+def case_minor_end(request: HttpRequest, pk: int, watch_pk: int) -> HttpResponse:
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
+    watch = get_object_or_404(
+        MinorWatch.objects.select_related("relative", "organisation"), pk=watch_pk, case=case
+    )
+    if not case_can(request.user, case, "follow_minors"):
+        raise PermissionDenied
+    if watch.ended_on is not None:
+        messages.info(request, _("Following this relative has already ended."))
+        return redirect("cases:minors", pk=case.pk)
+    form = MinorWatchEndForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minor_watch_end(watch=watch, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Following this relative has ended."))
+            return redirect("cases:minors", pk=case.pk)
+    context = case_page_context(request, case, "minors", watch=watch, form=form)
+    return render(request, "cases/minor_watch_end.html", context)
+
+
 # --- transitions and team -----------------------------------------------------------------------
 
 _TRANSITION_SERVICES = {
@@ -515,7 +588,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/person_detail.html",
         {
             "person": person,
-            "family": selectors.person_family(person=person),
+            "family": selectors.person_family(person=person, user=request.user),
             "offences": offences,
             "cases": cases,
             "eligibility": [

@@ -20,13 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.figures import Cell, Table, count, derived, outcomes, small_group
-from cases.models import Case, Programme
+from cases.models import Case, MinorWatch, Programme
 from cases.workflow import CaseStatus
 from meetings.models import Agreement, AgreementStatus
 from partners.models import Organisation
@@ -387,6 +387,46 @@ def waiting_times(period: Period, scope: Scope, today: date) -> Table:
     return table
 
 
+def minors_followed(scope: Scope, programmes: list[Programme]) -> Table:
+    """Goal 3 (younger brothers and sisters, and the person's children, do not slide into
+    crime): per programme, the minor relatives followed now and ever on its cases, and how many
+    of those later had a case of their own registered, in any programme (registered on a later
+    day than a watch of them started). Persons, counted once per programme (one query)."""
+    own_case_later = Exists(
+        Case.objects.filter(
+            person=OuterRef("relative"), registered_at__date__gt=OuterRef("started_on")
+        )
+    )
+    rows = (
+        MinorWatch.objects.filter(scope.cases("case__"))
+        .values("case__programme__code")
+        .annotate(
+            now=Count("relative", distinct=True, filter=Q(ended_on__isnull=True)),
+            ever=Count("relative", distinct=True),
+            later=Count("relative", distinct=True, filter=Q(own_case_later)),
+        )
+        .order_by()
+    )
+    counted = {r["case__programme__code"]: r for r in rows}
+    table = Table(
+        "minors",
+        str(_("Minors in the family followed")),
+        [str(_("followed now")), str(_("ever followed")), str(_("later a case of their own"))],
+        note=str(
+            _(
+                "Brothers, sisters and children of persons in the programme, followed by an "
+                "organisation such as youth protection. Later a case of their own: registered in "
+                "any programme after they were first followed. Counts below %(n)s are not shown."
+            )
+            % {"n": small_group()}
+        ),
+    )
+    for p in programmes:
+        row = counted.get(p.code, {})
+        table.rows.append((p.code, [count(row.get(k, 0)) for k in ("now", "ever", "later")]))
+    return table
+
+
 def programme_figures(
     *, period: Period, scope: Scope | None = None, today: date | None = None
 ) -> list[Table]:
@@ -405,6 +445,7 @@ def programme_figures(
         waiting_times(period, scope, today),
         outcome_table,
         persistent_table,
+        minors_followed(scope, programmes),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.models import Case, Leefgebied
+from cases.models import Case, FamilyRelation, Leefgebied, RelationKind
 from cases.services import team_member_add
 from cases.workflow import CaseStatus
 from partners.models import Organisation, User
@@ -40,7 +40,21 @@ def load(*, stdout=None) -> None:
         (Leefgebied.OPLEIDING_WERK, "Drie dagen per week dagbesteding (demo).", "DEMOZORG"),
         (Leefgebied.HOUDING, "Deelname aan een gedragsinterventie (demo).", "RN"),
     ]
-    for leefgebied, text, code in goals:
+    brother = (
+        FamilyRelation.objects.filter(person=case.person, kind=RelationKind.SIBLING)
+        .select_related("relative")
+        .first()
+    )
+    if brother is not None:  # goal 3: a goal about the younger brother
+        goals.append(
+            (
+                Leefgebied.SOCIAAL_NETWERK,
+                "Het broertje gaat naar een sportclub, weg van de straat (demo).",
+                "RN",
+                brother.relative,
+            )
+        )
+    for leefgebied, text, code, *concerns in goals:
         goal = services.goal_add(
             plan=plan,
             by=regisseur,
@@ -48,6 +62,7 @@ def load(*, stdout=None) -> None:
             goal=text,
             interventions="Fictieve interventie",
             responsible_organisation=orgs[code],
+            concerns=concerns[0] if concerns else None,
         )
         if code == "DEMOZORG":
             services.goal_commit(goal=goal, by=users["interventiepleger"], committed=True)

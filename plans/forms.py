@@ -48,8 +48,19 @@ class GoalForm(LockedForm):
         required=False,
         help_text=_("Needed before the plan can be submitted."),
     )
+    concerns = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Concerns a family member"),
+        required=False,
+        empty_label=_("— the person —"),
+        help_text=_("A brother, sister or child the goal is about (goal 3)."),
+    )
     start_date = forms.DateField(label=_("Start"), required=False, widget=DATE_INPUT)
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, relatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerns"].queryset = relatives
 
     def clean(self):
         data = super().clean()

@@ -174,6 +174,16 @@ class PlanGoal(models.Model):
         related_name="+",
         verbose_name=_("professional"),
     )
+    #: A family member the goal is about (goal 3: a younger brother or sister, or the person's
+    #: child), one of the case person's relatives (checked by the services).
+    concerns = models.ForeignKey(
+        "cases.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concerns family member"),
+    )
     start_date = models.DateField(_("start"), null=True, blank=True)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     status = models.CharField(

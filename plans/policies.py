@@ -157,6 +157,7 @@ def goal_can_record_progress(user, goal) -> bool:
 RESTRICTED_GOAL_FIELDS = (
     "goal",
     "interventions",
+    "concerns",
     "responsible_organisation",
     "professional",
     "start_date",

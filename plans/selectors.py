@@ -44,7 +44,7 @@ def _goals_prefetch() -> Prefetch:
     return Prefetch(
         "goals",
         queryset=PlanGoal.objects.select_related(
-            "responsible_organisation", "professional", "committed_by"
+            "responsible_organisation", "professional", "committed_by", "concerns"
         )
         .prefetch_related(Prefetch("advice", queryset=ItatAdvice.objects.select_related("author")))
         .order_by("leefgebied", "pk"),
@@ -227,6 +227,7 @@ _COMPARED = (
     "interventions",
     "responsible_organisation",
     "professional",
+    "concerns",
     "start_date",
     "target_date",
     "leefgebied",

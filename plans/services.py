@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from cases.events import announce
-from cases.models import Case, TimelineEvent, TimelineKind
+from cases.models import Case, FamilyRelation, TimelineEvent, TimelineKind
 from plans.models import (
     Evaluation,
     ExpertGroupReferral,
@@ -54,6 +54,7 @@ GOAL_CONTENT_FIELDS = (
     "leefgebied",
     "goal",
     "interventions",
+    "concerns_id",
     "responsible_organisation_id",
     "professional_id",
     "start_date",
@@ -179,6 +180,15 @@ def plan_update(*, plan: Plan, by, analysis: str, expected_lock_version: int | N
 
 def _validated_goal(goal: PlanGoal) -> None:
     goal.full_clean(exclude=["plan", "origin"])
+    if (
+        goal.concerns_id is not None
+        and not FamilyRelation.objects.filter(
+            person__cases=goal.plan.case_id, relative_id=goal.concerns_id
+        ).exists()
+    ):
+        raise DomainError(
+            _("A goal can only concern a recorded family member of the person."), code="invalid"
+        )
 
 
 @audited

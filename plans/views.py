@@ -20,6 +20,7 @@ from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, case_can_read, case_is_directed_by
+from cases.selectors import person_relatives
 from plans import selectors, services
 from plans.applications import application_decide, application_record
 from plans.forms import (
@@ -280,11 +281,14 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
                 "goal": goal.goal,
                 "interventions": goal.interventions,
                 "responsible_organisation": goal.responsible_organisation_id,
+                "concerns": goal.concerns_id,
                 "start_date": goal.start_date,
                 "target_date": goal.target_date,
             }
         )
-    form = GoalForm(posted(request), initial=initial)
+    form = GoalForm(
+        posted(request), initial=initial, relatives=person_relatives(person_id=plan.case.person_id)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("lock_version")

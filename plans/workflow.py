@@ -112,6 +112,8 @@ GOAL_FIELD_CHANGES: dict[str, ChangeKind] = {
     "goal": ChangeKind.REVISION,
     "leefgebied": ChangeKind.REVISION,
     "responsible_organisation": ChangeKind.REVISION,
+    # A goal about someone else (a brother, sister or child) is another aim.
+    "concerns": ChangeKind.REVISION,
 }
 AMENDABLE_FIELDS = tuple(
     name for name, kind in GOAL_FIELD_CHANGES.items() if kind == ChangeKind.AMENDMENT

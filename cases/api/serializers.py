@@ -100,11 +100,17 @@ class PersonSearchSerializer(serializers.Serializer):
 
 class FamilyRelationSerializer(serializers.ModelSerializer):
     relative = PersonRefSerializer(read_only=True)
+    relative_is_minor = serializers.SerializerMethodField(
+        help_text="Whether the relative is under 18 today (computed from the date of birth)."
+    )
 
     class Meta:
         model = FamilyRelation
-        fields = ["id", "kind", "relative"]
+        fields = ["id", "kind", "relative", "relative_is_minor"]
         read_only_fields = fields
+
+    def get_relative_is_minor(self, relation: FamilyRelation) -> bool:
+        return relation.relative.is_minor_on(timezone.localdate())
 
 
 class PersonDetailSerializer(serializers.ModelSerializer):

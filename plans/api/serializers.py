@@ -101,6 +101,12 @@ class PlanGoalSerializer(serializers.ModelSerializer):
     interventions = serializers.CharField(read_only=True, allow_null=True)
     responsible_organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
     professional = UserRefSerializer(read_only=True, allow_null=True)
+    concerns = PersonRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The family member the goal is about (a brother, sister or child); null: the "
+        "person.",
+    )
     start_date = serializers.DateField(read_only=True, allow_null=True)
     target_date = serializers.DateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=GoalStatus.choices, read_only=True, allow_null=True)
@@ -136,6 +142,7 @@ class PlanGoalSerializer(serializers.ModelSerializer):
             "interventions",
             "responsible_organisation",
             "professional",
+            "concerns",
             "start_date",
             "target_date",
             "status",

@@ -465,7 +465,11 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         return (
             PlanGoal.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
             .select_related(
-                "plan__case__person", "responsible_organisation", "professional", "committed_by"
+                "plan__case__person",
+                "responsible_organisation",
+                "professional",
+                "committed_by",
+                "concerns",
             )
             .prefetch_related("plan__case__team")
             .order_by("plan_id", "leefgebied", "pk")

@@ -5,7 +5,7 @@ followed from the header to the page where its work is done."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,11 +19,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from cases import services as case_services
 from meetings import services as meeting_services
 from meetings import webhooks
 from meetings.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 from plans import services as plan_services
 from plans.budget import budget_request_create
+from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,6 +102,18 @@ def world(plan_at, people, orgs):
         no_prior_provision=True,
         provisions_checked="Fictief: bijzondere bijstand",
     )
+    # A younger sister followed by youth protection (goal 3).
+    sister = PersonFactory(first_name="Zusje", date_of_birth=date(2014, 4, 1))
+    case_services.family_relation_add(
+        person=case.person, relative=sister, kind="sibling", by=people["programme"]
+    )
+    case_services.minor_watch_start(
+        case=case,
+        by=people["regisseur"],
+        relative=sister,
+        organisation=orgs["JBRA"],
+        note="Fictief: spijbelt",
+    )
     return {"plan": plan, "case": case, "uvo": held, "hook": hook, "budget": budget}
 
 
@@ -119,6 +133,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             f"/casussen/{case.pk}/budget/aanvraag/",
             f"/budget/{world['budget'].pk}/",
             f"/casussen/{case.pk}/tijdlijn/",
+            f"/casussen/{case.pk}/minderjarigen/",
             f"/plannen/{plan.pk}/",
             f"/uvo/{uvo.pk}/",
             "/meldingen/",

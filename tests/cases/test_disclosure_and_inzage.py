@@ -232,13 +232,14 @@ def test_a_legal_basis_cannot_be_deleted_in_the_admin(client, make_user):
     assert LegalBasis.objects.filter(code="avg-art-15").exists()
 
 
-#: Session and user, 2 × permissions, the person; the record: family, offences, cases, one query
+#: Session and user, 2 × permissions, the person; the record: family, offences, followed as a
+#: minor, cases, one query
 #: per kind of row of a case (19) and one per kind of object named in it (8 here, at most 9 —
 #: cases.inzage.NAMED_LINKS), who read the file; the disclosures (bases, register, API reads);
 #: the access log (entry and subject); the header's counts are cached.
-INZAGE_PAGE_QUERIES = 41
+INZAGE_PAGE_QUERIES = 42
 #: The file: no header, but the disclosure of the file itself.
-INZAGE_FILE_QUERIES = 42
+INZAGE_FILE_QUERIES = 43
 
 
 def _more_of_everything(case, people, orgs) -> None:

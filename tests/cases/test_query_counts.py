@@ -115,7 +115,7 @@ def test_case_history_page(client, case_at, people, django_assert_num_queries):
     case = case_at("in_regie")
     client.force_login(people["regisseur"])
     client.get(reverse("cases:list"))
-    # case, dossier, sections, contributions, team and plan history, plus one query per related
-    # model named, and the access log
-    with django_assert_num_queries(14 + LOG):
+    # case, dossier, sections, contributions, team, followed minors and plan history, plus one
+    # query per related model named, and the access log
+    with django_assert_num_queries(15 + LOG):
         client.get(reverse("cases:history", args=[case.pk]))

@@ -279,7 +279,22 @@ NEW_VALUES = {
     "goal": lambda ctx: "Een heel ander doel",
     "leefgebied": lambda ctx: Leefgebied.VERBLIJF,
     "responsible_organisation": lambda ctx: ctx["orgs"]["RN"],
+    "concerns": lambda ctx: _sibling(ctx),
 }
+
+
+def _sibling(ctx):
+    from cases import services as case_services
+    from tests.factories import PersonFactory
+
+    sibling = PersonFactory(date_of_birth=dt.date(2014, 1, 1))
+    case_services.family_relation_add(
+        person=ctx["plan"].case.person,
+        relative=sibling,
+        kind="sibling",
+        by=ctx["people"]["programme"],
+    )
+    return sibling
 
 
 def _arg(field: str) -> str:
@@ -303,7 +318,7 @@ def test_the_rule_names_every_content_field_of_a_goal():
 def test_each_field_is_an_amendment_or_a_revision(plan_at, people, orgs, field):
     plan = plan_at("approved")
     goal = goal_of(plan, Leefgebied.FINANCIEN)
-    value = NEW_VALUES[field]({"people": people, "orgs": orgs})
+    value = NEW_VALUES[field]({"people": people, "orgs": orgs, "plan": plan})
     before = {name: getattr(goal, name) for name in GOAL_FIELD_CHANGES}
     settle()
     if field in AMENDMENTS:

@@ -158,6 +158,20 @@ def t_case_evaluation(w: World) -> list[Target]:
     ]
 
 
+def t_minor_watch(w: World) -> list[Target]:
+    """The followed minors of the in-regie case (open watches: the end page)."""
+    return [
+        Target(c.label, "followed minor", {"case": c.pk, "watch": pk}, {})
+        for c in w.cases.values()
+        for pk, _minor in c.minor_watches
+    ]
+
+
+def _minor_of(w: World, t: Target) -> int | str:
+    case = next((c for c in w.cases.values() if c.pk == t.ids.get("case")), None)
+    return case.minor_watches[0][1] if case and case.minor_watches else ""
+
+
 def t_person(w: World) -> list[Target]:
     return [Target(c.label, "person", {"person": c.person_pk}, {}) for c in w.cases.values()]
 
@@ -709,6 +723,24 @@ WEB: dict[str, dict[str, Spec]] = {
         resource="team",
         post="case.team",
         body=lambda w, t: {"organisation": _org(w, "STADSDELEN"), "role": "partner"},
+    ),
+    "cases:minors": page(
+        t_case,
+        CASE,
+        resource="person",
+        post="case.minors",
+        body=lambda w, t: {
+            "relative": _minor_of(w, t),
+            "organisation": _org(w, "JBRA"),
+            "note": "sweep",
+        },
+    ),
+    "cases:minor_end": page(
+        t_minor_watch,
+        {"pk": "case", "watch_pk": "watch"},
+        resource="person",
+        post="case.minors",
+        body=lambda w, t: {"reason": "sweep"},
     ),
     "cases:team_leave": page(
         t_membership,

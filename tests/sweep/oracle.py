@@ -325,6 +325,10 @@ WRITE_RULES: dict[str, tuple[str, WritePredicate]] = {
         "the case's regisseur or accounthouder, in regie or outflow",
         lambda u, c, t: directs(u, c) and c.status in IN_REGIE,
     ),
+    "case.minors": (
+        "the case's regisseur or accounthouder, in regie or outflow",
+        lambda u, c, t: directs(u, c) and c.status in IN_REGIE,
+    ),
     "case.timeline": (
         "whoever may write to the case, until it is closed",
         lambda u, c, t: writes_case(u, c) and c.status != CaseStatus.CLOSED,

@@ -187,6 +187,7 @@ class CaseFacts:
     applications: list[tuple[int, int]] = field(default_factory=list)  # pk, lock (on H1, v1)
     budget: list[tuple[int, str, int]] = field(default_factory=list)  # pk, status, lock
     memberships: list[tuple[int, str, bool]] = field(default_factory=list)  # pk, org, active
+    minor_watches: list[tuple[int, int]] = field(default_factory=list)  # pk, the minor's pk
 
     def state_of(self, code: str | None) -> str:
         return self.org_state.get(code, "never") if code else "never"
@@ -773,6 +774,22 @@ class _Builder:
         case_services.family_relation_add(
             person=case.person, relative=relative, kind="sibling", by=self.b_pt
         )
+        # A minor sister followed by youth protection (goal 3), a marker in her name and the note.
+        minor = PersonFactory(
+            last_name=f"Fictief{self.mark(c, 'P', 'mn', 'person')}",
+            date_of_birth=self.now.date() - timedelta(days=12 * 365),
+        )
+        case_services.family_relation_add(
+            person=case.person, relative=minor, kind="sibling", by=self.b_pt
+        )
+        watch = case_services.minor_watch_start(
+            case=case,
+            by=self.reg.user,
+            relative=minor,
+            organisation=self.orgs["JBRA"],
+            note=self.text(c, "C", "mwn", "person"),
+        )
+        c.minor_watches.append((watch.pk, minor.pk))
         # The revision: health goal H2 moves out of leefgebied 9 with a new text (the
         # comparison and the history must not show its old health text to those who may not
         # read it), and goes to ITAT.

@@ -56,6 +56,7 @@ def test_retrieve_shows_family_and_writes_the_access_log(api_as, case_at, people
             "id": body["relations"][0]["id"],
             "kind": "sibling",
             "relative": {"id": brother.pk, "first_name": "Broer", "last_name": brother.last_name},
+            "relative_is_minor": False,  # born in 1995
         }
     ]
     entry = AccessLogEntry.objects.get()
