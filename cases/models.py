@@ -406,6 +406,25 @@ class Case(models.Model):
     receiving_organisation = models.CharField(
         _("receiving organisation (regular line)"), max_length=200, blank=True
     )
+    #: The receiving organisation from the register; `receiving_organisation` keeps the name
+    #: (and is all there is for rows from before the register, or for an organisation not in it).
+    receiver = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="received_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("receiving organisation (register)"),
+    )
+    #: Re-inflow: the person's earlier, closed case in the same programme (set by case_register).
+    previous_case = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="next_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("earlier case"),
+    )
     handover_note = models.TextField(_("handover note"), blank=True)
     #: When the retention period ended and the case's content was removed (cases.retention).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)

@@ -15,6 +15,11 @@ from cases.workflow import transitions_from
 CASE_TABS: list[tuple[str, str, str]] = []
 
 
+#: Transitions whose page lives in an app that builds on cases: {transition name: url name}
+#: (plans: outflow with the goals handed over). The case header's button opens that page.
+TRANSITION_PAGES: dict[str, str] = {}
+
+
 def case_tabs() -> list[tuple[str, str, str]]:
     """Every tab of the case page, in order: (key, label, url name)."""
     return [

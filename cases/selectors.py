@@ -91,6 +91,24 @@ def case_get(*, user, pk, part: CasePart | None = None) -> Case:
     return visible_get(queryset, pk=pk)
 
 
+def case_previous(*, case: Case) -> Case:
+    """The earlier case a re-inflow case continues (its history is read from the new one)."""
+    return Case.objects.select_related("programme", "person").get(pk=case.previous_case_id)
+
+
+def case_earlier(*, case: Case, user) -> Case | None:
+    """The earlier case of a re-inflow case, when `user` may open it ("eerder in regie");
+    None (and no query) for a case without one."""
+    if case.previous_case_id is None:
+        return None
+    return (
+        Case.objects.visible_to(user)
+        .select_related("programme")
+        .filter(pk=case.previous_case_id)
+        .first()
+    )
+
+
 def _contributions_prefetch() -> Prefetch:
     return Prefetch(
         "contributions",

@@ -35,7 +35,12 @@ from cases.forms import (
     TimelineEventForm,
 )
 from cases.models import Case, CaseTeamMembership, ContributionPart, Person, Programme
-from cases.pages import case_landing_url_name, case_page_context, case_page_get
+from cases.pages import (
+    TRANSITION_PAGES,
+    case_landing_url_name,
+    case_page_context,
+    case_page_get,
+)
 from cases.policies import (
     CasePart,
     case_can,
@@ -135,6 +140,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status_changes=case.status_changes.select_related("by")[:20],
         can_manage_team=case_can(request.user, case, "manage_team"),
         team_form=TeamMemberForm(),
+        earlier=selectors.case_earlier(case=case, user=request.user),
     )
     return render(request, "cases/case_detail.html", context)
 
@@ -338,16 +344,35 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @access_logged
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.HISTORY)
+    can_read_health = case_can_read_health(request.user, case)
+    parts = case_read_scope(request.user, case).parts
     entries = selectors.case_history(
-        case=case,
-        user=request.user,
-        can_read_health=case_can_read_health(request.user, case),
-        parts=case_read_scope(request.user, case).parts,
+        case=case, user=request.user, can_read_health=can_read_health, parts=parts
     )
+    earlier, earlier_entries = None, []
+    if case.previous_case_id is not None:
+        # Re-inflow: the earlier case's history is read from this one, with this case's parts;
+        # health only for who would read it on the earlier case itself too.
+        earlier = selectors.case_previous(case=case)
+        earlier_entries = selectors.case_history(
+            case=earlier,
+            user=request.user,
+            can_read_health=can_read_health and case_can_read_health(request.user, earlier),
+            parts=parts,
+        )
     return render(
         request,
         "cases/case_history.html",
-        case_page_context(request, case, "history", entries=entries),
+        case_page_context(
+            request,
+            case,
+            "history",
+            entries=entries,
+            earlier=earlier,
+            earlier_entries=earlier_entries,
+            earlier_visible=earlier is not None
+            and selectors.case_earlier(case=case, user=request.user) is not None,
+        ),
     )
 
 
@@ -372,6 +397,8 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
     case = case_page_get(request, pk)
+    if request.method == "GET" and name in TRANSITION_PAGES:
+        return redirect(TRANSITION_PAGES[name], pk=case.pk)
     transition = TRANSITIONS[name]
     form_class = TRANSITION_FORMS[name]
     kwargs = {}
