@@ -28,6 +28,7 @@ from cases.models import (
     Leefgebied,
     OffenceRecord,
     Person,
+    Programme,
     TimelineEvent,
 )
 from cases.policies import (
@@ -663,3 +664,25 @@ def suggestion_reasons(*, suggestion: Suggestion, need: CaseNeed | None = None) 
     else:
         reasons.append(_("%(n)s of %(capacity)s cases") % {"n": c.caseload, "capacity": c.capacity})
     return reasons
+
+
+# --- the outflow signal (issue 16) ------------------------------------------------------------
+
+
+def outflow_signals(*, user, on: date | None = None) -> QuerySet[Case]:
+    """The cases in regie whose person no longer meets the programme's inflow criteria
+    (`cases.eligibility.cases_no_longer_eligible`), for this user: the cases they direct, and
+    for the programme team the cases of the programmes they support; always within what they
+    may see. Longest in regie first (pk breaks ties)."""
+    from cases.eligibility import cases_no_longer_eligible
+
+    own = case_directed_by_filter(user)
+    if actor_for(user).has("cases.support_case"):
+        supported = Programme.team_members.through.objects.filter(user_id=user.pk)
+        own |= Q(programme_id__in=supported.values("programme_id"))
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(own)
+        .select_related("person", "programme", "regisseur", "regie_organisation")
+    )
+    return cases_no_longer_eligible(cases=cases, on=on).order_by("regie_started_at", "pk")

@@ -19,7 +19,7 @@ from acvz.errors import DomainError, NotAllowed
 from acvz.web import UncountedPage, posted, refuse
 from cases import selectors, services
 from cases.access import access_logged
-from cases.eligibility import programme_eligibility
+from cases.eligibility import outflow_signal_reason, programme_eligibility
 from cases.filters import CaseFilter
 from cases.forms import (
     TRANSITION_FORMS,
@@ -35,14 +35,10 @@ from cases.forms import (
     TimelineEventForm,
 )
 from cases.models import Case, CaseTeamMembership, ContributionPart, Person, Programme
-from cases.pages import (
-    TRANSITION_PAGES,
-    case_landing_url_name,
-    case_page_context,
-    case_page_get,
-)
+from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
     CasePart,
+    actor_for,
     case_can,
     case_can_read_health,
     case_read_scope,
@@ -80,6 +76,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_register": request.user.has_perm("cases.register_case"),
         },
     )
+
+
+@login_required
+@access_logged
+def outflow_signals(request: HttpRequest) -> HttpResponse:
+    """Cases in regie whose person no longer meets the inflow criteria: for the regisseur (and
+    accounthouder) their own, for the programme team the cases of its programmes (issue 16)."""
+    actor = actor_for(request.user)
+    if not any(actor.has(p) for p in OUTFLOW_SIGNAL_PERMISSIONS):
+        raise PermissionDenied
+    today = timezone.localdate()
+    page = Paginator(selectors.outflow_signals(user=request.user, on=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(case, outflow_signal_reason(case, on=today)) for case in page]
+    return render(request, "cases/outflow_signals.html", {"page": page, "rows": rows})
+
+
+#: Who reads the outflow signal: regisseurs, accounthouders, the programme team.
+OUTFLOW_SIGNAL_PERMISSIONS = ("cases.direct_case", "cases.account_case", "cases.support_case")
 
 
 @login_required
@@ -397,8 +413,6 @@ def case_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
     case = case_page_get(request, pk)
-    if request.method == "GET" and name in TRANSITION_PAGES:
-        return redirect(TRANSITION_PAGES[name], pk=case.pk)
     transition = TRANSITIONS[name]
     form_class = TRANSITION_FORMS[name]
     kwargs = {}

@@ -125,3 +125,71 @@ def test_signal_is_two_queries(django_assert_num_queries, n):
         )
         [outflow_signal_reason(c, on=ON) for c in rows]
     assert len(rows) == n
+
+
+# --- the page and the work queue ----------------------------------------------------------------
+
+URL = "/casussen/uitstroomsignalen/"
+
+
+def _directed(people, orgs, n: int, code: str = "TOP600") -> list[Case]:
+    """n cases in regie of the scenario regisseur whose persons have no offence at all."""
+    return [
+        Case.objects.create(
+            person=PersonFactory(),
+            programme=programme(code),
+            status=CaseStatus.IN_REGIE,
+            regie_organisation=orgs["RN"],
+            regisseur=people["regisseur"],
+            accounthouder=people["accounthouder"],
+            regie_started_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
+        for _ in range(n)
+    ]
+
+
+#: session, user, permissions (2); programmes; count; the page's cases; access log (2).
+SIGNAL_PAGE_QUERIES = 9
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_page_of_the_regisseur(client, people, orgs, django_assert_num_queries, n):
+    _directed(people, orgs, n)
+    client.force_login(people["regisseur"])
+    client.get(URL)
+    with django_assert_num_queries(SIGNAL_PAGE_QUERIES):
+        response = client.get(URL)
+    assert len(response.context["rows"]) == n
+    assert (
+        "geen delict" in response.content.decode() or "no qualifying" in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_page_of_the_programme_team(client, people, orgs, django_assert_num_queries, n):
+    _directed(people, orgs, n)
+    _directed(people, orgs, 2, code="TOP400")  # a programme this member does not support
+    client.force_login(people["programme"])
+    client.get(URL)
+    with django_assert_num_queries(SIGNAL_PAGE_QUERIES):
+        response = client.get(URL)
+    assert {case.programme.code for case, _reason in response.context["rows"]} == {"TOP600"}
+    assert len(response.context["rows"]) == n
+
+
+def test_the_page_is_paginated_and_ordered(client, people, orgs):
+    cases = _directed(people, orgs, 27)
+    client.force_login(people["regisseur"])
+    first = [c.pk for c, _r in client.get(URL).context["rows"]]
+    second = [c.pk for c, _r in client.get(URL + "?page=2").context["rows"]]
+    assert first + second == [c.pk for c in cases]  # same start: the pk breaks the tie
+
+
+def test_need_to_know(client, people, orgs):
+    marked = _directed(people, orgs, 1)[0]
+    marked.person.last_name = "Fictiefmarker"
+    marked.person.save()
+    client.force_login(people["regisseur_other"])  # a regisseur of another organisation
+    assert "Fictiefmarker" not in client.get(URL).content.decode()
+    client.force_login(people["partner"])  # a partner without a regie role: not their page
+    assert client.get(URL).status_code == 403
