@@ -828,7 +828,8 @@ def case_handover(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _handover_context(request: HttpRequest, pk: int) -> dict:
-    case = case_page_get(request, pk, CasePart.PLAN)
+    # The outflow's reason and note are the overview's (not ITAT's, which reads the plan only).
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
     if case.outflow_at is None:
         raise Http404
     receiver_id = case.receiver_id
