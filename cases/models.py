@@ -331,6 +331,9 @@ class OffenceRecord(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("offence record")
         verbose_name_plural = _("offence records")
+        # A person's offences in a window (inflow, the outflow signal, the figures): 10,000
+        # cases in regie over 1 M records, the signal 200 → 125 ms (docs/decisions outflow).
+        indexes = [models.Index(fields=["person", "date"], name="offence_person_date")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],
