@@ -171,6 +171,7 @@ def load_outflow(*, stdout=None) -> None:
     from cases import services as case_services
     from cases.demo import _walk
     from cases.models import OffenceCategory, OffenceKind, Person, Programme
+    from cases.policies import leefgebied_is_health
 
     if Person.objects.filter(last_name="Mulder (fictief, uitstroom)").exists():
         return
@@ -212,9 +213,10 @@ def load_outflow(*, stdout=None) -> None:
     for code in ("DEMOZORG", "WPI"):
         team_member_add(case=handed, by=regisseur, organisation=orgs[code])
     plan = services.plan_start_version(case=handed, by=regisseur)
+    health = next(lg for lg in Leefgebied if leefgebied_is_health(lg))
     for leefgebied, text, code in (
         (Leefgebied.FINANCIEN, "Schulden geregeld via een bewindvoerder (demo).", "WPI"),
-        (Leefgebied.GEZONDHEID, "Behandeling bij de ggz afmaken (demo, gezondheid).", "DEMOZORG"),
+        (health, "Behandeling bij de ggz afmaken (demo, gezondheid).", "DEMOZORG"),
     ):
         services.goal_add(
             plan=plan,

@@ -746,13 +746,6 @@ def case_hand_over(
     """Start outflow (`cases.services.case_start_outflow`) and record which goals of the plan
     in force the receiving organisation takes over, in one transaction."""
     goal_ids = {g.pk for g in goals}
-    in_force = set(
-        PlanGoal.objects.filter(
-            plan__case=case, plan__status=PlanStatus.APPROVED, pk__in=goal_ids
-        ).values_list("pk", flat=True)
-    )
-    if goal_ids - in_force:
-        raise DomainError(_("Only goals of the plan in force can be handed over."), code="invalid")
     outflowed = case_start_outflow(
         case=case,
         by=by,
@@ -761,6 +754,14 @@ def case_hand_over(
         receiving_organisation=receiving_organisation,
         handover_note=handover_note,
     )
+    # Checked with the case locked (by the transition): the plan in force cannot change now.
+    in_force = set(
+        PlanGoal.objects.filter(
+            plan__case=case, plan__status=PlanStatus.APPROVED, pk__in=goal_ids
+        ).values_list("pk", flat=True)
+    )
+    if goal_ids - in_force:
+        raise DomainError(_("Only goals of the plan in force can be handed over."), code="invalid")
     for goal_id in sorted(goal_ids):
         HandedOverGoal.objects.create(case=outflowed, goal_id=goal_id, receiver=receiver, by=by)
     return outflowed

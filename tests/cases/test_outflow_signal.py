@@ -191,3 +191,12 @@ def test_need_to_know(client, people, orgs):
     assert "Fictiefmarker" not in client.get(URL).content.decode()
     client.force_login(people["partner"])  # a partner without a regie role: not their page
     assert client.get(URL).status_code == 403
+
+
+def test_the_programme_teams_work_queue_has_the_signal(client, people, orgs):
+    _directed(people, orgs, 3)
+    _directed(people, orgs, 2, code="TOP400")  # not its programme
+    client.force_login(people["programme"])
+    page = client.get("/").content.decode()
+    assert 'data-testid="work-outflow_programme-count">3<' in page
+    assert URL in page  # the whole list
