@@ -10,6 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.models import Case, OffenceCategory, OffenceRecord, Person, Programme
 from cases.workflow import CaseStatus
@@ -188,9 +189,12 @@ def outflow_signal_reason(case: Case, *, on: date | None = None) -> str:
     if not case.signal_offences:
         return _("no qualifying offence since %(last)s; %(min)s needed in %(years)s years") % params
     return (
-        _(
+        ngettext(
+            "%(count)s qualifying offence since %(start)s, %(min)s needed in %(years)s years "
+            "(the last on %(last)s)",
             "%(count)s qualifying offences since %(start)s, %(min)s needed in %(years)s years "
-            "(the last on %(last)s)"
+            "(the last on %(last)s)",
+            case.signal_offences,
         )
         % params
     )

@@ -109,7 +109,7 @@ def test_reason_in_words():
         )
     }
     assert rows[none_since.pk].startswith("geen delict sinds 02-03-2019")
-    assert rows[too_few.pk].startswith("1 meetellende delicten sinds 15-06-2020")
+    assert rows[too_few.pk].startswith("1 meetellend delict sinds 15-06-2020")
     assert rows[old.pk] == "ouder dan 24 (leeftijd 30)"
 
 
