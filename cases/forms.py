@@ -98,10 +98,10 @@ class OutflowForm(forms.Form):
         queryset=Organisation.objects.active().order_by("name", "pk"),
         label=_("Receiving organisation (regular line)"),
         required=False,
-        empty_label=_("Not in the register: name it below"),
+        empty_label=_("Choose from the register"),
     )
     receiving_organisation = forms.CharField(
-        label=_("Receiving organisation not in the register"), max_length=200, required=False
+        label=_("Or, when it is not in the register: its name"), max_length=200, required=False
     )
     handover_note = forms.CharField(
         label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 5}), required=False

@@ -429,3 +429,5 @@ class HandoverForm(OutflowForm):
         self.fields["goals"].queryset = PlanGoal.objects.filter(pk__in=[g.pk for g in goals])
         labels = {g.pk: f"{g.get_leefgebied_display()}: {g.goal or '—'}" for g in goals}
         self.fields["goals"].label_from_instance = lambda g: labels.get(g.pk, str(g.pk))
+        if not goals:  # no plan in force: nothing to hand over (the page says so)
+            del self.fields["goals"]
