@@ -518,7 +518,12 @@ LOGGING = {
 }
 
 # Demo loaders run by `manage.py demo` after the partners' demo data, in this order.
-REGIE_DEMO_LOADERS: list[str] = ["cases.demo.load", "plans.demo.load", "meetings.demo.load"]
+REGIE_DEMO_LOADERS: list[str] = [
+    "cases.demo.load",
+    "plans.demo.load",
+    "meetings.demo.load",
+    "plans.demo.load_outflow",
+]
 
 # The weekday of the weekly ITAT meeting (0 = Monday).
 REGIE_ITAT_WEEKDAY = int(os.environ.get("REGIE_ITAT_WEEKDAY", "3"))

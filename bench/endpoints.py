@@ -890,6 +890,40 @@ HANDOVER = sql(
         ORDER BY u.last_name, u.first_name""",
 )
 
+#: The outflow signal (issue 16): cases in regie whose person no longer meets the programme's
+#: inflow criteria (above its maximum age, or fewer counted offences in its window), counted and
+#: a page of them; `{own}` narrows to the user's cases or programmes.
+_SIGNALLED = """
+    FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+    JOIN cases_programme pr ON pr.id = c.programme_id
+   WHERE c.status = 'in_regie' AND {own}
+     AND ((pr.max_age IS NOT NULL
+           AND p.date_of_birth <= current_date - make_interval(years => pr.max_age + 1))
+       OR (pr.min_offences IS NOT NULL AND (
+            SELECT count(*) FROM cases_offencerecord o
+             WHERE o.person_id = c.person_id AND o.date <= current_date
+               AND o.date >= current_date - make_interval(years => pr.period_years)
+               AND o.category <> 'other'
+               AND (pr.offence_kinds = '[]'::jsonb OR pr.offence_kinds ? o.kind)
+          ) < pr.min_offences))"""
+
+
+def _outflow_signals(own: str) -> str:
+    rows = _SIGNALLED.format(own=own)
+    return sql(
+        PERMS,
+        "SELECT * FROM cases_programme ORDER BY id",
+        f"SELECT count(*) {rows}",
+        f"SELECT c.*, p.*, pr.* {rows} ORDER BY c.regie_started_at, c.id LIMIT 25",
+    )
+
+
+OUTFLOW_SIGNALS_REGISSEUR = _outflow_signals("c.regisseur_id = %(user)s")
+OUTFLOW_SIGNALS_PROGRAMME_TEAM = _outflow_signals(
+    "c.programme_id IN (SELECT programme_id FROM cases_programme_team_members"
+    " WHERE user_id = %(user)s)"
+)
+
 #: The case's budget tab: the balance per year (requests, payments), a page of requests with
 #: the people who asked and decided, their payments.
 CASE_BUDGET = sql(
@@ -983,6 +1017,18 @@ ENDPOINTS = [
     Endpoint("case list · ITAT", "itat", "/casussen/", CASE_LIST),
     Endpoint(
         "case list · programme team", "programme_team", "/casussen/", CASE_LIST_PROGRAMME_TEAM
+    ),
+    Endpoint(
+        "outflow signals · regisseur",
+        "regisseur",
+        "/casussen/uitstroomsignalen/",
+        OUTFLOW_SIGNALS_REGISSEUR,
+    ),
+    Endpoint(
+        "outflow signals · programme team",
+        "programme_team",
+        "/casussen/uitstroomsignalen/",
+        OUTFLOW_SIGNALS_PROGRAMME_TEAM,
     ),
     Endpoint("case detail", "regisseur", "/casussen/{case}/", CASE_DETAIL),
     Endpoint("case tab basisdossier", "regisseur", "/casussen/{case}/basisdossier/", CASE_DOSSIER),

@@ -13,13 +13,27 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, DateField, ExpressionWrapper, Q, QuerySet
+from django.db import models
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, OffenceCategory, OffenceKind
-from cases.workflow import CaseStatus
+from cases.workflow import REGIE_STATUSES
 
 #: Years before inflow that the outcomes compare with (the city's figures: two).
 YEARS_BEFORE = 2
@@ -134,9 +148,20 @@ def window_of(day: date, *, started: date, closed: date | None) -> str | None:
 
 
 def _outcome_rows(cases: QuerySet):
-    """Per case that started regie: its dates and its offences in each window (one query)."""
+    """Per person and programme that started regie: its dates and its offences in each window
+    (one query). A re-inflow (a later case of the same person in the same programme, linked by
+    `Case.previous_case`) continues the first: the person counts once, in the cohort of the
+    first inflow, in regie until the last case closes (docs/decisions: outflow and re-inflow)."""
+    same = Case.objects.filter(
+        person=OuterRef("person"), programme=OuterRef("programme"), regie_started_at__isnull=False
+    ).order_by()
+    chain_closed = models.Case(
+        When(Exists(same.filter(closed_at__isnull=True)), then=Value(None)),
+        default=Subquery(same.values("person").annotate(last=Max("closed_at")).values("last")[:1]),
+        output_field=DateTimeField(),
+    )
     started = TruncDate("regie_started_at")
-    closed = TruncDate("closed_at")
+    closed = TruncDate("chain_closed")
     before_start = ExpressionWrapper(
         started - timedelta(days=DAYS_BEFORE), output_field=DateField()
     )
@@ -144,8 +169,8 @@ def _outcome_rows(cases: QuerySet):
     windows = {
         "before": Q(**{f"{offence_date}__gte": before_start, f"{offence_date}__lt": started}),
         "during": Q(**{f"{offence_date}__gte": started})
-        & (Q(closed_at__isnull=True) | Q(**{f"{offence_date}__lt": closed})),
-        "after": Q(closed_at__isnull=False, **{f"{offence_date}__gte": closed}),
+        & (Q(chain_closed__isnull=True) | Q(**{f"{offence_date}__lt": closed})),
+        "after": Q(chain_closed__isnull=False, **{f"{offence_date}__gte": closed}),
     }
     annotations = {
         f"{m.key}_{window}": Count("person__offences", filter=m.q() & windows[window])
@@ -154,7 +179,12 @@ def _outcome_rows(cases: QuerySet):
     }
     return (
         cases.filter(regie_started_at__isnull=False)
-        .values("pk", "programme__code", "status", "regie_started_at", "closed_at")
+        .exclude(Exists(same.filter(regie_started_at__lt=OuterRef("regie_started_at"))))
+        .annotate(
+            chain_closed=chain_closed,
+            chain_directed=Exists(same.filter(status__in=REGIE_STATUSES)),
+        )
+        .values("pk", "programme__code", "chain_directed", "regie_started_at", "chain_closed")
         .annotate(**annotations)
         .order_by()
     )
@@ -219,16 +249,13 @@ def outcomes(cases: QuerySet, today: date) -> tuple[Table, Table]:
     persistent_years = settings.REGIE_PERSISTENT_YEARS
     for row in _outcome_rows(cases):
         start = timezone.localtime(row["regie_started_at"]).date()
-        closed = timezone.localtime(row["closed_at"]).date() if row["closed_at"] else None
+        closed = timezone.localtime(row["chain_closed"]).date() if row["chain_closed"] else None
         group = groups[(row["programme__code"], start.year)]
         group.add(started=start, closed=closed, today=today)
         for m in OUTCOME_MEASURES:
             for window in WINDOWS:
                 group.counts[f"{m.key}_{window}"] += row[f"{m.key}_{window}"]
-        if (
-            row["status"] in (CaseStatus.IN_REGIE, CaseStatus.OUTFLOW)
-            and (today - start).days > persistent_years * DAYS_PER_YEAR
-        ):
+        if row["chain_directed"] and (today - start).days > persistent_years * DAYS_PER_YEAR:
             persistent[row["programme__code"]] += 1
     table = Table(
         "outcomes",

@@ -94,12 +94,26 @@ class AppointForm(forms.Form):
 
 class OutflowForm(forms.Form):
     reason = forms.CharField(label=_("Outflow reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    receiver = forms.ModelChoiceField(
+        queryset=Organisation.objects.active().order_by("name", "pk"),
+        label=_("Receiving organisation (regular line)"),
+        required=False,
+        empty_label=_("Choose from the register"),
+    )
     receiving_organisation = forms.CharField(
-        label=_("Receiving organisation (regular line)"), max_length=200
+        label=_("Or, when it is not in the register: its name"), max_length=200, required=False
     )
     handover_note = forms.CharField(
         label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("receiver") and not (data.get("receiving_organisation") or "").strip():
+            self.add_error(
+                "receiver", _("Choose the receiving organisation, or name one not in the register.")
+            )
+        return data
 
 
 TRANSITION_FORMS = {

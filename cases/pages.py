@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import selectors
@@ -13,6 +14,11 @@ from cases.workflow import transitions_from
 #: Extra tabs on the case page, added by apps that build on cases: (key, label, url name). The
 #: key is the `CasePart` the tab shows; a tab is offered only to readers of that part.
 CASE_TABS: list[tuple[str, str, str]] = []
+
+
+#: Transitions whose page lives in an app that builds on cases: {transition name: url name}
+#: (plans: outflow with the goals handed over). The case header's button opens that page.
+TRANSITION_PAGES: dict[str, str] = {}
 
 
 def case_tabs() -> list[tuple[str, str, str]]:
@@ -41,10 +47,20 @@ def case_page_get(request: HttpRequest, pk: int, part: CasePart | None = None) -
 def case_page_context(request: HttpRequest, case: Case, tab: str, **extra) -> dict:
     scope = case_read_scope(request.user, case)
     actions = [t for t in transitions_from(case.status) if case_can(request.user, case, t.name)]
+    action_urls = [
+        (
+            t,
+            reverse(TRANSITION_PAGES[t.name], args=[case.pk])
+            if t.name in TRANSITION_PAGES
+            else reverse("cases:transition", args=[case.pk, t.name]),
+        )
+        for t in actions
+    ]
     return {
         "case": case,
         "tab": tab,
         "actions": actions,
+        "action_urls": action_urls,
         "scope": scope,
         "can_read_health": case_can_read_health(request.user, case),
         "case_tabs": [t for t in case_tabs() if scope.reads(t[0])],

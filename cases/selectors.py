@@ -39,6 +39,7 @@ from cases.models import (
     MinorWatch,
     OffenceRecord,
     Person,
+    Programme,
     TimelineEvent,
     minors_on,
 )
@@ -102,6 +103,24 @@ def case_get(*, user, pk, part: CasePart | None = None) -> Case:
         .prefetch_related(_team_prefetch())
     )
     return visible_get(queryset, pk=pk)
+
+
+def case_previous(*, case: Case) -> Case:
+    """The earlier case a re-inflow case continues (its history is read from the new one)."""
+    return Case.objects.select_related("programme", "person").get(pk=case.previous_case_id)
+
+
+def case_earlier(*, case: Case, user) -> Case | None:
+    """The earlier case of a re-inflow case, when `user` may open it ("eerder in regie");
+    None (and no query) for a case without one."""
+    if case.previous_case_id is None:
+        return None
+    return (
+        Case.objects.visible_to(user)
+        .select_related("programme")
+        .filter(pk=case.previous_case_id)
+        .first()
+    )
 
 
 def _contributions_prefetch() -> Prefetch:
@@ -738,3 +757,25 @@ def suggestion_reasons(*, suggestion: Suggestion, need: CaseNeed | None = None) 
     else:
         reasons.append(_("%(n)s of %(capacity)s cases") % {"n": c.caseload, "capacity": c.capacity})
     return reasons
+
+
+# --- the outflow signal (issue 16) ------------------------------------------------------------
+
+
+def outflow_signals(*, user, on: date | None = None) -> QuerySet[Case]:
+    """The cases in regie whose person no longer meets the programme's inflow criteria
+    (`cases.eligibility.cases_no_longer_eligible`), for this user: the cases they direct, and
+    for the programme team the cases of the programmes they support; always within what they
+    may see. Longest in regie first (pk breaks ties)."""
+    from cases.eligibility import cases_no_longer_eligible
+
+    own = case_directed_by_filter(user)
+    if actor_for(user).has("cases.support_case"):
+        supported = Programme.team_members.through.objects.filter(user_id=user.pk)
+        own |= Q(programme_id__in=supported.values("programme_id"))
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(own)
+        .select_related("person", "programme", "regisseur", "regie_organisation")
+    )
+    return cases_no_longer_eligible(cases=cases, on=on).order_by("regie_started_at", "pk")

@@ -289,7 +289,13 @@ def case_register(
             % {"programme": programme.name, "reason": eligibility.reason},
             code="not_eligible",
         )
-    case = Case.objects.create(person=person, programme=programme)
+    # Re-inflow: the person's last closed case in the programme is linked, its history with it.
+    previous = (
+        Case.objects.filter(person=person, programme=programme, status=CaseStatus.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    case = Case.objects.create(person=person, programme=programme, previous_case=previous)
     reason = override_reason.strip() or eligibility.reason
     CaseStatusChange.objects.create(
         case=case,
@@ -556,16 +562,29 @@ def case_appoint_regisseur(
 
 @audited
 def case_start_outflow(
-    *, case: Case, by: User, reason: str, receiving_organisation: str, handover_note: str
+    *,
+    case: Case,
+    by: User,
+    reason: str,
+    receiving_organisation: str = "",
+    handover_note: str = "",
+    receiver: Organisation | None = None,
 ) -> Case:
-    """Criteria no longer met: hand over to the regular line."""
+    """Criteria no longer met: hand over to the regular line. The receiving organisation is
+    `receiver` from the register, or only named (`receiving_organisation`) when it is not in it.
+    The goals handed over are recorded by `plans.services.case_hand_over`, which calls this."""
+    if receiver is not None and not receiving_organisation.strip():
+        receiving_organisation = receiver.name
     if not reason.strip() or not receiving_organisation.strip():
         raise DomainError(
             _("Outflow needs a reason and the receiving organisation."), code="invalid"
         )
+    if receiver is not None and not Organisation.objects.active().filter(pk=receiver.pk).exists():
+        raise DomainError(_("Choose an active organisation from the register."), code="invalid")
 
     def apply(c: Case) -> None:
         c.outflow_reason = reason
+        c.receiver = receiver
         c.receiving_organisation = receiving_organisation
         c.handover_note = handover_note
         c.outflow_at = timezone.now()

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("casussen/", views.case_list, name="list"),
     path("casussen/nieuw/", views.case_register, name="register"),
+    path("casussen/uitstroomsignalen/", views.outflow_signals, name="outflow_signals"),
     path("casussen/<int:pk>/", views.case_detail, name="detail"),
     path("casussen/<int:pk>/basisdossier/", views.case_dossier, name="dossier"),
     path("casussen/<int:pk>/basisdossier/advies/", views.dossier_advice, name="advice"),

@@ -19,7 +19,7 @@ from acvz.errors import DomainError, NotAllowed
 from acvz.web import UncountedPage, posted, refuse
 from cases import selectors, services
 from cases.access import access_logged
-from cases.eligibility import programme_eligibility
+from cases.eligibility import outflow_signal_reason, programme_eligibility
 from cases.filters import CaseFilter
 from cases.forms import (
     TRANSITION_FORMS,
@@ -47,6 +47,7 @@ from cases.models import (
 from cases.pages import case_landing_url_name, case_page_context, case_page_get
 from cases.policies import (
     CasePart,
+    actor_for,
     case_can,
     case_can_read_health,
     case_read_scope,
@@ -84,6 +85,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "can_register": request.user.has_perm("cases.register_case"),
         },
     )
+
+
+@login_required
+@access_logged
+def outflow_signals(request: HttpRequest) -> HttpResponse:
+    """Cases in regie whose person no longer meets the inflow criteria: for the regisseur (and
+    accounthouder) their own, for the programme team the cases of its programmes (issue 16)."""
+    actor = actor_for(request.user)
+    if not any(actor.has(p) for p in OUTFLOW_SIGNAL_PERMISSIONS):
+        raise PermissionDenied
+    today = timezone.localdate()
+    page = Paginator(selectors.outflow_signals(user=request.user, on=today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(case, outflow_signal_reason(case, on=today)) for case in page]
+    return render(request, "cases/outflow_signals.html", {"page": page, "rows": rows})
+
+
+#: Who reads the outflow signal: regisseurs, accounthouders, the programme team.
+OUTFLOW_SIGNAL_PERMISSIONS = ("cases.direct_case", "cases.account_case", "cases.support_case")
 
 
 @login_required
@@ -144,6 +165,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status_changes=case.status_changes.select_related("by")[:20],
         can_manage_team=case_can(request.user, case, "manage_team"),
         team_form=TeamMemberForm(),
+        earlier=selectors.case_earlier(case=case, user=request.user),
     )
     return render(request, "cases/case_detail.html", context)
 
@@ -347,16 +369,35 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @access_logged
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.HISTORY)
+    can_read_health = case_can_read_health(request.user, case)
+    parts = case_read_scope(request.user, case).parts
     entries = selectors.case_history(
-        case=case,
-        user=request.user,
-        can_read_health=case_can_read_health(request.user, case),
-        parts=case_read_scope(request.user, case).parts,
+        case=case, user=request.user, can_read_health=can_read_health, parts=parts
     )
+    earlier, earlier_entries = None, []
+    if case.previous_case_id is not None:
+        # Re-inflow: the earlier case's history is read from this one, with this case's parts;
+        # health only for who would read it on the earlier case itself too.
+        earlier = selectors.case_previous(case=case)
+        earlier_entries = selectors.case_history(
+            case=earlier,
+            user=request.user,
+            can_read_health=can_read_health and case_can_read_health(request.user, earlier),
+            parts=parts,
+        )
     return render(
         request,
         "cases/case_history.html",
-        case_page_context(request, case, "history", entries=entries),
+        case_page_context(
+            request,
+            case,
+            "history",
+            entries=entries,
+            earlier=earlier,
+            earlier_entries=earlier_entries,
+            earlier_visible=earlier is not None
+            and selectors.case_earlier(case=case, user=request.user) is not None,
+        ),
     )
 
 

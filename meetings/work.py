@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.eligibility import outflow_signal_reason
 from cases.models import Case, CaseTeamMembership, DossierContribution
 from cases.policies import actor_for
-from cases.selectors import cases_waiting_for
+from cases.selectors import cases_waiting_for, outflow_signals
 from cases.workflow import REGIE_STATUSES, CaseStatus
 from meetings.models import (
     Agreement,
@@ -70,6 +71,8 @@ class Section:
     title: str
     items: list[Item] = field(default_factory=list)
     count: int = 0
+    #: The page with every item, when there is one.
+    more_url: str = ""
 
 
 def _dmy(day: date) -> str:
@@ -502,6 +505,26 @@ def cases_waiting(user) -> Section:
     )
 
 
+def outflow_signalled(user, *, today: date, role: str = "regisseur") -> Section:
+    """Cases whose person no longer meets the inflow criteria (`cases.selectors.outflow_signals`):
+    the regisseur's own, or for the programme team those of its programmes; with the reason."""
+    cases = outflow_signals(user=user, on=today)
+    if role == "regisseur":
+        cases = cases.filter(regisseur=user)
+    section = _queried(
+        f"outflow_{role}",
+        _("No longer meets the inflow criteria"),
+        cases,
+        lambda c: Item(
+            c.person.full_name,
+            outflow_signal_reason(c, on=today),
+            reverse("cases:detail", args=[c.pk]),
+        ),
+    )
+    section.more_url = reverse("cases:outflow_signals")
+    return section
+
+
 # --- the queue ----------------------------------------------------------------------------------
 
 
@@ -518,6 +541,7 @@ def work_queue(*, user, today: date | None = None) -> list[Section]:
             plan_reviews_due(user, today=today),
             agreements_overdue(user, today=today),
             commitments_declined(user),
+            outflow_signalled(user, today=today),
         ]
     if actor.has("cases.assign_case") or actor.has("cases.appoint_regisseur"):
         sections.append(cases_waiting(user))
@@ -527,6 +551,8 @@ def work_queue(*, user, today: date | None = None) -> list[Section]:
             agreements_overdue(user, role="accounthouder", today=today),
             budget_requests_to_decide(user, today=today),
         ]
+    if actor.has("cases.support_case"):
+        sections.append(outflow_signalled(user, today=today, role="programme"))
     if actor.has("plans.review_plan"):
         sections.append(itat_agenda(user, today=today))
     if (

@@ -53,7 +53,9 @@ class PlansConfig(AppConfig):
         if source not in CASE_HISTORY_SOURCES:
             CASE_HISTORY_SOURCES.append(source)
 
-        from cases.pages import CASE_TABS
+        from cases.pages import CASE_TABS, TRANSITION_PAGES
+
+        TRANSITION_PAGES["start_outflow"] = "plans:handover"
 
         for tab in (
             ("plan", _("Plan van aanpak"), "plans:case_plan"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.utils import timezone
+
 from cases.models import Case, FamilyRelation, Leefgebied, RelationKind
 from cases.services import team_member_add
 from cases.workflow import CaseStatus
@@ -160,3 +164,101 @@ def _budget(case: Case, *, stdout=None) -> None:
     ask("transport_id", "Een nieuwe identiteitskaart (demo).", 7_550)
     if stdout is not None:
         stdout.write("Demo budget requests loaded (approved and paid, rejected, waiting).")
+
+
+# --- outflow, handover and re-inflow (issue 16) -------------------------------------------------
+
+#: (first name, last name, born, programme, days ago of its one offence); all made up.
+OUTFLOW_PERSONS = [
+    # No qualifying offence in Top600's five years: the outflow signal.
+    ("Finn", "Mulder (fictief, uitstroom)", date(1994, 4, 8), "TOP600", 6 * 365),
+    # Top400 ends at 24: older now, the outflow signal though the offence is recent.
+    ("Jesse", "Meijer (fictief, uitstroom)", date(1999, 9, 12), "TOP400", 60),
+    # Handed over to WPI with a health goal for Demo Zorg, closed, and registered again.
+    ("Emma", "de Boer (fictief, uitstroom)", date(1997, 2, 3), "TOP600", 120),
+]
+
+
+def load_outflow(*, stdout=None) -> None:
+    """Two cases in regie that no longer meet the criteria; a case handed over to the regular
+    line (its summary leaves the health goal out for the receiver), closed and registered again
+    (re-inflow, linked). Idempotent."""
+    from cases import services as case_services
+    from cases.demo import _walk
+    from cases.models import OffenceCategory, OffenceKind, Person, Programme
+    from cases.policies import leefgebied_is_health
+
+    if Person.objects.filter(last_name="Mulder (fictief, uitstroom)").exists():
+        return
+    names = ["programmateam", "partnersysteem", "regisseur", "accounthouder", "itat"]
+    users = {u.username: u for u in User.objects.filter(username__in=[*names, "ivg", "ivg-ggd"])}
+    if len(users) < 7:
+        return
+    top400 = Programme.objects.get(code="TOP400")
+    if not top400.team_members.filter(pk=users["programmateam"].pk).exists():
+        top400.team_members.add(users["programmateam"])
+    politie = Organisation.objects.get(code="POLITIE")
+    today = timezone.localdate()
+    cases = []
+    for first, last, born, code, days in OUTFLOW_PERSONS:
+        person = case_services.person_create(
+            by=users["programmateam"], first_name=first, last_name=last, date_of_birth=born
+        )
+        for extra in range(3 if code == "TOP600" else 1):
+            case_services.offence_record_create(
+                by=users["partnersysteem"],
+                person=person,
+                source=politie,
+                date=today - timedelta(days=days + 30 * extra),
+                kind=OffenceKind.ARREST,
+                category=OffenceCategory.STRAATROOF,
+                description="Fictief delict (demo)",
+            )
+        case = case_services.case_register(
+            person=person,
+            programme=Programme.objects.get(code=code),
+            by=users["programmateam"],
+            override_reason="Fictief: aangemeld op verzoek van de driehoek (demo)",
+        )
+        _walk(case, CaseStatus.IN_REGIE, users)
+        cases.append(Case.objects.get(pk=case.pk))
+    handed = cases[-1]
+    orgs = {o.code: o for o in Organisation.objects.filter(code__in=["DEMOZORG", "WPI"])}
+    regisseur = users["regisseur"]
+    for code in ("DEMOZORG", "WPI"):
+        team_member_add(case=handed, by=regisseur, organisation=orgs[code])
+    plan = services.plan_start_version(case=handed, by=regisseur)
+    health = next(lg for lg in Leefgebied if leefgebied_is_health(lg))
+    for leefgebied, text, code in (
+        (Leefgebied.FINANCIEN, "Schulden geregeld via een bewindvoerder (demo).", "WPI"),
+        (health, "Behandeling bij de ggz afmaken (demo, gezondheid).", "DEMOZORG"),
+    ):
+        services.goal_add(
+            plan=plan,
+            by=regisseur,
+            leefgebied=leefgebied,
+            goal=text,
+            interventions="Fictieve interventie",
+            responsible_organisation=orgs[code],
+        )
+    plan = services.plan_submit(plan=plan, by=regisseur)
+    plan = services.plan_approve(
+        plan=plan, by=users["itat"], reason="Fictief: de toezeggingen volgen (demo)."
+    )
+    handed = services.case_hand_over(
+        case=Case.objects.get(pk=handed.pk),
+        by=regisseur,
+        reason="Fictief: geen nieuwe delicten; schulden en zorg lopen in het gewone kader (demo).",
+        receiver=orgs["WPI"],
+        handover_note="Fictief: warme overdracht in het laatste UVO (demo).",
+        goals=list(plan.goals.all()),
+    )
+    handed = case_services.case_close(case=handed, by=regisseur)
+    case_services.case_register(
+        person=handed.person,
+        programme=handed.programme,
+        by=users["programmateam"],
+        override_reason="Fictief: opnieuw aangemeld na een nieuwe aanhouding (demo)",
+    )
+    if stdout is not None:
+        stdout.write("Demo outflow loaded: two signals, a handover, a re-inflow.")

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.forms import OutflowForm
 from cases.models import Leefgebied
 from partners.models import Organisation, User
 from plans.models import ApplicationKind, ApplicationStatus, BudgetPurpose, PlanGoal
@@ -421,3 +422,23 @@ class BudgetReportForm(forms.Form):
             "code", "pk"
         )
         self.fields["year"].choices = [("", _("All years")), *((y, str(y)) for y in years)]
+
+
+class HandoverForm(OutflowForm):
+    """Outflow with the goals of the plan in force the receiving organisation takes over."""
+
+    goals = forms.ModelMultipleChoiceField(
+        queryset=PlanGoal.objects.none(),
+        label=_("Goals handed over"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The goals of the plan in force that the receiving organisation takes on."),
+    )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = PlanGoal.objects.filter(pk__in=[g.pk for g in goals])
+        labels = {g.pk: f"{g.get_leefgebied_display()}: {g.goal or '—'}" for g in goals}
+        self.fields["goals"].label_from_instance = lambda g: labels.get(g.pk, str(g.pk))
+        if not goals:  # no plan in force: nothing to hand over (the page says so)
+            del self.fields["goals"]

@@ -234,6 +234,36 @@ class PlanGoal(models.Model):
         return f"{self.leefgebied}. {self.goal[:50]}"
 
 
+class HandedOverGoal(models.Model):
+    """A goal of the plan in force handed over to the regular line at outflow (issue 16): the
+    receiving organisation takes it on. Written once, by `plans.services.case_hand_over`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handed_over_goals")
+    goal = models.ForeignKey(PlanGoal, on_delete=models.PROTECT, related_name="handovers")
+    receiver = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("receiving organisation"),
+    )
+    at = models.DateTimeField(_("handed over"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["goal__leefgebied", "pk"]
+        verbose_name = _("goal handed over")
+        verbose_name_plural = _("goals handed over")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "goal"], name="handover_goal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.goal_id}"
+
+
 class GoalProgress(models.Model):
     """A dated step in a goal's progress: a status (`GOAL_STATUS_MOVES`) and a note, recorded at
     any time by the regisseur or the goal's responsible organisation, optionally at a UVO,

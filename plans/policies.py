@@ -208,6 +208,23 @@ def redact_goal(user, goal, *, case=None):
     return _redacted(goal, RESTRICTED_GOAL_FIELDS)
 
 
+def goal_is_readable_by_receiver(organisation_id: int | None, goal) -> bool:
+    """The goal as the organisation that takes it over at outflow may read it: it is not on
+    the case team, so health content only for a health goal it is itself responsible for
+    (it cannot take on what it cannot read), never the whole health leefgebied."""
+    if not goal_is_health(goal):
+        return True
+    return organisation_id is not None and goal.responsible_organisation_id == organisation_id
+
+
+def redact_goal_for_receiver(user, goal, *, receiver_id: int | None, case=None):
+    """The goal in the handover summary: what the receiving organisation may read, and no more
+    than `user` (who reads the summary) may read either."""
+    if goal_is_readable_by_receiver(receiver_id, goal) and goal_is_readable(user, goal, case=case):
+        return goal
+    return _redacted(goal, RESTRICTED_GOAL_FIELDS)
+
+
 def goal_version_is_readable(user, record, *, latest, case) -> bool:
     """A historical version of a goal: readable when that version is and the goal as it is now
     (`latest`, its newest version) is. A goal moved out of health keeps its health past."""

@@ -461,3 +461,12 @@ def budget_use(*, user, programme_id: int | None = None, year: int | None = None
         )
     order = {value: index for index, value in enumerate(BudgetPurpose.values)}
     return sorted(table.values(), key=lambda u: (u.programme, -u.year, order.get(u.purpose, 99)))
+
+
+def case_handed_over_goals(*, case) -> QuerySet:
+    """The goals handed over at the case's outflow, with their responsible organisation."""
+    from plans.models import HandedOverGoal
+
+    return HandedOverGoal.objects.filter(case=case).select_related(
+        "goal__responsible_organisation", "receiver"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -17,11 +18,14 @@ from acvz.audit import audited
 from acvz.errors import DomainError, NotAllowed
 from cases.events import announce
 from cases.models import Case, FamilyRelation, TimelineEvent, TimelineKind
+from cases.services import case_start_outflow
+from partners.models import Organisation
 from plans.models import (
     Evaluation,
     ExpertGroupReferral,
     GoalEvaluation,
     GoalProgress,
+    HandedOverGoal,
     ItatAdvice,
     ItatMeeting,
     Plan,
@@ -732,3 +736,42 @@ def expert_referral_answer(
     )
     announce("referral_answered", case=referral.case, by=by, referral=referral)
     return referral
+
+
+# --- outflow: the structured handover (issue 16) ------------------------------------------------
+
+
+@audited
+@transaction.atomic
+def case_hand_over(
+    *,
+    case: Case,
+    by,
+    reason: str,
+    receiver: Organisation | None = None,
+    receiving_organisation: str = "",
+    handover_note: str = "",
+    goals: Iterable[PlanGoal] = (),
+) -> Case:
+    """Start outflow (`cases.services.case_start_outflow`) and record which goals of the plan
+    in force the receiving organisation takes over, in one transaction."""
+    goal_ids = {g.pk for g in goals}
+    outflowed = case_start_outflow(
+        case=case,
+        by=by,
+        reason=reason,
+        receiver=receiver,
+        receiving_organisation=receiving_organisation,
+        handover_note=handover_note,
+    )
+    # Checked with the case locked (by the transition): the plan in force cannot change now.
+    in_force = set(
+        PlanGoal.objects.filter(
+            plan__case=case, plan__status=PlanStatus.APPROVED, pk__in=goal_ids
+        ).values_list("pk", flat=True)
+    )
+    if goal_ids - in_force:
+        raise DomainError(_("Only goals of the plan in force can be handed over."), code="invalid")
+    for goal_id in sorted(goal_ids):
+        HandedOverGoal.objects.create(case=outflowed, goal_id=goal_id, receiver=receiver, by=by)
+    return outflowed

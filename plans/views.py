@@ -19,7 +19,7 @@ from acvz.web import UncountedPage, posted, refuse
 from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
-from cases.policies import CasePart, case_can_read, case_is_directed_by
+from cases.policies import CasePart, case_can, case_can_read, case_is_directed_by
 from cases.selectors import person_relatives
 from plans import selectors, services
 from plans.applications import application_decide, application_record
@@ -34,6 +34,7 @@ from plans.forms import (
     GoalAmendForm,
     GoalForm,
     GoalProgressForm,
+    HandoverForm,
     PlanForm,
     ReferralAnswerForm,
     ReferralForm,
@@ -52,6 +53,7 @@ from plans.policies import (
     redact_advice,
     redact_evaluation_result,
     redact_goal,
+    redact_goal_for_receiver,
 )
 from plans.reviews import open_reviews, review_close
 from plans.workflow import (
@@ -792,3 +794,71 @@ def referral_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The advice is recorded on the case."))
             return redirect("plans:referrals")
     return render(request, "plans/referral_answer.html", {"referral": referral, "form": form})
+
+
+# --- outflow: the structured handover (issue 16) ------------------------------------------------
+
+
+@login_required
+@access_logged
+def case_handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start outflow: the receiving organisation from the register, the goals of the plan in
+    force it takes over, a note; the summary for the receiver follows from these."""
+    case = case_page_get(request, pk)
+    if not case_can(request.user, case, "start_outflow"):
+        raise (
+            Http404
+            if not case_can_read(request.user, case, CasePart.OVERVIEW)
+            else PermissionDenied
+        )
+    in_force = selectors.plan_in_force(case=case)
+    goals = []
+    if in_force is not None:
+        goals = [redact_goal(request.user, g, case=case) for g in in_force.goals.all()]
+    form = HandoverForm(posted(request), goals=goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_hand_over(case=case, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            messages.success(request, _("Outflow started; the handover summary is ready."))
+            return redirect("plans:handover_summary", pk=case.pk)
+    return render(
+        request,
+        "plans/handover_form.html",
+        case_page_context(request, case, "overview", form=form, in_force=in_force),
+    )
+
+
+def _handover_context(request: HttpRequest, pk: int) -> dict:
+    # The outflow's reason and note are the overview's (not ITAT's, which reads the plan only).
+    case = case_page_get(request, pk, CasePart.OVERVIEW)
+    if case.outflow_at is None:
+        raise Http404
+    receiver_id = case.receiver_id
+    goals = [
+        redact_goal_for_receiver(request.user, handed.goal, receiver_id=receiver_id, case=case)
+        for handed in selectors.case_handed_over_goals(case=case)
+    ]
+    return case_page_context(
+        request,
+        case,
+        "overview",
+        goals=goals,
+        withheld=sum(1 for g in goals if getattr(g, "restricted", False)),
+    )
+
+
+@login_required
+@access_logged
+def handover_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The handover summary as the receiving organisation may read it (need-to-know for the
+    receiver: health goals only when it is responsible for them), never as its author sees it."""
+    return render(request, "plans/handover_summary.html", _handover_context(request, pk))
+
+
+@login_required
+@access_logged(action=AccessAction.EXPORT)
+def handover_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "plans/handover_print.html", _handover_context(request, pk))

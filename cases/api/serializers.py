@@ -455,6 +455,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "outflow_at",
             "closed_at",
             "outflow_reason",
+            "receiver",
             "receiving_organisation",
             "handover_note",
             "team",
@@ -483,6 +484,7 @@ class CaseDetailSerializer(CaseListSerializer):
             data["team"] = []
             for name in ("outflow_reason", "receiving_organisation", "handover_note"):
                 data[name] = ""
+            data["receiver"] = None
         return data
 
 
@@ -517,10 +519,28 @@ class CaseAppointSerializer(serializers.Serializer):
 
 class CaseOutflowSerializer(serializers.Serializer):
     reason = serializers.CharField()
+    receiver = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The organisation of the regular line that takes over, from the register.",
+    )
     receiving_organisation = serializers.CharField(
-        max_length=200, help_text="The organisation of the regular line that takes over."
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Its name, when it is not in the register (defaults to the receiver's name).",
     )
     handover_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs.get("receiver") is None and not attrs.get("receiving_organisation", "").strip():
+            raise serializers.ValidationError(
+                {"receiver": "Give the receiver, or name an organisation not in the register."}
+            )
+        return attrs
 
 
 class CaseWithdrawSerializer(serializers.Serializer):

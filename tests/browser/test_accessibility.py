@@ -134,6 +134,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             f"/budget/{world['budget'].pk}/",
             f"/casussen/{case.pk}/tijdlijn/",
             f"/casussen/{case.pk}/minderjarigen/",
+            f"/casussen/{case.pk}/uitstroom/",
+            "/casussen/uitstroomsignalen/",
             f"/plannen/{plan.pk}/",
             f"/uvo/{uvo.pk}/",
             "/meldingen/",
@@ -162,7 +164,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/regisseurs/",
             "/regisseurs/competenties/",
         ],
-        "programme": ["/programma/cijfers/"],
+        "programme": ["/programma/cijfers/", "/casussen/uitstroomsignalen/"],
     }
     found = {}
     refused = []  # what the Content-Security-Policy refused: nothing may be

@@ -279,3 +279,30 @@ def test_a_suppressed_count_keeps_no_number_not_even_in_the_chart(client, people
     assert all(c.value is None for _label, cells in flow.rows for c in cells if c.suppressed)
     assert 'width="0%"' in str(flow.chart)
     assert "&lt; 5" in str(flow.chart)
+
+
+def test_a_reinflow_does_not_count_the_person_twice(started, offences, settings):
+    """Re-inflow continues the first case in the outcomes: one person, in the first cohort, in
+    regie until the last case closes; an offence counts once (issue 16)."""
+    settings.REGIE_SMALL_GROUP = 1
+    first = started(1000)
+    offences(first, (-100, "arrest", "hic_burglary"), (700, "arrest", "hic_burglary"))
+    Case.objects.filter(pk=first.pk).update(
+        status="closed", closed_at=first.regie_started_at + timedelta(days=500)
+    )
+    Case.objects.create(
+        person=first.person,
+        programme=first.programme,
+        status="in_regie",
+        regie_started_at=first.regie_started_at + timedelta(days=800),
+        previous_case=first,
+    )
+    table, _persistent = outcomes(Case.objects.all(), TODAY)
+    cohort = f"TOP600 {timezone.localtime(first.regie_started_at).year}"
+    rows = {label: [c.value for c in row] for label, row in table.rows}
+    assert len(rows) == 3  # one cohort, three measures: the second case adds no group
+    persons, before, during, _change, after, _change_after = rows[f"{cohort} · aanhoudingen"]
+    assert persons == 1
+    assert before == 0.5  # one arrest in the two years before the first inflow
+    assert during == round(1 / (1000 / 365.25), 2)  # the gap's arrest, once, while in regie
+    assert after is None  # still in regie: nothing after

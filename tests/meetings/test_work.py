@@ -107,8 +107,10 @@ def test_the_home_page_and_the_navigation_count(client, people, orgs):
     assert 'data-testid="work-uvos-count">2<' in page
     assert 'data-testid="work-evaluations-count">2<' in page
     assert 'data-testid="work-plan_reviews-count">2<' in page
-    # 2 UVOs, 2 evaluations, 2 looks at the plan, 2 agreements
-    assert 'data-testid="work-count">8<' in page
+    # 2 UVOs, 2 evaluations, 2 looks at the plan, 2 agreements, and 2 persons without any
+    # offence: no longer meeting the inflow criteria (the outflow signal)
+    assert 'data-testid="work-outflow_regisseur-count">2<' in page
+    assert 'data-testid="work-count">10<' in page
     client.force_login(people["outsider"])
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="work-empty"' in page
@@ -135,7 +137,7 @@ def test_an_event_refreshes_the_count_of_whom_it_reaches(client, case_at, people
 
 
 # Every section: a fixed number of queries, whatever waits (N=1 and N=25 items each).
-REGISSEUR_HOME = 18
+REGISSEUR_HOME = 21  # the outflow signal: the programmes' criteria, a count, the first items
 PARTNER_HOME = 9
 
 
@@ -148,6 +150,7 @@ def test_the_regisseurs_home_page_queries(client, people, orgs, django_assert_nu
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-uvos-count">{n}<' in page
     assert f'data-testid="work-plan_reviews-count">{n}<' in page
+    assert f'data-testid="work-outflow_regisseur-count">{n}<' in page
 
 
 @pytest.mark.parametrize("n", [1, 25])

@@ -801,8 +801,20 @@ WEB: dict[str, dict[str, Spec]] = {
         post="caseload.transfer",
         body=lambda w, t: {"to_all": w.refs["receiving_regisseur"]},
     ),
+    # The outflow signal (issue 16): the user's own cases, or the programme team's programmes.
+    "cases:outflow_signals": page(),
     # plans
     "plans:case_plan": page(t_case, CASE, resource="plan"),
+    # Outflow with the goals handed over, and the summary redacted for the receiver (issue 16).
+    "plans:handover": page(
+        t_case,
+        CASE,
+        resource="case",
+        post="case.transition.start_outflow",
+        body=lambda w, t: {"reason": "sweep", "receiver": _org(w, "WPI")},
+    ),
+    "plans:handover_summary": page(t_case, CASE, resource="case"),
+    "plans:handover_print": page(t_case, CASE, resource="case"),
     "plans:start": page(t_case, CASE, resource="plan", post="plan.start"),
     "plans:evaluate": page(
         t_case_evaluation, CASE, resource="plan", post="plan.evaluate", body=_evaluation_form

@@ -854,12 +854,19 @@ class _Builder:
         )
 
     def outflow(self, case: Case, c: CaseFacts) -> None:
-        case_services.case_start_outflow(
+        """Outflow with every goal of the plan in force handed over to WPI (its summary shows a
+        health goal to nobody: WPI is responsible for none)."""
+        from plans import services as plan_services
+        from plans.models import PlanGoal
+
+        plan_services.case_hand_over(
             case=_fresh(case),
             by=self.reg.user,
             reason=self.text(c, "C", "ofr", "case"),
+            receiver=Organisation.objects.get(code="WPI"),
             receiving_organisation=self.mark(c, "C", "ofo", "case"),
             handover_note=self.text(c, "C", "ofh", "case"),
+            goals=list(PlanGoal.objects.filter(plan__case=case, plan__status="approved")),
         )
 
     # after the cases -----------------------------------------------------------------------

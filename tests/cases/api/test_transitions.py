@@ -162,7 +162,7 @@ def test_appointing_someone_outside_the_regie_organisation_is_409(api_as, case_a
             {"organisation", "regie_style"},
         ),
         ("appoint-regisseur", {"regisseur": "me"}, {"regisseur"}),
-        ("start-outflow", {"reason": "x"}, {"receiving_organisation"}),
+        ("start-outflow", {"reason": "x"}, {"receiver"}),  # from the register, or named
         ("start-outflow", {"reason": "\x00", "receiving_organisation": "y"}, {"reason"}),
         ("withdraw", {}, {"reason"}),
     ],
@@ -202,3 +202,13 @@ def test_every_workflow_transition_has_its_post_action():
     for name in TRANSITIONS:
         path = reverse(f"api:case-{name.replace('_', '-')}", kwargs={"version": "v1", "pk": 7})
         assert path == f"/api/v1/cases/7/{name.replace('_', '-')}/"
+
+
+def test_outflow_to_an_organisation_in_the_register(api_as, case_at, people, orgs):
+    case = case_at("in_regie")
+    response = api_as(people["regisseur"]).post(
+        url(case.pk, "start-outflow"), {"reason": "Fictief", "receiver": orgs["WPI"].pk}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["receiver"] == orgs["WPI"].pk
+    assert response.json()["receiving_organisation"] == orgs["WPI"].name
