@@ -363,8 +363,8 @@ def test_the_roles_setting_is_checked(monkeypatch):
 # --- query counts (exact; docs/conventions.md) --------------------------------------------------
 
 #: Session, user, the verified device, roles; the page: is set up, recovery codes left; the
-#: header: permissions (2), the work counts (8), the unread count.
-SECURITY_PAGE_QUERIES = 17
+#: header: permissions (2), the work counts (10), the unread count.
+SECURITY_PAGE_QUERIES = 19
 #: Session, user, roles (no device verified yet), the page: is set up; the session saved
 #: (savepoint, update, release). No header, no counts.
 CODE_PAGE_QUERIES = 7
