@@ -713,6 +713,21 @@ API_UVOS = sql(
 
 API_UVO = sql(PERMS, UVO_ROW, ATTENDEES, LOG_READ_API)
 
+#: The offence records a police system reads: of the persons it sees, and its own organisation's
+#: (pushed by BSN for persons of no case it is on; issue 13), newest first.
+API_OFFENCES_VISIBLE = (
+    f"(o.source_id = %(system_org)s OR o.person_id IN "
+    f"(SELECT c.person_id FROM cases_case c WHERE {VISIBLE}))"
+)
+API_OFFENCES = sql(
+    PERMS,
+    f"SELECT count(*) FROM cases_offencerecord o WHERE {API_OFFENCES_VISIBLE}",
+    f"""SELECT o.*, s.name, s.code FROM cases_offencerecord o
+          JOIN partners_organisation s ON s.id = o.source_id
+         WHERE {API_OFFENCES_VISIBLE} ORDER BY o.date DESC, o.id DESC LIMIT 100""",
+    LOG_READ_API,
+)
+
 API_NOTIFICATIONS = sql(
     "SELECT count(*) FROM meetings_notification WHERE user_id = %(user)s",
     NOTIFICATIONS.format(limit=100),
@@ -1121,6 +1136,13 @@ ENDPOINTS = [
         "API uvo-meetings (100)", "system", "/api/v1/uvo-meetings/?page_size=100", API_UVOS, "api"
     ),
     Endpoint("API uvo-meeting detail", "system", "/api/v1/uvo-meetings/{uvo}/", API_UVO, "api"),
+    Endpoint(
+        "API offence records (100)",
+        "system",
+        "/api/v1/offence-records/?page_size=100",
+        API_OFFENCES,
+        "api",
+    ),
     Endpoint(
         "API notifications · regisseur",
         "regisseur",
