@@ -43,6 +43,12 @@ def violations(page) -> list:
            })).violations.filter(v => ['serious', 'critical'].includes(v.impact))
              .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3)}`)"""
     )
+    # WCAG 1.4.10 Reflow: the page itself never scrolls sideways (a wide table scrolls in its
+    # own region). A visually-hidden label escaping a table's scroll region made one 682 px
+    # wide at 360.
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if wide > 1:
+        found.append(f"reflow: the page is {wide} px wider than the window")
     return found
 
 
