@@ -4,12 +4,16 @@ over 1,100 offence records) left their order to the database, per query: 262 rep
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
+
+from acvz.api.input import YEARS
 
 
 def _is_pk(term) -> bool:
@@ -82,7 +86,26 @@ class UpdatedSinceFilter(BaseFilterBackend):
         raw = request.query_params.get(self.param)
         if raw is None or getattr(view, "action", None) != "list":
             return queryset
-        moment = parse_datetime(raw.replace(" ", "+"))  # an unescaped "+" arrives as a space
+        try:
+            moment = parse_datetime(raw.replace(" ", "+"))  # an unescaped "+" arrives as a space
+        except ValueError:  # well-formed, but no moment (month 13, an offset of 25 hours)
+            moment = None
+        if (
+            moment is not None
+            and moment.tzinfo is not None
+            and not YEARS[0] <= moment.year <= YEARS[1]
+        ):
+            raise ValidationError(
+                {
+                    self.param: [
+                        ErrorDetail(
+                            _("Give a date between %(first)s and %(last)s.")
+                            % {"first": YEARS[0], "last": YEARS[1]},
+                            code="out_of_range",
+                        )
+                    ]
+                }
+            )
         if moment is None or moment.tzinfo is None:
             raise ValidationError(
                 {
@@ -95,7 +118,8 @@ class UpdatedSinceFilter(BaseFilterBackend):
                     ]
                 }
             )
-        return queryset.filter(updated_at__gte=moment)
+        # In UTC: PostgreSQL refuses an offset beyond ±15:59 that ISO 8601 allows (a 500).
+        return queryset.filter(updated_at__gte=moment.astimezone(UTC))
 
     def get_schema_operation_parameters(self, view):
         return [

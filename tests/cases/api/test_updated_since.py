@@ -85,7 +85,16 @@ def test_a_bulk_update_counts_as_a_change(api_as, people, plan_at):
     )
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "2026-12-01", "2026-12-01T08:00:00"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "yesterday",
+        "2026-12-01",
+        "2026-12-01T08:00:00",
+        "0290-02-07T04:50:54.25-21:52",  # found by schemathesis: a 500 on PostgreSQL
+        "2026-13-01T08:00:00+01:00",
+    ],
+)
 def test_a_moment_without_offset_or_not_a_moment_is_400(api_as, people, bad):
     response = api_as(people["regisseur"]).get("/api/v1/cases/", {"updated_since": bad})
     assert response.status_code == 400
@@ -96,3 +105,13 @@ def test_lists_without_updated_at_refuse_the_parameter(api_as, people):
     response = api_as(people["regisseur"]).get("/api/v1/organisations/", {"updated_since": "x"})
     assert response.status_code == 400
     assert response.json()["invalid_params"][0]["code"] == "unknown_parameter"
+
+
+def test_an_offset_postgresql_does_not_take_is_still_a_moment(api_as, people, plan_at):
+    """ISO 8601 allows offsets up to ±23:59, PostgreSQL only to ±15:59: the moment is asked in
+    UTC, so a far offset answers like any other (it was a 500 on PostgreSQL)."""
+    plan_at("draft")
+    client = api_as(people["regisseur"])
+    far = client.get("/api/v1/cases/", {"updated_since": "2000-01-01T00:00:00-21:52"})
+    assert far.status_code == 200, far.content
+    assert far.json()["count"] == client.get("/api/v1/cases/").json()["count"] > 0
