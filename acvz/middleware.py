@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.http import http_date
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -101,4 +104,44 @@ class ApiVersionMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/"):
             response["API-Version"] = self.version
+        return response
+
+
+class ApiTrailingSlashMiddleware:
+    """The API's paths end without a slash (NL API Design Rules, API-48): `/api/v1/cases/12`.
+    Until `REGIE_API_SLASHED_PATHS_SUNSET` the old form with a slash keeps working — answered
+    as the path without it, never redirected, so a POST keeps its body — and says it is on its
+    way out: `Deprecation` (RFC 9745) and `Sunset` (RFC 8594), with a `Link` to the path to use.
+
+    Right after `ApiVersionMiddleware`: everything after it (the views, the access log, the
+    problem documents' `instance`, the pagination links) sees the path without the slash."""
+
+    PREFIX = "/api/"
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        deprecated = dt.datetime.combine(
+            settings.REGIE_API_SLASHED_PATHS_DEPRECATED, dt.time(), tzinfo=dt.UTC
+        )
+        sunset = dt.datetime.combine(
+            settings.REGIE_API_SLASHED_PATHS_SUNSET, dt.time(), tzinfo=dt.UTC
+        )
+        self.deprecation = f"@{int(deprecated.timestamp())}"
+        self.sunset = http_date(sunset.timestamp())
+
+    def __call__(self, request):
+        path = request.path_info
+        slashed = (
+            path.startswith(self.PREFIX)
+            and path.endswith("/")
+            and path.count("/") > 3  # not /api/v1/ itself
+        )
+        if not slashed:
+            return self.get_response(request)
+        request.path_info = path[:-1]
+        request.path = request.path[:-1]
+        response = self.get_response(request)
+        response["Deprecation"] = self.deprecation
+        response["Sunset"] = self.sunset
+        response["Link"] = f'<{request.path}>; rel="successor-version"'
         return response

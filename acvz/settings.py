@@ -7,7 +7,7 @@ tasks executed eagerly. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: every API answer, errors included, names its contract's version.
     "acvz.middleware.ApiVersionMiddleware",
+    # Then: an API path with the old trailing slash is served as the path without it.
+    "acvz.middleware.ApiTrailingSlashMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -368,7 +370,7 @@ SPECTACULAR_SETTINGS = {
     ),
     # Semver of the contract, also in every API answer's `API-Version` header; raised with each
     # change listed in docs/api-changelog.md (minor: added, patch: fixed; major: a new /api/vN).
-    "VERSION": "1.2.0",
+    "VERSION": "1.3.0",
     # The paths carry /api/v1 themselves: the server is the site's root.
     "SERVERS": [{"url": "/", "description": "This Regie server (paths include /api/v1)."}],
     "SERVE_INCLUDE_SCHEMA": False,
@@ -533,6 +535,12 @@ REGIE_ITAT_READ_WEEKS = env_int("REGIE_ITAT_READ_WEEKS", 4)
 # UVO cadence (docs/domain.md: every 8 weeks) and the reminders' margins.
 # API keys (partners.ApiKey): at most this many days valid when issued; after a rotation the
 # old key keeps working this many days, so the partner system can switch over.
+#: The API's paths with a trailing slash (the form of 1.2 and before) answer with a
+#: `Deprecation` header from this day and a `Sunset` header naming the day they stop working:
+#: twelve months, as docs/api-changelog.md promises.
+REGIE_API_SLASHED_PATHS_DEPRECATED = date(2026, 12, 7)
+REGIE_API_SLASHED_PATHS_SUNSET = date(2027, 12, 7)
+
 REGIE_API_KEY_MAX_DAYS = env_int("REGIE_API_KEY_MAX_DAYS", 730, minimum=1)
 REGIE_API_KEY_OVERLAP_DAYS = env_int("REGIE_API_KEY_OVERLAP_DAYS", 7, minimum=0)
 #: Webhooks (meetings.webhooks): an attempt waits this long for the receiver's answer.

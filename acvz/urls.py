@@ -10,9 +10,9 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("", include("plans.api.urls")),
     path("", include("meetings.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema/swagger/", views.SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("schema/redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/swagger", views.SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("schema/redoc", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
 ]
 
 urlpatterns = [

@@ -129,6 +129,13 @@ CONTEXT_SQL = [
                   (SELECT pr.code FROM cases_case c JOIN cases_programme pr
                       ON pr.id = c.programme_id WHERE c.id = %(case)s) AS programme_code""",
     ),
+    (
+        "that regisseur's latest case in outflow (or closed) with goals handed over",
+        """SELECT c.id AS outflow_case, c.person_id AS outflow_person FROM cases_case c
+            WHERE c.regisseur_id = %(regisseur)s AND c.outflow_at IS NOT NULL
+              AND EXISTS (SELECT 1 FROM plans_handedovergoal h WHERE h.case_id = c.id)
+            ORDER BY c.outflow_at DESC, c.id DESC LIMIT 1""",
+    ),
     ("today", "SELECT (now() AT TIME ZONE 'Europe/Amsterdam')::date AS today"),
 ]
 
@@ -352,6 +359,24 @@ CASE_PLAN = sql(
     """SELECT x.*, u.first_name, u.last_name FROM plans_expertgroupreferral x
          JOIN partners_user u ON u.id = x.referred_by_id
         WHERE x.case_id = %(case)s ORDER BY x.referred_at DESC""",
+)
+
+#: The outflow form: the case, the plan in force and its goals, the register's organisations.
+HANDOVER_FORM = sql(
+    CASE_HEAD,
+    "SELECT * FROM plans_plan WHERE case_id = %(case)s AND status = 'approved'",
+    PLAN_GOALS,
+    "SELECT * FROM partners_organisation WHERE active ORDER BY name, id",
+)
+
+#: The handover summary (and its print): the case, the goals handed over, as the receiver reads.
+HANDOVER_SUMMARY = sql(
+    CASE_HEAD.replace("%(case)s", "%(outflow_case)s").replace("%(person)s", "%(outflow_person)s"),
+    """SELECT h.*, g.*, o.name, pu.first_name, pu.last_name FROM plans_handedovergoal h
+         JOIN plans_plangoal g ON g.id = h.goal_id
+         LEFT JOIN partners_organisation o ON o.id = g.responsible_organisation_id
+         LEFT JOIN partners_user pu ON pu.id = g.professional_id
+        WHERE h.case_id = %(outflow_case)s ORDER BY g.leefgebied, h.id""",
 )
 
 CASE_AGREEMENTS = """
@@ -1051,6 +1076,19 @@ ENDPOINTS = [
     Endpoint("case tab history", "regisseur", "/casussen/{case}/geschiedenis/", CASE_HISTORY),
     Endpoint("case followed minors", "regisseur", "/casussen/{case}/minderjarigen/", CASE_MINORS),
     Endpoint("case tab plan", "regisseur", "/casussen/{case}/plan/", CASE_PLAN),
+    Endpoint("outflow form", "regisseur", "/casussen/{case}/uitstroom/", HANDOVER_FORM),
+    Endpoint(
+        "handover summary",
+        "regisseur",
+        "/casussen/{outflow_case}/overdracht/",
+        HANDOVER_SUMMARY,
+    ),
+    Endpoint(
+        "handover print",
+        "regisseur",
+        "/casussen/{outflow_case}/overdracht/afdrukken/",
+        HANDOVER_SUMMARY,
+    ),
     Endpoint("case tab UVO", "regisseur", "/casussen/{case}/uvo/", CASE_UVO),
     Endpoint("case tab budget", "regisseur", "/casussen/{case}/budget/", CASE_BUDGET),
     Endpoint("plan page", "regisseur", "/plannen/{plan}/", PLAN_PAGE),
@@ -1122,31 +1160,31 @@ ENDPOINTS = [
     Endpoint("AVG inzage · beheerder", "beheerder", "/beheer/inzage/{person}/", INZAGE),
     Endpoint("retention · beheerder", "beheerder", "/beheer/bewaartermijn/", RETENTION),
     Endpoint("login and security", "regisseur", "/beveiliging/", SECURITY),
-    Endpoint("API cases (100)", "system", "/api/v1/cases/?page_size=100", API_CASES, "api"),
-    Endpoint("API case detail", "system", "/api/v1/cases/{case}/", API_CASE, "api"),
-    Endpoint("API plans (100)", "system", "/api/v1/plans/?page_size=100", API_PLANS, "api"),
-    Endpoint("API plan detail", "system", "/api/v1/plans/{plan}/", API_PLAN, "api"),
+    Endpoint("API cases (100)", "system", "/api/v1/cases?page_size=100", API_CASES, "api"),
+    Endpoint("API case detail", "system", "/api/v1/cases/{case}", API_CASE, "api"),
+    Endpoint("API plans (100)", "system", "/api/v1/plans?page_size=100", API_PLANS, "api"),
+    Endpoint("API plan detail", "system", "/api/v1/plans/{plan}", API_PLAN, "api"),
     Endpoint(
-        "API agreements (100)", "system", "/api/v1/agreements/?page_size=100", API_AGREEMENTS, "api"
+        "API agreements (100)", "system", "/api/v1/agreements?page_size=100", API_AGREEMENTS, "api"
     ),
     Endpoint(
-        "API agreement detail", "system", "/api/v1/agreements/{agreement}/", API_AGREEMENT, "api"
+        "API agreement detail", "system", "/api/v1/agreements/{agreement}", API_AGREEMENT, "api"
     ),
     Endpoint(
-        "API uvo-meetings (100)", "system", "/api/v1/uvo-meetings/?page_size=100", API_UVOS, "api"
+        "API uvo-meetings (100)", "system", "/api/v1/uvo-meetings?page_size=100", API_UVOS, "api"
     ),
-    Endpoint("API uvo-meeting detail", "system", "/api/v1/uvo-meetings/{uvo}/", API_UVO, "api"),
+    Endpoint("API uvo-meeting detail", "system", "/api/v1/uvo-meetings/{uvo}", API_UVO, "api"),
     Endpoint(
         "API offence records (100)",
         "system",
-        "/api/v1/offence-records/?page_size=100",
+        "/api/v1/offence-records?page_size=100",
         API_OFFENCES,
         "api",
     ),
     Endpoint(
         "API notifications · regisseur",
         "regisseur",
-        "/api/v1/notifications/?page_size=100",
+        "/api/v1/notifications?page_size=100",
         API_NOTIFICATIONS,
         "api",
     ),

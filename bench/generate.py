@@ -125,6 +125,7 @@ HISTORY = {
     "CaseTeamMembership",
     "Plan",
     "PlanGoal",
+    "HandedOverGoal",
     "User",
 }
 
@@ -926,6 +927,9 @@ def add_case(
                 "outflow_at": life.outflow,
                 "outflow_reason": "Voldoet niet meer aan de criteria.",
                 "receiving_organisation": "Bench Wijkteam (fictief)",
+                "receiver_id": g.rng.choice(
+                    [o.id for o in g.orgs.values() if o is not regie_org and not o.health]
+                ),
                 "handover_note": g.text(80, 300),
             },
         ),
@@ -1380,6 +1384,7 @@ def make_plans(g: G, *, case: int, life: Life, team: list[Member], regisseur: in
         )
     if in_force is not None:
         write_plan(g, in_force, in_force_goals)
+    facts["in_force_goals"] = [goal["id"] for goal in in_force_goals]
     return facts
 
 
@@ -1882,7 +1887,7 @@ def make_reads(
             user = rng.choice(g.programme_team)
         at = g.at(start + days(rng.randrange(0, span)))
         path = (
-            f"/api/v1/cases/{case}/" if channel == "api" else f"/casussen/{case}/{rng.choice(tabs)}"
+            f"/api/v1/cases/{case}" if channel == "api" else f"/casussen/{case}/{rng.choice(tabs)}"
         )
         add_access(g, user=user, person=person, case=case, at=at, channel=channel, path=path)
 
@@ -2013,6 +2018,23 @@ def pick(rng: random.Random, shares: dict[str, float]) -> str:
     return rng.choices(list(shares), list(shares.values()))[0]
 
 
+def hand_over(g: G, *, case: int, goals: list[int], state: dict, by: int) -> None:
+    """At outflow the regisseur hands most goals of the plan in force to the receiver."""
+    at = state["outflow_at"]
+    for goal in goals:
+        if g.rng.random() < 0.7:
+            row = {
+                "id": g.t["HandedOverGoal"].new_id(),
+                "case_id": case,
+                "goal_id": goal,
+                "receiver_id": state["receiver_id"],
+                "at": at,
+                "by_id": by,
+            }
+            g.t["HandedOverGoal"].add(**row)
+            g.h["HandedOverGoal"].add(row, "+", at, by)
+
+
 def make_case(g: G, status: str) -> None:
     rng = g.rng
     programme = pick(rng, PROGRAMME_SHARE)
@@ -2033,7 +2055,7 @@ def make_case(g: G, status: str) -> None:
     add_offences(g, person=person, before=life.registered.date(), system=g.system)
     if rng.random() < FAMILY_SHARE:
         add_family(g, person=person, created=life.registered)
-    case, _state = add_case(
+    case, state = add_case(
         g,
         life=life,
         person=person,
@@ -2050,6 +2072,8 @@ def make_case(g: G, status: str) -> None:
         if status == "in_regie" and rng.random() < 0.05:
             add_cadence(g, case=case, regisseur=regisseur, started=life.regie_started)
         plan = make_plans(g, case=case, life=life, team=team, regisseur=regisseur)
+        if life.outflow is not None and plan["in_force"] is not None:
+            hand_over(g, case=case, goals=plan["in_force_goals"], state=state, by=regisseur)
         uvo = make_uvos(g, case=case, life=life, team=team, regisseur=regisseur)
         make_events(g, case=case, life=life, team=team)
         make_reminders(
@@ -2094,6 +2118,7 @@ def generated_models(g: G) -> list:
         "ItatMeeting",
         "Plan",
         "PlanGoal",
+        "HandedOverGoal",
         "PlanStatusChange",
         "ItatAdvice",
         "Evaluation",

@@ -149,9 +149,9 @@ class ApiClient(FastHttpUser):
         resource = self.rng.choice(self.resources)
         page = self.pages[resource]
         with self.client.get(
-            f"/api/v1/{resource}/?page_size=100&page={page}",
+            f"/api/v1/{resource}?page_size=100&page={page}",
             headers=self.headers,
-            name=f"/api/v1/{resource}/?page_size=100",
+            name=f"/api/v1/{resource}?page_size=100",
             catch_response=True,
         ) as response:
             if response.status_code == 404:  # past the last page: start again
@@ -168,7 +168,7 @@ class ApiClient(FastHttpUser):
         if self.seen[resource]:
             pk = self.rng.choice(self.seen[resource])
             self.client.get(
-                f"/api/v1/{resource}/{pk}/", headers=self.headers, name=f"/api/v1/{resource}/[id]/"
+                f"/api/v1/{resource}/{pk}", headers=self.headers, name=f"/api/v1/{resource}/[id]"
             )
 
 

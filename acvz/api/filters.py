@@ -15,6 +15,19 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from acvz.api.input import YEARS
 
+#: The order a partner system syncs in: every list with `?updated_since=` can be ordered by it,
+#: and in that order its pages are keyset pages (`acvz.api.pagination`).
+SYNC_ORDERING = "updated_at"
+
+
+def syncs(view) -> bool:
+    """Whether the view's list is a change feed a client can sync in order: it filters on
+    `updated_since` and takes `?ordering=`."""
+    backends = list(getattr(view, "filter_backends", ()))
+    return any(getattr(b, "param", None) == "updated_since" for b in backends) and any(
+        isinstance(b, type) and issubclass(b, OrderingFilter) for b in backends
+    )
+
 
 def _is_pk(term) -> bool:
     return isinstance(term, str) and term.lstrip("-") in ("pk", "id")
@@ -47,18 +60,27 @@ class StableOrderingFilter(OrderingFilter):
         fields = [
             name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
         ]
-        return [value for name in fields for value in (name, f"-{name}")]
+        values = [value for name in fields for value in (name, f"-{name}")]
+        return [*values, SYNC_ORDERING] if syncs(view) else values
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = getattr(view, "ordering_fields", None)
         if isinstance(fields, list | tuple):
             values = [value for name in fields for value in (name, f"-{name}")]
-            for parameter in parameters:
-                parameter["description"] = (
-                    "The order of the list: a field, or `-` and a field for descending. Rows "
-                    "that share the value keep a fixed order (by id)."
+            description = (
+                "The order of the list: a field, or `-` and a field for descending. Rows "
+                "that share the value keep a fixed order (by id)."
+            )
+            if syncs(view):
+                values.append(SYNC_ORDERING)
+                description += (
+                    f" `{SYNC_ORDERING}` is the order to sync in: oldest change first, and "
+                    "the pages are keyset pages — `next` carries a `cursor`, so a row that "
+                    "changes while you page moves to a later page instead of shifting one."
                 )
+            for parameter in parameters:
+                parameter["description"] = description
                 parameter["schema"] = {"type": "string", "enum": values}
         return parameters
 

@@ -90,7 +90,7 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-_ON_ONE = re.compile(r"(?P<list>/api/v1/[a-z-]+/)\{id\}/")
+_ON_ONE = re.compile(r"(?P<list>/api/v1/[a-z-]+)/\{id\}(?:/|$)")
 
 
 def add_links(result, generator, request, public):

@@ -19,7 +19,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MeView(APIView):
-    """`GET /api/v1/me/`: the caller."""
+    """`GET /api/v1/me`: the caller."""
 
     @extend_schema(
         summary="Who am I",

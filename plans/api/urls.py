@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from plans.api.views import EvaluationViewSet, ItatMeetingViewSet, PlanGoalViewSet, PlanViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(trailing_slash=False)
 router.register("plans", PlanViewSet, basename="plan")
 router.register("plan-goals", PlanGoalViewSet, basename="plangoal")
 router.register("itat-meetings", ItatMeetingViewSet, basename="itatmeeting")

@@ -54,7 +54,7 @@ def test_a_nul_byte_in_a_page_address_is_a_400_page(client, people, url):
 
 
 def test_a_nul_byte_in_an_api_query_is_a_400_problem(api):
-    response = api.get("/api/v1/cases/?search=%00")
+    response = api.get("/api/v1/cases?search=%00")
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert response.json()["invalid_params"] == [
@@ -80,7 +80,7 @@ def test_a_nul_byte_in_a_form_field_is_a_field_error_and_nothing_is_stored(clien
 
 def test_json_nested_a_thousand_deep_is_a_400_problem(api):
     response = api.post(
-        "/api/v1/agreements/", data="[" * 1000 + "]" * 1000, content_type="application/json"
+        "/api/v1/agreements", data="[" * 1000 + "]" * 1000, content_type="application/json"
     )
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
@@ -90,7 +90,7 @@ def test_json_nested_a_thousand_deep_is_a_400_problem(api):
 def test_an_api_body_over_the_limit_is_a_413_problem_and_nothing_is_stored(api, agreement):
     body = json.dumps({"status": "done", "note": "x" * 3_000_000})
     response = api.patch(
-        f"/api/v1/agreements/{agreement.pk}/", data=body, content_type="application/json"
+        f"/api/v1/agreements/{agreement.pk}", data=body, content_type="application/json"
     )
     assert response.status_code == 413
     assert response["Content-Type"] == PROBLEM

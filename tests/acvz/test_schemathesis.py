@@ -54,7 +54,7 @@ def test_every_operation_holds_to_the_schema(demo_world, username):
     command = [
         str(SCHEMATHESIS),
         "run",
-        f"{demo_world.url}/api/v1/schema/",
+        f"{demo_world.url}/api/v1/schema",
         "--url",
         demo_world.url,
         "--header",

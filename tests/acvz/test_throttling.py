@@ -22,9 +22,9 @@ def low_rates(monkeypatch):
 def test_a_user_beyond_the_rate_gets_429_with_retry_after(low_rates, people):
     client = APIClient()
     client.force_authenticate(people["regisseur"])
-    answers = [client.get("/api/v1/cases/").status_code for _ in range(6)]
+    answers = [client.get("/api/v1/cases").status_code for _ in range(6)]
     assert answers == [200] * 5 + [429]
-    response = client.get("/api/v1/cases/")
+    response = client.get("/api/v1/cases")
     assert response.status_code == 429
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "throttled"
@@ -32,14 +32,14 @@ def test_a_user_beyond_the_rate_gets_429_with_retry_after(low_rates, people):
     # Another user has a rate of their own.
     other = APIClient()
     other.force_authenticate(people["partner"])
-    assert other.get("/api/v1/cases/").status_code == 200
+    assert other.get("/api/v1/cases").status_code == 200
 
 
 def test_anonymous_guesses_are_throttled_per_source(low_rates, settings):
     settings.REGIE_API_BAD_TOKENS_PER_MINUTE = 3
     client = APIClient()
     answers = [
-        client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token guess{i}").status_code
+        client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Token guess{i}").status_code
         for i in range(5)
     ]
     assert answers[:3] == [401, 401, 401]

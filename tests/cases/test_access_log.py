@@ -285,9 +285,9 @@ def test_api_list_search_and_detail_are_logged(api_as, case_at, people):
     case = case_at("in_regie")
     other = case_at("in_regie")
     client = api_as(people["regisseur"])
-    assert client.get("/api/v1/cases/").json()["count"] == 2
-    assert client.get("/api/v1/persons/", {"search": case.person.last_name}).json()["count"] == 1
-    assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert client.get("/api/v1/cases").json()["count"] == 2
+    assert client.get("/api/v1/persons", {"search": case.person.last_name}).json()["count"] == 1
+    assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
     first, second, third = AccessLogEntry.objects.order_by("pk")
     assert {e.channel for e in (first, second, third)} == {AccessChannel.API}
     assert (first.action, subjects(first)) == (
@@ -301,7 +301,7 @@ def test_api_list_search_and_detail_are_logged(api_as, case_at, people):
     )
     assert (third.action, third.path, subjects(third)) == (
         AccessAction.DETAIL,
-        f"/api/v1/cases/{case.pk}/",
+        f"/api/v1/cases/{case.pk}",
         {(case.person_id, case.pk)},
     )
 
@@ -311,10 +311,10 @@ def test_api_refused_reads_are_logged_also_without_a_selector(api_as, plan_at, p
     goal = plan.goals.first()
     client = api_as(people["outsider"])
     for url in (
-        f"/api/v1/cases/{plan.case_id}/",
-        f"/api/v1/plans/{plan.pk}/",
-        f"/api/v1/plan-goals/{goal.pk}/",
-        f"/api/v1/persons/{plan.case.person_id}/",
+        f"/api/v1/cases/{plan.case_id}",
+        f"/api/v1/plans/{plan.pk}",
+        f"/api/v1/plan-goals/{goal.pk}",
+        f"/api/v1/persons/{plan.case.person_id}",
     ):
         assert client.get(url).status_code == 404
     entries = list(AccessLogEntry.objects.order_by("pk"))
@@ -325,7 +325,7 @@ def test_api_refused_reads_are_logged_also_without_a_selector(api_as, plan_at, p
 
 
 def test_api_malformed_id_is_refused_without_a_subject(api_as, people):
-    assert api_as(people["regisseur"]).get("/api/v1/plan-goals/abc/").status_code == 404
+    assert api_as(people["regisseur"]).get("/api/v1/plan-goals/abc").status_code == 404
     entry = only_entry()
     assert (entry.outcome, subjects(entry)) == (AccessOutcome.REFUSED, set())
 
@@ -333,7 +333,7 @@ def test_api_malformed_id_is_refused_without_a_subject(api_as, people):
 def test_api_writes_that_answer_with_personal_data_are_logged(api_as, case_at, people):
     case = case_at("in_regie")
     response = api_as(people["regisseur"]).post(
-        f"/api/v1/cases/{case.pk}/timeline/",
+        f"/api/v1/cases/{case.pk}/timeline",
         {"kind": "arrest", "description": "Fictief", "occurred_at": timezone.now().isoformat()},
     )
     assert response.status_code == 201
@@ -342,14 +342,14 @@ def test_api_writes_that_answer_with_personal_data_are_logged(api_as, case_at, p
 
 def test_the_itat_agenda_in_the_api_names_the_plans_cases(api_as, plan_at, people):
     plan = plan_at("submitted")
-    api_as(people["itat"]).get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/")
+    api_as(people["itat"]).get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}")
     assert subjects(only_entry()) == {(plan.case.person_id, plan.case_id)}
 
 
 def test_reading_nothing_personal_writes_nothing(api_as, people):
     client = api_as(people["regisseur"])
-    client.get("/api/v1/programmes/")
-    client.get("/api/v1/organisations/")
+    client.get("/api/v1/programmes")
+    client.get("/api/v1/organisations")
     assert not AccessLogEntry.objects.exists()
 
 
@@ -544,7 +544,7 @@ def test_a_log_write_is_two_queries_however_many_subjects(people):
         services.access_log_write(
             user=people["regisseur"],
             channel=AccessChannel.API,
-            path="/api/v1/persons/",
+            path="/api/v1/persons",
             action=AccessAction.LIST,
             outcome=AccessOutcome.SHOWN,
             subjects=shown,

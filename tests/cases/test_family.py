@@ -341,10 +341,10 @@ def test_the_api_flags_a_minor_relative(api_as, case_at, people):
     case = case_at("in_regie")
     relative_of(case, people, born=dt.date(2010, 5, 30))
     with at(dt.date(2028, 5, 29)):
-        body = api_as(people["regisseur"]).get(f"/api/v1/persons/{case.person_id}/").json()
+        body = api_as(people["regisseur"]).get(f"/api/v1/persons/{case.person_id}").json()
         assert [r["relative_is_minor"] for r in body["relations"]] == [True]
     with at(dt.date(2028, 5, 30)):
-        body = api_as(people["regisseur"]).get(f"/api/v1/persons/{case.person_id}/").json()
+        body = api_as(people["regisseur"]).get(f"/api/v1/persons/{case.person_id}").json()
         assert [r["relative_is_minor"] for r in body["relations"]] == [False]
 
 

@@ -19,9 +19,9 @@ from tests.scenarios import settle
 
 pytestmark = pytest.mark.django_db
 
-UVOS = "/api/v1/uvo-meetings/"
-AGREEMENTS = "/api/v1/agreements/"
-NOTIFICATIONS = "/api/v1/notifications/"
+UVOS = "/api/v1/uvo-meetings"
+AGREEMENTS = "/api/v1/agreements"
+NOTIFICATIONS = "/api/v1/notifications"
 HUGE = 2**70
 
 
@@ -69,7 +69,7 @@ def test_the_regisseur_plans_records_and_reads_a_uvo(api_as, team_case, people, 
     assert uvo["attendees"] == []
 
     response = client.post(
-        f"{UVOS}{uvo['id']}/record/",
+        f"{UVOS}/{uvo['id']}/record",
         {
             "held_on": today().isoformat(),
             "minutes": "Fictieve notulen",
@@ -95,13 +95,13 @@ def test_the_regisseur_plans_records_and_reads_a_uvo(api_as, team_case, people, 
 
     # Correcting the minutes keeps the attendees when the list is left out.
     response = client.post(
-        f"{UVOS}{uvo['id']}/record/",
+        f"{UVOS}/{uvo['id']}/record",
         {"held_on": today().isoformat(), "minutes": "Gecorrigeerd", "lock_version": 1},
     )
     assert response.status_code == 200, response.content
     assert len(response.json()["attendees"]) == 3
 
-    detail = client.get(f"{UVOS}{uvo['id']}/").json()
+    detail = client.get(f"{UVOS}/{uvo['id']}").json()
     assert detail["minutes"] == "Gecorrigeerd"
     listed = client.get(UVOS, {"case": team_case.pk}).json()
     assert [u["id"] for u in listed["results"]] == [uvo["id"]]
@@ -111,7 +111,7 @@ def test_the_regisseur_plans_records_and_reads_a_uvo(api_as, team_case, people, 
 def test_reading_a_uvo_is_written_to_the_access_log(api_as, team_case, people):
     uvo = plan_uvo(team_case, people)
     before = AccessLogEntry.objects.count()
-    api_as(people["partner"]).get(f"{UVOS}{uvo.pk}/")
+    api_as(people["partner"]).get(f"{UVOS}/{uvo.pk}")
     entry = AccessLogEntry.objects.order_by("-pk").first()
     assert AccessLogEntry.objects.count() == before + 1
     assert (entry.user, entry.channel) == (people["partner"], AccessChannel.API)
@@ -122,9 +122,9 @@ def test_a_stale_lock_version_is_409_and_changes_nothing(api_as, team_case, peop
     uvo = plan_uvo(team_case, people)
     client = api_as(people["regisseur"])
     body = {"held_on": today().isoformat(), "minutes": "Eerste", "lock_version": 0}
-    assert client.post(f"{UVOS}{uvo.pk}/record/", body).status_code == 200
+    assert client.post(f"{UVOS}/{uvo.pk}/record", body).status_code == 200
     assert_problem(
-        client.post(f"{UVOS}{uvo.pk}/record/", {**body, "minutes": "Tweede"}), 409, "stale"
+        client.post(f"{UVOS}/{uvo.pk}/record", {**body, "minutes": "Tweede"}), 409, "stale"
     )
     uvo.refresh_from_db()
     assert (uvo.minutes, uvo.lock_version) == ("Eerste", 1)
@@ -133,8 +133,8 @@ def test_a_stale_lock_version_is_409_and_changes_nothing(api_as, team_case, peop
 def test_cancel_and_the_transitions_it_refuses(api_as, team_case, people):
     uvo = plan_uvo(team_case, people)
     client = api_as(people["regisseur"])
-    assert invalid_names(client.post(f"{UVOS}{uvo.pk}/cancel/", {"reason": "   "})) == {"reason"}
-    response = client.post(f"{UVOS}{uvo.pk}/cancel/", {"reason": "Regisseur ziek"})
+    assert invalid_names(client.post(f"{UVOS}/{uvo.pk}/cancel", {"reason": "   "})) == {"reason"}
+    response = client.post(f"{UVOS}/{uvo.pk}/cancel", {"reason": "Regisseur ziek"})
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["cancel_reason"]) == (
         "cancelled",
@@ -142,22 +142,22 @@ def test_cancel_and_the_transitions_it_refuses(api_as, team_case, people):
     )
     assert response.json()["actions"] == []
     assert_problem(
-        client.post(f"{UVOS}{uvo.pk}/cancel/", {"reason": "Nogmaals"}), 409, "invalid_transition"
+        client.post(f"{UVOS}/{uvo.pk}/cancel", {"reason": "Nogmaals"}), 409, "invalid_transition"
     )
     record = {"held_on": today().isoformat(), "minutes": "", "lock_version": 1}
-    assert_problem(client.post(f"{UVOS}{uvo.pk}/record/", record), 409, "invalid_transition")
+    assert_problem(client.post(f"{UVOS}/{uvo.pk}/record", record), 409, "invalid_transition")
 
     held = plan_uvo(team_case, people)
     services.uvo_record(meeting=held, by=people["regisseur"], held_on=today(), minutes="")
     assert_problem(
-        client.post(f"{UVOS}{held.pk}/cancel/", {"reason": "Te laat"}), 409, "invalid_transition"
+        client.post(f"{UVOS}/{held.pk}/cancel", {"reason": "Te laat"}), 409, "invalid_transition"
     )
 
 
 def test_uvo_input_is_checked_field_by_field(api_as, team_case, people, orgs):
     uvo = plan_uvo(team_case, people)
     client = api_as(people["regisseur"])
-    record = f"{UVOS}{uvo.pk}/record/"
+    record = f"{UVOS}/{uvo.pk}/record"
     assert invalid_names(client.post(record, {})) == {"held_on", "lock_version"}
     tomorrow = (today() + timedelta(days=1)).isoformat()
     assert invalid_names(client.post(record, {"held_on": tomorrow, "lock_version": 0})) == {
@@ -224,8 +224,8 @@ def test_uvo_list_filters(api_as, team_case, case_at, people):
 
 def test_unknown_and_malformed_uvo_ids_are_404(api_as, people):
     client = api_as(people["regisseur"])
-    for path in (f"{UVOS}999999/", f"{UVOS}{HUGE}/", f"{UVOS}abc/", f"{UVOS}{HUGE}/record/"):
-        method = client.post if path.endswith("record/") else client.get
+    for path in (f"{UVOS}/999999", f"{UVOS}/{HUGE}", f"{UVOS}/abc", f"{UVOS}/{HUGE}/record"):
+        method = client.post if path.endswith("/record") else client.get
         assert_problem(method(path, {}), 404)
 
 
@@ -261,7 +261,7 @@ def test_the_regisseur_records_an_agreement_and_the_owner_updates_it(
 
     partner = api_as(people["partner"])
     response = partner.patch(
-        f"{AGREEMENTS}{agreement['id']}/", {"status": "done", "note": "Aanvraag ingediend"}
+        f"{AGREEMENTS}/{agreement['id']}", {"status": "done", "note": "Aanvraag ingediend"}
     )
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["status_note"]) == (
@@ -269,9 +269,9 @@ def test_the_regisseur_records_an_agreement_and_the_owner_updates_it(
         "Aanvraag ingediend",
     )
     # A PATCH of the note alone keeps the status, and the other way round.
-    response = partner.patch(f"{AGREEMENTS}{agreement['id']}/", {"note": "Toegekend"})
+    response = partner.patch(f"{AGREEMENTS}/{agreement['id']}", {"note": "Toegekend"})
     assert response.json()["status"] == "done"
-    response = partner.patch(f"{AGREEMENTS}{agreement['id']}/", {"status": "open"})
+    response = partner.patch(f"{AGREEMENTS}/{agreement['id']}", {"status": "open"})
     assert (response.json()["status"], response.json()["status_note"]) == ("open", "Toegekend")
     stored = Agreement.objects.get(pk=agreement["id"])
     assert stored.status_changed_by == people["partner"]
@@ -311,7 +311,7 @@ def test_agreement_input_is_checked_field_by_field(api_as, team_case, case_at, p
     assert Agreement.objects.count() == 1
 
     agreement = Agreement.objects.get()
-    url = f"{AGREEMENTS}{agreement.pk}/"
+    url = f"{AGREEMENTS}/{agreement.pk}"
     assert invalid_names(client.patch(url, {"status": "bogus", "note": "x" * 1001})) == {
         "status",
         "note",
@@ -377,7 +377,7 @@ def test_my_notifications_unread_first_and_marked_read(api_as, team_case, people
     mine = Notification.objects.filter(user=people["partner"]).order_by("pk")
     older, newer = [n.pk for n in mine]
 
-    response = client.post(f"{NOTIFICATIONS}{newer}/read/")
+    response = client.post(f"{NOTIFICATIONS}/{newer}/read")
     assert response.status_code == 200, response.content
     assert response.json()["read_at"] is not None
     listed = client.get(NOTIFICATIONS).json()["results"]
@@ -388,8 +388,8 @@ def test_my_notifications_unread_first_and_marked_read(api_as, team_case, people
     assert [n["id"] for n in unread] == [older]
     read = client.get(NOTIFICATIONS, {"unread": "false"}).json()["results"]
     assert [n["id"] for n in read] == [newer]
-    assert client.post(f"{NOTIFICATIONS}read-all/").json() == {"marked": 1}
-    assert client.post(f"{NOTIFICATIONS}read-all/").json() == {"marked": 0}
+    assert client.post(f"{NOTIFICATIONS}/read-all").json() == {"marked": 1}
+    assert client.post(f"{NOTIFICATIONS}/read-all").json() == {"marked": 0}
     assert client.get(NOTIFICATIONS, {"unread": "true"}).json()["count"] == 0
     assert invalid_names(client.get(NOTIFICATIONS, {"unread": "soms"})) == {"unread"}
 
@@ -398,9 +398,9 @@ def test_someone_elses_notification_is_404(api_as, team_case, people, orgs):
     overdue_agreement_notified(team_case, people, orgs)
     theirs = Notification.objects.filter(user=people["partner"], event="").get()
     regisseur = api_as(people["regisseur"])
-    assert_problem(regisseur.post(f"{NOTIFICATIONS}{theirs.pk}/read/"), 404)
-    assert_problem(regisseur.post(f"{NOTIFICATIONS}abc/read/"), 404)
-    assert_problem(regisseur.post(f"{NOTIFICATIONS}{HUGE}/read/"), 404)
+    assert_problem(regisseur.post(f"{NOTIFICATIONS}/{theirs.pk}/read"), 404)
+    assert_problem(regisseur.post(f"{NOTIFICATIONS}/abc/read"), 404)
+    assert_problem(regisseur.post(f"{NOTIFICATIONS}/{HUGE}/read"), 404)
     assert theirs.pk not in [n["id"] for n in regisseur.get(NOTIFICATIONS).json()["results"]]
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -415,7 +415,7 @@ def test_agreements_are_read_and_updated_conditionally(api_as, team_case, people
         deadline=today() + timedelta(days=7),
     )
     partner = api_as(people["partner"])
-    url = f"{AGREEMENTS}{agreement.pk}/"
+    url = f"{AGREEMENTS}/{agreement.pk}"
     read = partner.get(url)
     etag = read["ETag"]
     unchanged = partner.get(url, HTTP_IF_NONE_MATCH=etag)

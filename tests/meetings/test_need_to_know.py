@@ -24,7 +24,7 @@ from partners.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-NOTIFICATIONS = "/api/v1/notifications/"
+NOTIFICATIONS = "/api/v1/notifications"
 AGREEMENT = "Fictief-MERK-afspraak-WPI"
 PLACE = "Fictief-MERK-locatie Keizersgracht 1"
 
@@ -161,8 +161,8 @@ def test_the_api_hides_what_is_no_longer_visible(api_as, notified_then_left, peo
     listed = client.get(NOTIFICATIONS)
     assert listed.json()["count"] == 0
     assert AGREEMENT not in listed.content.decode()
-    assert client.post(f"{NOTIFICATIONS}{notified_then_left.pk}/read/").status_code == 404
-    assert client.post(f"{NOTIFICATIONS}read-all/").json() == {"marked": 0}
+    assert client.post(f"{NOTIFICATIONS}/{notified_then_left.pk}/read").status_code == 404
+    assert client.post(f"{NOTIFICATIONS}/read-all").json() == {"marked": 0}
     notified_then_left.refresh_from_db()
     assert notified_then_left.read_at is None
     regisseur = api_as(people["regisseur"]).get(NOTIFICATIONS)

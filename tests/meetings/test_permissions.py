@@ -21,8 +21,8 @@ from tests.cases.api.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
-UVOS = "/api/v1/uvo-meetings/"
-AGREEMENTS = "/api/v1/agreements/"
+UVOS = "/api/v1/uvo-meetings"
+AGREEMENTS = "/api/v1/agreements"
 
 #: Who sees a case with WPI and GGD on its team: RN's regisseur and accounthouder direct it.
 READERS = ("regisseur", "accounthouder", "partner", "health_partner")
@@ -63,7 +63,7 @@ def test_who_reads_the_uvo_pages_and_endpoints(client, api_as, world, people, wh
     assert page(client, user, "case_uvos", world["case"].pk).status_code == expected
     assert page(client, user, "uvo_detail", uvo.pk).status_code == expected
     api = api_as(user)
-    for url in (f"{UVOS}{uvo.pk}/", f"{AGREEMENTS}{agreement.pk}/"):
+    for url in (f"{UVOS}/{uvo.pk}", f"{AGREEMENTS}/{agreement.pk}"):
         response = api.get(url)
         if expected == 404:
             assert_problem(response, 404)
@@ -81,7 +81,7 @@ def test_an_organisation_that_left_the_team_no_longer_sees_them(client, api_as, 
     case_services.team_member_leave(membership=membership, by=people["regisseur"])
     partner = people["partner"]
     assert page(client, partner, "uvo_detail", world["uvo"].pk).status_code == 404
-    assert_problem(api_as(partner).get(f"{AGREEMENTS}{world['agreement'].pk}/"), 404)
+    assert_problem(api_as(partner).get(f"{AGREEMENTS}/{world['agreement'].pk}"), 404)
     assert api_as(partner).get(AGREEMENTS).json()["count"] == 0
 
 
@@ -139,10 +139,10 @@ def test_only_the_regisseur_manages_uvos_through_the_api(api_as, world, people, 
         },
     )
     record = api.post(
-        f"{UVOS}{uvo.pk}/record/",
+        f"{UVOS}/{uvo.pk}/record",
         {"held_on": timezone.localdate().isoformat(), "minutes": "", "lock_version": 0},
     )
-    cancel = api.post(f"{UVOS}{uvo.pk}/cancel/", {"reason": "Geen tijd"})
+    cancel = api.post(f"{UVOS}/{uvo.pk}/cancel", {"reason": "Geen tijd"})
     if who == "outsider":
         # The case is invisible: in a body it is "does not exist", in the URL 404.
         assert assert_problem(create, 400)["invalid_params"][0]["name"] == "case"
@@ -158,13 +158,13 @@ def test_only_the_regisseur_manages_uvos_through_the_api(api_as, world, people, 
 
 def test_bad_input_on_an_invisible_uvo_is_404_not_400(api_as, world, people):
     outsider = api_as(people["outsider"])
-    assert_problem(outsider.post(f"{UVOS}{world['uvo'].pk}/record/", {"held_on": "x"}), 404)
-    assert_problem(outsider.patch(f"{AGREEMENTS}{world['agreement'].pk}/", {"status": "x"}), 404)
+    assert_problem(outsider.post(f"{UVOS}/{world['uvo'].pk}/record", {"held_on": "x"}), 404)
+    assert_problem(outsider.patch(f"{AGREEMENTS}/{world['agreement'].pk}", {"status": "x"}), 404)
 
 
 def test_the_accounthouder_stands_in(api_as, world, people):
     response = api_as(people["accounthouder"]).post(
-        f"{UVOS}{world['uvo'].pk}/cancel/", {"reason": "Regisseur afwezig"}
+        f"{UVOS}/{world['uvo'].pk}/cancel", {"reason": "Regisseur afwezig"}
     )
     assert response.status_code == 200, response.content
 
@@ -176,8 +176,8 @@ def test_nobody_manages_uvos_of_a_closed_case(api_as, case_at, people):
     )
     case_services.case_close(case=case, by=people["regisseur"])
     api = api_as(people["regisseur"])  # still sees the case: they directed it
-    assert api.get(f"{UVOS}{uvo.pk}/").json()["actions"] == []
-    assert_problem(api.post(f"{UVOS}{uvo.pk}/cancel/", {"reason": "Gesloten"}), 403)
+    assert api.get(f"{UVOS}/{uvo.pk}").json()["actions"] == []
+    assert_problem(api.post(f"{UVOS}/{uvo.pk}/cancel", {"reason": "Gesloten"}), 403)
 
 
 # --- updating agreements ------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_who_updates_an_agreement_through_the_api(api_as, world, people, orgs, w
         user.organisation = orgs["WPI"]
         user.save()
     agreement = world["agreement"]
-    response = api_as(user).patch(f"{AGREEMENTS}{agreement.pk}/", {"status": "done"})
+    response = api_as(user).patch(f"{AGREEMENTS}/{agreement.pk}", {"status": "done"})
     agreement.refresh_from_db()
     if expected == 200:
         assert response.status_code == 200, response.content
@@ -238,7 +238,7 @@ def test_the_agreements_page_lists_only_my_organisations_agreements(client, worl
 
 
 def test_can_update_tells_each_reader_what_they_may_do(api_as, world, people):
-    url = f"{AGREEMENTS}{world['agreement'].pk}/"
+    url = f"{AGREEMENTS}/{world['agreement'].pk}"
     assert api_as(people["partner"]).get(url).json()["can_update"] is True
     assert api_as(people["health_partner"]).get(url).json()["can_update"] is False
 
@@ -267,4 +267,4 @@ def test_a_user_without_an_organisation_sees_nothing(api_as, make_user, world):
     api = api_as(lonely)
     assert api.get(UVOS).json()["count"] == 0
     assert api.get(AGREEMENTS).json()["count"] == 0
-    assert_problem(api.get(f"{UVOS}{world['uvo'].pk}/"), 404)
+    assert_problem(api.get(f"{UVOS}/{world['uvo'].pk}"), 404)

@@ -198,7 +198,7 @@ def test_agreement_list_endpoint(api_as, people, orgs, django_assert_num_queries
     overdue_cases(n, people, orgs)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(AGREEMENT_LIST):
-        response = client.get("/api/v1/agreements/")
+        response = client.get("/api/v1/agreements")
     assert response.json()["count"] == n
     assert all(a["can_update"] and a["overdue"] for a in response.json()["results"])
 
@@ -211,7 +211,7 @@ def test_agreement_list_endpoint_filtered(api_as, people, orgs, django_assert_nu
 
     for case in cases:
         case_services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
-    url = f"/api/v1/agreements/?overdue=true&status=open&owner_organisation={orgs['WPI'].pk}"
+    url = f"/api/v1/agreements?overdue=true&status=open&owner_organisation={orgs['WPI'].pk}"
     with django_assert_num_queries(AGREEMENT_LIST + 1):  # + validating the organisation
         response = client.get(url)
     assert response.json()["count"] == n
@@ -227,7 +227,7 @@ def test_uvo_list_endpoint(api_as, team_case, people, django_assert_num_queries,
         )
     client = api_as(people["partner"])
     with django_assert_num_queries(UVO_LIST):
-        response = client.get("/api/v1/uvo-meetings/")
+        response = client.get("/api/v1/uvo-meetings")
     assert response.json()["count"] == n
 
 
@@ -249,7 +249,7 @@ def test_uvo_detail_endpoint(api_as, team_case, people, orgs, django_assert_num_
     assert UvoAttendee.objects.count() == n
     client = api_as(people["regisseur"])
     with django_assert_num_queries(UVO_DETAIL):
-        response = client.get(f"/api/v1/uvo-meetings/{uvo.pk}/")
+        response = client.get(f"/api/v1/uvo-meetings/{uvo.pk}")
     assert len(response.json()["attendees"]) == n
 
 
@@ -259,7 +259,7 @@ def test_notification_list_endpoint(api_as, people, orgs, django_assert_num_quer
     reminders_scan()
     client = api_as(people["regisseur"])
     with django_assert_num_queries(NOTIFICATION_LIST):
-        response = client.get("/api/v1/notifications/?unread=true")
+        response = client.get("/api/v1/notifications?unread=true")
     assert response.json()["count"] == 3 * n
 
 

@@ -127,8 +127,8 @@ def test_an_event_is_written_with_the_change_and_only_ids_travel(team_case, peop
     event = WebhookEvent.objects.get(type=WebhookEventType.UVO_PLANNED)
     assert event.case_id == team_case.pk
     assert event.data["uvo_meeting"]["id"] == meeting.pk
-    assert event.data["uvo_meeting"]["url"].endswith(f"/api/v1/uvo-meetings/{meeting.pk}/")
-    assert event.data["case"]["url"].endswith(f"/api/v1/cases/{team_case.pk}/")
+    assert event.data["uvo_meeting"]["url"].endswith(f"/api/v1/uvo-meetings/{meeting.pk}")
+    assert event.data["case"]["url"].endswith(f"/api/v1/cases/{team_case.pk}")
     assert team_case.person.last_name not in json.dumps(event.data)
 
 

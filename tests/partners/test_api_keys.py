@@ -64,7 +64,7 @@ def test_the_secret_is_shown_once_and_stored_only_as_a_hash(beheerder, people):
     history = [str(v) for row in key.history.values_list() for v in row]
     assert not any(secret.split(".")[1] in value for value in history)
     # the key works, as the system, until the end of the chosen day (Amsterdam time)
-    assert _api(secret).get("/api/v1/me/").json()["username"] == people["system"].username
+    assert _api(secret).get("/api/v1/me").json()["username"] == people["system"].username
     assert timezone.localtime(key.expiry_date).date() == timezone.localdate() + timedelta(days=31)
     # the list names the key by its prefix, never the secret
     page = beheerder.get(reverse("api_keys")).content.decode()
@@ -116,13 +116,13 @@ def test_only_the_beheerder_manages_keys(client, people):
 
 def test_a_revoked_key_stops_at_once(beheerder, people):
     key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
-    assert _api(secret).get("/api/v1/cases/").status_code == 200
+    assert _api(secret).get("/api/v1/cases").status_code == 200
     response = beheerder.post(reverse("api_key_revoke", args=[key.prefix]))
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.revoked
     assert key.history.latest().history_user == people["beheerder"]
-    response = _api(secret).get("/api/v1/cases/")
+    response = _api(secret).get("/api/v1/cases")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
 
@@ -134,9 +134,9 @@ def test_an_expired_key_is_refused(people):
         scopes=["read"],
         expiry_date=timezone.now() + timedelta(days=1),
     )
-    assert _api(secret).get("/api/v1/cases/").status_code == 200
+    assert _api(secret).get("/api/v1/cases").status_code == 200
     with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
-        response = _api(secret).get("/api/v1/cases/")
+        response = _api(secret).get("/api/v1/cases")
     assert response.status_code == 401
     assert "expired" in response.json()["detail"]
 
@@ -145,7 +145,7 @@ def test_a_key_of_a_deactivated_system_is_refused(people):
     _key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
     people["system"].is_active = False
     people["system"].save()
-    assert _api(secret).get("/api/v1/cases/").status_code == 401
+    assert _api(secret).get("/api/v1/cases").status_code == 401
 
 
 def test_rotation_gives_a_successor_and_the_old_key_a_few_days(beheerder, people, settings):
@@ -165,11 +165,11 @@ def test_rotation_gives_a_successor_and_the_old_key_a_few_days(beheerder, people
     assert new.expiry_date > timezone.now() + timedelta(days=299)
     old.refresh_from_db()
     assert old.expiry_date < timezone.now() + timedelta(days=7, minutes=1)
-    assert _api(old_secret).get("/api/v1/cases/").status_code == 200  # still, for the overlap
-    assert _api(new_secret).get("/api/v1/cases/").status_code == 200
+    assert _api(old_secret).get("/api/v1/cases").status_code == 200  # still, for the overlap
+    assert _api(new_secret).get("/api/v1/cases").status_code == 200
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=5)):
-        assert _api(old_secret).get("/api/v1/cases/").status_code == 401
-        assert _api(new_secret).get("/api/v1/cases/").status_code == 200
+        assert _api(old_secret).get("/api/v1/cases").status_code == 401
+        assert _api(new_secret).get("/api/v1/cases").status_code == 200
     # a key is rotated once; its successor is the one to rotate next
     response = beheerder.post(reverse("api_key_rotate", args=[old.prefix]), follow=True)
     assert ApiKey.objects.count() == 2
@@ -187,7 +187,7 @@ def test_a_read_only_key_reads_but_does_not_write(people, case_at, orgs):
     services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["POLITIE"])
     _key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
     api = _api(secret)
-    assert api.get("/api/v1/offence-records/").status_code == 200
+    assert api.get("/api/v1/offence-records").status_code == 200
     before = OffenceRecord.objects.count()
     body = {
         "person": case.person_id,
@@ -195,30 +195,30 @@ def test_a_read_only_key_reads_but_does_not_write(people, case_at, orgs):
         "kind": "arrest",
         "category": "hic_burglary",
     }
-    response = api.post("/api/v1/offence-records/", body, format="json")
+    response = api.post("/api/v1/offence-records", body, format="json")
     assert response.status_code == 403
     assert response.json()["code"] == "insufficient_scope"
     assert "offences" in response.json()["detail"]
     assert OffenceRecord.objects.count() == before
     # with the scope, the same push is stored
     _key, secret = ApiKey.objects.create_key(user=people["system"], name="y", scopes=["offences"])
-    response = _api(secret).post("/api/v1/offence-records/", body, format="json")
+    response = _api(secret).post("/api/v1/offence-records", body, format="json")
     assert response.status_code == 201, response.content
     assert OffenceRecord.objects.count() == before + 1
     # and a key without `read` reads nothing
-    assert _api(secret).get("/api/v1/offence-records/").status_code == 403
+    assert _api(secret).get("/api/v1/offence-records").status_code == 403
 
 
 def test_a_search_by_post_is_a_read(people):
     _key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
-    response = _api(secret).post("/api/v1/persons/search/", {"bsn": "123456782"}, format="json")
+    response = _api(secret).post("/api/v1/persons/search", {"bsn": "123456782"}, format="json")
     assert response.status_code != 403
 
 
 def test_a_session_is_not_a_key(client, people):
     """The browsable API with a person's session: scopes do not apply (their roles do)."""
     client.force_login(people["regisseur"])
-    assert client.get("/api/v1/cases/").status_code == 200
+    assert client.get("/api/v1/cases").status_code == 200
 
 
 # --- the last use, and the cost of a key ------------------------------------------------------
@@ -228,18 +228,18 @@ def test_the_last_use_is_stamped_at_most_every_quarter_hour(people):
     key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
     api = _api(secret)
     with CaptureQueriesContext(connection) as first:
-        api.get("/api/v1/organisations/")
+        api.get("/api/v1/organisations")
     key.refresh_from_db()
     assert key.last_used_at is not None
     with CaptureQueriesContext(connection) as second:
-        api.get("/api/v1/organisations/")
+        api.get("/api/v1/organisations")
     # the key with its user and organisation in one query; the stamp only the first time
     assert len(first) == len(second) + 1
     updates = [q["sql"] for q in first.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1
     assert "last_used_at" in updates[0]
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
-        api.get("/api/v1/organisations/")
+        api.get("/api/v1/organisations")
     stamped = key.last_used_at
     key.refresh_from_db()
     assert key.last_used_at > stamped
@@ -261,8 +261,8 @@ def test_a_token_from_before_hashing_keeps_working_as_a_hashed_key(people):
     assert key.prefix == token.key[:8]
     assert set(key.scopes) == set(ApiScope.values)
     assert key.expiry_date < timezone.now() + timedelta(days=91)
-    assert _api(token.key).get("/api/v1/cases/").status_code == 200
-    assert _api(token.key[:8] + "0" * 32).get("/api/v1/cases/").status_code == 401
+    assert _api(token.key).get("/api/v1/cases").status_code == 200
+    assert _api(token.key[:8] + "0" * 32).get("/api/v1/cases").status_code == 401
 
 
 @pytest.mark.parametrize("n", [1, 6])

@@ -250,7 +250,7 @@ def test_a_login_needs_the_code_after_the_password(client, people):
         page = client.get(reverse("cases:list"))
         assert page.status_code == 302
         assert page["Location"].startswith(reverse("second_factor"))
-        api = client.get("/api/v1/cases/")
+        api = client.get("/api/v1/cases")
         assert api.status_code == 401
         assert api.json()["code"] == "second_factor_required"
         setup = client.get(reverse("second_factor_setup"))
@@ -274,7 +274,7 @@ def test_a_login_needs_the_code_after_the_password(client, people):
         assert right.status_code == 302
         assert right["Location"] == reverse("cases:list")
         assert client.get(reverse("cases:list")).status_code == 200
-        assert client.get("/api/v1/cases/").status_code == 200
+        assert client.get("/api/v1/cases").status_code == 200
 
 
 @MFA
@@ -342,7 +342,7 @@ def test_roles_without_the_requirement_and_api_tokens_are_not_asked(client, peop
     partner = people["partner"]
     assert log_in(client, partner.username).status_code == 302
     assert client.get(reverse("cases:list")).status_code == 200
-    assert user_api.get("/api/v1/cases/").status_code == 200
+    assert user_api.get("/api/v1/cases").status_code == 200
 
 
 def test_the_roles_setting_is_checked(monkeypatch):

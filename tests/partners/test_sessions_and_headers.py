@@ -42,9 +42,9 @@ def test_an_idle_api_session_gets_a_401_problem(client, people):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.force_login(people["regisseur"])
-        client.get("/api/v1/cases/")
+        client.get("/api/v1/cases")
     with time_machine.travel(start.timestamp() + settings.REGIE_SESSION_IDLE_MINUTES * 61):
-        response = client.get("/api/v1/cases/")
+        response = client.get("/api/v1/cases")
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "session_expired"
@@ -63,7 +63,7 @@ def test_pages_and_api_answers_are_not_stored(client, people, case_at):
     client.force_login(people["regisseur"])
     for url in (reverse("home"), reverse("cases:detail", args=[case.pk])):
         assert "no-store" in client.get(url)["Cache-Control"]
-    assert "no-store" in client.get("/api/v1/cases/")["Cache-Control"]
+    assert "no-store" in client.get("/api/v1/cases")["Cache-Control"]
     client.logout()
     assert "no-store" in client.get(reverse("login"))["Cache-Control"]
 
@@ -76,7 +76,7 @@ def csp(response) -> dict[str, str]:
 def test_pages_and_api_answers_forbid_inline_scripts_and_styles(client, people, case_at):
     case = case_at("in_regie")
     client.force_login(people["regisseur"])
-    for url in (reverse("home"), reverse("cases:detail", args=[case.pk]), "/api/v1/cases/"):
+    for url in (reverse("home"), reverse("cases:detail", args=[case.pk]), "/api/v1/cases"):
         policy = csp(client.get(url))
         assert policy["script-src"] == "script-src 'self'"
         assert policy["style-src"] == "style-src 'self'"

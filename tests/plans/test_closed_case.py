@@ -61,7 +61,7 @@ def test_no_evaluation_of_a_closed_case(closed, people, client, api_as):
     form |= {f"result_{g.pk}": "achieved" for g in plan.goals.all()}
     client.post(reverse("plans:evaluate", args=[case.pk]), form)
     response = api_as(people["regisseur"]).post(
-        "/api/v1/evaluations/",
+        "/api/v1/evaluations",
         {
             "plan": plan.pk,
             "held_on": timezone.localdate().isoformat(),
@@ -95,7 +95,7 @@ def test_no_agreement_update_on_a_closed_case(closed, people, client, api_as, wh
         reverse("meetings:agreement_status", args=[agreement.pk]), {"status": "done", "note": "x"}
     )
     response = api_as(people[who]).patch(
-        f"/api/v1/agreements/{agreement.pk}/", {"status": "done"}, format="json"
+        f"/api/v1/agreements/{agreement.pk}", {"status": "done"}, format="json"
     )
     assert response.status_code in (403, 404)  # the partner left with the closing: 404
     stored = Agreement.objects.get(pk=agreement.pk)

@@ -124,10 +124,10 @@ def test_the_api_names_whom_a_goal_concerns_under_the_health_rule(
         concerns=kid,
     )
     partner = api_as(people["partner"])  # WPI: no health organisation
-    body = partner.get(f"/api/v1/plan-goals/{other.pk}/").json()
+    body = partner.get(f"/api/v1/plan-goals/{other.pk}").json()
     assert body["concerns"]["first_name"] == "APIKIND-5"
-    response = partner.get(f"/api/v1/plan-goals/{health.pk}/")
+    response = partner.get(f"/api/v1/plan-goals/{health.pk}")
     assert response.json()["concerns"] is None
     assert b"APIKIND-5" not in response.content
-    body = api_as(people["health_partner"]).get(f"/api/v1/plan-goals/{health.pk}/").json()
+    body = api_as(people["health_partner"]).get(f"/api/v1/plan-goals/{health.pk}").json()
     assert body["concerns"]["id"] == kid.pk

@@ -104,25 +104,25 @@ def _pages(case, plan) -> dict[str, str]:
 def _api(case, plan, evaluation) -> dict[str, str]:
     goal = plan.goals.get(leefgebied=Leefgebied.FINANCIEN)
     urls = {
-        "case": f"/api/v1/cases/{case.pk}/",
-        "basisdossier": f"/api/v1/cases/{case.pk}/basisdossier/",
-        "case_history": f"/api/v1/cases/{case.pk}/history/",
-        "plan": f"/api/v1/plans/{plan.pk}/",
-        "plan_history": f"/api/v1/plans/{plan.pk}/history/",
-        "goal": f"/api/v1/plan-goals/{goal.pk}/",
+        "case": f"/api/v1/cases/{case.pk}",
+        "basisdossier": f"/api/v1/cases/{case.pk}/basisdossier",
+        "case_history": f"/api/v1/cases/{case.pk}/history",
+        "plan": f"/api/v1/plans/{plan.pk}",
+        "plan_history": f"/api/v1/plans/{plan.pk}/history",
+        "goal": f"/api/v1/plan-goals/{goal.pk}",
     }
     if evaluation is not None:
-        urls["evaluation"] = f"/api/v1/evaluations/{evaluation.pk}/"
+        urls["evaluation"] = f"/api/v1/evaluations/{evaluation.pk}"
     return urls
 
 
 def _lists(client, case) -> dict[str, list]:
     """What the list endpoints show of this case."""
     return {
-        "plans": [p["id"] for p in client.get("/api/v1/plans/").json()["results"]],
-        "goals": [g["id"] for g in client.get("/api/v1/plan-goals/").json()["results"]],
-        "evaluations": [e["id"] for e in client.get("/api/v1/evaluations/").json()["results"]],
-        "cases": [c["id"] for c in client.get("/api/v1/cases/").json()["results"]],
+        "plans": [p["id"] for p in client.get("/api/v1/plans").json()["results"]],
+        "goals": [g["id"] for g in client.get("/api/v1/plan-goals").json()["results"]],
+        "evaluations": [e["id"] for e in client.get("/api/v1/evaluations").json()["results"]],
+        "cases": [c["id"] for c in client.get("/api/v1/cases").json()["results"]],
     }
 
 
@@ -207,21 +207,21 @@ def test_itat_in_its_window_reads_no_uvo_agreement_timeline_team_or_file(
             assert client.get(url).status_code == 404, url
         assert client.post(reverse("cases:team_add", args=[case.pk]), {}).status_code == 404
         for url in (
-            f"/api/v1/cases/{case.pk}/timeline/",
-            f"/api/v1/cases/{case.pk}/team/",
-            f"/api/v1/uvo-meetings/{meeting.pk}/",
-            f"/api/v1/agreements/{agreement.pk}/",
-            f"/api/v1/persons/{case.person.pk}/",
+            f"/api/v1/cases/{case.pk}/timeline",
+            f"/api/v1/cases/{case.pk}/team",
+            f"/api/v1/uvo-meetings/{meeting.pk}",
+            f"/api/v1/agreements/{agreement.pk}",
+            f"/api/v1/persons/{case.person.pk}",
         ):
             assert api.get(url).status_code == 404, url
-        assert api.get("/api/v1/uvo-meetings/").json()["count"] == 0
-        assert api.get("/api/v1/agreements/").json()["count"] == 0
-        assert api.get(f"/api/v1/cases/{case.pk}/").json()["team"] == []
+        assert api.get("/api/v1/uvo-meetings").json()["count"] == 0
+        assert api.get("/api/v1/agreements").json()["count"] == 0
+        assert api.get(f"/api/v1/cases/{case.pk}").json()["team"] == []
         # What ITAT does read carries none of it, the history included.
         bodies = [client.get(url).content.decode() for url in _pages(case, plan).values()]
         bodies += [api.get(url).content.decode() for url in _api(case, plan, None).values()]
         with translation.override("en"):
-            entries = api.get(f"/api/v1/cases/{case.pk}/history/").json()["results"]
+            entries = api.get(f"/api/v1/cases/{case.pk}/history").json()["results"]
     for body in bodies:
         for mark in (UVO_MARK, AGREEMENT_MARK, TIMELINE_MARK, case.person.address or "@@"):
             assert mark not in body
@@ -234,7 +234,7 @@ def test_itat_in_its_window_reads_no_uvo_agreement_timeline_team_or_file(
 def test_the_regisseur_reads_the_whole_history(api_as, reviewed, people):
     """The other side of the test above: the entries ITAT misses are there."""
     case, _plan, _evaluation = reviewed("approve")
-    entries = api_as(people["regisseur"]).get(f"/api/v1/cases/{case.pk}/history/").json()
+    entries = api_as(people["regisseur"]).get(f"/api/v1/cases/{case.pk}/history").json()
     assert {"case", "case team membership"} <= {e["what"] for e in entries["results"]}
 
 
@@ -249,7 +249,7 @@ def test_itat_reads_no_health_content(client, api_as, reviewed, people):
         for name, url in _api(case, plan, evaluation).items():
             bodies[f"api:{name}"] = api.get(url).content.decode()
         health_goal = plan.goals.get(leefgebied=Leefgebied.GEZONDHEID)
-        response = api.get(f"/api/v1/plan-goals/{health_goal.pk}/")
+        response = api.get(f"/api/v1/plan-goals/{health_goal.pk}")
         assert response.json()["restricted"] is True
         bodies["api:health_goal"] = response.content.decode()
     for name, body in bodies.items():
@@ -322,8 +322,8 @@ def test_the_expertgroep_reads_the_case_while_the_referral_is_open(
     # The case to advise on, all of it but health (docs/domain.md: "the Expertgroep while a
     # referral is open"); read-only.
     assert client.get(reverse("cases:timeline", args=[case.pk])).status_code == 200
-    assert api.get(f"/api/v1/plans/{plan.pk}/").status_code == 200
-    assert api.get(f"/api/v1/cases/{case.pk}/timeline/").status_code == 200
+    assert api.get(f"/api/v1/plans/{plan.pk}").status_code == 200
+    assert api.get(f"/api/v1/cases/{case.pk}/timeline").status_code == 200
     # No writes: the plan is not theirs to revise, the case not theirs to act on.
     assert client.post(reverse("plans:start", args=[case.pk])).status_code == 403
     assert case.plans.count() == 1
@@ -333,8 +333,8 @@ def test_the_expertgroep_reads_the_case_while_the_referral_is_open(
     for name, url in pages.items():
         assert client.get(url).status_code == 404, name
     assert client.get(reverse("plans:referral_answer", args=[referral.pk])).status_code == 404
-    assert api.get(f"/api/v1/plans/{plan.pk}/").status_code == 404
-    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert api.get(f"/api/v1/plans/{plan.pk}").status_code == 404
+    assert api.get(f"/api/v1/cases/{case.pk}").status_code == 404
 
 
 def test_itat_with_the_expertgroep_role_answers_too(client, referral, people):

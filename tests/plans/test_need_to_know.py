@@ -111,8 +111,8 @@ def test_plan_pages_and_api_show_health_goals_only_to_their_readers(
     responses = {
         "detail": html(client.get(reverse("plans:detail", args=[plan.pk]))),
         "print": html(client.get(reverse("plans:print", args=[plan.pk]))),
-        "api plan": html(api_as(people[who]).get(f"/api/v1/plans/{plan.pk}/")),
-        "api goals": html(api_as(people[who]).get("/api/v1/plan-goals/", {"plan": plan.pk})),
+        "api plan": html(api_as(people[who]).get(f"/api/v1/plans/{plan.pk}")),
+        "api goals": html(api_as(people[who]).get("/api/v1/plan-goals", {"plan": plan.pk})),
     }
     for door, body in responses.items():
         assert "Fictief doel 7" in body, door
@@ -133,7 +133,7 @@ def test_health_evaluation_results_follow_the_goal_on_the_plan_tab_and_in_the_ap
     evaluate(plan, people)
     client.force_login(people[who])
     tab = html(client.get(reverse("plans:case_plan", args=[plan.case_id])))
-    listed = html(api_as(people[who]).get("/api/v1/evaluations/"))
+    listed = html(api_as(people[who]).get("/api/v1/evaluations"))
     for door, body in (("plan tab", tab), ("api", listed)):
         assert f"{OPEN_TEXT} 7" in body, door
         assert (EVALUATION in body) is readable, door
@@ -175,7 +175,7 @@ def test_the_page_refuses_exactly_what_the_api_refuses(
     posted = client.post(url, {"committed": "no", "reason": "Fictief: geen capaciteit"})
     api_goal = goal_on(by_api, Leefgebied.GEZONDHEID, goal_of)
     answered = api_as(people[who]).post(
-        f"/api/v1/plan-goals/{api_goal.pk}/commitment/",
+        f"/api/v1/plan-goals/{api_goal.pk}/commitment",
         {"committed": False, "reason": "Fictief: geen capaciteit"},
     )
     assert (shown.status_code, posted.status_code, answered.status_code) == (
@@ -210,7 +210,7 @@ def test_itat_cannot_advise_on_a_goal_it_may_not_read(client, api_as, health_pla
     with pytest.raises(NotAllowed):
         services.itat_advice_add(plan=plan, by=people["itat"], text=ADVICE, goal=goal)
     response = api_as(people["itat"]).post(
-        f"/api/v1/plans/{plan.pk}/advice/", {"text": ADVICE, "goal": goal.pk}
+        f"/api/v1/plans/{plan.pk}/advice", {"text": ADVICE, "goal": goal.pk}
     )
     assert response.status_code == 403
     assert ADVICE not in html(response)
@@ -292,8 +292,8 @@ def test_history_hides_goal_versions_that_were_health_then_or_are_now(
     client.force_login(people[who])
     responses = {
         "case history page": html(client.get(reverse("cases:history", args=[plan.case_id]))),
-        "plan history api": html(api_as(people[who]).get(f"/api/v1/plans/{plan.pk}/history/")),
-        "case history api": html(api_as(people[who]).get(f"/api/v1/cases/{plan.case_id}/history/")),
+        "plan history api": html(api_as(people[who]).get(f"/api/v1/plans/{plan.pk}/history")),
+        "case history api": html(api_as(people[who]).get(f"/api/v1/cases/{plan.case_id}/history")),
     }
     for door, body in responses.items():
         assert f"{OPEN_TEXT}: weer contact met zus" in body, door

@@ -1064,18 +1064,18 @@ def _api_transition(name: str) -> Spec:
 
 API: dict[tuple[str, str], Spec] = {
     # organisations and programmes: reference data, no personal data
-    ("GET", "/api/v1/me/"): api(per_role=True, markers="none"),
-    ("GET", "/api/v1/organisations/"): api(per_role=True),
-    ("GET", "/api/v1/organisations/{id}/"): api(
+    ("GET", "/api/v1/me"): api(per_role=True, markers="none"),
+    ("GET", "/api/v1/organisations"): api(per_role=True),
+    ("GET", "/api/v1/organisations/{id}"): api(
         t_organisation, {"id": "organisation"}, scope="global", per_role=True
     ),
-    ("GET", "/api/v1/programmes/"): api(per_role=True),
-    ("GET", "/api/v1/programmes/{id}/"): api(
+    ("GET", "/api/v1/programmes"): api(per_role=True),
+    ("GET", "/api/v1/programmes/{id}"): api(
         t_programme, {"id": "programme"}, scope="global", per_role=True
     ),
     # persons and offences
-    ("GET", "/api/v1/persons/"): api(),
-    ("POST", "/api/v1/persons/"): api(
+    ("GET", "/api/v1/persons"): api(),
+    ("POST", "/api/v1/persons"): api(
         write="person.create",
         body=lambda w, t: {
             "first_name": "Sweep",
@@ -1083,24 +1083,24 @@ API: dict[tuple[str, str], Spec] = {
             "date_of_birth": "1990-01-01",
         },
     ),
-    ("GET", "/api/v1/persons/{id}/"): api(t_person, {"id": "person"}, scope="person"),
+    ("GET", "/api/v1/persons/{id}"): api(t_person, {"id": "person"}, scope="person"),
     # A lookup, open to every signed-in user (it writes nothing but the access log): the body may
     # hold only what the caller may read of that person.
-    ("POST", "/api/v1/persons/search/"): api(
+    ("POST", "/api/v1/persons/search"): api(
         t_person,
         scope="global",
         write="any",
         body=lambda w, t: {"bsn": f"{900_000_000 + w.cases[t.case].index}"},
     ),
-    ("PATCH", "/api/v1/persons/{id}/"): api(
+    ("PATCH", "/api/v1/persons/{id}"): api(
         t_person,
         {"id": "person"},
         scope="person",
         write="person.edit",
         body=lambda w, t: {"city": "Sweep"},
     ),
-    ("GET", "/api/v1/offence-records/"): api(),
-    ("POST", "/api/v1/offence-records/"): api(
+    ("GET", "/api/v1/offence-records"): api(),
+    ("POST", "/api/v1/offence-records"): api(
         t_person,
         scope="person",
         write="person.offence",
@@ -1116,7 +1116,7 @@ API: dict[tuple[str, str], Spec] = {
         },
     ),
     # A batch of one item per target person: the same rule and body as the single push.
-    ("POST", "/api/v1/offence-records/batch/"): api(
+    ("POST", "/api/v1/offence-records/batch"): api(
         t_person,
         scope="person",
         write="person.offence",
@@ -1133,20 +1133,20 @@ API: dict[tuple[str, str], Spec] = {
             ]
         },
     ),
-    ("GET", "/api/v1/offence-records/{id}/"): api(t_offence, {"id": "offence"}, scope="record"),
-    ("PUT", "/api/v1/offence-records/{id}/"): api(
+    ("GET", "/api/v1/offence-records/{id}"): api(t_offence, {"id": "offence"}, scope="record"),
+    ("PUT", "/api/v1/offence-records/{id}"): api(
         t_offence,
         {"id": "offence"},
         scope="record",
         write="offence.correct",
         body=lambda w, t: {"date": _in_days(-9), "kind": "summons", "category": "other"},
     ),
-    ("DELETE", "/api/v1/offence-records/{id}/"): api(
+    ("DELETE", "/api/v1/offence-records/{id}"): api(
         t_offence, {"id": "offence"}, scope="record", write="offence.correct"
     ),
     # cases
-    ("GET", "/api/v1/cases/"): api(),
-    ("POST", "/api/v1/cases/"): api(
+    ("GET", "/api/v1/cases"): api(),
+    ("POST", "/api/v1/cases"): api(
         t_person,
         scope="person",
         write="person.register",
@@ -1156,41 +1156,41 @@ API: dict[tuple[str, str], Spec] = {
             "override_reason": "sweep",
         },
     ),
-    ("GET", "/api/v1/cases/{id}/"): api(t_case, ID, resource="case", canonical=True),
+    ("GET", "/api/v1/cases/{id}"): api(t_case, ID, resource="case", canonical=True),
     **{
-        ("POST", f"/api/v1/cases/{{id}}/{name.replace('_', '-')}/"): _api_transition(name)
+        ("POST", f"/api/v1/cases/{{id}}/{name.replace('_', '-')}"): _api_transition(name)
         for name in CASE_TRANSITIONS
     },
-    ("GET", "/api/v1/cases/{id}/basisdossier/"): api(
+    ("GET", "/api/v1/cases/{id}/basisdossier"): api(
         t_case, ID, resource="dossier", canonical=lambda t: t.facts["has_dossier"]
     ),
-    ("GET", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}/"): api(
+    ("GET", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}"): api(
         t_section, {"id": "case", "leefgebied": "leefgebied"}, resource="dossier"
     ),
-    ("PATCH", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}/"): api(
+    ("PATCH", "/api/v1/cases/{id}/basisdossier/sections/{leefgebied}"): api(
         t_section,
         {"id": "case", "leefgebied": "leefgebied"},
         resource="dossier",
         write="dossier.section",
         body=lambda w, t: {"text": "sweep"},
     ),
-    ("GET", "/api/v1/cases/{id}/history/"): api(t_case, ID, resource="history"),
-    ("GET", "/api/v1/cases/{id}/team/"): api(t_case, ID, resource="team"),
-    ("POST", "/api/v1/cases/{id}/team/"): api(
+    ("GET", "/api/v1/cases/{id}/history"): api(t_case, ID, resource="history"),
+    ("GET", "/api/v1/cases/{id}/team"): api(t_case, ID, resource="team"),
+    ("POST", "/api/v1/cases/{id}/team"): api(
         t_case,
         ID,
         resource="team",
         write="case.team",
         body=lambda w, t: {"organisation": _org(w, "STADSDELEN"), "role": "partner"},
     ),
-    ("POST", "/api/v1/cases/{id}/team/{membership_id}/leave/"): api(
+    ("POST", "/api/v1/cases/{id}/team/{membership_id}/leave"): api(
         t_membership,
         {"id": "case", "membership_id": "membership"},
         resource="team",
         write="case.team",
     ),
-    ("GET", "/api/v1/cases/{id}/timeline/"): api(t_case, ID, resource="timeline"),
-    ("POST", "/api/v1/cases/{id}/timeline/"): api(
+    ("GET", "/api/v1/cases/{id}/timeline"): api(t_case, ID, resource="timeline"),
+    ("POST", "/api/v1/cases/{id}/timeline"): api(
         t_case,
         ID,
         resource="timeline",
@@ -1198,45 +1198,45 @@ API: dict[tuple[str, str], Spec] = {
         body=lambda w, t: {"kind": "move", "description": "sweep"},
     ),
     # plans
-    ("GET", "/api/v1/plans/"): api(),
-    ("POST", "/api/v1/plans/"): api(
+    ("GET", "/api/v1/plans"): api(),
+    ("POST", "/api/v1/plans"): api(
         t_case, resource="plan", write="plan.start", body=lambda w, t: {"case": t.ids["case"]}
     ),
-    ("GET", "/api/v1/plans/{id}/"): api(t_plan, {"id": "plan"}, resource="plan", canonical=True),
-    ("PATCH", "/api/v1/plans/{id}/"): api(
+    ("GET", "/api/v1/plans/{id}"): api(t_plan, {"id": "plan"}, resource="plan", canonical=True),
+    ("PATCH", "/api/v1/plans/{id}"): api(
         t_plan,
         {"id": "plan"},
         resource="plan",
         write="plan.edit",
         body=lambda w, t: {"analysis": "sweep"},
     ),
-    ("GET", "/api/v1/plans/{id}/history/"): api(t_plan, {"id": "plan"}, resource="plan"),
-    ("POST", "/api/v1/plans/{id}/advice/"): api(
+    ("GET", "/api/v1/plans/{id}/history"): api(t_plan, {"id": "plan"}, resource="plan"),
+    ("POST", "/api/v1/plans/{id}/advice"): api(
         t_plan,
         {"id": "plan"},
         resource="plan",
         write="plan.advice",
         body=lambda w, t: {"text": "sweep"},
     ),
-    ("POST", "/api/v1/plans/{id}/submit/"): api(
+    ("POST", "/api/v1/plans/{id}/submit"): api(
         t_plan, {"id": "plan"}, resource="plan", write="plan.transition.submit"
     ),
-    ("POST", "/api/v1/plans/{id}/approve/"): api(
+    ("POST", "/api/v1/plans/{id}/approve"): api(
         t_plan,
         {"id": "plan"},
         resource="plan",
         write="plan.transition.approve",
         body=lambda w, t: {"reason": "sweep"},
     ),
-    ("POST", "/api/v1/plans/{id}/return/"): api(
+    ("POST", "/api/v1/plans/{id}/return"): api(
         t_plan,
         {"id": "plan"},
         resource="plan",
         write="plan.transition.return",
         body=lambda w, t: {"advice": "sweep"},
     ),
-    ("GET", "/api/v1/plan-goals/"): api(),
-    ("POST", "/api/v1/plan-goals/"): api(
+    ("GET", "/api/v1/plan-goals"): api(),
+    ("POST", "/api/v1/plan-goals"): api(
         t_latest_plan,
         resource="plan",
         write="plan.edit",
@@ -1247,42 +1247,42 @@ API: dict[tuple[str, str], Spec] = {
             "responsible_organisation": _org(w, "RN"),
         },
     ),
-    ("GET", "/api/v1/plan-goals/{id}/"): api(t_goal, {"id": "goal"}, resource="plan"),
-    ("PATCH", "/api/v1/plan-goals/{id}/"): api(
+    ("GET", "/api/v1/plan-goals/{id}"): api(t_goal, {"id": "goal"}, resource="plan"),
+    ("PATCH", "/api/v1/plan-goals/{id}"): api(
         t_goal,
         {"id": "goal"},
         resource="plan",
         write="plan.edit",
         body=lambda w, t: {"interventions": "sweep"},
     ),
-    ("DELETE", "/api/v1/plan-goals/{id}/"): api(
+    ("DELETE", "/api/v1/plan-goals/{id}"): api(
         t_goal, {"id": "goal"}, resource="plan", write="plan.edit"
     ),
-    ("POST", "/api/v1/plan-goals/{id}/commitment/"): api(
+    ("POST", "/api/v1/plan-goals/{id}/commitment"): api(
         t_goal,
         {"id": "goal"},
         resource="plan",
         write="goal.commit",
         body=lambda w, t: {"committed": False, "reason": "sweep"},
     ),
-    ("GET", "/api/v1/plan-goals/{id}/progress/"): api(t_goal, {"id": "goal"}, resource="plan"),
-    ("POST", "/api/v1/plan-goals/{id}/progress/"): api(
+    ("GET", "/api/v1/plan-goals/{id}/progress"): api(t_goal, {"id": "goal"}, resource="plan"),
+    ("POST", "/api/v1/plan-goals/{id}/progress"): api(
         t_goal,
         {"id": "goal"},
         resource="plan",
         write="goal.progress",
         body=lambda w, t: {"status": "in_progress", "note": "sweep"},
     ),
-    ("GET", "/api/v1/plan-goals/{id}/amendments/"): api(t_goal, {"id": "goal"}, resource="plan"),
-    ("POST", "/api/v1/plan-goals/{id}/amendments/"): api(
+    ("GET", "/api/v1/plan-goals/{id}/amendments"): api(t_goal, {"id": "goal"}, resource="plan"),
+    ("POST", "/api/v1/plan-goals/{id}/amendments"): api(
         t_goal,
         {"id": "goal"},
         resource="plan",
         write="plan.amend",
         body=lambda w, t: {"target_date": _in_days(400), "reason": "sweep"},
     ),
-    ("GET", "/api/v1/evaluations/"): api(),
-    ("POST", "/api/v1/evaluations/"): api(
+    ("GET", "/api/v1/evaluations"): api(),
+    ("POST", "/api/v1/evaluations"): api(
         t_plan_in_force,
         resource="plan",
         write="plan.evaluate",
@@ -1293,12 +1293,12 @@ API: dict[tuple[str, str], Spec] = {
             "results": [{"goal": g, "result": "achieved"} for g in t.facts["goals"]],
         },
     ),
-    ("GET", "/api/v1/evaluations/{id}/"): api(t_evaluation, {"id": "evaluation"}, resource="plan"),
-    ("GET", "/api/v1/itat-meetings/"): api(),
-    ("GET", "/api/v1/itat-meetings/{id}/"): api(t_meeting, {"id": "meeting"}, scope="meeting"),
+    ("GET", "/api/v1/evaluations/{id}"): api(t_evaluation, {"id": "evaluation"}, resource="plan"),
+    ("GET", "/api/v1/itat-meetings"): api(),
+    ("GET", "/api/v1/itat-meetings/{id}"): api(t_meeting, {"id": "meeting"}, scope="meeting"),
     # meetings
-    ("GET", "/api/v1/uvo-meetings/"): api(),
-    ("POST", "/api/v1/uvo-meetings/"): api(
+    ("GET", "/api/v1/uvo-meetings"): api(),
+    ("POST", "/api/v1/uvo-meetings"): api(
         t_case,
         resource="uvo",
         write="uvo.manage",
@@ -1308,8 +1308,8 @@ API: dict[tuple[str, str], Spec] = {
             "place": "sweep",
         },
     ),
-    ("GET", "/api/v1/uvo-meetings/{id}/"): api(t_uvo, {"id": "uvo"}, resource="uvo"),
-    ("POST", "/api/v1/uvo-meetings/{id}/record/"): api(
+    ("GET", "/api/v1/uvo-meetings/{id}"): api(t_uvo, {"id": "uvo"}, resource="uvo"),
+    ("POST", "/api/v1/uvo-meetings/{id}/record"): api(
         t_uvo,
         {"id": "uvo"},
         resource="uvo",
@@ -1320,15 +1320,15 @@ API: dict[tuple[str, str], Spec] = {
             "lock_version": t.facts["lock_version"],
         },
     ),
-    ("POST", "/api/v1/uvo-meetings/{id}/cancel/"): api(
+    ("POST", "/api/v1/uvo-meetings/{id}/cancel"): api(
         t_uvo,
         {"id": "uvo"},
         resource="uvo",
         write="uvo.manage",
         body=lambda w, t: {"reason": "sweep"},
     ),
-    ("GET", "/api/v1/agreements/"): api(),
-    ("POST", "/api/v1/agreements/"): api(
+    ("GET", "/api/v1/agreements"): api(),
+    ("POST", "/api/v1/agreements"): api(
         t_case,
         resource="agreement",
         write="uvo.manage",
@@ -1339,25 +1339,23 @@ API: dict[tuple[str, str], Spec] = {
             "deadline": _in_days(10),
         },
     ),
-    ("GET", "/api/v1/agreements/{id}/"): api(
-        t_agreement, {"id": "agreement"}, resource="agreement"
-    ),
-    ("PATCH", "/api/v1/agreements/{id}/"): api(
+    ("GET", "/api/v1/agreements/{id}"): api(t_agreement, {"id": "agreement"}, resource="agreement"),
+    ("PATCH", "/api/v1/agreements/{id}"): api(
         t_agreement,
         {"id": "agreement"},
         resource="agreement",
         write="agreement.update",
         body=lambda w, t: {"status": "done", "note": "sweep"},
     ),
-    ("GET", "/api/v1/notifications/"): api(),
-    ("POST", "/api/v1/notifications/{id}/read/"): api(
+    ("GET", "/api/v1/notifications"): api(),
+    ("POST", "/api/v1/notifications/{id}/read"): api(
         t_notification,
         {"id": "notification"},
         scope="own",
         write="notification.own",
         per_user=True,
     ),
-    ("POST", "/api/v1/notifications/read-all/"): api(write="any"),
+    ("POST", "/api/v1/notifications/read-all"): api(write="any"),
 }
 
 

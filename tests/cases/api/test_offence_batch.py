@@ -11,14 +11,14 @@ from tests.factories import PersonFactory, api_key
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/offence-records/batch/"
+URL = "/api/v1/offence-records/batch"
 
 
 def test_each_item_answers_as_the_single_push_would(api_as, people, police_case):  # noqa: F811
     client = api_as(people["system"])
     person = police_case.person_id
     stranger = PersonFactory()  # on no case of the police: out of its sight
-    client.post("/api/v1/offence-records/", offence(person, external_id="BVH-0"), format="json")
+    client.post("/api/v1/offence-records", offence(person, external_id="BVH-0"), format="json")
     before = OffenceRecord.objects.count()
     items = [
         offence(person, external_id="BVH-1"),

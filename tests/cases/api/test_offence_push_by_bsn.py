@@ -16,7 +16,7 @@ from tests.factories import PersonFactory, programme
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/offence-records/"
+URL = "/api/v1/offence-records"
 BSN = "111222333"
 IDS_AND_TIMES = ("id", "external_id", "created_at", "updated_at")
 
@@ -59,15 +59,15 @@ def test_a_push_by_bsn_of_an_unknown_person_makes_the_person_and_names_no_one(ap
     assert person.history.get().history_user == people["system"]
 
     # The source reads its record back, corrects it and retracts it — still naming no one.
-    assert client.get(f"{URL}{record.pk}/").json() == body
+    assert client.get(f"{URL}/{record.pk}").json() == body
     corrected = client.put(
-        f"{URL}{record.pk}/",
+        f"{URL}/{record.pk}",
         {"date": body["date"], "kind": "summons", "category": "hic_robbery"},
     )
     assert corrected.status_code == 200, corrected.content
     assert (corrected.json()["kind"], corrected.json()["person"]) == ("summons", None)
     assert OffenceRecord.objects.get(pk=record.pk).kind == "summons"
-    assert client.delete(f"{URL}{record.pk}/").status_code == 204
+    assert client.delete(f"{URL}/{record.pk}").status_code == 204
     assert not OffenceRecord.objects.filter(pk=record.pk).exists()
     assert Person.objects.filter(bsn=BSN).exists()  # the person stays: others may know them
 
@@ -203,7 +203,7 @@ def test_pushes_by_bsn_make_inflow_computable_for_the_programme_team(api_as, peo
 
 def test_a_batch_takes_subjects_item_by_item(api_as, people):
     items = [pushed(external_id="BVH-X1"), pushed(external_id="BVH-X2", subject=subject("1"))]
-    answer = api_as(people["system"]).post(f"{URL}batch/", {"items": items})
+    answer = api_as(people["system"]).post(f"{URL}/batch", {"items": items})
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert (body["created"], body["failed"]) == (1, 1)

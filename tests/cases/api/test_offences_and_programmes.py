@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def test_programmes_with_their_inflow_criteria(api_as, people):
     client = api_as(people["system"])
-    listed = client.get("/api/v1/programmes/").json()
+    listed = client.get("/api/v1/programmes").json()
     assert listed["count"] == 5
     top600 = programme("TOP600")
-    detail = client.get(f"/api/v1/programmes/{top600.pk}/").json()
+    detail = client.get(f"/api/v1/programmes/{top600.pk}").json()
     assert detail == {
         "id": top600.pk,
         "code": "TOP600",
@@ -49,14 +49,14 @@ def test_programmes_with_their_inflow_criteria(api_as, people):
     Programme.objects.filter(pk=top600.pk).update(
         plan_submit_days=21, uvo_clock_start="plan_approved", event_review_days={"arrest": 5}
     )
-    norms = client.get(f"/api/v1/programmes/{top600.pk}/").json()["norms"]
+    norms = client.get(f"/api/v1/programmes/{top600.pk}").json()["norms"]
     assert (norms["plan_submit_days"], norms["uvo_clock_start"]) == (21, "plan_approved")
     assert (norms["event_review_days"]["arrest"], norms["event_review_days"]["summons"]) == (5, 14)
     assert norms["own"] == ["plan_submit_days", "uvo_clock_start", "event_review_days"]
-    assert [p["code"] for p in client.get("/api/v1/programmes/?code=TOP400").json()["results"]] == [
+    assert [p["code"] for p in client.get("/api/v1/programmes?code=TOP400").json()["results"]] == [
         "TOP400"
     ]
-    assert_problem(client.post("/api/v1/programmes/", {"code": "x"}), 405)
+    assert_problem(client.post("/api/v1/programmes", {"code": "x"}), 405)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def offence(person_id, **extra):
 def test_a_partner_system_pushes_an_offence_once(api_as, people, police_case):
     client = api_as(people["system"])
     first = client.post(
-        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-1")
+        "/api/v1/offence-records", offence(police_case.person_id, external_id="BVH-1")
     )
     assert first.status_code == 201, first.content
     body = first.json()
@@ -89,13 +89,13 @@ def test_a_partner_system_pushes_an_offence_once(api_as, people, police_case):
     assert body["external_id"] == "BVH-1"
 
     again = client.post(
-        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-1")
+        "/api/v1/offence-records", offence(police_case.person_id, external_id="BVH-1")
     )
     assert again.status_code == 200
     assert again.json() == body
     assert OffenceRecord.objects.filter(external_id="BVH-1").count() == 1
 
-    without_reference = client.post("/api/v1/offence-records/", offence(police_case.person_id))
+    without_reference = client.post("/api/v1/offence-records", offence(police_case.person_id))
     assert without_reference.status_code == 201
     assert without_reference.json()["external_id"] is None
 
@@ -103,8 +103,8 @@ def test_a_partner_system_pushes_an_offence_once(api_as, people, police_case):
 def test_an_invisible_person_is_refused_like_a_missing_one(api_as, people, case_at):
     invisible = case_at("in_regie").person  # the police are not on this case's team
     client = api_as(people["system"])
-    hidden = assert_problem(client.post("/api/v1/offence-records/", offence(invisible.pk)), 400)
-    missing = assert_problem(client.post("/api/v1/offence-records/", offence(99999999)), 400)
+    hidden = assert_problem(client.post("/api/v1/offence-records", offence(invisible.pk)), 400)
+    missing = assert_problem(client.post("/api/v1/offence-records", offence(99999999)), 400)
     assert [p["name"] for p in hidden["invalid_params"]] == ["person"]
     assert hidden["invalid_params"][0]["code"] == missing["invalid_params"][0]["code"]
     assert hidden["invalid_params"][0]["code"] == "does_not_exist"
@@ -125,14 +125,14 @@ def test_an_invisible_person_is_refused_like_a_missing_one(api_as, people, case_
 )
 def test_bad_offence_input_is_400(api_as, people, police_case, extra, field):
     response = api_as(people["system"]).post(
-        "/api/v1/offence-records/", offence(police_case.person_id, **extra)
+        "/api/v1/offence-records", offence(police_case.person_id, **extra)
     )
     assert field in invalid_names(response)
 
 
 def test_only_partner_systems_push_offences(api_as, people, police_case):
     response = api_as(people["regisseur"]).post(
-        "/api/v1/offence-records/", offence(police_case.person_id)
+        "/api/v1/offence-records", offence(police_case.person_id)
     )
     assert_problem(response, 403, "permission_denied")
 
@@ -143,16 +143,16 @@ def test_the_offence_list_holds_visible_persons_and_the_callers_own_records(
     OffenceRecordFactory(person=PersonFactory(), source=orgs["OM"])  # someone else's offence
     own = OffenceRecordFactory(person=PersonFactory())  # the police's, of a person out of sight
     client = api_as(people["system"])
-    listed = client.get("/api/v1/offence-records/").json()
+    listed = client.get("/api/v1/offence-records").json()
     assert listed["count"] == 4
     assert {o["id"]: o["person"] for o in listed["results"]}[own.pk] is None
     assert {o["person"] for o in listed["results"]} == {police_case.person_id, None}
-    by_person = client.get(f"/api/v1/offence-records/?person={police_case.person_id}").json()
+    by_person = client.get(f"/api/v1/offence-records?person={police_case.person_id}").json()
     assert by_person["count"] == 3
-    assert client.get("/api/v1/offence-records/?kind=conviction").json()["count"] == 0
+    assert client.get("/api/v1/offence-records?kind=conviction").json()["count"] == 0
     assert (
         client.get(
-            f"/api/v1/offence-records/?source={Organisation.objects.get(code='POLITIE').pk}"
+            f"/api/v1/offence-records?source={Organisation.objects.get(code='POLITIE').pk}"
         ).json()["count"]
         == 4
     )
@@ -162,7 +162,7 @@ def test_filtering_on_an_invisible_person_is_refused_like_a_missing_one(api_as, 
     invisible = case_at("in_regie").person
     client = api_as(people["system"])
     for person_id in (invisible.pk, 99999999):
-        response = client.get(f"/api/v1/offence-records/?person={person_id}")
+        response = client.get(f"/api/v1/offence-records?person={person_id}")
         assert invalid_names(response) == {"person"}
 
 
@@ -188,7 +188,7 @@ def test_a_reused_external_id_for_another_person_is_a_409_that_reveals_nothing(
         description="Fictief-MERK-ander-delict",
     )
     response = api_as(people["system"]).post(
-        "/api/v1/offence-records/", offence(police_case.person_id, external_id="BVH-9")
+        "/api/v1/offence-records", offence(police_case.person_id, external_id="BVH-9")
     )
     body = assert_problem(response, 409, "duplicate")
     text = response.content.decode()
@@ -274,11 +274,11 @@ def test_an_unknown_field_is_a_400_and_makes_no_second_record(api_as, people, po
     """A mistyped `externalId` used to be ignored, so a repeat made a second record."""
     client = api_as(people["system"])
     body = offence(police_case.person_id, external_id="BVH-20")
-    assert client.post("/api/v1/offence-records/", body).status_code == 201
+    assert client.post("/api/v1/offence-records", body).status_code == 201
     stored = OffenceRecord.objects.count()
     mistyped = {key: value for key, value in body.items() if key != "external_id"}
     mistyped["externalId"] = "BVH-20"
-    problem = assert_problem(client.post("/api/v1/offence-records/", mistyped), 400, "invalid")
+    problem = assert_problem(client.post("/api/v1/offence-records", mistyped), 400, "invalid")
     assert [(p["name"], p["code"]) for p in problem["invalid_params"]] == [
         ("externalId", "unknown_field")
     ]
@@ -291,13 +291,13 @@ def test_an_unknown_field_is_a_400_and_makes_no_second_record(api_as, people, po
 def test_the_source_reads_corrects_and_retracts_its_record(api_as, people, police_case):
     client = api_as(people["system"])
     pushed = client.post(
-        "/api/v1/offence-records/", offence(police_case.person_id, external_id="C-1")
+        "/api/v1/offence-records", offence(police_case.person_id, external_id="C-1")
     )
-    url = f"/api/v1/offence-records/{pushed.json()['id']}/"
+    url = f"/api/v1/offence-records/{pushed.json()['id']}"
     assert client.get(url).json()["external_id"] == "C-1"
     # A push of the same reference with other content is a conflict, not a silent 200.
     changed = offence(police_case.person_id, external_id="C-1", kind="summons")
-    assert_problem(client.post("/api/v1/offence-records/", changed), 409, "conflict")
+    assert_problem(client.post("/api/v1/offence-records", changed), 409, "conflict")
     corrected = client.put(
         url,
         {"date": timezone.localdate().isoformat(), "kind": "summons", "category": "other"},
@@ -322,7 +322,7 @@ def test_only_the_source_corrects_or_retracts(api_as, people, police_case, make_
         category="hic_street_robbery",
         external_id="C-2",
     )
-    url = f"/api/v1/offence-records/{record.pk}/"
+    url = f"/api/v1/offence-records/{record.pk}"
     other_system = make_user(Role.PARTNER_SYSTEM, organisation=orgs["RN"])
     body = {"date": timezone.localdate().isoformat(), "kind": "summons", "category": "other"}
     for who in (api_as(other_system), api_as(people["regisseur"])):

@@ -52,7 +52,7 @@ def test_case_list(api_as, case_at, people, django_assert_num_queries, n):
     cases_for_regisseur(case_at, people, n)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(CASE_LIST):
-        response = client.get("/api/v1/cases/")
+        response = client.get("/api/v1/cases")
     assert response.json()["count"] == n
 
 
@@ -61,7 +61,7 @@ def test_case_list_filtered(api_as, case_at, people, django_assert_num_queries, 
     case = cases_for_regisseur(case_at, people, n)
     client = api_as(people["regisseur"])
     url = (
-        f"/api/v1/cases/?status=in_regie&programme={case.programme_id}&mine=true"
+        f"/api/v1/cases?status=in_regie&programme={case.programme_id}&mine=true"
         f"&regie_organisation={case.regie_organisation_id}&q=Fictief&ordering=-status"
     )
     with django_assert_num_queries(CASE_LIST_FILTERED):
@@ -78,7 +78,7 @@ def test_case_detail(api_as, case_at, people, django_assert_num_queries, n):
         )
     client = api_as(people["regisseur"])
     with django_assert_num_queries(CASE_DETAIL):
-        response = client.get(f"/api/v1/cases/{case.pk}/")
+        response = client.get(f"/api/v1/cases/{case.pk}")
     assert len(response.json()["team"]) == n
 
 
@@ -91,7 +91,7 @@ def test_team_list(api_as, case_at, people, django_assert_num_queries, n):
         )
     client = api_as(people["regisseur"])
     with django_assert_num_queries(TEAM):
-        response = client.get(f"/api/v1/cases/{case.pk}/team/")
+        response = client.get(f"/api/v1/cases/{case.pk}/team")
     assert len(response.json()) == n
 
 
@@ -105,7 +105,7 @@ def test_timeline(api_as, case_at, people, django_assert_num_queries, n):
         )
     client = api_as(people["regisseur"])
     with django_assert_num_queries(TIMELINE):
-        response = client.get(f"/api/v1/cases/{case.pk}/timeline/")
+        response = client.get(f"/api/v1/cases/{case.pk}/timeline")
     assert response.json()["count"] == n
 
 
@@ -114,10 +114,10 @@ def test_person_list_and_offence_list(api_as, case_at, people, django_assert_num
     cases_for_regisseur(case_at, people, n)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(PERSON_LIST):
-        response = client.get("/api/v1/persons/")
+        response = client.get("/api/v1/persons")
     assert response.json()["count"] == n
     with django_assert_num_queries(OFFENCE_LIST):
-        response = client.get("/api/v1/offence-records/")
+        response = client.get("/api/v1/offence-records")
     assert response.json()["count"] == 3 + (n - 1)
 
 
@@ -125,7 +125,7 @@ def test_person_detail(api_as, case_at, people, django_assert_num_queries):
     case = case_at("in_regie")
     client = api_as(people["regisseur"])
     with django_assert_num_queries(PERSON_DETAIL):
-        response = client.get(f"/api/v1/persons/{case.person_id}/")
+        response = client.get(f"/api/v1/persons/{case.person_id}")
     assert response.status_code == 200
 
 
@@ -135,7 +135,7 @@ def test_basisdossier(api_as, case_at, people, django_assert_num_queries, n):
     contributions_per_section(case, n)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(BASISDOSSIER):
-        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/")
+        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier")
     assert all(len(s["contributions"]) == n for s in response.json()["sections"])
 
 
@@ -145,7 +145,7 @@ def test_basisdossier_section(api_as, case_at, people, django_assert_num_queries
     contributions_per_section(case, n)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(SECTION):
-        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/sections/9/")
+        response = client.get(f"/api/v1/cases/{case.pk}/basisdossier/sections/9")
     assert len(response.json()["contributions"]) == n
 
 
@@ -180,10 +180,10 @@ def test_partner_operations_query_counts(
     )
     client = api_as(people["system"])
     with django_assert_num_queries(ME):
-        assert client.get("/api/v1/me/").status_code == 200
+        assert client.get("/api/v1/me").status_code == 200
     with django_assert_num_queries(PERSON_SEARCH):
-        assert len(client.post("/api/v1/persons/search/", {"bsn": "111222333"}).json()) == 1
-    url = f"/api/v1/offence-records/{record.pk}/"
+        assert len(client.post("/api/v1/persons/search", {"bsn": "111222333"}).json()) == 1
+    url = f"/api/v1/offence-records/{record.pk}"
     with django_assert_num_queries(OFFENCE_DETAIL):
         assert client.get(url).status_code == 200
     body = {"date": record.date.isoformat(), "kind": "summons", "category": "other"}

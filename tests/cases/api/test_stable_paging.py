@@ -30,7 +30,7 @@ def test_pages_of_rows_sharing_a_date_hold_each_row_once(
     with CaptureQueriesContext(connection) as queries:
         while True:
             params = {"page": page, "page_size": 7} | ({"ordering": ordering} if ordering else {})
-            body = client.get("/api/v1/offence-records/", params).json()
+            body = client.get("/api/v1/offence-records", params).json()
             seen += [row["id"] for row in body["results"]]
             if not body["next"]:
                 break

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(case_id: int, sub: str = "") -> str:
-    return f"/api/v1/cases/{case_id}/{sub}"
+    return f"/api/v1/cases/{case_id}" + (f"/{sub}" if sub else "")
 
 
 # --- team ---------------------------------------------------------------------------------------
@@ -21,7 +21,7 @@ def test_the_regisseur_adds_and_removes_a_partner(api_as, case_at, people, orgs)
     assert_problem(partner.get(url(case.pk)), 404)
 
     response = regisseur.post(
-        url(case.pk, "team/"),
+        url(case.pk, "team"),
         {
             "organisation": orgs["WPI"].pk,
             "role": "intervention",
@@ -38,13 +38,13 @@ def test_the_regisseur_adds_and_removes_a_partner(api_as, case_at, people, orgs)
     assert membership["professional"]["id"] == people["partner"].pk
     assert partner.get(url(case.pk)).status_code == 200
 
-    team = regisseur.get(url(case.pk, "team/")).json()
+    team = regisseur.get(url(case.pk, "team")).json()
     assert [m["organisation"]["code"] for m in team] == ["RN", "WPI"]
     assert_problem(
-        regisseur.post(url(case.pk, "team/"), {"organisation": orgs["WPI"].pk}), 409, "duplicate"
+        regisseur.post(url(case.pk, "team"), {"organisation": orgs["WPI"].pk}), 409, "duplicate"
     )
 
-    response = regisseur.post(url(case.pk, f"team/{membership['id']}/leave/"))
+    response = regisseur.post(url(case.pk, f"team/{membership['id']}/leave"))
     assert response.status_code == 200, response.content
     assert response.json()["active"] is False
     assert response.json()["left_on"] is not None
@@ -55,24 +55,24 @@ def test_team_rules(api_as, case_at, people, orgs):
     case = case_at("in_regie")
     regisseur = api_as(people["regisseur"])
     regie = CaseTeamMembership.objects.get(case=case)
-    assert_problem(regisseur.post(url(case.pk, f"team/{regie.pk}/leave/")), 409, "invalid")
+    assert_problem(regisseur.post(url(case.pk, f"team/{regie.pk}/leave")), 409, "invalid")
     other = case_at("in_regie")
     foreign = CaseTeamMembership.objects.get(case=other)
-    assert_problem(regisseur.post(url(case.pk, f"team/{foreign.pk}/leave/")), 404)
+    assert_problem(regisseur.post(url(case.pk, f"team/{foreign.pk}/leave")), 404)
     assert invalid_names(
         regisseur.post(
-            url(case.pk, "team/"),
+            url(case.pk, "team"),
             {"organisation": orgs["WPI"].pk, "professional": people["health_partner"].pk},
         )
     ) == {"professional"}
     assert invalid_names(
-        regisseur.post(url(case.pk, "team/"), {"organisation": orgs["WPI"].pk, "role": "regie"})
+        regisseur.post(url(case.pk, "team"), {"organisation": orgs["WPI"].pk, "role": "regie"})
     ) == {"role"}
-    assert invalid_names(regisseur.post(url(case.pk, "team/"), {})) == {"organisation"}
+    assert invalid_names(regisseur.post(url(case.pk, "team"), {})) == {"organisation"}
     # The programme team sees the case while assigning, but does not manage its team.
     assigned = case_at("assigned")
     response = api_as(people["programme"]).post(
-        url(assigned.pk, "team/"), {"organisation": orgs["WPI"].pk}
+        url(assigned.pk, "team"), {"organisation": orgs["WPI"].pk}
     )
     assert_problem(response, 403, "permission_denied")
 
@@ -89,14 +89,14 @@ def test_timeline_push_is_idempotent_and_listed_newest_first(api_as, case_at, pe
         "occurred_at": "2030-01-02T03:04:05+01:00",
         "external_id": "RN-77",
     }
-    first = client.post(url(case.pk, "timeline/"), event)
+    first = client.post(url(case.pk, "timeline"), event)
     assert first.status_code == 201, first.content
-    again = client.post(url(case.pk, "timeline/"), event)
+    again = client.post(url(case.pk, "timeline"), event)
     assert again.status_code == 200
     assert again.json() == first.json()
     assert TimelineEvent.objects.filter(external_id="RN-77").count() == 1
 
-    listed = client.get(url(case.pk, "timeline/")).json()
+    listed = client.get(url(case.pk, "timeline")).json()
     assert listed["results"][0]["id"] == first.json()["id"]
     occurred = [e["occurred_at"] for e in listed["results"]]
     assert occurred == sorted(occurred, reverse=True)
@@ -114,9 +114,9 @@ def test_timeline_input_and_rules(api_as, case_at, people):
         ({"kind": "move", "description": "a\x00b"}, "description"),
         ({"kind": "move", "description": "x", "occurred_at": "morgen"}, "occurred_at"),
     ):
-        assert field in invalid_names(client.post(url(case.pk, "timeline/"), bad))
+        assert field in invalid_names(client.post(url(case.pk, "timeline"), bad))
     closed = case_at("closed")
-    response = client.post(url(closed.pk, "timeline/"), {"kind": "move", "description": "x"})
+    response = client.post(url(closed.pk, "timeline"), {"kind": "move", "description": "x"})
     assert_problem(response, 403, "permission_denied")
 
 
@@ -135,21 +135,21 @@ def texts(section: dict) -> dict[tuple[str, str], str]:
 def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, people, orgs):
     case = case_at("in_regie")
     regisseur = api_as(people["regisseur"])
-    regisseur.post(url(case.pk, "team/"), {"organisation": orgs["WPI"].pk})
-    regisseur.post(url(case.pk, "team/"), {"organisation": orgs["GGD"].pk})
+    regisseur.post(url(case.pk, "team"), {"organisation": orgs["WPI"].pk})
+    regisseur.post(url(case.pk, "team"), {"organisation": orgs["GGD"].pk})
 
-    full = sections_by_number(regisseur.get(url(case.pk, "basisdossier/")))
+    full = sections_by_number(regisseur.get(url(case.pk, "basisdossier")))
     assert len(full) == 11
     assert texts(full[9]) == {("GGD", "contribution"): "Fictieve tekst leefgebied 9"}
     assert texts(full[6])[("GGD", "screening")] == "Fictieve GGD-screening"
     assert not any(s["restricted"] for s in full.values())
     assert all(s["is_complete"] for s in full.values())
 
-    health = sections_by_number(api_as(people["health_partner"]).get(url(case.pk, "basisdossier/")))
+    health = sections_by_number(api_as(people["health_partner"]).get(url(case.pk, "basisdossier")))
     assert texts(health[9]) == {("GGD", "contribution"): "Fictieve tekst leefgebied 9"}
     assert texts(health[6])[("GGD", "screening")] == "Fictieve GGD-screening"
 
-    partner = sections_by_number(api_as(people["partner"]).get(url(case.pk, "basisdossier/")))
+    partner = sections_by_number(api_as(people["partner"]).get(url(case.pk, "basisdossier")))
     assert (partner[9]["contributions"], partner[9]["is_complete"], partner[9]["restricted"]) == (
         [],
         None,
@@ -164,7 +164,7 @@ def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, p
     assert partner[1]["restricted"] is False
     assert "Fictieve GGD-screening" not in str(partner)
     reads = AccessLogEntry.objects.filter(
-        subjects__case=case, channel="api", path=url(case.pk, "basisdossier/")
+        subjects__case=case, channel="api", path=url(case.pk, "basisdossier")
     )
     assert reads.count() == 3
 
@@ -172,13 +172,13 @@ def test_health_content_is_withheld_from_a_non_health_partner(api_as, case_at, p
 def test_a_dossier_not_started_is_404(api_as, case_at, people):
     case = case_at("registered")
     client = api_as(people["programme"])
-    assert_problem(client.get(url(case.pk, "basisdossier/")), 404)
-    assert_problem(client.get(url(case.pk, "basisdossier/sections/1/")), 404)
+    assert_problem(client.get(url(case.pk, "basisdossier")), 404)
+    assert_problem(client.get(url(case.pk, "basisdossier/sections/1")), 404)
 
 
 def test_a_section_is_read_alone(api_as, case_at, people):
     case = case_at("basisdossier")
-    response = api_as(people["ivg_politie"]).get(url(case.pk, "basisdossier/sections/1/"))
+    response = api_as(people["ivg_politie"]).get(url(case.pk, "basisdossier/sections/1"))
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["leefgebied"], body["contributions"], body["is_complete"]) == (1, [], False)
@@ -193,7 +193,7 @@ def test_a_section_is_read_alone(api_as, case_at, people):
 def test_contribution_write_with_optimistic_locking(api_as, case_at, people):
     case = case_at("basisdossier")
     police = api_as(people["ivg_politie"])
-    section_url = url(case.pk, "basisdossier/sections/1/")
+    section_url = url(case.pk, "basisdossier/sections/1")
     response = police.patch(section_url, {"text": "Eerste versie", "version": 0})
     assert response.status_code == 200, response.content
     (mine,) = response.json()["contributions"]
@@ -228,7 +228,7 @@ def test_contribution_write_with_optimistic_locking(api_as, case_at, people):
 
 def test_the_screening_through_the_api(api_as, case_at, people):
     case = case_at("basisdossier")
-    section_url = url(case.pk, "basisdossier/sections/6/")
+    section_url = url(case.pk, "basisdossier/sections/6")
     response = api_as(people["ivg_ggd"]).patch(
         section_url, {"part": "screening", "text": "Fictieve screening", "version": 0}
     )
@@ -246,10 +246,10 @@ def test_the_screening_through_the_api(api_as, case_at, people):
 def test_contribution_write_rules(api_as, case_at, people):
     case = case_at("basisdossier")
     police = api_as(people["ivg_politie"])
-    assert_problem(police.patch(url(case.pk, "basisdossier/sections/9/"), {"text": "x"}), 403)
-    assert_problem(police.patch(url(case.pk, "basisdossier/sections/12/"), {"text": "x"}), 404)
-    assert_problem(police.patch(url(case.pk, "basisdossier/sections/x/"), {"text": "x"}), 404)
-    assert_problem(police.patch(url(case.pk, "basisdossier/sections/1/"), {}), 400, "invalid")
+    assert_problem(police.patch(url(case.pk, "basisdossier/sections/9"), {"text": "x"}), 403)
+    assert_problem(police.patch(url(case.pk, "basisdossier/sections/12"), {"text": "x"}), 404)
+    assert_problem(police.patch(url(case.pk, "basisdossier/sections/x"), {"text": "x"}), 404)
+    assert_problem(police.patch(url(case.pk, "basisdossier/sections/1"), {}), 400, "invalid")
     for bad, field in (
         ({"text": "x", "nothing_known": True}, "nothing_known"),
         ({"text": "nul\x00"}, "text"),
@@ -257,10 +257,10 @@ def test_contribution_write_rules(api_as, case_at, people):
         ({"version": "een"}, "version"),
         ({"part": "diagnose", "text": "x"}, "part"),
     ):
-        assert field in invalid_names(police.patch(url(case.pk, "basisdossier/sections/1/"), bad))
+        assert field in invalid_names(police.patch(url(case.pk, "basisdossier/sections/1"), bad))
     in_regie = case_at("in_regie")
     response = api_as(people["regisseur"]).patch(
-        url(in_regie.pk, "basisdossier/sections/1/"), {"text": "x"}
+        url(in_regie.pk, "basisdossier/sections/1"), {"text": "x"}
     )
     assert_problem(response, 403, "permission_denied")
 
@@ -271,10 +271,10 @@ def test_contribution_write_rules(api_as, case_at, people):
 def test_history_leaves_health_sections_out_for_a_non_health_partner(api_as, case_at, people, orgs):
     case = case_at("in_regie")
     regisseur = api_as(people["regisseur"])
-    regisseur.post(url(case.pk, "team/"), {"organisation": orgs["WPI"].pk})
+    regisseur.post(url(case.pk, "team"), {"organisation": orgs["WPI"].pk})
 
     def whats(client) -> set[str]:
-        response = client.get(url(case.pk, "history/"), {"page_size": 100})
+        response = client.get(url(case.pk, "history"), {"page_size": 100})
         assert response.status_code == 200, response.content
         return {entry["what"] for entry in response.json()["results"]}
 
@@ -283,7 +283,7 @@ def test_history_leaves_health_sections_out_for_a_non_health_partner(api_as, cas
     partner = whats(api_as(people["partner"]))
     assert not any(what.startswith("9.") for what in partner)
     assert any(what.startswith("1.") for what in partner)
-    entry = regisseur.get(url(case.pk, "history/")).json()["results"][0]
+    entry = regisseur.get(url(case.pk, "history")).json()["results"][0]
     assert set(entry) == {"at", "user", "what", "action", "changes"}
 
 
@@ -295,15 +295,15 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
     membership = CaseTeamMembership.objects.get(case=case)
     outsider = api_as(people["outsider"])
     for method, sub, data in (
-        ("get", "team/", None),
-        ("post", "team/", {"organisation": orgs["DJI"].pk}),
-        ("post", f"team/{membership.pk}/leave/", None),
-        ("get", "timeline/", None),
-        ("post", "timeline/", {"kind": "move", "description": "x", "external_id": "E1"}),
-        ("get", "basisdossier/", None),
-        ("get", "basisdossier/sections/1/", None),
-        ("patch", "basisdossier/sections/1/", {"text": "x", "version": 0}),
-        ("get", "history/", None),
+        ("get", "team", None),
+        ("post", "team", {"organisation": orgs["DJI"].pk}),
+        ("post", f"team/{membership.pk}/leave", None),
+        ("get", "timeline", None),
+        ("post", "timeline", {"kind": "move", "description": "x", "external_id": "E1"}),
+        ("get", "basisdossier", None),
+        ("get", "basisdossier/sections/1", None),
+        ("patch", "basisdossier/sections/1", {"text": "x", "version": 0}),
+        ("get", "history", None),
     ):
         response = getattr(outsider, method)(url(case.pk, sub), data)
         assert_problem(response, 404, "not_found")
@@ -317,7 +317,7 @@ def test_every_sub_resource_of_an_invisible_case_is_404(api_as, case_at, people,
 def test_a_timeline_push_out_of_range_is_400_not_500(api_as, people, case_at):
     case = case_at("in_regie")
     response = api_as(people["regisseur"]).post(
-        f"/api/v1/cases/{case.pk}/timeline/",
+        f"/api/v1/cases/{case.pk}/timeline",
         {"kind": "arrest", "description": "Fictief", "occurred_at": "0001-01-01T00:00:00"},
     )
     assert response.status_code == 400, response.content

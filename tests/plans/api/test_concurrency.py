@@ -37,7 +37,7 @@ def at_once(*requests):
 def test_two_patches_with_the_same_etag_one_wins(api_as, plan_at, people):
     plan = plan_at("draft")
     read = etag(plan)
-    url = f"/api/v1/plans/{plan.pk}/"
+    url = f"/api/v1/plans/{plan.pk}"
     regisseur, accounthouder = api_as(people["regisseur"]), api_as(people["accounthouder"])
     responses = at_once(
         lambda: regisseur.patch(url, {"analysis": "Van de regisseur"}, HTTP_IF_MATCH=read),
@@ -60,8 +60,8 @@ def test_two_goal_additions_with_the_same_lock_version_one_wins(api_as, plan_at,
         "lock_version": plan.lock_version,
     }
     responses = at_once(
-        lambda: regisseur.post("/api/v1/plan-goals/", body),
-        lambda: accounthouder.post("/api/v1/plan-goals/", body),
+        lambda: regisseur.post("/api/v1/plan-goals", body),
+        lambda: accounthouder.post("/api/v1/plan-goals", body),
     )
     assert sorted(r.status_code for r in responses) == [201, 409]
     assert plan.goals.count() == 4

@@ -36,29 +36,29 @@ def test_goals_are_listed_per_plan_with_health_restricted(api_as, plan_at, peopl
     plan = plan_at("draft")
     plan_at("draft")
     client = api_as(people["partner"])
-    assert client.get("/api/v1/plan-goals/").json()["count"] == 6
-    body = client.get("/api/v1/plan-goals/", {"plan": plan.pk}).json()
+    assert client.get("/api/v1/plan-goals").json()["count"] == 6
+    body = client.get("/api/v1/plan-goals", {"plan": plan.pk}).json()
     assert [(g["leefgebied"], g["restricted"]) for g in body["results"]] == [
         (7, False),
         (8, False),
         (9, True),
     ]
     assert body["results"][2]["goal"] is None
-    health_only = client.get("/api/v1/plan-goals/", {"plan": plan.pk, "leefgebied": 9}).json()
+    health_only = client.get("/api/v1/plan-goals", {"plan": plan.pk, "leefgebied": 9}).json()
     assert [g["id"] for g in health_only["results"]] == [health_goal(plan).pk]
 
 
 def test_an_outsider_sees_no_goals(api_as, plan_at, people):
     plan = plan_at("draft")
     client = api_as(people["outsider"])
-    assert client.get("/api/v1/plan-goals/").json()["count"] == 0
-    assert "plan" in invalid_names(client.get("/api/v1/plan-goals/", {"plan": plan.pk}))
+    assert client.get("/api/v1/plan-goals").json()["count"] == 0
+    assert "plan" in invalid_names(client.get("/api/v1/plan-goals", {"plan": plan.pk}))
     goal = goal_on(plan, Leefgebied.FINANCIEN)
-    assert_problem(client.get(f"/api/v1/plan-goals/{goal.pk}/"), 404)
-    assert_problem(client.patch(f"/api/v1/plan-goals/{goal.pk}/", {"goal": "x"}), 404)
-    assert_problem(client.delete(f"/api/v1/plan-goals/{goal.pk}/"), 404)
+    assert_problem(client.get(f"/api/v1/plan-goals/{goal.pk}"), 404)
+    assert_problem(client.patch(f"/api/v1/plan-goals/{goal.pk}", {"goal": "x"}), 404)
+    assert_problem(client.delete(f"/api/v1/plan-goals/{goal.pk}"), 404)
     assert_problem(
-        client.post(f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}), 404
+        client.post(f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}), 404
     )
     assert PlanGoal.objects.filter(pk=goal.pk).exists()
 
@@ -66,7 +66,7 @@ def test_an_outsider_sees_no_goals(api_as, plan_at, people):
 def test_reading_a_goal_carries_the_plans_etag_and_is_logged(api_as, plan_at, people):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
-    response = api_as(people["partner"]).get(f"/api/v1/plan-goals/{goal.pk}/")
+    response = api_as(people["partner"]).get(f"/api/v1/plan-goals/{goal.pk}")
     assert response.status_code == 200
     assert response["ETag"] == etag(plan)
     assert response.json()["lock_version"] == plan.lock_version
@@ -81,7 +81,7 @@ def test_reading_a_goal_carries_the_plans_etag_and_is_logged(api_as, plan_at, pe
 def test_the_regisseur_adds_a_goal(api_as, plan_at, people):
     plan = plan_at("draft")
     before = etag(plan)
-    response = api_as(people["regisseur"]).post("/api/v1/plan-goals/", new_goal(plan))
+    response = api_as(people["regisseur"]).post("/api/v1/plan-goals", new_goal(plan))
     assert response.status_code == 201, response.content
     body = response.json()
     goal = PlanGoal.objects.get(pk=body["id"])
@@ -101,7 +101,7 @@ def test_adding_with_an_old_etag_is_412_and_adds_nothing(api_as, plan_at, people
         plan=plan, by=people["accounthouder"], analysis="Tussendoor", expected_lock_version=None
     )
     response = api_as(people["regisseur"]).post(
-        "/api/v1/plan-goals/", new_goal(plan), HTTP_IF_MATCH=old
+        "/api/v1/plan-goals", new_goal(plan), HTTP_IF_MATCH=old
     )
     assert_problem(response, 412, "precondition_failed")
     assert plan.goals.count() == 3
@@ -111,7 +111,7 @@ def test_adding_with_a_stale_lock_version_is_409_and_adds_nothing(api_as, plan_a
     plan = plan_at("draft")
     stale = Plan.objects.get(pk=plan.pk).lock_version - 1
     response = api_as(people["regisseur"]).post(
-        "/api/v1/plan-goals/", new_goal(plan, lock_version=stale)
+        "/api/v1/plan-goals", new_goal(plan, lock_version=stale)
     )
     assert_problem(response, 409, "stale")
     assert plan.goals.count() == 3
@@ -135,7 +135,7 @@ def test_adding_with_a_stale_lock_version_is_409_and_adds_nothing(api_as, plan_a
 def test_bad_input_to_add_a_goal_is_400(api_as, plan_at, people, change, field):
     plan = plan_at("draft")
     body = {**new_goal(plan), **change}
-    response = api_as(people["regisseur"]).post("/api/v1/plan-goals/", body, format="json")
+    response = api_as(people["regisseur"]).post("/api/v1/plan-goals", body, format="json")
     assert field in invalid_names(response)
     assert plan.goals.count() == 3
 
@@ -144,10 +144,10 @@ def test_the_professional_must_work_for_the_responsible_organisation(api_as, pla
     plan = plan_at("draft")
     client = api_as(people["regisseur"])
     wpi = people["partner"]
-    response = client.post("/api/v1/plan-goals/", new_goal(plan, professional=wpi.pk))
+    response = client.post("/api/v1/plan-goals", new_goal(plan, professional=wpi.pk))
     assert "professional" in invalid_names(response)
     response = client.post(
-        "/api/v1/plan-goals/",
+        "/api/v1/plan-goals",
         new_goal(plan, professional=wpi.pk, responsible_organisation=orgs["WPI"].pk),
     )
     assert response.status_code == 201
@@ -156,19 +156,19 @@ def test_the_professional_must_work_for_the_responsible_organisation(api_as, pla
 
 def test_a_goal_for_a_plan_the_user_cannot_see_is_400_on_plan(api_as, plan_at, people):
     plan = plan_at("draft")
-    response = api_as(people["outsider"]).post("/api/v1/plan-goals/", new_goal(plan))
+    response = api_as(people["outsider"]).post("/api/v1/plan-goals", new_goal(plan))
     assert "plan" in invalid_names(response)
 
 
 def test_a_partner_may_not_add_goals(api_as, plan_at, people):
     plan = plan_at("draft")
-    response = api_as(people["partner"]).post("/api/v1/plan-goals/", new_goal(plan))
+    response = api_as(people["partner"]).post("/api/v1/plan-goals", new_goal(plan))
     assert_problem(response, 403, "permission_denied")
 
 
 def test_no_goals_are_added_to_a_submitted_plan(api_as, plan_at, people):
     plan = plan_at("submitted")
-    response = api_as(people["regisseur"]).post("/api/v1/plan-goals/", new_goal(plan))
+    response = api_as(people["regisseur"]).post("/api/v1/plan-goals", new_goal(plan))
     assert_problem(response, 403, "permission_denied")
     assert plan.goals.count() == 3
 
@@ -181,7 +181,7 @@ def test_changing_the_goal_text_asks_the_partner_to_commit_again(api_as, plan_at
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     services.goal_commit(goal=goal, by=people["partner"], committed=True)
     response = api_as(people["regisseur"]).patch(
-        f"/api/v1/plan-goals/{goal.pk}/",
+        f"/api/v1/plan-goals/{goal.pk}",
         {
             "goal": "Fictief: schuldenvrij",
             "lock_version": Plan.objects.get(pk=plan.pk).lock_version,
@@ -202,9 +202,9 @@ def test_changing_only_the_dates_is_checked_against_the_goal(api_as, plan_at, pe
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     client = api_as(people["regisseur"])
-    response = client.patch(f"/api/v1/plan-goals/{goal.pk}/", {"start_date": "2030-03-01"})
+    response = client.patch(f"/api/v1/plan-goals/{goal.pk}", {"start_date": "2030-03-01"})
     assert response.status_code == 200
-    response = client.patch(f"/api/v1/plan-goals/{goal.pk}/", {"target_date": "2030-02-01"})
+    response = client.patch(f"/api/v1/plan-goals/{goal.pk}", {"target_date": "2030-02-01"})
     assert "target_date" in invalid_names(response)
     goal.refresh_from_db()
     assert (goal.start_date, goal.target_date) == (dt.date(2030, 3, 1), None)
@@ -216,7 +216,7 @@ def test_changing_with_an_old_etag_is_412_and_changes_nothing(api_as, plan_at, p
     old = etag(plan)
     services.goal_update(goal=goal, by=people["accounthouder"], interventions="Tussendoor")
     response = api_as(people["regisseur"]).patch(
-        f"/api/v1/plan-goals/{goal.pk}/", {"interventions": "Overschreven?"}, HTTP_IF_MATCH=old
+        f"/api/v1/plan-goals/{goal.pk}", {"interventions": "Overschreven?"}, HTTP_IF_MATCH=old
     )
     assert_problem(response, 412, "precondition_failed")
     assert PlanGoal.objects.get(pk=goal.pk).interventions == "Tussendoor"
@@ -228,7 +228,7 @@ def test_changing_with_a_stale_lock_version_is_409_and_changes_nothing(api_as, p
     read = Plan.objects.get(pk=plan.pk).lock_version
     services.goal_update(goal=goal, by=people["accounthouder"], interventions="Tussendoor")
     response = api_as(people["regisseur"]).patch(
-        f"/api/v1/plan-goals/{goal.pk}/", {"interventions": "Overschreven?", "lock_version": read}
+        f"/api/v1/plan-goals/{goal.pk}", {"interventions": "Overschreven?", "lock_version": read}
     )
     assert_problem(response, 409, "stale")
     assert PlanGoal.objects.get(pk=goal.pk).interventions == "Tussendoor"
@@ -241,12 +241,10 @@ def test_the_etag_of_a_goal_is_the_plans(api_as, plan_at, people):
     client = api_as(people["regisseur"])
     first = goal_on(plan, Leefgebied.FINANCIEN)
     second = goal_on(plan, Leefgebied.OPLEIDING_WERK)
-    read = client.get(f"/api/v1/plan-goals/{second.pk}/")["ETag"]
-    assert (
-        client.patch(f"/api/v1/plan-goals/{first.pk}/", {"interventions": "a"}).status_code == 200
-    )
+    read = client.get(f"/api/v1/plan-goals/{second.pk}")["ETag"]
+    assert client.patch(f"/api/v1/plan-goals/{first.pk}", {"interventions": "a"}).status_code == 200
     response = client.patch(
-        f"/api/v1/plan-goals/{second.pk}/", {"interventions": "b"}, HTTP_IF_MATCH=read
+        f"/api/v1/plan-goals/{second.pk}", {"interventions": "b"}, HTTP_IF_MATCH=read
     )
     assert_problem(response, 412, "precondition_failed")
 
@@ -254,7 +252,7 @@ def test_the_etag_of_a_goal_is_the_plans(api_as, plan_at, people):
 def test_a_partner_may_not_change_a_goal(api_as, plan_at, people):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
-    response = api_as(people["partner"]).patch(f"/api/v1/plan-goals/{goal.pk}/", {"goal": "x"})
+    response = api_as(people["partner"]).patch(f"/api/v1/plan-goals/{goal.pk}", {"goal": "x"})
     assert_problem(response, 403, "permission_denied")
 
 
@@ -263,7 +261,7 @@ def test_a_restricted_goal_is_refused_before_its_input_is_judged(api_as, plan_at
     goal = health_goal(plan)
     client = api_as(people["partner"])
     # A date check against the hidden dates would tell them apart: the refusal comes first.
-    response = client.patch(f"/api/v1/plan-goals/{goal.pk}/", {"target_date": "1900-01-01"})
+    response = client.patch(f"/api/v1/plan-goals/{goal.pk}", {"target_date": "1900-01-01"})
     assert_problem(response, 403, "permission_denied")
 
 
@@ -274,7 +272,7 @@ def test_the_regisseur_removes_a_goal(api_as, plan_at, people):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = api_as(people["regisseur"]).delete(
-        f"/api/v1/plan-goals/{goal.pk}/", HTTP_IF_MATCH=etag(plan)
+        f"/api/v1/plan-goals/{goal.pk}", HTTP_IF_MATCH=etag(plan)
     )
     assert response.status_code == 204, response.content
     assert response["ETag"] == etag(plan)
@@ -289,7 +287,7 @@ def test_removing_with_an_old_etag_is_412_and_removes_nothing(api_as, plan_at, p
         plan=plan, by=people["accounthouder"], analysis="Tussendoor", expected_lock_version=None
     )
     response = api_as(people["regisseur"]).delete(
-        f"/api/v1/plan-goals/{goal.pk}/", HTTP_IF_MATCH=old
+        f"/api/v1/plan-goals/{goal.pk}", HTTP_IF_MATCH=old
     )
     assert_problem(response, 412, "precondition_failed")
     assert PlanGoal.objects.filter(pk=goal.pk).exists()
@@ -299,7 +297,7 @@ def test_removing_with_an_old_etag_is_412_and_removes_nothing(api_as, plan_at, p
 def test_others_may_not_remove_a_goal(api_as, plan_at, people, who):
     plan = plan_at("submitted")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
-    assert_problem(api_as(people[who]).delete(f"/api/v1/plan-goals/{goal.pk}/"), 403)
+    assert_problem(api_as(people[who]).delete(f"/api/v1/plan-goals/{goal.pk}"), 403)
     assert PlanGoal.objects.filter(pk=goal.pk).exists()
 
 
@@ -310,7 +308,7 @@ def test_the_responsible_organisation_commits(api_as, plan_at, people):
     plan = plan_at("submitted")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = api_as(people["partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -323,7 +321,7 @@ def test_declining_needs_a_reason(api_as, plan_at, people):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     client = api_as(people["partner"])
-    url = f"/api/v1/plan-goals/{goal.pk}/commitment/"
+    url = f"/api/v1/plan-goals/{goal.pk}/commitment"
     body = assert_problem(client.post(url, {"committed": False, "reason": " "}), 400, "invalid")
     assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [("reason", "required")]
     response = client.post(url, {"committed": False, "reason": "Fictief: geen capaciteit"})
@@ -336,7 +334,7 @@ def test_bad_commitment_input_is_400(api_as, plan_at, people, body):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = api_as(people["partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", body, format="json"
+        f"/api/v1/plan-goals/{goal.pk}/commitment", body, format="json"
     )
     assert "committed" in invalid_names(response)
 
@@ -353,7 +351,7 @@ def test_only_the_responsible_organisation_answers(api_as, plan_at, people, who,
     plan = plan_at("draft")
     goal = goal_on(plan, leefgebied)
     response = api_as(people[who]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}
     )
     assert_problem(response, 403, "permission_denied")
     assert PlanGoal.objects.get(pk=goal.pk).commitment == Commitment.PENDING
@@ -363,7 +361,7 @@ def test_the_health_partner_answers_for_the_health_goal(api_as, plan_at, people)
     plan = plan_at("draft")
     goal = health_goal(plan)
     response = api_as(people["health_partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}
     )
     assert response.status_code == 200
     assert response.json()["commitment"] == "committed"
@@ -378,9 +376,9 @@ def test_the_responsible_organisation_reads_and_answers_for_its_health_goal(
     goal = health_goal(plan)
     services.goal_update(goal=goal, by=people["regisseur"], responsible_organisation=orgs["WPI"])
     client = api_as(people["partner"])
-    read = client.get(f"/api/v1/plan-goals/{goal.pk}/").json()
+    read = client.get(f"/api/v1/plan-goals/{goal.pk}").json()
     assert (read["restricted"], read["goal"], read["can_commit"]) == (False, "Fictief doel 9", True)
-    response = client.post(f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True})
+    response = client.post(f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True})
     assert response.status_code == 200
     assert PlanGoal.objects.get(pk=goal.pk).commitment == Commitment.COMMITTED
 
@@ -389,7 +387,7 @@ def test_nobody_answers_for_a_goal_they_may_not_read(api_as, plan_at, people):
     plan = plan_at("draft")
     goal = health_goal(plan)  # GGD's
     response = api_as(people["partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": False, "reason": "Fictief"}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": False, "reason": "Fictief"}
     )
     assert_problem(response, 403, "permission_denied")
     stored = PlanGoal.objects.get(pk=goal.pk)
@@ -400,7 +398,7 @@ def test_no_answers_after_approval(api_as, plan_at, people):
     plan = plan_at("approved")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = api_as(people["partner"]).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}
     )
     assert_problem(response, 403, "permission_denied")
 
@@ -414,7 +412,7 @@ def test_a_colleague_of_the_responsible_organisation_answers_too(api_as, plan_at
     )
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = api_as(colleague).post(
-        f"/api/v1/plan-goals/{goal.pk}/commitment/", {"committed": True}
+        f"/api/v1/plan-goals/{goal.pk}/commitment", {"committed": True}
     )
     assert response.status_code == 200
 
@@ -425,15 +423,15 @@ def test_a_commitment_with_if_match_commits_to_the_goal_as_read(api_as, plan_at,
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     partner = api_as(people["partner"])
-    read = partner.get(f"/api/v1/plans/{plan.pk}/")
+    read = partner.get(f"/api/v1/plans/{plan.pk}")
     etag = read["ETag"]
     services.goal_update(goal=goal, by=people["regisseur"], text="Fictief: een ander doel")
-    url = f"/api/v1/plan-goals/{goal.pk}/commitment/"
+    url = f"/api/v1/plan-goals/{goal.pk}/commitment"
     stale = partner.post(url, {"committed": True}, HTTP_IF_MATCH=etag)
     assert_problem(stale, 412, "precondition_failed")
     goal.refresh_from_db()
     assert goal.commitment == Commitment.PENDING
-    current = partner.get(f"/api/v1/plans/{plan.pk}/")["ETag"]
+    current = partner.get(f"/api/v1/plans/{plan.pk}")["ETag"]
     assert current != etag
     answered = partner.post(url, {"committed": True}, HTTP_IF_MATCH=current)
     assert answered.status_code == 200, answered.content

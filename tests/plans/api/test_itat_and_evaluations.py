@@ -25,9 +25,9 @@ def test_itat_lists_its_meetings_and_reads_the_agenda(api_as, plan_at, people):
         goal=goal_on(plan, Leefgebied.FINANCIEN), by=people["partner"], committed=True
     )
     client = api_as(people["itat"])
-    body = client.get("/api/v1/itat-meetings/").json()
+    body = client.get("/api/v1/itat-meetings").json()
     assert [(m["id"], m["plan_count"]) for m in body["results"]] == [(plan.itat_meeting_id, 1)]
-    response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/")
+    response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}")
     assert response.status_code == 200
     agenda = response.json()["agenda"]
     assert [(a["id"], a["goal_count"], a["open_commitments"]) for a in agenda] == [(plan.pk, 3, 2)]
@@ -40,23 +40,23 @@ def test_a_returned_plan_leaves_the_agenda(api_as, plan_at, people):
     meeting_id = plan.itat_meeting_id
     services.plan_return(plan=plan, by=people["itat"], advice="Fictief: opnieuw")
     client = api_as(people["itat"])
-    assert client.get(f"/api/v1/itat-meetings/{meeting_id}/").json()["agenda"] == []
-    assert client.get("/api/v1/itat-meetings/", {"held": "false"}).json()["count"] == 1
+    assert client.get(f"/api/v1/itat-meetings/{meeting_id}").json()["agenda"] == []
+    assert client.get("/api/v1/itat-meetings", {"held": "false"}).json()["count"] == 1
 
 
 @pytest.mark.parametrize("who", ["regisseur", "partner", "outsider"])
 def test_only_itat_members_see_meetings(api_as, plan_at, people, who):
     plan = plan_at("submitted")
     client = api_as(people[who])
-    assert client.get("/api/v1/itat-meetings/").json()["count"] == 0
-    assert_problem(client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/"), 404)
+    assert client.get("/api/v1/itat-meetings").json()["count"] == 0
+    assert_problem(client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}"), 404)
 
 
 def test_meeting_filters_are_checked(api_as, people):
     client = api_as(people["itat"])
-    assert "date_after" in invalid_names(client.get("/api/v1/itat-meetings/", {"date_after": "x"}))
-    assert_problem(client.get("/api/v1/itat-meetings/abc/"), 404)
-    assert_problem(client.post("/api/v1/itat-meetings/", {}), 405)
+    assert "date_after" in invalid_names(client.get("/api/v1/itat-meetings", {"date_after": "x"}))
+    assert_problem(client.get("/api/v1/itat-meetings/abc"), 404)
+    assert_problem(client.post("/api/v1/itat-meetings", {}), 405)
 
 
 # --- evaluations --------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def evaluation_body(plan: Plan, **extra) -> dict:
 def test_the_regisseur_records_an_evaluation(api_as, plan_at, people):
     plan = plan_at("approved")
     response = api_as(people["regisseur"]).post(
-        "/api/v1/evaluations/", evaluation_body(plan), format="json"
+        "/api/v1/evaluations", evaluation_body(plan), format="json"
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -96,7 +96,7 @@ def test_the_regisseur_records_an_evaluation(api_as, plan_at, people):
 def test_revise_starts_a_new_draft(api_as, plan_at, people):
     plan = plan_at("approved")
     body = evaluation_body(plan, conclusion="revise")
-    response = api_as(people["regisseur"]).post("/api/v1/evaluations/", body, format="json")
+    response = api_as(people["regisseur"]).post("/api/v1/evaluations", body, format="json")
     assert response.status_code == 201
     assert Plan.objects.get(case=plan.case, version=2).status == PlanStatus.DRAFT
 
@@ -105,9 +105,9 @@ def test_expert_group_needs_a_question_and_refers_the_case(api_as, plan_at, peop
     plan = plan_at("approved")
     client = api_as(people["regisseur"])
     body = evaluation_body(plan, conclusion="expert_group")
-    assert "question" in invalid_names(client.post("/api/v1/evaluations/", body, format="json"))
+    assert "question" in invalid_names(client.post("/api/v1/evaluations", body, format="json"))
     body["question"] = "Fictief: wat werkt bij deze persoon?"
-    assert client.post("/api/v1/evaluations/", body, format="json").status_code == 201
+    assert client.post("/api/v1/evaluations", body, format="json").status_code == 201
     assert ExpertGroupReferral.objects.get(case=plan.case).question == body["question"]
 
 
@@ -124,7 +124,7 @@ def test_expert_group_needs_a_question_and_refers_the_case(api_as, plan_at, peop
 def test_bad_evaluations_are_400(api_as, plan_at, people, change, field):
     plan = plan_at("approved")
     body = {**evaluation_body(plan), **change}
-    response = api_as(people["regisseur"]).post("/api/v1/evaluations/", body, format="json")
+    response = api_as(people["regisseur"]).post("/api/v1/evaluations", body, format="json")
     assert field in {name.split(".")[0] for name in invalid_names(response)}
     assert not Evaluation.objects.exists()
 
@@ -135,22 +135,22 @@ def test_results_must_cover_exactly_the_plans_goals(api_as, plan_at, people):
     client = api_as(people["regisseur"])
     body = evaluation_body(plan)
     body["results"][0]["goal"] = goal_on(other, Leefgebied.FINANCIEN).pk
-    assert "results" in invalid_names(client.post("/api/v1/evaluations/", body, format="json"))
+    assert "results" in invalid_names(client.post("/api/v1/evaluations", body, format="json"))
     body = evaluation_body(plan)
     body["results"][1]["goal"] = body["results"][0]["goal"]
-    assert "results" in invalid_names(client.post("/api/v1/evaluations/", body, format="json"))
+    assert "results" in invalid_names(client.post("/api/v1/evaluations", body, format="json"))
     assert not Evaluation.objects.exists()
 
 
 def test_only_the_plan_in_force_is_evaluated_by_its_regisseur(api_as, plan_at, people):
     draft = plan_at("draft")
     response = api_as(people["regisseur"]).post(
-        "/api/v1/evaluations/", evaluation_body(draft), format="json"
+        "/api/v1/evaluations", evaluation_body(draft), format="json"
     )
     assert_problem(response, 403, "permission_denied")
     approved = plan_at("approved")
     response = api_as(people["partner"]).post(
-        "/api/v1/evaluations/", evaluation_body(approved), format="json"
+        "/api/v1/evaluations", evaluation_body(approved), format="json"
     )
     assert_problem(response, 403, "permission_denied")
     assert not Evaluation.objects.exists()
@@ -168,16 +168,16 @@ def test_evaluations_are_listed_with_health_results_restricted(api_as, plan_at, 
     )
     evaluation = Evaluation.objects.get()
     partner = api_as(people["partner"])
-    body = partner.get("/api/v1/evaluations/", {"case": plan.case_id}).json()
+    body = partner.get("/api/v1/evaluations", {"case": plan.case_id}).json()
     assert [e["id"] for e in body["results"]] == [evaluation.pk]
     health = next(r for r in body["results"][0]["results"] if r["leefgebied"] == 9)
     assert (health["restricted"], health["result"], health["explanation"]) == (True, None, None)
     assert health["goal"] == health_goal(plan).pk
-    detail = api_as(people["health_partner"]).get(f"/api/v1/evaluations/{evaluation.pk}/").json()
+    detail = api_as(people["health_partner"]).get(f"/api/v1/evaluations/{evaluation.pk}").json()
     health = next(r for r in detail["results"] if r["leefgebied"] == 9)
     assert (health["restricted"], health["result"]) == (False, "achieved")
     assert AccessLogEntry.objects.filter(user=people["health_partner"]).count() == 1
     outsider = api_as(people["outsider"])
-    assert outsider.get("/api/v1/evaluations/").json()["count"] == 0
-    assert_problem(outsider.get(f"/api/v1/evaluations/{evaluation.pk}/"), 404)
-    assert "plan" in invalid_names(outsider.get("/api/v1/evaluations/", {"plan": plan.pk}))
+    assert outsider.get("/api/v1/evaluations").json()["count"] == 0
+    assert_problem(outsider.get(f"/api/v1/evaluations/{evaluation.pk}"), 404)
+    assert "plan" in invalid_names(outsider.get("/api/v1/evaluations", {"plan": plan.pk}))

@@ -21,7 +21,7 @@ def test_the_responsible_organisation_records_progress(api_as, plan_at, people):
     plan = plan_at("approved")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     client = api_as(people["partner"])
-    url = f"/api/v1/plan-goals/{goal.pk}/progress/"
+    url = f"/api/v1/plan-goals/{goal.pk}/progress"
     response = client.post(url, {"status": "in_progress", "note": "Fictief: intake schuldhulp"})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -48,7 +48,7 @@ def test_bad_progress_is_a_problem_and_stores_nothing(api_as, plan_at, people, c
         planned_at=timezone.now() + dt.timedelta(days=3),
     )
     client = api_as(people["regisseur"])
-    url = f"/api/v1/plan-goals/{goal.pk}/progress/"
+    url = f"/api/v1/plan-goals/{goal.pk}/progress"
     assert "status" in invalid_names(client.post(url, {"status": "misschien"}))
     assert "uvo" in invalid_names(client.post(url, {"status": "stalled", "uvo": other_uvo.pk}))
     assert "on" in invalid_names(client.post(url, {"status": "stalled", "on": "morgen"}))
@@ -70,7 +70,7 @@ def test_progress_follows_the_goals_need_to_know(api_as, plan_at, people):
     services.goal_progress_record(
         goal=health, by=people["health_partner"], status="in_progress", note="Fictief: behandeling"
     )
-    url = f"/api/v1/plan-goals/{health.pk}/progress/"
+    url = f"/api/v1/plan-goals/{health.pk}/progress"
     for who in ("partner", "programme"):
         response = api_as(people[who]).get(url)
         assert response.status_code == 403
@@ -86,7 +86,7 @@ def test_an_amendment_through_the_api(api_as, plan_at, people):
     plan = plan_at("approved")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     client = api_as(people["regisseur"])
-    url = f"/api/v1/plan-goals/{goal.pk}/amendments/"
+    url = f"/api/v1/plan-goals/{goal.pk}/amendments"
     before = etag(plan)
     response = client.post(
         url,

@@ -46,7 +46,7 @@ def test_plan_list(api_as, plan_at, people, django_assert_num_queries, n):
         extra_plan(people)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(PLAN_LIST):
-        response = client.get("/api/v1/plans/")
+        response = client.get("/api/v1/plans")
     assert response.json()["count"] == n
 
 
@@ -57,7 +57,7 @@ def test_plan_list_for_itat(api_as, plan_at, people, django_assert_num_queries, 
         extra_plan(people, status=PlanStatus.SUBMITTED, meeting=plan.itat_meeting)
     client = api_as(people["itat"])
     with django_assert_num_queries(PLAN_LIST):
-        response = client.get("/api/v1/plans/")
+        response = client.get("/api/v1/plans")
     assert response.json()["count"] == n
 
 
@@ -68,7 +68,7 @@ def test_plan_list_filtered(api_as, plan_at, people, django_assert_num_queries, 
         extra_plan(people)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(PLAN_LIST_FILTERED):
-        response = client.get("/api/v1/plans/", {"case": plan.case_id, "status": "draft"})
+        response = client.get("/api/v1/plans", {"case": plan.case_id, "status": "draft"})
     assert response.json()["count"] == 1
 
 
@@ -93,7 +93,7 @@ def test_plan_detail(api_as, plan_at, people, django_assert_num_queries, n, who)
     add_goals_with_advice(plan, people, n)
     client = api_as(people[who])
     with django_assert_num_queries(PLAN_DETAIL):
-        response = client.get(f"/api/v1/plans/{plan.pk}/")
+        response = client.get(f"/api/v1/plans/{plan.pk}")
     assert len(response.json()["goals"]) == 2 + n
 
 
@@ -104,7 +104,7 @@ def test_itat_meeting_detail(api_as, plan_at, people, django_assert_num_queries,
         extra_plan(people, status=PlanStatus.SUBMITTED, meeting=plan.itat_meeting)
     client = api_as(people["itat"])
     with django_assert_num_queries(ITAT_MEETING):
-        response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/")
+        response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}")
     assert len(response.json()["agenda"]) == n
 
 
@@ -118,7 +118,7 @@ def test_itat_meeting_list(api_as, plan_at, people, django_assert_num_queries, n
         extra_plan(people, status=PlanStatus.SUBMITTED, meeting=meeting)
     client = api_as(people["itat"])
     with django_assert_num_queries(ITAT_MEETINGS):
-        response = client.get("/api/v1/itat-meetings/")
+        response = client.get("/api/v1/itat-meetings")
     assert response.json()["count"] == n
 
 
@@ -129,7 +129,7 @@ def test_goal_list(api_as, plan_at, people, django_assert_num_queries, n):
         extra_plan(people)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(GOAL_LIST):
-        response = client.get("/api/v1/plan-goals/")
+        response = client.get("/api/v1/plan-goals")
     assert response.json()["count"] == 3 + (n - 1)
 
 
@@ -148,7 +148,7 @@ def test_evaluation_list(api_as, plan_at, people, django_assert_num_queries, n):
             GoalEvaluation.objects.create(evaluation=evaluation, goal=goal, result="partly")
     client = api_as(people["partner"])
     with django_assert_num_queries(EVALUATION_LIST):
-        response = client.get("/api/v1/evaluations/")
+        response = client.get("/api/v1/evaluations")
     assert response.json()["count"] == n
 
 
@@ -158,5 +158,5 @@ def test_plan_history(api_as, plan_at, people, django_assert_num_queries, n):
     add_goals_with_advice(plan, people, n)
     client = api_as(people["regisseur"])
     with django_assert_num_queries(PLAN_HISTORY):
-        response = client.get(f"/api/v1/plans/{plan.pk}/history/")
+        response = client.get(f"/api/v1/plans/{plan.pk}/history")
     assert response.json()["count"] == 3 + 3 + (n - 1)  # plan: created, changed, submitted

@@ -23,7 +23,7 @@ def status_of(plan: Plan) -> str:
 
 def test_the_regisseur_submits_a_draft(api_as, plan_at, people):
     plan = plan_at("draft")
-    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit/")
+    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "submitted"
@@ -40,14 +40,14 @@ def test_the_regisseur_submits_a_draft(api_as, plan_at, people):
 
 def test_submitting_twice_is_409_invalid_transition(api_as, plan_at, people):
     plan = plan_at("submitted")
-    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit/")
+    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit")
     assert_problem(response, 409, "invalid_transition")
 
 
 @pytest.mark.parametrize("who", ["partner", "health_partner"])
 def test_a_partner_may_not_submit(api_as, plan_at, people, who):
     plan = plan_at("draft")
-    response = api_as(people[who]).post(f"/api/v1/plans/{plan.pk}/submit/")
+    response = api_as(people[who]).post(f"/api/v1/plans/{plan.pk}/submit")
     assert_problem(response, 403, "permission_denied")
     assert status_of(plan) == PlanStatus.DRAFT
 
@@ -55,7 +55,7 @@ def test_a_partner_may_not_submit(api_as, plan_at, people, who):
 def test_a_plan_with_a_goal_without_responsible_organisation_is_409(api_as, plan_at, people):
     plan = plan_at("draft")
     services.goal_add(plan=plan, by=people["regisseur"], leefgebied=10, goal="Fictief netwerk")
-    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit/")
+    response = api_as(people["regisseur"]).post(f"/api/v1/plans/{plan.pk}/submit")
     assert_problem(response, 409, "plan_incomplete")
     assert status_of(plan) == PlanStatus.DRAFT
 
@@ -67,14 +67,14 @@ def test_itat_approves_a_submitted_plan(api_as, plan_at, people):
     plan = plan_at("submitted")
     client = api_as(people["itat"])
     # WPI's and RN's goals wait for their commitment (GGD's is health: not ITAT's to know).
-    refused = client.post(f"/api/v1/plans/{plan.pk}/approve/")
+    refused = client.post(f"/api/v1/plans/{plan.pk}/approve")
     assert_problem(refused, 400, "invalid")
     [param] = refused.json()["invalid_params"]
     assert (param["name"], param["code"]) == ("reason", "commitments_open")
     assert param["reason"].startswith("2 goals have no commitment")
     assert status_of(plan) == PlanStatus.SUBMITTED
     response = client.post(
-        f"/api/v1/plans/{plan.pk}/approve/", {"reason": "Fictief: volgt"}, format="json"
+        f"/api/v1/plans/{plan.pk}/approve", {"reason": "Fictief: volgt"}, format="json"
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -87,7 +87,7 @@ def test_itat_approves_a_submitted_plan(api_as, plan_at, people):
 
 def test_approving_an_approved_plan_is_409_invalid_transition(api_as, plan_at, people):
     plan = plan_at("approved")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve/")
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve")
     assert_problem(response, 409, "invalid_transition")
 
 
@@ -95,7 +95,7 @@ def test_approving_a_returned_draft_is_409_invalid_transition(api_as, plan_at, p
     plan = plan_at("submitted")
     services.plan_return(plan=plan, by=people["itat"], advice="Fictief: maak het integraler.")
     # ITAT still sees the version it reviewed, but it is a draft again.
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve/")
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve")
     assert_problem(response, 409, "invalid_transition")
     assert status_of(plan) == PlanStatus.DRAFT
 
@@ -103,14 +103,14 @@ def test_approving_a_returned_draft_is_409_invalid_transition(api_as, plan_at, p
 @pytest.mark.parametrize("who", ["regisseur", "accounthouder", "partner"])
 def test_only_itat_approves(api_as, plan_at, people, who):
     plan = plan_at("submitted")
-    response = api_as(people[who]).post(f"/api/v1/plans/{plan.pk}/approve/")
+    response = api_as(people[who]).post(f"/api/v1/plans/{plan.pk}/approve")
     assert_problem(response, 403, "permission_denied")
     assert status_of(plan) == PlanStatus.SUBMITTED
 
 
 def test_itat_cannot_reach_a_draft_it_never_saw(api_as, plan_at, people):
     plan = plan_at("draft")
-    assert_problem(api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve/"), 404)
+    assert_problem(api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/approve"), 404)
 
 
 # --- return -------------------------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_itat_cannot_reach_a_draft_it_never_saw(api_as, plan_at, people):
 def test_itat_returns_a_plan_with_advice(api_as, plan_at, people):
     plan = plan_at("submitted")
     response = api_as(people["itat"]).post(
-        f"/api/v1/plans/{plan.pk}/return/", {"advice": "Fictief: betrek de schuldhulp."}
+        f"/api/v1/plans/{plan.pk}/return", {"advice": "Fictief: betrek de schuldhulp."}
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -128,13 +128,13 @@ def test_itat_returns_a_plan_with_advice(api_as, plan_at, people):
     assert [a["text"] for a in body["advice"]] == ["Fictief: betrek de schuldhulp."]
     assert body["status_changes"][0]["reason"] == "Fictief: betrek de schuldhulp."
     # The regisseur revises the same version.
-    detail = api_as(people["regisseur"]).get(f"/api/v1/plans/{plan.pk}/").json()
+    detail = api_as(people["regisseur"]).get(f"/api/v1/plans/{plan.pk}").json()
     assert (detail["can_edit"], detail["transitions"]) == (True, ["submit"])
 
 
 def test_returning_without_any_advice_is_400_on_advice(api_as, plan_at, people):
     plan = plan_at("submitted")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return/", {"advice": " "})
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return", {"advice": " "})
     body = assert_problem(response, 400, "invalid")
     assert [(p["name"], p["code"]) for p in body["invalid_params"]] == [
         ("advice", "advice_required")
@@ -145,7 +145,7 @@ def test_returning_without_any_advice_is_400_on_advice(api_as, plan_at, people):
 def test_returning_with_earlier_advice_needs_no_new_text(api_as, plan_at, people):
     plan = plan_at("submitted")
     services.itat_advice_add(plan=plan, by=people["itat"], text="Fictief eerder advies")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return/")
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return")
     assert response.status_code == 200
     assert status_of(plan) == PlanStatus.DRAFT
 
@@ -154,7 +154,7 @@ def test_returning_an_approved_plan_is_409_invalid_transition(api_as, plan_at, p
     plan = plan_at("submitted")
     services.itat_advice_add(plan=plan, by=people["itat"], text="Fictief advies")
     services.plan_approve(reason=OPEN_COMMITMENTS_OK, plan=plan, by=people["itat"])
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return/")
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/return")
     assert_problem(response, 409, "invalid_transition")
     assert status_of(plan) == PlanStatus.APPROVED
 
@@ -164,7 +164,7 @@ def test_returning_an_approved_plan_with_advice_text_is_409_invalid_transition(
 ):
     plan = plan_at("approved")
     response = api_as(people["itat"]).post(
-        f"/api/v1/plans/{plan.pk}/return/", {"advice": "Te laat (fictief)"}
+        f"/api/v1/plans/{plan.pk}/return", {"advice": "Te laat (fictief)"}
     )
     assert_problem(response, 409, "invalid_transition")
     assert not ItatAdvice.objects.filter(plan=plan).exists()
@@ -174,7 +174,7 @@ def test_returning_an_approved_plan_with_advice_text_is_409_invalid_transition(
 def test_only_itat_returns(api_as, plan_at, people, who):
     plan = plan_at("submitted")
     response = api_as(people[who]).post(
-        f"/api/v1/plans/{plan.pk}/return/", {"advice": "Niet mijn rol"}
+        f"/api/v1/plans/{plan.pk}/return", {"advice": "Niet mijn rol"}
     )
     assert_problem(response, 403, "permission_denied")
     assert status_of(plan) == PlanStatus.SUBMITTED
@@ -187,12 +187,12 @@ def test_only_itat_returns(api_as, plan_at, people, who):
 def test_itat_advises_on_the_plan_and_on_a_goal(api_as, plan_at, people):
     plan = plan_at("submitted")
     client = api_as(people["itat"])
-    response = client.post(f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief algemeen"})
+    response = client.post(f"/api/v1/plans/{plan.pk}/advice", {"text": "Fictief algemeen"})
     assert response.status_code == 201, response.content
     assert (response.json()["goal"], response.json()["text"]) == (None, "Fictief algemeen")
     goal = goal_on(plan, Leefgebied.FINANCIEN)
     response = client.post(
-        f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief schulden", "goal": goal.pk}
+        f"/api/v1/plans/{plan.pk}/advice", {"text": "Fictief schulden", "goal": goal.pk}
     )
     assert response.status_code == 201
     assert response.json()["goal"] == goal.pk
@@ -204,7 +204,7 @@ def test_advice_on_a_goal_of_another_plan_is_400_on_goal(api_as, plan_at, people
     plan = plan_at("submitted")
     other = plan_at("submitted")
     response = api_as(people["itat"]).post(
-        f"/api/v1/plans/{plan.pk}/advice/", {"text": "Fictief", "goal": health_goal(other).pk}
+        f"/api/v1/plans/{plan.pk}/advice", {"text": "Fictief", "goal": health_goal(other).pk}
     )
     assert "goal" in invalid_names(response)
     assert not ItatAdvice.objects.exists()
@@ -213,19 +213,19 @@ def test_advice_on_a_goal_of_another_plan_is_400_on_goal(api_as, plan_at, people
 @pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "ok", "goal": "abc"}])
 def test_bad_advice_is_400(api_as, plan_at, people, body):
     plan = plan_at("submitted")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/advice/", body)
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/advice", body)
     assert_problem(response, 400, "invalid")
 
 
 def test_the_regisseur_may_not_give_itat_advice(api_as, plan_at, people):
     plan = plan_at("submitted")
     response = api_as(people["regisseur"]).post(
-        f"/api/v1/plans/{plan.pk}/advice/", {"text": "Mijn eigen advies"}
+        f"/api/v1/plans/{plan.pk}/advice", {"text": "Mijn eigen advies"}
     )
     assert_problem(response, 403, "permission_denied")
 
 
 def test_advice_after_approval_is_403(api_as, plan_at, people):
     plan = plan_at("approved")
-    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/advice/", {"text": "Laat"})
+    response = api_as(people["itat"]).post(f"/api/v1/plans/{plan.pk}/advice", {"text": "Laat"})
     assert_problem(response, 403, "permission_denied")
