@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from acvz.api import problems
-from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer
 from cases import selectors, services
@@ -77,10 +77,6 @@ from cases.policies import (
     redact_sections,
 )
 from partners.models import ApiScope
-
-#: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
-FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]
-
 
 # --- persons ------------------------------------------------------------------------------------
 

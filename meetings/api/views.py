@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
@@ -84,7 +84,7 @@ class UvoMeetingViewSet(
 ):
     api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
-    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["planned_at", "held_on"]
 
     @property
@@ -247,7 +247,7 @@ class AgreementViewSet(
     api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
-    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["deadline", "created_at"]
 
     @property

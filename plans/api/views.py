@@ -36,7 +36,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
-from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
+from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
@@ -69,9 +69,6 @@ from plans.api.serializers import (
 )
 from plans.models import Evaluation, GoalEvaluation, ItatMeeting, Plan, PlanGoal
 from plans.policies import REVIEW, goal_is_readable
-
-FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]
-
 
 # --- shared -------------------------------------------------------------------------------------
 
