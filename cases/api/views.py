@@ -7,6 +7,8 @@ is a 404, exactly like a missing one, on every endpoint and sub-resource. A refu
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -27,7 +29,7 @@ from rest_framework.settings import api_settings
 from acvz.api import problems
 from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
-from acvz.api.schema import ProblemSerializer
+from acvz.api.schema import ProblemSerializer, transition_schema
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
 from cases.api.filters import CaseApiFilter, OffenceRecordFilter, PersonFilter, ProgrammeFilter
@@ -357,15 +359,9 @@ _MEMBERSHIP_PARAMETER = OpenApiParameter(
 )
 
 
-def _transition_schema(summary: str, description: str, request=None):
-    return extend_schema(
-        summary=summary,
-        description=description
-        + " Returns the case. 409 (`invalid_transition`) when the case's status does not allow "
-        "it, 403 when the user's role does not.",
-        request=request,
-        responses=CaseDetailSerializer,
-    )
+_transition_schema = functools.partial(
+    transition_schema, noun="case", responses=CaseDetailSerializer
+)
 
 
 @extend_schema_view(

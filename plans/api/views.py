@@ -38,6 +38,7 @@ from rest_framework.response import Response
 
 from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.input import validated
+from acvz.api.schema import transition_schema
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
 from cases.policies import actor_for
@@ -203,12 +204,11 @@ _PLAN_LOCKED = frozenset({"partial_update"})
 
 
 def _transition_schema(summary: str, description: str, request=None):
-    return extend_schema(
-        summary=summary,
-        description=description
-        + " Returns the plan. 409 (`invalid_transition`) when the plan's status does not allow "
-        "it, 403 when the user's role does not.",
-        request=request,
+    return transition_schema(
+        summary,
+        description,
+        request,
+        noun="plan",
         responses=PlanDetailSerializer,
         parameters=[_etag_header(200)],
     )
