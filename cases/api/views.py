@@ -30,6 +30,7 @@ from acvz.api import problems
 from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import ProblemSerializer, transition_schema
+from acvz.api.views import ValidatedInputMixin, url_pk
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
 from cases.api.filters import CaseApiFilter, OffenceRecordFilter, PersonFilter, ProgrammeFilter
@@ -387,7 +388,9 @@ _transition_schema = functools.partial(
         responses={201: CaseDetailSerializer},
     ),
 )
-class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    AccessLoggedMixin, ValidatedInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     api_scope = ApiScope.CASES
     api_scopes = {"timeline": ApiScope.TIMELINE}
     filterset_class = CaseApiFilter
@@ -413,11 +416,7 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     def get_object(self, part: CasePart | None = None) -> Case:
         """The visible case of the URL: missing, invisible and malformed ids are one 404, and so
         is a case of which the user does not read `part` (`cases.policies.case_read_scope`)."""
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:
-            raise NotFound from None
-        return selectors.case_get(user=self.request.user, pk=pk, part=part)
+        return selectors.case_get(user=self.request.user, pk=url_pk(self.kwargs["pk"]), part=part)
 
     def _detail(self, case: Case) -> dict:
         """The detail representation of a case a service returned (it may no longer be visible
@@ -435,11 +434,6 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
             ),
         )
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
-
-    def _input(self, serializer_class) -> dict:
-        return validated(
-            serializer_class, data=self.request.data, context=self.get_serializer_context()
-        ).validated_data
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()

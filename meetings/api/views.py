@@ -14,11 +14,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
 from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
-from acvz.api.input import validated
+from acvz.api.views import ValidatedInputMixin, url_pk
 from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
@@ -38,17 +38,6 @@ from meetings.api.serializers import (
 from meetings.models import Agreement, Notification, UvoMeeting
 from meetings.policies import agreement_can_update
 from partners.models import ApiScope
-
-
-class _InputMixin:
-    def _input(self, serializer_class, **kwargs) -> dict:
-        return validated(
-            serializer_class,
-            data=self.request.data,
-            context=self.get_serializer_context(),
-            **kwargs,
-        ).validated_data
-
 
 # --- UVOs ---------------------------------------------------------------------------------------
 
@@ -77,7 +66,7 @@ class _InputMixin:
 )
 class UvoMeetingViewSet(
     AccessLoggedMixin,
-    _InputMixin,
+    ValidatedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -102,11 +91,7 @@ class UvoMeetingViewSet(
 
     def get_object(self) -> UvoMeeting:
         """The visible UVO of the URL: missing, invisible and malformed ids are one 404."""
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:
-            raise NotFound from None
-        return selectors.uvo_get(user=self.request.user, pk=pk)
+        return selectors.uvo_get(user=self.request.user, pk=url_pk(self.kwargs["pk"]))
 
     def _detail(self, meeting: UvoMeeting, **kwargs) -> Response:
         """The UVO as the actor sees it now, with its attendees."""
@@ -239,7 +224,7 @@ class AgreementChanged(APIException):
 )
 class AgreementViewSet(
     AccessLoggedMixin,
-    _InputMixin,
+    ValidatedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,

@@ -33,12 +33,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.response import Response
 
 from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import transition_schema
+from acvz.api.views import ValidatedInputMixin, url_pk
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
 from cases.policies import actor_for
@@ -89,14 +90,6 @@ def plan_etag(plan: Plan) -> str:
 
 def _with_etag(plan: Plan) -> dict[str, str]:
     return {"ETag": plan_etag(plan)}
-
-
-def _pk(value: str) -> int:
-    """The id of a detail URL; malformed is the same 404 as missing."""
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound from None
 
 
 def _if_match_version(request, plan: Plan) -> int | None:
@@ -251,7 +244,9 @@ def _transition_schema(summary: str, description: str, request=None):
         parameters=[_IF_MATCH, _etag_header(200)],
     ),
 )
-class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(
+    AccessLoggedMixin, ValidatedInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     api_scope = ApiScope.PLANS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = PlanFilter
@@ -282,7 +277,7 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
             .select_related("case__person")
             .prefetch_related("case__team")
         )
-        return visible_get(queryset, pk=_pk(self.kwargs["pk"]))
+        return visible_get(queryset, pk=url_pk(self.kwargs["pk"]))
 
     def _detail(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         """The plan as a write left it. Every writer still sees it: the regisseur directs the
@@ -291,15 +286,8 @@ class PlanViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
         data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=_with_etag(plan))
 
-    def _input(self, serializer_class, **context) -> dict:
-        return validated(
-            serializer_class,
-            data=self.request.data,
-            context={**self.get_serializer_context(), **context},
-        ).validated_data
-
     def retrieve(self, request, *args, **kwargs):
-        plan = selectors.plan_get(user=request.user, pk=_pk(kwargs["pk"]))
+        plan = selectors.plan_get(user=request.user, pk=url_pk(kwargs["pk"]))
         data = PlanDetailSerializer(plan, context=self.get_serializer_context()).data
         return Response(data, headers=_with_etag(plan))
 
@@ -445,7 +433,9 @@ _GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment", "
         responses={204: OpenApiResponse(description="Removed.")},
     ),
 )
-class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlanGoalViewSet(
+    AccessLoggedMixin, ValidatedInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     api_scope = ApiScope.PLANS
     api_scopes = {"commitment": ApiScope.COMMITMENTS}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -482,22 +472,12 @@ class PlanGoalViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Generic
         }.get(self.action, PlanGoalSerializer)
 
     def get_object(self) -> PlanGoal:
-        return get_object_or_404(self.get_queryset(), pk=_pk(self.kwargs["pk"]))
+        return get_object_or_404(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
 
     def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         goal = get_object_or_404(self.get_queryset(), pk=pk)
         data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=_with_etag(goal.plan))
-
-    def _input(self, serializer_class, *, partial: bool = False, **context) -> dict:
-        return dict(
-            validated(
-                serializer_class,
-                data=self.request.data,
-                partial=partial,
-                context={**self.get_serializer_context(), **context},
-            ).validated_data
-        )
 
     def retrieve(self, request, *args, **kwargs):
         goal = self.get_object()
@@ -691,7 +671,7 @@ class ItatMeetingViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
         return ItatMeetingListSerializer if self.action == "list" else ItatMeetingDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        meeting = get_object_or_404(self.get_queryset(), pk=_pk(kwargs["pk"]))
+        meeting = get_object_or_404(self.get_queryset(), pk=url_pk(kwargs["pk"]))
         meeting.agenda = list(selectors.itat_agenda(user=request.user, meeting=meeting))
         return Response(ItatMeetingDetailSerializer(meeting).data)
 
@@ -757,7 +737,7 @@ class EvaluationViewSet(
         return EvaluationInputSerializer if self.action == "create" else EvaluationSerializer
 
     def get_object(self) -> Evaluation:
-        return get_object_or_404(self.get_queryset(), pk=_pk(self.kwargs["pk"]))
+        return get_object_or_404(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
