@@ -91,6 +91,22 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
+def write_error_codes(
+    view, conflict: frozenset[str], locked: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """A view's `extra_error_codes` for its writes: 409 on the actions in `conflict` (a
+    DomainError can refuse them), 412 on those in `locked` (If-Match); none on a GET."""
+    request = getattr(view, "request", None)
+    if getattr(request, "method", "GET") == "GET":
+        return ()
+    codes = ()
+    if view.action in conflict:
+        codes += ("409",)
+    if view.action in locked:
+        codes += ("412",)
+    return codes
+
+
 def transition_schema(
     summary: str, description: str, request=None, *, noun: str, responses, parameters=None
 ):

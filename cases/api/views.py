@@ -29,7 +29,7 @@ from rest_framework.settings import api_settings
 from acvz.api import problems
 from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
-from acvz.api.schema import ProblemSerializer, transition_schema
+from acvz.api.schema import ProblemSerializer, transition_schema, write_error_codes
 from acvz.api.views import ValidatedInputMixin, url_pk
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
@@ -400,10 +400,7 @@ class CaseViewSet(
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
         """Documents the 409 of the writes that a DomainError can refuse (see acvz.api.schema)."""
-        request = getattr(self, "request", None)
-        if self.action in _CONFLICT_ACTIONS and getattr(request, "method", "GET") != "GET":
-            return ("409",)
-        return ()
+        return write_error_codes(self, _CONFLICT_ACTIONS)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

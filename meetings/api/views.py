@@ -14,12 +14,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from acvz.api.conditional import (
+    PreconditionFailed,
+    entity_tags,
+    etag_parameter,
+    if_match_parameter,
+    stale_fails_precondition,
+)
 from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.views import ValidatedInputMixin, url_pk
-from acvz.errors import DomainError
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
@@ -152,16 +158,14 @@ class UvoMeetingViewSet(
 
 def _tags(header: str | None) -> set[str]:
     """The entity tags of an If-Match / If-None-Match header."""
-    return {tag.strip() for tag in header.split(",")} if header else set()
+    return entity_tags(header) if header else set()
 
 
-class AgreementChanged(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
+class AgreementChanged(PreconditionFailed):
     default_detail = gettext_lazy(
         "The agreement changed since you read it (If-Match names an older ETag). Nothing was "
         "written: read it again and retry."
     )
-    default_code = "precondition_failed"
 
 
 # --- agreements ---------------------------------------------------------------------------------
@@ -187,13 +191,7 @@ class AgreementChanged(APIException):
                 OpenApiParameter.HEADER,
                 description="An `ETag` you read: 304 without a body while it is still current.",
             ),
-            OpenApiParameter(
-                "ETag",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                response=[200, 304],
-                description="The agreement's version.",
-            ),
+            etag_parameter([200, 304], "The agreement's version."),
         ],
     ),
     create=extend_schema(
@@ -212,14 +210,7 @@ class AgreementChanged(APIException):
         "412 `precondition_failed`, nothing written.",
         request=AgreementUpdateSerializer,
         responses=AgreementSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="The agreement's `ETag` as you read it.",
-            ),
-        ],
+        parameters=[if_match_parameter("The agreement's `ETag` as you read it.")],
     ),
 )
 class AgreementViewSet(
@@ -285,7 +276,7 @@ class AgreementViewSet(
             expected = services.agreement_version(agreement)
             if expected not in tags:
                 raise AgreementChanged
-        try:
+        with stale_fails_precondition(AgreementChanged):
             services.agreement_set_status(
                 agreement=agreement,
                 by=request.user,
@@ -293,10 +284,6 @@ class AgreementViewSet(
                 note=data.get("note", agreement.status_note),
                 expected_version=expected,
             )
-        except DomainError as error:
-            if error.code == "stale":
-                raise AgreementChanged from error
-            raise
         return self._output(self.get_queryset().get(pk=agreement.pk))
 
 

@@ -24,7 +24,6 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -33,12 +32,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 
+from acvz.api import conditional
 from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
 from acvz.api.input import validated
-from acvz.api.schema import transition_schema
+from acvz.api.schema import transition_schema, write_error_codes
 from acvz.api.views import ValidatedInputMixin, url_pk
 from acvz.errors import DomainError, NotAllowed
 from cases.access import AccessLoggedMixin, visible_get
@@ -75,13 +75,11 @@ from plans.policies import REVIEW, goal_is_readable
 # --- shared -------------------------------------------------------------------------------------
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
+class PreconditionFailed(conditional.PreconditionFailed):
     default_detail = gettext_lazy(
         "The plan changed since you read it (If-Match names an older ETag). Nothing was "
         "written: read the plan again and retry."
     )
-    default_code = "precondition_failed"
 
 
 def plan_etag(plan: Plan) -> str:
@@ -98,7 +96,7 @@ def _if_match_version(request, plan: Plan) -> int | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    tags = {tag.strip() for tag in header.split(",")}
+    tags = conditional.entity_tags(header)
     if "*" in tags:
         return None
     if plan_etag(plan) not in tags:
@@ -118,12 +116,8 @@ def _locked_write(request, plan: Plan, body_version: int | None, write: Callable
             _("The lock_version in the body is not the version your If-Match names."),
             code="stale",
         )
-    try:
+    with conditional.stale_fails_precondition(PreconditionFailed):
         return write(header_version)
-    except DomainError as error:
-        if error.code == "stale":
-            raise PreconditionFailed from error
-        raise
 
 
 @contextmanager
@@ -149,22 +143,15 @@ def _readable_or_refuse(request, goal: PlanGoal) -> None:
         )
 
 
-_IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="The plan's `ETag` as you read it. When the plan changed meanwhile the answer "
-    "is 412 `precondition_failed` and nothing is written.",
+_IF_MATCH = conditional.if_match_parameter(
+    "The plan's `ETag` as you read it. When the plan changed meanwhile the answer is 412 "
+    "`precondition_failed` and nothing is written."
 )
 
 
 def _etag_header(*codes: int) -> OpenApiParameter:
-    return OpenApiParameter(
-        "ETag",
-        OpenApiTypes.STR,
-        OpenApiParameter.HEADER,
-        response=list(codes),
-        description='The plan\'s version, `"<plan id>-<lock_version>"`: send it as `If-Match`.',
+    return conditional.etag_parameter(
+        list(codes), 'The plan\'s version, `"<plan id>-<lock_version>"`: send it as `If-Match`.'
     )
 
 
@@ -174,18 +161,6 @@ _LOCKING = (
     "the plan's is a 409 `stale`; with neither the change applies. Nothing is written when "
     "refused."
 )
-
-
-def _error_codes(view, conflict: frozenset[str], locked: frozenset[str]) -> tuple[str, ...]:
-    request = getattr(view, "request", None)
-    if getattr(request, "method", "GET") == "GET":
-        return ()
-    codes = ()
-    if view.action in conflict:
-        codes += ("409",)
-    if view.action in locked:
-        codes += ("412",)
-    return codes
 
 
 # --- plans --------------------------------------------------------------------------------------
@@ -256,7 +231,7 @@ class PlanViewSet(
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
         """Documents 409 and 412 on the writes that can produce them (see acvz.api.schema)."""
-        return _error_codes(self, _PLAN_CONFLICTS, _PLAN_LOCKED)
+        return write_error_codes(self, _PLAN_CONFLICTS, _PLAN_LOCKED)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -444,7 +419,7 @@ class PlanGoalViewSet(
 
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
-        return _error_codes(self, _GOAL_CONFLICTS, _GOAL_LOCKED)
+        return write_error_codes(self, _GOAL_CONFLICTS, _GOAL_LOCKED)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -713,7 +688,7 @@ class EvaluationViewSet(
 
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
-        return _error_codes(self, frozenset({"create"}), frozenset())
+        return write_error_codes(self, frozenset({"create"}))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
