@@ -20,7 +20,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer
+from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer, VisibleCaseField
+from acvz.api.serializers import PersonRefSerializer as BasePersonRefSerializer
 from cases.models import Case, Leefgebied
 from cases.policies import CasePart
 from cases.workflow import CaseStatus
@@ -59,10 +60,8 @@ PLAN_TRANSITION_CHOICES = [(name, t.label) for name, t in PLAN_TRANSITIONS.items
 
 
 @extend_schema_serializer(component_name="PlanPersonRef")
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    first_name = serializers.CharField(read_only=True)
-    last_name = serializers.CharField(read_only=True)
+class PersonRefSerializer(BasePersonRefSerializer):
+    pass
 
 
 @extend_schema_serializer(component_name="PlanCaseRef")
@@ -300,14 +299,6 @@ class PlanDetailSerializer(PlanListSerializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleCaseField(serializers.PrimaryKeyRelatedField):
-    """A case the requesting user may see; any other id is "does not exist", never "hidden"."""
-
-    def get_queryset(self):
-        return Case.objects.visible_to(self.context["request"].user, CasePart.PLAN)
-
-
-@extend_schema_field(OpenApiTypes.INT)
 class VisiblePlanField(serializers.PrimaryKeyRelatedField):
     """A plan the requesting user may see; any other id is "does not exist", never "hidden"."""
 
@@ -317,7 +308,8 @@ class VisiblePlanField(serializers.PrimaryKeyRelatedField):
 
 class PlanCreateSerializer(serializers.Serializer):
     case = VisibleCaseField(
-        help_text="The case: version 1, or a new version copied from the plan in force."
+        part=CasePart.PLAN,
+        help_text="The case: version 1, or a new version copied from the plan in force.",
     )
 
 

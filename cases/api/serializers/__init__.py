@@ -6,6 +6,7 @@ never cause a query of their own. Every name is importable from here, as before 
 
 from __future__ import annotations
 
+from acvz.api.serializers import PersonRefSerializer
 from cases.api.serializers.cases import (
     TRANSITION_PATHS,
     CaseAppointSerializer,
@@ -51,11 +52,7 @@ from cases.api.serializers.programmes import (
     ProgrammeNormsSerializer,
     ProgrammeSerializer,
 )
-from cases.api.serializers.refs import (
-    PersonRefSerializer,
-    ProgrammeRefSerializer,
-    VisiblePersonField,
-)
+from cases.api.serializers.refs import ProgrammeRefSerializer, VisiblePersonField
 from cases.api.serializers.timeline import (
     PUSHABLE_TIMELINE_KINDS,
     TimelineEventInputSerializer,

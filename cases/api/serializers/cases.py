@@ -6,12 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer
-from cases.api.serializers.refs import (
-    PersonRefSerializer,
-    ProgrammeRefSerializer,
-    VisiblePersonField,
-)
+from acvz.api.serializers import OrganisationRefSerializer, PersonRefSerializer, UserRefSerializer
+from cases.api.serializers.refs import ProgrammeRefSerializer, VisiblePersonField
 from cases.models import Case, CaseTeamMembership, Programme, RegieStyle, TeamRole
 from cases.policies import CasePart, case_can, case_can_read
 from cases.workflow import TRANSITIONS, transitions_from

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.api.serializers.refs import PersonRefSerializer
+from acvz.api.serializers import PersonRefSerializer
 from cases.models import FamilyRelation, Person
 
 

@@ -1,4 +1,5 @@
-"""References to persons and programmes, and the person field over what the caller may see."""
+"""References to programmes, and the person field over what the caller may see (the person
+reference is `acvz.api.serializers.PersonRefSerializer`, shared with the plans API)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Person, Programme
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Person
-        fields = ["id", "first_name", "last_name"]
-        read_only_fields = fields
+from cases.models import Programme
 
 
 class ProgrammeRefSerializer(serializers.ModelSerializer):
