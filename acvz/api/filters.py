@@ -185,3 +185,7 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset.qs
+
+
+#: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
+FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 PROBLEM_MEDIA_TYPES = ["application/problem+json"]
@@ -88,6 +89,38 @@ class AutoSchema(SpectacularAutoSchema):
             body["description"] = ERROR_DESCRIPTIONS[code]
             responses[code] = body
         return responses
+
+
+def write_error_codes(
+    view, conflict: frozenset[str], locked: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """A view's `extra_error_codes` for its writes: 409 on the actions in `conflict` (a
+    DomainError can refuse them), 412 on those in `locked` (If-Match); none on a GET."""
+    request = getattr(view, "request", None)
+    if getattr(request, "method", "GET") == "GET":
+        return ()
+    codes = ()
+    if view.action in conflict:
+        codes += ("409",)
+    if view.action in locked:
+        codes += ("412",)
+    return codes
+
+
+def transition_schema(
+    summary: str, description: str, request=None, *, noun: str, responses, parameters=None
+):
+    """The schema of a transition action (one POST per workflow transition): it answers with the
+    object (`noun`), 409 when the object's status does not allow it, 403 when the role does not."""
+    return extend_schema(
+        summary=summary,
+        description=description
+        + f" Returns the {noun}. 409 (`invalid_transition`) when the {noun}'s status does not "
+        "allow it, 403 when the user's role does not.",
+        request=request,
+        responses=responses,
+        parameters=parameters,
+    )
 
 
 _ON_ONE = re.compile(r"(?P<list>/api/v1/[a-z-]+)/\{id\}(?:/|$)")

@@ -13,8 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from acvz.api.serializers import DateTimeInputField, OrganisationRefSerializer, UserRefSerializer
-from cases.models import Case
+from acvz.api.serializers import (
+    DateTimeInputField,
+    OrganisationRefSerializer,
+    UserRefSerializer,
+    VisibleCaseField,
+)
 from cases.policies import CasePart
 from meetings.models import (
     Agreement,
@@ -33,14 +37,6 @@ from partners.models import Organisation, User
 UVO_ACTIONS = [("record", "record"), ("cancel", "cancel")]
 
 # --- fields over what the caller may see --------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleCaseField(serializers.PrimaryKeyRelatedField):
-    """A case the requesting user may see; any other id is "does not exist", never "hidden"."""
-
-    def get_queryset(self):
-        return Case.objects.visible_to(self.context["request"].user, CasePart.UVO)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -122,7 +118,7 @@ class UvoMeetingDetailSerializer(UvoMeetingListSerializer):
 
 
 class UvoPlanInputSerializer(serializers.Serializer):
-    case = VisibleCaseField()
+    case = VisibleCaseField(part=CasePart.UVO)
     planned_at = DateTimeInputField()
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -211,7 +207,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementCreateSerializer(serializers.Serializer):
-    case = VisibleCaseField()
+    case = VisibleCaseField(part=CasePart.UVO)
     meeting = VisibleUvoField(
         required=False, allow_null=True, default=None, help_text="The UVO it was made at."
     )

@@ -14,12 +14,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
-from acvz.api.input import validated
-from acvz.errors import DomainError
+from acvz.api.conditional import (
+    PreconditionFailed,
+    entity_tags,
+    etag_parameter,
+    if_match_parameter,
+    stale_fails_precondition,
+)
+from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
+from acvz.api.views import ValidatedInputMixin, url_pk
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
@@ -38,17 +44,6 @@ from meetings.api.serializers import (
 from meetings.models import Agreement, Notification, UvoMeeting
 from meetings.policies import agreement_can_update
 from partners.models import ApiScope
-
-
-class _InputMixin:
-    def _input(self, serializer_class, **kwargs) -> dict:
-        return validated(
-            serializer_class,
-            data=self.request.data,
-            context=self.get_serializer_context(),
-            **kwargs,
-        ).validated_data
-
 
 # --- UVOs ---------------------------------------------------------------------------------------
 
@@ -77,14 +72,14 @@ class _InputMixin:
 )
 class UvoMeetingViewSet(
     AccessLoggedMixin,
-    _InputMixin,
+    ValidatedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     api_scope = ApiScope.CASES
     filterset_class = UvoMeetingFilter
-    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["planned_at", "held_on"]
 
     @property
@@ -102,11 +97,7 @@ class UvoMeetingViewSet(
 
     def get_object(self) -> UvoMeeting:
         """The visible UVO of the URL: missing, invisible and malformed ids are one 404."""
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:
-            raise NotFound from None
-        return selectors.uvo_get(user=self.request.user, pk=pk)
+        return selectors.uvo_get(user=self.request.user, pk=url_pk(self.kwargs["pk"]))
 
     def _detail(self, meeting: UvoMeeting, **kwargs) -> Response:
         """The UVO as the actor sees it now, with its attendees."""
@@ -167,16 +158,14 @@ class UvoMeetingViewSet(
 
 def _tags(header: str | None) -> set[str]:
     """The entity tags of an If-Match / If-None-Match header."""
-    return {tag.strip() for tag in header.split(",")} if header else set()
+    return entity_tags(header) if header else set()
 
 
-class AgreementChanged(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
+class AgreementChanged(PreconditionFailed):
     default_detail = gettext_lazy(
         "The agreement changed since you read it (If-Match names an older ETag). Nothing was "
         "written: read it again and retry."
     )
-    default_code = "precondition_failed"
 
 
 # --- agreements ---------------------------------------------------------------------------------
@@ -202,13 +191,7 @@ class AgreementChanged(APIException):
                 OpenApiParameter.HEADER,
                 description="An `ETag` you read: 304 without a body while it is still current.",
             ),
-            OpenApiParameter(
-                "ETag",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                response=[200, 304],
-                description="The agreement's version.",
-            ),
+            etag_parameter([200, 304], "The agreement's version."),
         ],
     ),
     create=extend_schema(
@@ -227,19 +210,12 @@ class AgreementChanged(APIException):
         "412 `precondition_failed`, nothing written.",
         request=AgreementUpdateSerializer,
         responses=AgreementSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="The agreement's `ETag` as you read it.",
-            ),
-        ],
+        parameters=[if_match_parameter("The agreement's `ETag` as you read it.")],
     ),
 )
 class AgreementViewSet(
     AccessLoggedMixin,
-    _InputMixin,
+    ValidatedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -247,7 +223,7 @@ class AgreementViewSet(
     api_scope = ApiScope.AGREEMENTS
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_class = AgreementFilter
-    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
     ordering_fields = ["deadline", "created_at"]
 
     @property
@@ -300,7 +276,7 @@ class AgreementViewSet(
             expected = services.agreement_version(agreement)
             if expected not in tags:
                 raise AgreementChanged
-        try:
+        with stale_fails_precondition(AgreementChanged):
             services.agreement_set_status(
                 agreement=agreement,
                 by=request.user,
@@ -308,10 +284,6 @@ class AgreementViewSet(
                 note=data.get("note", agreement.status_note),
                 expected_version=expected,
             )
-        except DomainError as error:
-            if error.code == "stale":
-                raise AgreementChanged from error
-            raise
         return self._output(self.get_queryset().get(pk=agreement.pk))
 
 

@@ -1,13 +1,10 @@
-"""The cases API: thin adapters over `cases.selectors` (reads) and `cases.services` (writes).
-
-Visibility is the need-to-know policy of `cases.policies`: a case or person the user may not see
-is a 404, exactly like a missing one, on every endpoint and sub-resource. A refused transition
-(`DomainError`) is a 409 problem, an action the user's role does not allow (`NotAllowed`) a 403.
-"""
+"""The cases API (`/cases/`): the case, its transitions (one POST action each), its team,
+timeline, basisdossier and history."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import functools
+
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -20,17 +17,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from acvz.api import problems
-from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
-from acvz.api.input import validated
-from acvz.api.schema import ProblemSerializer
+from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
+from acvz.api.schema import transition_schema, write_error_codes
+from acvz.api.views import ValidatedInputMixin, url_pk
 from cases import selectors, services
 from cases.access import AccessLoggedMixin
-from cases.api.filters import CaseApiFilter, OffenceRecordFilter, PersonFilter, ProgrammeFilter
+from cases.api.filters import CaseApiFilter
 from cases.api.serializers import (
     TRANSITION_PATHS,
     BasisdossierSerializer,
@@ -44,31 +39,12 @@ from cases.api.serializers import (
     ContributionInputSerializer,
     DossierSectionSerializer,
     HistoryEntrySerializer,
-    OffenceBatchResponseSerializer,
-    OffenceBatchSerializer,
-    OffenceRecordCorrectSerializer,
-    OffenceRecordInputSerializer,
-    OffenceRecordSerializer,
-    PersonDetailSerializer,
-    PersonInputSerializer,
-    PersonListSerializer,
-    PersonSearchSerializer,
-    ProgrammeSerializer,
     TeamMemberAddSerializer,
     TeamMembershipSerializer,
     TimelineEventInputSerializer,
     TimelineEventSerializer,
 )
-from cases.models import (
-    Case,
-    CaseTeamMembership,
-    ContributionPart,
-    DossierContribution,
-    FamilyRelation,
-    OffenceRecord,
-    Person,
-    Programme,
-)
+from cases.models import Case, CaseTeamMembership, ContributionPart, DossierContribution
 from cases.policies import (
     CasePart,
     case_can_read_health,
@@ -77,266 +53,6 @@ from cases.policies import (
     redact_sections,
 )
 from partners.models import ApiScope
-
-#: Filtering by the FilterSet and ordering; name search where a viewset names `search_fields`.
-FILTER_AND_ORDER = [FilterBackend, StableOrderingFilter]
-
-
-# --- persons ------------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List persons",
-        description="The persons of the cases this user may see (the programme team sees all).",
-        responses=PersonListSerializer(many=True),
-    ),
-    retrieve=extend_schema(
-        summary="Read a person",
-        description="One person with their family relations. The read is written to the "
-        "access log.",
-        responses=PersonDetailSerializer,
-    ),
-    create=extend_schema(
-        summary="Register a person",
-        description="Needs the permission to register persons (programme team). The BSN, when "
-        "given, must pass the 11-test and be unique.",
-        request=PersonInputSerializer,
-        responses={201: PersonDetailSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Change a person",
-        description="Fields left out keep their value.",
-        request=PersonInputSerializer,
-        responses=PersonDetailSerializer,
-    ),
-)
-class PersonViewSet(
-    AccessLoggedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    api_scope = ApiScope.CASES
-    api_scopes = {"search": ApiScope.READ}
-    filter_backends = [*api_settings.DEFAULT_FILTER_BACKENDS, UpdatedSinceFilter]
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    filterset_class = PersonFilter
-    search_fields = ["first_name", "last_name"]
-    ordering_fields = ["last_name", "date_of_birth", "created_at"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Person.objects.none()
-        queryset = selectors.person_list(user=self.request.user)
-        if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "relations",
-                    queryset=FamilyRelation.objects.select_related("relative").order_by(
-                        "kind", "pk"
-                    ),
-                )
-            )
-        return queryset
-
-    def get_serializer_class(self):
-        if self.action == "list":
-            return PersonListSerializer
-        if self.action in ("create", "partial_update"):
-            return PersonInputSerializer
-        return PersonDetailSerializer
-
-    def retrieve(self, request, *args, **kwargs):
-        person = self.get_object()
-        return Response(PersonDetailSerializer(person).data)
-
-    @extend_schema(
-        summary="Find a person by BSN",
-        description="The BSN travels in the body, not in the URL (a URL lands in access logs "
-        "along the way). Answers the matching person this user may see, as a list of at most "
-        "one: a person out of sight is the same empty list as an unknown BSN. The search is "
-        "written to the access log.",
-        request=PersonSearchSerializer,
-        responses=PersonListSerializer(many=True),
-    )
-    @action(
-        detail=False, methods=["post"], url_path="search", filter_backends=[], pagination_class=None
-    )
-    def search(self, request, *args, **kwargs):
-        bsn = validated(PersonSearchSerializer, data=request.data).validated_data["bsn"]
-        found = list(selectors.person_list(user=request.user).filter(bsn=bsn)[:1])
-        return Response(PersonListSerializer(found, many=True).data)
-
-    def create(self, request, *args, **kwargs):
-        serializer = validated(PersonInputSerializer, data=request.data)
-        person = services.person_create(by=request.user, **serializer.validated_data)
-        return Response(PersonDetailSerializer(person).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        person = self.get_object()
-        serializer = validated(
-            PersonInputSerializer, instance=person, data=request.data, partial=True
-        )
-        person = services.person_update(person=person, by=request.user, **serializer.validated_data)
-        return Response(PersonDetailSerializer(person).data)
-
-
-# --- programmes and offences --------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List programmes"),
-    retrieve=extend_schema(summary="Read a programme"),
-)
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
-    """The programmes with their inflow criteria (not personal data: every client may read)."""
-
-    queryset = Programme.objects.order_by("name")
-    serializer_class = ProgrammeSerializer
-    filterset_class = ProgrammeFilter
-    filter_backends = FILTER_AND_ORDER
-    ordering_fields = ["name", "code"]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List offence records",
-        description="The offence records of the persons this user may see.",
-        responses=OffenceRecordSerializer(many=True),
-    ),
-    create=extend_schema(
-        summary="Push an offence record",
-        description="A partner system records an offence for its own organisation (the "
-        "`source`). The person must be visible to the caller; an unknown or invisible person "
-        "is the same 400 on `person`. A repeated push with the same `external_id` for the "
-        "same person changes nothing and returns the existing record with 200 (also when two "
-        "identical pushes arrive at once); with other content it is a 409 `conflict` — "
-        "correct a record with PUT at its own address. The same `external_id` for another "
-        "person is a 409 `duplicate` problem that says nothing about the record that holds it.",
-        request=OffenceRecordInputSerializer,
-        responses={
-            201: OpenApiResponse(OffenceRecordSerializer, description="Recorded."),
-            200: OpenApiResponse(
-                OffenceRecordSerializer,
-                description="Already recorded for this person under this external_id.",
-            ),
-            (409, "application/problem+json"): OpenApiResponse(
-                ProblemSerializer,
-                description="`duplicate`: this external_id is already used for another "
-                "person's record. `conflict`: it is recorded with other content (correct it "
-                "with PUT). Nothing is written, and nothing of another record is told.",
-            ),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="Read an offence record",
-        description="A record of a person this user may see (else 404). Logged as a read.",
-        responses=OffenceRecordSerializer,
-    ),
-    update=extend_schema(
-        summary="Correct an offence record",
-        description="By a partner system of the record's source organisation (else 403): the "
-        "record as it should read. The history keeps what it said before.",
-        request=OffenceRecordCorrectSerializer,
-        responses=OffenceRecordSerializer,
-    ),
-    destroy=extend_schema(
-        summary="Retract an offence record",
-        description="By a partner system of the record's source organisation (else 403): the "
-        "record no longer counts (inflow criteria, outcome figures); the history keeps that it "
-        "was there and who retracted it.",
-        responses={204: None},
-    ),
-)
-class OffenceRecordViewSet(
-    AccessLoggedMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    api_scope = ApiScope.OFFENCES
-    filterset_class = OffenceRecordFilter
-    filter_backends = [*FILTER_AND_ORDER, UpdatedSinceFilter]
-    ordering_fields = ["date", "created_at"]
-    http_method_names = ["get", "post", "put", "delete", "head", "options"]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return OffenceRecord.objects.none()
-        return selectors.offence_record_list(user=self.request.user).select_related("source")
-
-    def get_serializer_class(self):
-        return {
-            "create": OffenceRecordInputSerializer,
-            "update": OffenceRecordCorrectSerializer,
-        }.get(self.action, OffenceRecordSerializer)
-
-    def update(self, request, *args, **kwargs):
-        record = self.get_object()
-        data = validated(
-            OffenceRecordCorrectSerializer, data=request.data, context=self.get_serializer_context()
-        ).validated_data
-        corrected = services.offence_record_correct(record=record, by=request.user, **data)
-        corrected.person_visible = record.person_visible
-        return Response(OffenceRecordSerializer(corrected).data)
-
-    def destroy(self, request, *args, **kwargs):
-        services.offence_record_retract(record=self.get_object(), by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        summary="Push offence records in a batch",
-        description="Up to 1,000 records in one request, each handled as `POST /offence-records/` "
-        "handles one, in its own transaction: a bad item does not sink the rest. The answer is "
-        "200 with a result per item (its status as the single push would answer it, the record's "
-        "id or the problem) and the counts. Repeats (the same `external_id`) answer 200.",
-        request=OffenceBatchSerializer,
-        responses=OffenceBatchResponseSerializer,
-    )
-    @action(detail=False, methods=["post"], url_path="batch", filter_backends=[])
-    def batch(self, request, *args, **kwargs):
-        if not request.user.has_perm("cases.add_offencerecord"):
-            # Whole, as the single push would refuse each item: this caller records no offences.
-            raise PermissionDenied(_("You may not record offences."))
-        items = validated(OffenceBatchSerializer, data=request.data).validated_data["items"]
-        context = self.get_serializer_context()
-        results, counts = [], {"created": 0, "repeated": 0, "failed": 0}
-        for index, item in enumerate(items):
-            try:
-                with transaction.atomic():
-                    data = validated(OffenceRecordInputSerializer, data=item, context=context)
-                    record, created = services.offence_record_create(
-                        by=request.user, **data.validated_data
-                    )
-            except Exception as exc:
-                answer = problems.exception_handler(exc, {"request": request, "view": self})
-                if answer is None:
-                    raise
-                body = {k: answer.data[k] for k in ("code", "title", "detail") if k in answer.data}
-                if "invalid_params" in answer.data:
-                    body["invalid_params"] = answer.data["invalid_params"]
-                results.append({"index": index, "status": answer.status_code, "problem": body})
-                counts["failed"] += 1
-                continue
-            counts["created" if created else "repeated"] += 1
-            results.append({"index": index, "status": 201 if created else 200, "id": record.pk})
-        return Response({**counts, "results": results})
-
-    def create(self, request, *args, **kwargs):
-        serializer = validated(
-            OffenceRecordInputSerializer, data=request.data, context=self.get_serializer_context()
-        )
-        record, created = services.offence_record_create(
-            by=request.user, **serializer.validated_data
-        )
-        record.person_visible = (
-            selectors.person_list(user=request.user).filter(pk=record.person_id).exists()
-        )
-        return Response(
-            OffenceRecordSerializer(record).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-# --- cases --------------------------------------------------------------------------------------
 
 #: Writes whose service can refuse with a DomainError (409).
 _CONFLICT_ACTIONS = frozenset(TRANSITION_PATHS) | {
@@ -361,15 +77,9 @@ _MEMBERSHIP_PARAMETER = OpenApiParameter(
 )
 
 
-def _transition_schema(summary: str, description: str, request=None):
-    return extend_schema(
-        summary=summary,
-        description=description
-        + " Returns the case. 409 (`invalid_transition`) when the case's status does not allow "
-        "it, 403 when the user's role does not.",
-        request=request,
-        responses=CaseDetailSerializer,
-    )
+_transition_schema = functools.partial(
+    transition_schema, noun="case", responses=CaseDetailSerializer
+)
 
 
 @extend_schema_view(
@@ -395,7 +105,9 @@ def _transition_schema(summary: str, description: str, request=None):
         responses={201: CaseDetailSerializer},
     ),
 )
-class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(
+    AccessLoggedMixin, ValidatedInputMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     api_scope = ApiScope.CASES
     api_scopes = {"timeline": ApiScope.TIMELINE}
     filterset_class = CaseApiFilter
@@ -405,10 +117,7 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     @property
     def extra_error_codes(self) -> tuple[str, ...]:
         """Documents the 409 of the writes that a DomainError can refuse (see acvz.api.schema)."""
-        request = getattr(self, "request", None)
-        if self.action in _CONFLICT_ACTIONS and getattr(request, "method", "GET") != "GET":
-            return ("409",)
-        return ()
+        return write_error_codes(self, _CONFLICT_ACTIONS)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -421,11 +130,7 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
     def get_object(self, part: CasePart | None = None) -> Case:
         """The visible case of the URL: missing, invisible and malformed ids are one 404, and so
         is a case of which the user does not read `part` (`cases.policies.case_read_scope`)."""
-        try:
-            pk = int(self.kwargs["pk"])
-        except ValueError:
-            raise NotFound from None
-        return selectors.case_get(user=self.request.user, pk=pk, part=part)
+        return selectors.case_get(user=self.request.user, pk=url_pk(self.kwargs["pk"]), part=part)
 
     def _detail(self, case: Case) -> dict:
         """The detail representation of a case a service returned (it may no longer be visible
@@ -443,11 +148,6 @@ class CaseViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.GenericView
             ),
         )
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
-
-    def _input(self, serializer_class) -> dict:
-        return validated(
-            serializer_class, data=self.request.data, context=self.get_serializer_context()
-        ).validated_data
 
     def retrieve(self, request, *args, **kwargs):
         case = self.get_object()
