@@ -24,7 +24,12 @@ from acvz.api.conditional import (
     if_match_parameter,
     stale_fails_precondition,
 )
-from acvz.api.filters import FILTER_AND_ORDER, FilterBackend, UpdatedSinceFilter
+from acvz.api.filters import (
+    FILTER_AND_ORDER,
+    FilterBackend,
+    StableOrderingFilter,
+    UpdatedSinceFilter,
+)
 from acvz.api.views import ValidatedInputMixin, url_pk
 from cases.access import AccessLoggedMixin
 from meetings import selectors, services
@@ -304,7 +309,8 @@ class NotificationViewSet(AccessLoggedMixin, mixins.ListModelMixin, viewsets.Gen
     api_scope = ApiScope.CASES
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    filter_backends = [FilterBackend, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    ordering_fields = ["created_at"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -9,7 +9,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from acvz.api.filters import FilterBackend, UpdatedSinceFilter
+from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.schema import write_error_codes
 from acvz.api.views import ValidatedInputMixin, url_pk
 from cases.access import AccessLoggedMixin
@@ -88,7 +88,8 @@ class PlanGoalViewSet(
     api_scopes = {"commitment": ApiScope.COMMITMENTS}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PlanGoalFilter
-    filter_backends = [FilterBackend, UpdatedSinceFilter]
+    filter_backends = [FilterBackend, StableOrderingFilter, UpdatedSinceFilter]
+    ordering_fields = ["leefgebied", "target_date"]
 
     @property
     def extra_error_codes(self) -> tuple[str, ...]:

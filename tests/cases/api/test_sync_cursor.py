@@ -119,4 +119,14 @@ def test_the_contract_names_the_sync_order_and_the_cursor_on_each_change_feed():
             assert names["cursor"]["schema"] == {"type": "string"}, path
         else:
             assert "cursor" not in names, path
-    assert {"/api/v1/cases", "/api/v1/offence-records", "/api/v1/agreements"} <= set(feeds)
+    assert set(feeds) == {
+        "/api/v1/agreements",
+        "/api/v1/cases",
+        "/api/v1/evaluations",
+        "/api/v1/notifications",
+        "/api/v1/offence-records",
+        "/api/v1/persons",
+        "/api/v1/plan-goals",
+        "/api/v1/plans",
+        "/api/v1/uvo-meetings",
+    }
