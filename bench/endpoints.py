@@ -724,6 +724,13 @@ API_AGREEMENTS = sql(
     AGREEMENT_ROWS + " ORDER BY a.deadline, a.id LIMIT 100",
 )
 
+#: The sync order's first keyset page: the oldest changes first.
+API_AGREEMENTS_SYNC = sql(
+    PERMS,
+    f"SELECT count(*) FROM meetings_agreement a WHERE {AGREEMENT_VISIBLE}",
+    AGREEMENT_ROWS + " ORDER BY a.updated_at, a.id LIMIT 101",
+)
+
 API_AGREEMENT = sql(PERMS, AGREEMENT_ROWS + " AND a.id = %(agreement)s", LOG_READ_API)
 
 API_UVOS = sql(
@@ -1166,6 +1173,13 @@ ENDPOINTS = [
     Endpoint("API plan detail", "system", "/api/v1/plans/{plan}", API_PLAN, "api"),
     Endpoint(
         "API agreements (100)", "system", "/api/v1/agreements?page_size=100", API_AGREEMENTS, "api"
+    ),
+    Endpoint(
+        "API agreements sync (100)",
+        "system",
+        "/api/v1/agreements?ordering=updated_at&page_size=100",
+        API_AGREEMENTS_SYNC,
+        "api",
     ),
     Endpoint(
         "API agreement detail", "system", "/api/v1/agreements/{agreement}", API_AGREEMENT, "api"
