@@ -112,6 +112,7 @@ class ApiTrailingSlashMiddleware:
     Until `REGIE_API_SLASHED_PATHS_SUNSET` the old form with a slash keeps working — answered
     as the path without it, never redirected, so a POST keeps its body — and says it is on its
     way out: `Deprecation` (RFC 9745) and `Sunset` (RFC 8594), with a `Link` to the path to use.
+    From the sunset on it is what any unknown path is: a 404.
 
     Right after `ApiVersionMiddleware`: everything after it (the views, the access log, the
     problem documents' `instance`, the pagination links) sees the path without the slash."""
@@ -128,6 +129,7 @@ class ApiTrailingSlashMiddleware:
         )
         self.deprecation = f"@{int(deprecated.timestamp())}"
         self.sunset = http_date(sunset.timestamp())
+        self.sunset_at = sunset
 
     def __call__(self, request):
         path = request.path_info
@@ -136,8 +138,8 @@ class ApiTrailingSlashMiddleware:
             and path.endswith("/")
             and path.count("/") > 3  # not /api/v1/ itself
         )
-        if not slashed:
-            return self.get_response(request)
+        if not slashed or dt.datetime.now(dt.UTC) >= self.sunset_at:
+            return self.get_response(request)  # after the sunset: the 404 of an unknown path
         request.path_info = path[:-1]
         request.path = request.path[:-1]
         response = self.get_response(request)

@@ -90,3 +90,19 @@ def test_pages_keep_their_slash_and_the_api_root_is_left_alone(client, api_as, p
     root = api_as(people["regisseur"]).get("/api/v1/")
     assert root.status_code == 404
     assert "Deprecation" not in root
+
+
+def test_after_the_sunset_the_slashed_form_is_gone(api_as, case_at, people):
+    import time_machine
+
+    case = case_at("in_regie")
+    client = api_as(people["regisseur"])
+    sunset = settings.REGIE_API_SLASHED_PATHS_SUNSET
+    midnight = datetime.datetime.combine(sunset, datetime.time(), tzinfo=datetime.UTC)
+    with time_machine.travel(midnight - datetime.timedelta(seconds=1)):
+        assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    with time_machine.travel(midnight):
+        gone = client.get(f"/api/v1/cases/{case.pk}/")
+        assert gone.status_code == 404
+        assert "Deprecation" not in gone
+        assert client.get(f"/api/v1/cases/{case.pk}").status_code == 200
