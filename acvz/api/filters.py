@@ -56,24 +56,26 @@ class StableOrderingFilter(OrderingFilter):
             )
         return [raw]
 
-    def _values(self, queryset, view, request) -> list[str]:
-        fields = [
-            name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
-        ]
+    @staticmethod
+    def _orders(fields, view) -> list[str]:
+        """Each field up and down, and the sync order on a change feed."""
         values = [value for name in fields for value in (name, f"-{name}")]
         return [*values, SYNC_ORDERING] if syncs(view) else values
+
+    def _values(self, queryset, view, request) -> list[str]:
+        valid = self.get_valid_fields(queryset, view, {"request": request})
+        return self._orders([name for name, _label in valid], view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = getattr(view, "ordering_fields", None)
         if isinstance(fields, list | tuple):
-            values = [value for name in fields for value in (name, f"-{name}")]
+            values = self._orders(fields, view)
             description = (
                 "The order of the list: a field, or `-` and a field for descending. Rows "
                 "that share the value keep a fixed order (by id)."
             )
             if syncs(view):
-                values.append(SYNC_ORDERING)
                 description += (
                     f" `{SYNC_ORDERING}` is the order to sync in: oldest change first, and "
                     "the pages are keyset pages — `next` carries a `cursor`, so a row that "
