@@ -190,3 +190,21 @@ def test_partner_operations_query_counts(
     with django_assert_num_queries(OFFENCE_CORRECT):
         assert client.put(url, body).status_code == 200
     assert OffenceRecord.objects.get(pk=record.pk).kind == "summons"
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_case_list_in_the_sync_order_first_and_cursor_page(
+    api_as, case_at, people, django_assert_num_queries, n
+):
+    """Keyset pages cost what numbered pages cost: count and rows, on every page."""
+    cases_for_regisseur(case_at, people, n)
+    client = api_as(people["regisseur"])
+    with django_assert_num_queries(CASE_LIST):
+        first = client.get("/api/v1/cases", {"ordering": "updated_at", "page_size": 1}).json()
+    assert first["count"] == n
+    if n > 1:
+        with django_assert_num_queries(CASE_LIST):
+            second = client.get(first["next"]).json()
+        assert second["results"][0]["id"] != first["results"][0]["id"]
+    else:
+        assert first["next"] is None
