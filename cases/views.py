@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -955,9 +956,28 @@ def caseload_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"n": done},
                 )
                 return redirect("meetings:dashboard")
-    rows = [{"case": c, "chosen": chosen.get(c.pk, ""), "note": notes.get(c.pk, "")} for c in cases]
+    choices = [(str(u.pk), u.get_full_name() or u.username) for u in receivers]
+    options = _receiver_options(choices)
+    rows = [
+        {
+            "case": c,
+            "options": _receiver_options(choices, chosen[c.pk]) if chosen.get(c.pk) else options,
+            "note": notes.get(c.pk, ""),
+        }
+        for c in cases
+    ]
     return render(
         request,
         "cases/caseload_transfer.html",
-        {"leaving": leaving, "rows": rows, "receivers": receivers, "errors": errors},
+        {"leaving": leaving, "rows": rows, "receivers": choices, "errors": errors},
+    )
+
+
+def _receiver_options(choices: list[tuple[str, str]], chosen: str = "") -> str:
+    """The `<option>`s of one row's receiver select, built once in Python: a loop over every
+    regisseur inside the loop over every case made the template the page's cost."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == chosen else "", label) for pk, label in choices),
     )

@@ -38,7 +38,9 @@ def test_every_case_moves_with_its_note_and_the_team_is_told(client, people, han
     url = reverse("cases:caseload_transfer", args=[leaving.pk])
     page = client.get(url)
     assert [row["case"].pk for row in page.context["rows"]] == [c.pk for c in cases]
-    assert leaving not in page.context["receivers"]
+    receivers = [pk for pk, _ in page.context["receivers"]]
+    assert str(leaving.pk) not in receivers
+    assert {str(handover["first"].pk), str(handover["second"].pk)} <= set(receivers)
     response = client.post(
         url,
         {
@@ -93,6 +95,23 @@ def test_a_bad_choice_is_a_form_error_and_moves_nothing(
     assert response.status_code == 200
     assert response.context["errors"]
     assert all(Case.objects.get(pk=c.pk).regisseur == leaving for c in handover["cases"])
+
+
+def test_a_form_error_keeps_each_row_s_choice(client, people, handover):
+    cases, first = handover["cases"], handover["first"]
+    client.force_login(people["accounthouder"])
+    url = reverse("cases:caseload_transfer", args=[people["regisseur"].pk])
+    response = client.post(url, {f"to_{cases[0].pk}": first.pk, f"to_{cases[1].pk}": "nonsense"})
+    assert response.context["errors"]
+    html = response.content.decode()
+
+    def select(case):
+        start = html.index(f'<select id="to_{case.pk}"')
+        return html[start : html.index("</select>", start)]
+
+    assert f'<option value="{first.pk}" selected>' in select(cases[0])
+    assert " selected" not in select(cases[2])
+    assert all(Case.objects.get(pk=c.pk).regisseur == people["regisseur"] for c in cases)
 
 
 def test_only_an_accounthouder_of_the_organisation_hands_over(
