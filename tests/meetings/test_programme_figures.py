@@ -207,9 +207,9 @@ def test_bad_filters_are_form_errors(client, people):
 
 
 #: Session, user, 2 × permissions; the programmes; flow (3), status, caseload, time to plan,
-#: ITAT, barriers (2), waiting times, outcomes, minors followed; the filter's programmes and
-#: organisations (the header's counts are cached).
-FIGURES_QUERIES = 19
+#: ITAT, barriers (2), waiting times, outcomes (3: first cases, the chains' ends, offences),
+#: minors followed; the filter's programmes and organisations (the header's counts are cached).
+FIGURES_QUERIES = 21
 
 
 def test_the_query_count_does_not_grow_with_the_cases(
@@ -306,3 +306,30 @@ def test_a_reinflow_does_not_count_the_person_twice(started, offences, settings)
     assert before == 0.5  # one arrest in the two years before the first inflow
     assert during == round(1 / (1000 / 365.25), 2)  # the gap's arrest, once, while in regie
     assert after is None  # still in regie: nothing after
+
+
+def test_a_chain_closes_when_its_last_case_closes(started, offences, settings):
+    """After a re-inflow, "after" starts at the last case's closing; the gap between the cases
+    counts as during; the cohort is that of the first inflow."""
+    settings.REGIE_SMALL_GROUP = 1
+    first = started(1000)
+    offences(first, (600, "arrest", "hic_burglary"), (950, "summons", "other"))
+    begin = first.regie_started_at
+    Case.objects.filter(pk=first.pk).update(status="closed", closed_at=begin + timedelta(days=500))
+    Case.objects.create(
+        person=first.person,
+        programme=first.programme,
+        status="closed",
+        regie_started_at=begin + timedelta(days=800),
+        closed_at=begin + timedelta(days=900),
+        previous_case=first,
+    )
+    table, persistent = outcomes(Case.objects.all(), TODAY)
+    cohort = f"TOP600 {timezone.localtime(begin).year}"
+    rows = {label: [c.value for c in row] for label, row in table.rows}
+    assert len(rows) == 3
+    arrests, summonses = rows[f"{cohort} · aanhoudingen"], rows[f"{cohort} · dagvaardingen"]
+    assert arrests[2] == round(1 / (900 / 365.25), 2)  # the gap's arrest: during
+    assert arrests[4] == 0.0
+    assert summonses[4] == round(1 / (100 / 365.25), 2)  # after the last closing, 100 days ago
+    assert cells(persistent) == {"TOP600": ["0"]}  # closed: not in the persistent group
