@@ -234,16 +234,94 @@ CASE_LIST_PROGRAMME_TEAM = sql(
     FILTER_CHOICES,
 )
 
+#: The outflow signal (issue 16): cases in regie whose person no longer meets the programme's
+#: inflow criteria (above its maximum age, or fewer counted offences in its window), counted and
+#: a page of them; `{own}` narrows to the user's cases or programmes.
+_SIGNALLED = """
+    FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+    JOIN cases_programme pr ON pr.id = c.programme_id
+   WHERE c.status = 'in_regie' AND {own}
+     AND ((pr.max_age IS NOT NULL
+           AND p.date_of_birth <= current_date - make_interval(years => pr.max_age + 1))
+       OR (pr.min_offences IS NOT NULL AND (
+            SELECT count(*) FROM cases_offencerecord o
+             WHERE o.person_id = c.person_id AND o.date <= current_date
+               AND o.date >= current_date - make_interval(years => pr.period_years)
+               AND o.category <> 'other'
+               AND (pr.offence_kinds = '[]'::jsonb OR pr.offence_kinds ? o.kind)
+          ) < pr.min_offences))"""
+
+
+#: The regisseur's own cases in regie, with the person and programme (the work queue's rows).
+_MINE = """FROM cases_case c JOIN cases_person p ON p.id = c.person_id
+         JOIN cases_programme pr ON pr.id = c.programme_id
+        WHERE c.regisseur_id = %(user)s AND c.status = 'in_regie'"""
+
+#: The start page of a regisseur: their roles, their work queue (meetings.work: plans to write,
+#: UVOs and evaluations due, plan reviews, overdue agreements, declined commitments, outflow
+#: signals, commitments to answer and agreements to deliver, each counted and its first five
+#: read) and their ten latest cases, and the access log entry for the cases shown.
 HOME = sql(
     PERMS,
     """SELECT rg.role FROM partners_rolegroup rg
          JOIN partners_user_groups ug ON ug.group_id = rg.group_id WHERE ug.user_id = %(user)s""",
+    f"""SELECT c.id, p.first_name, p.last_name,
+              EXISTS (SELECT 1 FROM plans_plan x WHERE x.case_id = c.id AND x.status = 'draft'),
+              EXISTS (SELECT 1 FROM plans_plan x WHERE x.case_id = c.id
+                         AND x.status IN ('submitted', 'approved'))
+         {_MINE} ORDER BY c.id""",
+    f"""SELECT c.*, p.first_name, p.last_name,
+              (SELECT max(m.held_on) FROM meetings_uvomeeting m
+                WHERE m.case_id = c.id AND m.status = 'held'),
+              EXISTS (SELECT 1 FROM meetings_uvomeeting m WHERE m.case_id = c.id
+                         AND m.status = 'planned' AND m.planned_at >= %(today)s),
+              (SELECT k.weeks FROM meetings_uvocadence k WHERE k.case_id = c.id)
+         {_MINE}""",
+    """SELECT x.id, x.approved_at, pr.evaluation_interval_weeks, p.first_name, p.last_name,
+              (SELECT max(e.held_on) FROM plans_evaluation e WHERE e.plan_id = x.id)
+         FROM plans_plan x JOIN cases_case c ON c.id = x.case_id
+         JOIN cases_person p ON p.id = c.person_id
+         JOIN cases_programme pr ON pr.id = c.programme_id
+        WHERE x.status = 'approved' AND c.regisseur_id = %(user)s AND c.status = 'in_regie'""",
+    """SELECT r.*, p.first_name, p.last_name FROM plans_planreview r
+         JOIN cases_case c ON c.id = r.case_id JOIN cases_person p ON p.id = c.person_id
+        WHERE c.regisseur_id = %(user)s AND c.status IN ('in_regie', 'outflow')
+          AND r.closed_at IS NULL ORDER BY r.due_on, r.id LIMIT 5""",
+    """SELECT count(*) FROM meetings_agreement a JOIN cases_case c ON c.id = a.case_id
+        WHERE c.regisseur_id = %(user)s AND c.status = 'in_regie' AND a.status = 'open'
+          AND a.deadline < %(today)s AND a.owner_person_id IS DISTINCT FROM %(user)s""",
+    """SELECT a.*, p.first_name, p.last_name, o.name FROM meetings_agreement a
+         JOIN cases_case c ON c.id = a.case_id JOIN cases_person p ON p.id = c.person_id
+         JOIN partners_organisation o ON o.id = a.owner_organisation_id
+        WHERE c.regisseur_id = %(user)s AND c.status = 'in_regie' AND a.status = 'open'
+          AND a.deadline < %(today)s AND a.owner_person_id IS DISTINCT FROM %(user)s
+        ORDER BY a.deadline, a.id LIMIT 5""",
+    """SELECT count(*) FROM plans_plangoal g JOIN plans_plan x ON x.id = g.plan_id
+         JOIN cases_case c ON c.id = x.case_id
+        WHERE c.regisseur_id = %(user)s AND x.status IN ('draft', 'submitted')
+          AND g.commitment = 'declined'""",
+    "SELECT * FROM cases_programme ORDER BY id",
+    f"SELECT count(*) {_SIGNALLED.format(own='c.regisseur_id = %(user)s')}",
+    f"""SELECT c.*, p.*, pr.* {_SIGNALLED.format(own="c.regisseur_id = %(user)s")}
+        ORDER BY c.regie_started_at, c.id LIMIT 5""",
+    """SELECT count(*) FROM plans_plan x WHERE x.status = 'submitted'
+          AND EXISTS (SELECT 1 FROM plans_plangoal g WHERE g.plan_id = x.id
+                         AND g.responsible_organisation_id = %(org)s AND g.commitment = 'pending')
+          AND EXISTS (SELECT 1 FROM cases_caseteammembership t WHERE t.case_id = x.case_id
+                         AND t.organisation_id = %(org)s AND t.left_on IS NULL)""",
+    """SELECT a.*, p.first_name, p.last_name FROM meetings_agreement a
+         JOIN cases_case c ON c.id = a.case_id JOIN cases_person p ON p.id = c.person_id
+        WHERE a.owner_person_id = %(user)s AND a.status = 'open'
+          AND EXISTS (SELECT 1 FROM cases_caseteammembership t WHERE t.case_id = a.case_id
+                         AND t.organisation_id = %(org)s AND t.left_on IS NULL)
+        ORDER BY a.deadline, a.id LIMIT 6""",
     """SELECT c.id, c.status, p.first_name, p.last_name, pr.name
          FROM cases_case c JOIN cases_person p ON p.id = c.person_id
          JOIN cases_programme pr ON pr.id = c.programme_id
         WHERE (c.regisseur_id = %(user)s OR c.accounthouder_id = %(user)s)
           AND c.status <> 'closed'
         ORDER BY c.registered_at DESC, c.id DESC LIMIT 10""",
+    LOG_READ,
 )
 
 CASE_DETAIL = sql(
@@ -936,23 +1014,6 @@ HANDOVER = sql(
           AND ap.codename = 'direct_case' AND u.id <> %(regisseur)s
         ORDER BY u.last_name, u.first_name""",
 )
-
-#: The outflow signal (issue 16): cases in regie whose person no longer meets the programme's
-#: inflow criteria (above its maximum age, or fewer counted offences in its window), counted and
-#: a page of them; `{own}` narrows to the user's cases or programmes.
-_SIGNALLED = """
-    FROM cases_case c JOIN cases_person p ON p.id = c.person_id
-    JOIN cases_programme pr ON pr.id = c.programme_id
-   WHERE c.status = 'in_regie' AND {own}
-     AND ((pr.max_age IS NOT NULL
-           AND p.date_of_birth <= current_date - make_interval(years => pr.max_age + 1))
-       OR (pr.min_offences IS NOT NULL AND (
-            SELECT count(*) FROM cases_offencerecord o
-             WHERE o.person_id = c.person_id AND o.date <= current_date
-               AND o.date >= current_date - make_interval(years => pr.period_years)
-               AND o.category <> 'other'
-               AND (pr.offence_kinds = '[]'::jsonb OR pr.offence_kinds ? o.kind)
-          ) < pr.min_offences))"""
 
 
 def _outflow_signals(own: str) -> str:
