@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
@@ -731,14 +731,26 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("meetings.change_webhooksubscription", raise_exception=True)
 def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switching on again acts at once. Switching off cuts a partner system off from its events
+    (they wait, and are forgotten after REGIE_WEBHOOK_KEEP_DAYS), so it takes two steps: GET
+    names the subscription and what follows, and only that page's POST (with `confirm`)
+    switches off. A POST without it (an old page's button) asks again."""
     from meetings import webhooks
     from meetings.models import WebhookSubscription
 
-    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    subscription = get_object_or_404(
+        WebhookSubscription.objects.select_related("organisation", "user"), pk=pk
+    )
     active = request.POST.get("active") == "1"
+    if request.method != "POST" or not (active or request.POST.get("confirm") == "1"):
+        return render(
+            request,
+            "meetings/webhook_switch_off.html",
+            {"subscription": subscription, "keep_days": settings.REGIE_WEBHOOK_KEEP_DAYS},
+        )
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:
