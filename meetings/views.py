@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
-from acvz.web import UncountedPage, posted, refuse
+from acvz.web import UncountedPage, add_validation_errors, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, actor_for
@@ -626,12 +626,6 @@ def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
 # --- webhooks (the beheerder) -------------------------------------------------------------------
 
 
-def _webhook_form_errors(form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def _secret_shown_once(request: HttpRequest, subscription, secret: str) -> HttpResponse:
     """The one page that shows a webhook's secret: never cached, never redirected to."""
     response = render(
@@ -664,7 +658,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                 )
             except ValidationError as error:
-                _webhook_form_errors(form, error)
+                add_validation_errors(form, error)
             except DomainError as error:
                 refuse(form, error)
             else:
@@ -714,7 +708,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_lock_version=data["lock_version"],
                 )
             except ValidationError as error:
-                _webhook_form_errors(form, error)
+                add_validation_errors(form, error)
             except DomainError as error:
                 refuse(form, error)
             else:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from acvz.api import problems
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import safe_next
-from acvz.web import refuse
+from acvz.web import add_validation_errors, refuse
 from partners import second_factor, services
 from partners.forms import (
     PasswordChangeForm,
@@ -275,9 +275,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 try:
                     key, secret = services.api_key_issue(by=request.user, **form.cleaned_data)
                 except ValidationError as error:
-                    for field, messages in error.message_dict.items():
-                        for message in messages:
-                            form.add_error(field if field in form.fields else None, message)
+                    add_validation_errors(form, error)
                 except NotAllowed as error:
                     form.add_error("user", str(error))
                 else:
