@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from acvz.errors import DomainError, NotAllowed
@@ -11,6 +11,14 @@ from acvz.errors import DomainError, NotAllowed
 def posted(request: HttpRequest):
     """The submitted data, or None for GET (an empty POST is still a submission)."""
     return request.POST if request.method == "POST" else None
+
+
+def add_validation_errors(form, error: ValidationError) -> None:
+    """A service's `ValidationError` (per model field) as the form's errors: each message on
+    its field where the form has that field, otherwise above the form."""
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def refuse(form, error: DomainError) -> None:

@@ -123,6 +123,13 @@ CONTEXT_SQL = [
             WHERE u.username = 'bench.system.politie' ORDER BY s.id LIMIT 1""",
     ),
     (
+        "the police system's API key",
+        """SELECT k.prefix AS api_key FROM partners_apikey k
+             JOIN partners_user u ON u.id = k.user_id
+            WHERE u.username = 'bench.system.politie' AND NOT k.revoked
+            ORDER BY k.created DESC, k.id LIMIT 1""",
+    ),
+    (
         "a non-health goal of that plan, and the case's programme",
         """SELECT (SELECT id FROM plans_plangoal WHERE plan_id = %(plan)s AND leefgebied <> 9
                     ORDER BY leefgebied, id LIMIT 1) AS goal,
@@ -964,6 +971,15 @@ API_KEYS = sql(
         WHERE rg.role = 'partner_system' AND u.is_active ORDER BY o.name, u.username""",
 )
 
+#: The question before revoking an API key: the key, its system and organisation, a successor.
+API_KEY_REVOKE = sql(
+    PERMS,
+    """SELECT k.*, u.*, o.*, n.* FROM partners_apikey k JOIN partners_user u ON u.id = k.user_id
+         LEFT JOIN partners_organisation o ON o.id = u.organisation_id
+         LEFT JOIN partners_apikey n ON n.rotated_from_id = k.id
+        WHERE k.prefix = %(api_key)s""",
+)
+
 #: The beheerder's webhooks: every subscription with its waiting and failed deliveries and the
 #: last delivery; one subscription's delivery log, newest 50 with each one's last attempt.
 WEBHOOKS = sql(
@@ -993,6 +1009,13 @@ WEBHOOK_LOG = sql(
          LEFT JOIN LATERAL (SELECT at, status_code, error FROM meetings_webhookattempt
                              WHERE delivery_id = d.id ORDER BY at DESC, id DESC LIMIT 1) a ON true
         WHERE d.subscription_id = %(webhook)s ORDER BY d.created_at DESC, d.id DESC LIMIT 51""",
+)
+#: The question before switching a webhook off: the subscription, its system and organisation.
+WEBHOOK_SWITCH_OFF = sql(
+    PERMS,
+    """SELECT s.*, o.*, u.* FROM meetings_webhooksubscription s
+         JOIN partners_organisation o ON o.id = s.organisation_id
+         JOIN partners_user u ON u.id = s.user_id WHERE s.id = %(webhook)s""",
 )
 
 #: The accounthouder hands over a regisseur's caseload: the regisseur, their cases in regie or
@@ -1203,6 +1226,18 @@ ENDPOINTS = [
     Endpoint("API keys · beheerder", "beheerder", "/beheer/api-sleutels/", API_KEYS),
     Endpoint("webhooks · beheerder", "beheerder", "/beheer/webhooks/", WEBHOOKS),
     Endpoint("webhook log · beheerder", "beheerder", "/beheer/webhooks/{webhook}/", WEBHOOK_LOG),
+    Endpoint(
+        "revoke an API key (the question) · beheerder",
+        "beheerder",
+        "/beheer/api-sleutels/{api_key}/intrekken/",
+        API_KEY_REVOKE,
+    ),
+    Endpoint(
+        "switch a webhook off (the question) · beheerder",
+        "beheerder",
+        "/beheer/webhooks/{webhook}/aan-uit/",
+        WEBHOOK_SWITCH_OFF,
+    ),
     Endpoint(
         "caseload handover · accounthouder",
         "accounthouder",

@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
-from acvz.web import UncountedPage, posted, refuse
+from acvz.web import UncountedPage, add_validation_errors, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, actor_for
@@ -626,12 +626,6 @@ def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
 # --- webhooks (the beheerder) -------------------------------------------------------------------
 
 
-def _webhook_form_errors(form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def _secret_shown_once(request: HttpRequest, subscription, secret: str) -> HttpResponse:
     """The one page that shows a webhook's secret: never cached, never redirected to."""
     response = render(
@@ -664,7 +658,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
                     description=data["description"],
                 )
             except ValidationError as error:
-                _webhook_form_errors(form, error)
+                add_validation_errors(form, error)
             except DomainError as error:
                 refuse(form, error)
             else:
@@ -714,7 +708,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_lock_version=data["lock_version"],
                 )
             except ValidationError as error:
-                _webhook_form_errors(form, error)
+                add_validation_errors(form, error)
             except DomainError as error:
                 refuse(form, error)
             else:
@@ -731,14 +725,26 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("meetings.change_webhooksubscription", raise_exception=True)
 def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Switching on again acts at once. Switching off cuts a partner system off from its events
+    (they wait, and are forgotten after REGIE_WEBHOOK_KEEP_DAYS), so it takes two steps: GET
+    names the subscription and what follows, and only that page's POST (with `confirm`)
+    switches off. A POST without it (an old page's button) asks again."""
     from meetings import webhooks
     from meetings.models import WebhookSubscription
 
-    subscription = get_object_or_404(WebhookSubscription, pk=pk)
+    subscription = get_object_or_404(
+        WebhookSubscription.objects.select_related("organisation", "user"), pk=pk
+    )
     active = request.POST.get("active") == "1"
+    if request.method != "POST" or not (active or request.POST.get("confirm") == "1"):
+        return render(
+            request,
+            "meetings/webhook_switch_off.html",
+            {"subscription": subscription, "keep_days": settings.REGIE_WEBHOOK_KEEP_DAYS},
+        )
     try:
         expected = int(request.POST.get("lock_version", ""))
     except ValueError:

@@ -15,12 +15,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from acvz.api import problems
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import safe_next
-from acvz.web import refuse
+from acvz.web import add_validation_errors, refuse
 from partners import second_factor, services
 from partners.forms import (
     PasswordChangeForm,
@@ -275,9 +275,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
                 try:
                     key, secret = services.api_key_issue(by=request.user, **form.cleaned_data)
                 except ValidationError as error:
-                    for field, messages in error.message_dict.items():
-                        for message in messages:
-                            form.add_error(field if field in form.fields else None, message)
+                    add_validation_errors(form, error)
                 except NotAllowed as error:
                     form.add_error("user", str(error))
                 else:
@@ -313,15 +311,22 @@ def api_key_rotate(request: HttpRequest, prefix: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("partners.rotate_apikey", raise_exception=True)
 def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    """Revoking is for good and cuts a partner system off at once, so it takes two steps: GET
+    names the key and what follows, and only that page's POST (with `confirm`) revokes. A POST
+    without it (an old list's button) asks again."""
     from partners.models import ApiKey
 
-    key = get_object_or_404(ApiKey, prefix=prefix)
-    services.api_key_revoke(key=key, by=request.user)
-    messages.success(request, _("The key %(prefix)s is revoked.") % {"prefix": key.prefix})
-    return redirect("api_keys")
+    key = get_object_or_404(
+        ApiKey.objects.select_related("user__organisation", "rotated_to"), prefix=prefix
+    )
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        services.api_key_revoke(key=key, by=request.user)
+        messages.success(request, _("The key %(prefix)s is revoked.") % {"prefix": key.prefix})
+        return redirect("api_keys")
+    return render(request, "partners/api_key_revoke.html", {"key": key})
 
 
 # --- regisseur profiles and the competence scan (issue 16) ---------------------------------------

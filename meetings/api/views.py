@@ -21,6 +21,7 @@ from acvz.api.conditional import (
     PreconditionFailed,
     entity_tags,
     etag_parameter,
+    if_match,
     if_match_parameter,
     stale_fails_precondition,
 )
@@ -161,11 +162,6 @@ class UvoMeetingViewSet(
         return self._detail(meeting)
 
 
-def _tags(header: str | None) -> set[str]:
-    """The entity tags of an If-Match / If-None-Match header."""
-    return entity_tags(header) if header else set()
-
-
 class AgreementChanged(PreconditionFailed):
     default_detail = gettext_lazy(
         "The agreement changed since you read it (If-Match names an older ETag). Nothing was "
@@ -211,8 +207,9 @@ class AgreementChanged(PreconditionFailed):
         description="By the owning organisation (its people and its partner system), the "
         "regisseur or the accounthouder: done, not done, or open again, with a note. 403 for "
         "others who see the case. Fields left out keep their value. With `If-Match` naming "
-        "an `ETag` that is no longer the agreement's (someone changed it since you read it): "
-        "412 `precondition_failed`, nothing written.",
+        "an `ETag` that is no longer the agreement's (someone changed it since you read it), "
+        "or no `ETag` at all (an empty or malformed header): 412 `precondition_failed`, "
+        "nothing written.",
         request=AgreementUpdateSerializer,
         responses=AgreementSerializer,
         parameters=[if_match_parameter("The agreement's `ETag` as you read it.")],
@@ -256,7 +253,9 @@ class AgreementViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         agreement = self.get_object()
-        if services.agreement_version(agreement) in _tags(request.headers.get("If-None-Match")):
+        if services.agreement_version(agreement) in entity_tags(
+            request.headers.get("If-None-Match", "")
+        ):
             return Response(
                 status=status.HTTP_304_NOT_MODIFIED,
                 headers={"ETag": services.agreement_version(agreement)},
@@ -275,12 +274,8 @@ class AgreementViewSet(
                 _("Only the owning organisation or the regisseur updates this agreement.")
             )
         data = self._input(AgreementUpdateSerializer)
-        expected = None
-        tags = _tags(request.headers.get("If-Match"))
-        if tags and "*" not in tags:
-            expected = services.agreement_version(agreement)
-            if expected not in tags:
-                raise AgreementChanged
+        current = services.agreement_version(agreement)
+        expected = current if if_match(request, current, AgreementChanged) else None
         with stale_fails_precondition(AgreementChanged):
             services.agreement_set_status(
                 agreement=agreement,

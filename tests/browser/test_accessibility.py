@@ -23,6 +23,7 @@ from cases import services as case_services
 from meetings import services as meeting_services
 from meetings import webhooks
 from meetings.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+from partners.models import ApiKey
 from plans import services as plan_services
 from plans.budget import budget_request_create
 from tests.factories import PersonFactory
@@ -99,6 +100,9 @@ def world(plan_at, people, orgs):
         subscription=hook, event=event, message_id="msg_fictief", attempts=1
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=503, duration_ms=120)
+    key, _secret = ApiKey.objects.create_key(
+        user=people["system"], name="Fictieve BVH-koppeling", scopes=["read", "offences"]
+    )
     budget = budget_request_create(
         case=case,
         by=people["regisseur"],
@@ -120,7 +124,14 @@ def world(plan_at, people, orgs):
         organisation=orgs["JBRA"],
         note="Fictief: spijbelt",
     )
-    return {"plan": plan, "case": case, "uvo": held, "hook": hook, "budget": budget}
+    return {
+        "plan": plan,
+        "case": case,
+        "uvo": held,
+        "hook": hook,
+        "budget": budget,
+        "api_key": key,
+    }
 
 
 def test_the_main_pages_have_no_serious_accessibility_violations(
@@ -157,8 +168,10 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
         "beheerder": [
             "/beheer/toegangslog/",
             "/beheer/api-sleutels/",
+            f"/beheer/api-sleutels/{world['api_key'].prefix}/intrekken/",
             "/beheer/webhooks/",
             f"/beheer/webhooks/{world['hook'].pk}/",
+            f"/beheer/webhooks/{world['hook'].pk}/aan-uit/",
         ],
         "accounthouder": [
             "/dashboard/",

@@ -432,3 +432,40 @@ def test_agreements_are_read_and_updated_conditionally(api_as, team_case, people
     assert done.status_code == 200, done.content
     assert done["ETag"] != fresh["ETag"]
     assert Agreement.objects.get(pk=agreement.pk).status == "done"
+
+
+#: If-Match headers that name no entity tag (RFC 9110, 13.1.1): they match no version.
+NO_ENTITY_TAG = ["", " ", ",", "garbage", "W/", '"unterminated', "W/ "]
+
+
+@pytest.mark.parametrize("if_match", NO_ENTITY_TAG)
+def test_an_if_match_naming_no_entity_tag_is_412_and_writes_nothing(
+    api_as, team_case, people, orgs, if_match
+):
+    """As on plans: an empty or malformed If-Match is a precondition that fails, never "no
+    check"."""
+    agreement = make_agreement(team_case, people, orgs["WPI"])
+    before = Agreement.objects.filter(pk=agreement.pk).values().get()
+    history = agreement.history.count()
+    response = api_as(people["partner"]).patch(
+        f"{AGREEMENTS}/{agreement.pk}",
+        {"status": "done", "note": "Overschreven?"},
+        HTTP_IF_MATCH=if_match,
+    )
+    body = assert_problem(response, 412, "precondition_failed")
+    assert "names no entity tag" in body["detail"]
+    assert Agreement.objects.filter(pk=agreement.pk).values().get() == before
+    assert agreement.history.count() == history
+
+
+@pytest.mark.parametrize("if_match", [None, "*"])
+def test_an_agreement_update_without_if_match_or_with_star_applies(
+    api_as, team_case, people, orgs, if_match
+):
+    agreement = make_agreement(team_case, people, orgs["WPI"])
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    response = api_as(people["partner"]).patch(
+        f"{AGREEMENTS}/{agreement.pk}", {"status": "done"}, **headers
+    )
+    assert response.status_code == 200, response.content
+    assert Agreement.objects.get(pk=agreement.pk).status == "done"

@@ -14,6 +14,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from standardwebhooks.webhooks import Webhook
 
 from cases import services as case_services
@@ -471,24 +472,63 @@ def test_only_the_beheerder_reaches_the_webhooks(people, systems, client, who):
     client.force_login(people[who])
     assert client.get(reverse("meetings:webhooks")).status_code == 403
     assert client.get(reverse("meetings:webhook", args=[subscription.pk])).status_code == 403
-    response = client.post(
-        reverse("meetings:webhook_switch", args=[subscription.pk]), {"active": "0"}
-    )
+    switch = reverse("meetings:webhook_switch", args=[subscription.pk])
+    assert client.get(switch).status_code == 403
+    response = client.post(switch, {"active": "0", "confirm": "1", "lock_version": 0})
     assert response.status_code == 403
     subscription.refresh_from_db()
-    assert subscription.active
+    assert (subscription.active, subscription.lock_version) == (True, 0)
+    assert subscription.history.count() == 1
 
 
 def test_switching_off_by_hand_is_stored_and_in_the_history(people, systems, client):
     subscription, _secret = subscribe(people, systems["WPI"], "https://a.example.test/")
     client.force_login(people["beheerder"])
-    client.post(
+    response = client.post(
         reverse("meetings:webhook_switch", args=[subscription.pk]),
-        {"active": "0", "lock_version": subscription.lock_version},
+        {"active": "0", "confirm": "1", "lock_version": subscription.lock_version},
     )
+    assert response.status_code == 302
     subscription.refresh_from_db()
     assert not subscription.active
     assert subscription.history.latest().history_user == people["beheerder"]
+
+
+def test_switching_off_asks_first_naming_the_subscription_and_what_follows(people, systems, client):
+    subscription, _secret = subscribe(people, systems["WPI"], "https://a.example.test/")
+    client.force_login(people["beheerder"])
+    switch = reverse("meetings:webhook_switch", args=[subscription.pk])
+    # The detail page links to the question; it holds no form that switches off.
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert f'href="{switch}"' in detail
+    assert f'action="{switch}"' not in detail
+    response = client.get(switch)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for shown in ("https://a.example.test/", "sys-WPI", str(systems["WPI"].organisation)):
+        assert escape(shown) in text
+    assert 'name="confirm" value="1"' in text
+    # A POST without the confirmation (an old page's button) asks again.
+    response = client.post(switch, {"active": "0", "lock_version": subscription.lock_version})
+    assert response.status_code == 200
+    assert response.templates[0].name == "meetings/webhook_switch_off.html"
+    subscription.refresh_from_db()
+    assert (subscription.active, subscription.lock_version) == (True, 0)
+    assert subscription.history.count() == 1
+
+
+def test_switching_on_again_needs_no_question(people, systems, client):
+    subscription, _secret = subscribe(people, systems["WPI"], "https://a.example.test/")
+    webhooks.webhook_set_active(subscription=subscription, by=people["beheerder"], active=False)
+    client.force_login(people["beheerder"])
+    switch = reverse("meetings:webhook_switch", args=[subscription.pk])
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert f'action="{switch}"' in detail
+    assert 'name="confirm"' not in client.get(switch).content.decode()  # off already
+    response = client.post(switch, {"active": "1", "lock_version": 1})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.active
 
 
 @pytest.mark.parametrize("n", [1, 25])

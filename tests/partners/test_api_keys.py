@@ -3,6 +3,7 @@ once and stored only as a hash, expiring, revocable, rotatable with an overlap, 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from partners.models import ApiKey, ApiScope
@@ -110,14 +114,17 @@ def test_only_the_beheerder_manages_keys(client, people):
     key, _secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
     for name in ("api_key_rotate", "api_key_revoke"):
         assert client.post(reverse(name, args=[key.prefix])).status_code == 403
+    url = reverse("api_key_revoke", args=[key.prefix])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": "1"}).status_code == 403
     key.refresh_from_db()
-    assert (key.revoked, ApiKey.objects.count()) == (False, 1)
+    assert (key.revoked, ApiKey.objects.count(), key.history.count()) == (False, 1, 1)
 
 
 def test_a_revoked_key_stops_at_once(beheerder, people):
     key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
     assert _api(secret).get("/api/v1/cases").status_code == 200
-    response = beheerder.post(reverse("api_key_revoke", args=[key.prefix]))
+    response = beheerder.post(reverse("api_key_revoke", args=[key.prefix]), {"confirm": "1"})
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.revoked
@@ -125,6 +132,60 @@ def test_a_revoked_key_stops_at_once(beheerder, people):
     response = _api(secret).get("/api/v1/cases")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_revoking_asks_first_naming_the_key_and_what_follows(beheerder, people):
+    key, secret = ApiKey.objects.create_key(user=people["system"], name="BVH", scopes=["read"])
+    url = reverse("api_key_revoke", args=[key.prefix])
+    # The list links to the question; it holds no form that revokes.
+    page = beheerder.get(reverse("api_keys")).content.decode()
+    assert f'href="{url}"' in page
+    assert f'action="{url}"' not in page
+    response = beheerder.get(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    for shown in (key.prefix, people["system"].username, str(people["system"].organisation)):
+        assert escape(shown) in text
+    assert _last_used(text) == gettext("never")
+    assert 'name="confirm" value="1"' in text
+    key.refresh_from_db()
+    assert (key.revoked, key.history.count()) == (False, 1)
+    assert _api(secret).get("/api/v1/cases").status_code == 200
+    # Once used, the page says when.
+    key.refresh_from_db()
+    text = beheerder.get(url).content.decode()
+    assert _last_used(text) == date_format(
+        timezone.localtime(key.last_used_at), "SHORT_DATETIME_FORMAT"
+    )
+
+
+def _last_used(page: str) -> str:
+    return re.search(r'data-testid="api-key-last-used">([^<]*)<', page).group(1)
+
+
+def test_a_post_without_the_confirmation_asks_again_and_revokes_nothing(beheerder, people):
+    """The list's old button (a page opened before this step existed) posts without it."""
+    key, secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
+    response = beheerder.post(reverse("api_key_revoke", args=[key.prefix]))
+    assert response.status_code == 200
+    assert response.templates[0].name == "partners/api_key_revoke.html"
+    key.refresh_from_db()
+    assert (key.revoked, key.history.count()) == (False, 1)
+    assert _api(secret).get("/api/v1/cases").status_code == 200
+
+
+def test_an_unknown_key_is_404_on_both_steps(beheerder):
+    url = reverse("api_key_revoke", args=["nosuchky"])
+    assert beheerder.get(url).status_code == 404
+    assert beheerder.post(url, {"confirm": "1"}).status_code == 404
+
+
+def test_a_revoked_key_offers_nothing_more_to_revoke(beheerder, people):
+    key, _secret = ApiKey.objects.create_key(user=people["system"], name="x", scopes=["read"])
+    beheerder.post(reverse("api_key_revoke", args=[key.prefix]), {"confirm": "1"})
+    response = beheerder.get(reverse("api_key_revoke", args=[key.prefix]))
+    assert response.status_code == 200
+    assert 'name="confirm"' not in response.content.decode()
 
 
 def test_an_expired_key_is_refused(people):

@@ -612,8 +612,14 @@ WEB: dict[str, dict[str, Spec]] = {
     "api_key_rotate": page(
         t_api_key, {"prefix": "prefix"}, scope="global", post="apikey.manage", markers="none"
     ),
+    # GET asks (naming the key); the POST of that question revokes.
     "api_key_revoke": page(
-        t_api_key, {"prefix": "prefix"}, scope="global", post="apikey.manage", markers="none"
+        t_api_key,
+        {"prefix": "prefix"},
+        scope="global",
+        post="apikey.manage",
+        body=lambda w, t: {"confirm": "1"},
+        markers="none",
     ),
     # The beheerder's webhooks: addresses, events and the delivery log (case numbers, no
     # person's data); a secret only in the answer to subscribing or renewing it.
@@ -633,7 +639,7 @@ WEB: dict[str, dict[str, Spec]] = {
         {"pk": "pk"},
         scope="global",
         post="webhook.manage",
-        body=lambda w, t: {"active": "0", "lock_version": 0},
+        body=lambda w, t: {"active": "0", "confirm": "1", "lock_version": 0},
         markers="none",
     ),
     "meetings:webhook_secret": page(

@@ -35,16 +35,10 @@ def _with_etag(plan: Plan) -> dict[str, str]:
 
 def _if_match_version(request, plan: Plan) -> int | None:
     """The lock version `If-Match` holds the client to: None without the header (or with `*`);
-    412 when it names no current ETag of the plan (a weak ETag never matches, RFC 9110)."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tags = conditional.entity_tags(header)
-    if "*" in tags:
-        return None
-    if plan_etag(plan) not in tags:
-        raise PreconditionFailed
-    return plan.lock_version
+    412 when it names no current ETag of the plan (`conditional.if_match`)."""
+    if conditional.if_match(request, plan_etag(plan), PreconditionFailed):
+        return plan.lock_version
+    return None
 
 
 def _locked_write(request, plan: Plan, body_version: int | None, write: Callable):
@@ -99,8 +93,8 @@ def _etag_header(*codes: int) -> OpenApiParameter:
 
 
 _LOCKING = (
-    " Optimistic locking: with `If-Match` naming an older ETag the answer is 412 "
-    "`precondition_failed`; without `If-Match`, a `lock_version` in the body that is no longer "
-    "the plan's is a 409 `stale`; with neither the change applies. Nothing is written when "
-    "refused."
+    " Optimistic locking: with `If-Match` naming an older ETag (or none: an empty or malformed "
+    "header) the answer is 412 `precondition_failed`; without `If-Match`, a `lock_version` in "
+    "the body that is no longer the plan's is a 409 `stale`; with neither the change applies. "
+    "Nothing is written when refused."
 )

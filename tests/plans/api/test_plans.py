@@ -258,6 +258,26 @@ def test_a_patch_with_an_old_etag_is_412_and_overwrites_nothing(api_as, plan_at,
     assert Plan.objects.get(pk=plan.pk).analysis == "Tussendoor"
 
 
+#: If-Match headers that name no entity tag (RFC 9110, 13.1.1): they match no version.
+NO_ENTITY_TAG = ["", " ", ",", "garbage", "W/", '"unterminated', "1-0", "W/ "]
+
+
+@pytest.mark.parametrize("if_match", NO_ENTITY_TAG)
+def test_an_if_match_naming_no_entity_tag_is_412_and_writes_nothing(
+    api_as, plan_at, people, if_match
+):
+    plan = plan_at("draft")
+    before = Plan.objects.filter(pk=plan.pk).values().get()
+    history = plan.history.count()
+    response = api_as(people["regisseur"]).patch(
+        f"/api/v1/plans/{plan.pk}", {"analysis": "Overschreven?"}, HTTP_IF_MATCH=if_match
+    )
+    body = assert_problem(response, 412, "precondition_failed")
+    assert "names no entity tag" in body["detail"]
+    assert Plan.objects.filter(pk=plan.pk).values().get() == before
+    assert plan.history.count() == history
+
+
 def test_if_match_star_and_a_list_with_the_current_etag_apply(api_as, plan_at, people):
     plan = plan_at("draft")
     client = api_as(people["regisseur"])

@@ -1,0 +1,24 @@
+"""The shared helpers of the browser views (acvz/web.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from acvz.web import add_validation_errors
+
+
+class _Form(forms.Form):
+    name = forms.CharField(required=False)
+
+
+def test_a_services_validation_error_lands_on_its_field_or_above_the_form():
+    form = _Form({"name": "x"})
+    assert form.is_valid()
+    add_validation_errors(
+        form,
+        ValidationError({"name": ["too short", "taken"], "hashed_key": ["not on this form"]}),
+    )
+    assert form.errors["name"] == ["too short", "taken"]
+    assert form.non_field_errors() == ["not on this form"]
+    assert form.cleaned_data == {}  # a field with an error leaves the cleaned data
