@@ -15,7 +15,12 @@ def posted(request: HttpRequest):
 
 def add_validation_errors(form, error: ValidationError) -> None:
     """A service's `ValidationError` (per model field) as the form's errors: each message on
-    its field where the form has that field, otherwise above the form."""
+    its field where the form has that field, otherwise above the form (also every message of
+    an error that names no field)."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
     for field, field_messages in error.message_dict.items():
         for message in field_messages:
             form.add_error(field if field in form.fields else None, message)

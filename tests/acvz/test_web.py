@@ -22,3 +22,11 @@ def test_a_services_validation_error_lands_on_its_field_or_above_the_form():
     assert form.errors["name"] == ["too short", "taken"]
     assert form.non_field_errors() == ["not on this form"]
     assert form.cleaned_data == {}  # a field with an error leaves the cleaned data
+
+
+def test_an_error_without_fields_lands_above_the_form():
+    form = _Form({"name": "x"})
+    assert form.is_valid()
+    add_validation_errors(form, ValidationError(["first", "second"]))
+    add_validation_errors(form, ValidationError("third"))
+    assert form.non_field_errors() == ["first", "second", "third"]
