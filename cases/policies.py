@@ -284,6 +284,22 @@ def visible_case_ids(
     return selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
 
 
+def visible_case_ids_per_parts(user, parts) -> list[tuple[list[str], QuerySet]]:
+    """`visible_case_ids` for several parts at once: the parts the user reads on the same
+    grounds share one id set, so a filter over all of them (the notifications a user sees)
+    carries one subquery per distinct set, not one per part (a regisseur reads every part but
+    health on the same grounds). Parts the user reads on no ground are left out."""
+    actor = actor_for(user)
+    if not actor.reads_cases:
+        return []
+    shared: dict[tuple[str, ...], list[str]] = {}
+    for part in parts:
+        grounds = tuple(g.name for g in _grounds(actor, part, False))
+        if grounds:
+            shared.setdefault(grounds, []).append(CasePart(part).value)
+    return [(names, visible_case_ids(user, names[0])) for names in shared.values()]
+
+
 def case_visibility_filter(
     user, part: CasePart | str | None = None, *, writable: bool = False
 ) -> Q:

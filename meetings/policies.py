@@ -15,7 +15,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from cases.models import CaseTeamMembership
-from cases.policies import CasePart, actor_for, case_is_directed_by, visible_case_ids
+from cases.policies import (
+    CasePart,
+    actor_for,
+    case_is_directed_by,
+    visible_case_ids_per_parts,
+)
 from cases.policies import case_scoped_filter as cases_case_scoped_filter
 from cases.workflow import REGIE_STATUSES, CaseStatus
 
@@ -45,10 +50,8 @@ def notification_visibility_filter(user) -> Q:
     the notification is about (a plan's return is shown to who reads the plan, an agreement's
     reminder to who reads the UVOs)."""
     arms = Q(pk__in=[])
-    for part in NOTIFICATION_PARTS:
-        ids = visible_case_ids(user, part)
-        if ids is not None:
-            arms |= Q(part=part.value, case__in=ids)
+    for parts, ids in visible_case_ids_per_parts(user, NOTIFICATION_PARTS):
+        arms |= Q(part__in=parts, case__in=ids)
     return Q(user=user) & arms
 
 
