@@ -522,6 +522,8 @@ def test_a_renewed_secret_signs_alongside_the_old_one_until_the_overlap_ends(
     assert len(signatures(last)) == 1
     assert verifies(new, last)
     assert not verifies(old, last)
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert 'data-testid="webhook-overlap"' not in detail
     # The sweep forgets the old secret; the history never held either.
     webhooks.sweep()
     subscription.refresh_from_db()
@@ -555,6 +557,8 @@ def test_a_second_renewal_within_the_overlap_keeps_only_the_then_current_secret(
     renew(client, subscription)
     subscription.refresh_from_db()
     second = subscription.secret
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert 'data-testid="webhook-overlap"' in detail
     # The question names the old secret that stops at once.
     question = client.get(reverse("meetings:webhook_secret", args=[subscription.pk]))
     assert 'data-testid="webhook-previous-stops"' in question.content.decode()
@@ -607,7 +611,8 @@ def test_renewing_asks_first_and_a_bare_post_asks_again(people, systems, client,
     text = response.content.decode()
     for shown in ("https://a.example.test/", "sys-WPI", str(systems["WPI"].organisation)):
         assert escape(shown) in text
-    assert "24" in text
+    assert "24 uur" in text  # the overlap, in Dutch
+    assert 'data-testid="webhook-previous-stops"' not in text  # no earlier renewal
     assert 'name="confirm" value="1"' in text
     assert old not in text
     # A POST without the confirmation (an old page's button) asks again.
