@@ -550,6 +550,9 @@ REGIE_WEBHOOK_TIMEOUT_SECONDS = env_int("REGIE_WEBHOOK_TIMEOUT_SECONDS", 10, min
 REGIE_WEBHOOK_STALE_SECONDS = env_int("REGIE_WEBHOOK_STALE_SECONDS", 120, minimum=1)
 #: A subscription is disabled after this many failed attempts in a row (the beheerder is told).
 REGIE_WEBHOOK_DISABLE_AFTER = env_int("REGIE_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+#: After a renewal the old secret keeps signing alongside the new one this many hours, so the
+#: partner system can deploy the new one without a failed delivery (0: it stops at once).
+REGIE_WEBHOOK_SECRET_OVERLAP_HOURS = env_int("REGIE_WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
 #: Events, deliveries and their log are kept this many days.
 REGIE_WEBHOOK_KEEP_DAYS = env_int("REGIE_WEBHOOK_KEEP_DAYS", 30, minimum=1)
 #: Endpoints must use https; plain http only when allowed (a receiver on this machine in

@@ -1017,6 +1017,13 @@ WEBHOOK_SWITCH_OFF = sql(
          JOIN partners_organisation o ON o.id = s.organisation_id
          JOIN partners_user u ON u.id = s.user_id WHERE s.id = %(webhook)s""",
 )
+#: The question before renewing a webhook's secret: the same rows (the overlap is a setting).
+WEBHOOK_SECRET_RENEW = sql(
+    PERMS,
+    """SELECT s.*, o.*, u.* FROM meetings_webhooksubscription s
+         JOIN partners_organisation o ON o.id = s.organisation_id
+         JOIN partners_user u ON u.id = s.user_id WHERE s.id = %(webhook)s""",
+)
 
 #: The accounthouder hands over a regisseur's caseload: the regisseur, their cases in regie or
 #: outflow (person, programme, organisation), the organisation's other regisseurs.
@@ -1237,6 +1244,12 @@ ENDPOINTS = [
         "beheerder",
         "/beheer/webhooks/{webhook}/aan-uit/",
         WEBHOOK_SWITCH_OFF,
+    ),
+    Endpoint(
+        "renew a webhook's secret (the question) · beheerder",
+        "beheerder",
+        "/beheer/webhooks/{webhook}/nieuw-geheim/",
+        WEBHOOK_SECRET_RENEW,
     ),
     Endpoint(
         "caseload handover · accounthouder",

@@ -561,7 +561,10 @@ class WebhookSubscription(models.Model):
     """A partner system's endpoint for events of the cases its organisation is on. Events are
     sent with the need-to-know of `user` (the system's account, the same one its API key acts
     as), signed per Standard Webhooks with `secret` (the sender must hold it to sign; shown
-    once, when made or renewed, and never again on a page or in the history)."""
+    once, when made or renewed, and never again on a page or in the history). After a renewal
+    `previous_secret` signs alongside it until `previous_secret_until`
+    (`REGIE_WEBHOOK_SECRET_OVERLAP_HOURS`), so the partner can deploy the new one in that time;
+    the sweep empties it after that."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="webhook_subscriptions"
@@ -576,6 +579,9 @@ class WebhookSubscription(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("events"), default=list)
     secret = models.CharField(max_length=100)
+    #: The secret before the last renewal, signing alongside `secret` until the moment below.
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
     #: Failed attempts since the last success; at `REGIE_WEBHOOK_DISABLE_AFTER` it is disabled.
     consecutive_failures = models.PositiveIntegerField(default=0)
@@ -590,7 +596,14 @@ class WebhookSubscription(models.Model):
     lock_version = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords(
-        excluded_fields=["secret", "consecutive_failures", "last_delivered_at"],
+        # No secret, old or new, ever lands in the history (nor when the old one stops).
+        excluded_fields=[
+            "secret",
+            "previous_secret",
+            "previous_secret_until",
+            "consecutive_failures",
+            "last_delivered_at",
+        ],
         get_user=history_user,
     )
 

@@ -627,11 +627,18 @@ def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _secret_shown_once(request: HttpRequest, subscription, secret: str) -> HttpResponse:
-    """The one page that shows a webhook's secret: never cached, never redirected to."""
+    """The one page that shows a webhook's secret: never cached, never redirected to. After a
+    renewal it says until when the old one signs alongside."""
     response = render(
         request,
         "meetings/webhook_secret.html",
-        {"subscription": subscription, "secret": secret},
+        {
+            "subscription": subscription,
+            "secret": secret,
+            "previous_until": subscription.previous_secret_until
+            if subscription.previous_secret
+            else None,
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -720,7 +727,14 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "meetings/webhook_detail.html",
-        {"subscription": subscription, "form": form, "page": page},
+        {
+            "subscription": subscription,
+            "form": form,
+            "page": page,
+            "overlap_until": subscription.previous_secret_until
+            if len(webhooks.signing_secrets(subscription, at=timezone.now())) > 1
+            else None,
+        },
     )
 
 
@@ -769,14 +783,44 @@ def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("meetings.change_webhooksubscription", raise_exception=True)
 def webhook_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new secret takes two steps, like switching off: GET names the subscription and what
+    follows (the new secret shown once; the old one signing alongside for
+    REGIE_WEBHOOK_SECRET_OVERLAP_HOURS, the partner's time to deploy it), and only that page's
+    POST (with `confirm`) renews. A POST without it (an old page's button) asks again."""
     from meetings import webhooks
     from meetings.models import WebhookSubscription
 
-    subscription = get_object_or_404(WebhookSubscription, pk=pk)
-    subscription, secret = webhooks.webhook_renew_secret(subscription=subscription, by=request.user)
+    subscription = get_object_or_404(
+        WebhookSubscription.objects.select_related("organisation", "user"), pk=pk
+    )
+    if request.method != "POST" or request.POST.get("confirm") != "1":
+        now = timezone.now()
+        return render(
+            request,
+            "meetings/webhook_secret_renew.html",
+            {
+                "subscription": subscription,
+                "overlap_hours": settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS,
+                # A renewal within the overlap of the last one stops that one's old secret.
+                "previous_until": subscription.previous_secret_until
+                if len(webhooks.signing_secrets(subscription, at=now)) > 1
+                else None,
+            },
+        )
+    try:
+        expected = int(request.POST.get("lock_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        subscription, secret = webhooks.webhook_renew_secret(
+            subscription=subscription, by=request.user, expected_lock_version=expected
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("meetings:webhook", pk=pk)
     return _secret_shown_once(request, subscription, secret)
 
 

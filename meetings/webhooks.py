@@ -15,6 +15,10 @@
    Otherwise the next attempt waits per `RETRY_DELAYS` (the schedule the Standard Webhooks
    specification suggests), after the last it is failed. After `REGIE_WEBHOOK_DISABLE_AFTER`
    failed attempts in a row the subscription is disabled and the beheerders are told.
+   **Renewing the secret** cuts no one off: for `REGIE_WEBHOOK_SECRET_OVERLAP_HOURS` the old
+   secret signs alongside the new one (two signatures in `webhook-signature`, which the
+   specification allows for this), so the partner's check passes with either until it has
+   deployed the new one; after that only the new one signs (`signing_secrets`).
 4. **Crash.** A worker killed between claiming and recording leaves the delivery "sending": the
    sweeper puts it back after `REGIE_WEBHOOK_STALE_SECONDS` and it is sent again with the same
    `webhook-id`, so a receiver that got it already can tell (at-least-once; never again once a
@@ -184,15 +188,34 @@ def webhook_set_active(
 @audited
 @transaction.atomic
 def webhook_renew_secret(
-    *, subscription: WebhookSubscription, by
+    *, subscription: WebhookSubscription, by, expected_lock_version: int | None = None
 ) -> tuple[WebhookSubscription, str]:
-    """A new secret, from the next attempt on; returned to be shown once."""
+    """A new secret, signing from the next attempt on; returned to be shown once. The secret it
+    replaces keeps signing alongside it for `REGIE_WEBHOOK_SECRET_OVERLAP_HOURS`. There is one
+    previous secret at a time: a second renewal within that time stops the oldest at once."""
     _require_manager(by)
-    subscription = _locked(subscription, None)
+    subscription = _locked(subscription, expected_lock_version)
+    overlap = timedelta(hours=settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS)
+    if overlap:
+        subscription.previous_secret = subscription.secret
+        subscription.previous_secret_until = timezone.now() + overlap
+    else:
+        subscription.previous_secret = ""
+        subscription.previous_secret_until = None
     secret = new_secret()
     subscription.secret = secret
     subscription.save()
     return subscription, secret
+
+
+def signing_secrets(subscription: WebhookSubscription, *, at: datetime) -> list[str]:
+    """The secrets that sign an attempt at `at`: the current one, and the one before it while
+    the overlap after a renewal lasts."""
+    signing = [subscription.secret]
+    until = subscription.previous_secret_until
+    if subscription.previous_secret and until is not None and at < until:
+        signing.append(subscription.previous_secret)
+    return signing
 
 
 @audited
@@ -412,11 +435,20 @@ def payload(delivery: WebhookDelivery) -> str:
     )
 
 
-def signed_headers(*, secret: str, message_id: str, body: str, at: datetime) -> dict[str, str]:
+def signed_headers(
+    *, signing: list[str], message_id: str, body: str, at: datetime
+) -> dict[str, str]:
+    """The Standard Webhooks headers, with one signature per secret, space-delimited
+    (`v1,<new> v1,<old>`): the specification's way to rotate a secret without downtime. A
+    receiver accepts the message when any one of them matches its secret, which is what
+    standardwebhooks' `Webhook.verify` does (1.1.0: it splits the header on spaces and compares
+    each `v1` signature with `hmac.compare_digest`, passing on the first match)."""
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, at, body),
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(message_id, at, body) for secret in signing
+        ),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
@@ -474,7 +506,10 @@ def send(delivery: WebhookDelivery) -> bool:
     body = payload(delivery)
     at = timezone.now()
     headers = signed_headers(
-        secret=subscription.secret, message_id=delivery.message_id, body=body, at=at
+        signing=signing_secrets(subscription, at=at),
+        message_id=delivery.message_id,
+        body=body,
+        at=at,
     )
     started = time.monotonic()
     status, error = post(subscription.url, body, headers)
@@ -577,6 +612,14 @@ def release_stale(*, now: datetime) -> int:
     ).update(state=WebhookDeliveryState.PENDING, claimed_at=None, next_attempt_at=now)
 
 
+def forget_previous_secrets(*, now: datetime) -> int:
+    """Old secrets whose overlap has passed: emptied, so they sign nothing and are kept nowhere.
+    (Neither field is in the history, so an UPDATE loses no history row.)"""
+    return WebhookSubscription.objects.filter(previous_secret_until__lte=now).update(
+        previous_secret="", previous_secret_until=None
+    )
+
+
 def forget_old(*, now: datetime) -> int:
     """Events (with their deliveries and log) older than `REGIE_WEBHOOK_KEEP_DAYS`."""
     cutoff = now - timedelta(days=settings.REGIE_WEBHOOK_KEEP_DAYS)
@@ -592,5 +635,6 @@ def dispatch() -> int:
 def sweep() -> int:
     now = timezone.now()
     release_stale(now=now)
+    forget_previous_secrets(now=now)
     forget_old(now=now)
     return dispatch()

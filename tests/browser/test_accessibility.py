@@ -95,6 +95,8 @@ def world(plan_at, people, orgs):
         event_types=["plan.approved", "uvo.held"],
         description="Fictieve koppeling",
     )
+    # Renewed once: the old secret signs alongside (the detail page and the question say so).
+    hook, _secret = webhooks.webhook_renew_secret(subscription=hook, by=people["beheerder"])
     event = WebhookEvent.objects.create(type="uvo.held", case_id=case.pk, part="uvo")
     delivery = WebhookDelivery.objects.create(
         subscription=hook, event=event, message_id="msg_fictief", attempts=1
@@ -172,6 +174,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
             "/beheer/webhooks/",
             f"/beheer/webhooks/{world['hook'].pk}/",
             f"/beheer/webhooks/{world['hook'].pk}/aan-uit/",
+            f"/beheer/webhooks/{world['hook'].pk}/nieuw-geheim/",
         ],
         "accounthouder": [
             "/dashboard/",

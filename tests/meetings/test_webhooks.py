@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from cases import services as case_services
 from meetings import services, webhooks
@@ -453,17 +453,194 @@ def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(people, systems, c
     assert subscription.url == "https://b.example.test/"
 
 
-def test_a_new_secret_signs_from_then_on(team_case, people, systems, receiver, client):
+def renew(client, subscription, **extra):
+    return client.post(
+        reverse("meetings:webhook_secret", args=[subscription.pk]), {"confirm": "1", **extra}
+    )
+
+
+def signatures(request: dict) -> list[str]:
+    return request["headers"]["webhook-signature"].split(" ")
+
+
+def verifies(secret: str, request: dict) -> bool:
+    """The partner's check with `secret`, by the Standard Webhooks library itself."""
+    try:
+        Webhook(secret).verify(request["body"], request["headers"])
+    except WebhookVerificationError:
+        return False
+    return True
+
+
+def assert_no_secret_in_the_history(subscription, *secrets):
+    history = subscription.history.model
+    names = {field.name for field in history._meta.get_fields()}
+    assert not names & {"secret", "previous_secret", "previous_secret_until"}
+    rows = list(history.objects.filter(id=subscription.pk).values())
+    assert rows
+    for row in rows:
+        for secret in secrets:
+            assert secret not in json.dumps(row, default=str)
+
+
+def test_a_renewed_secret_signs_alongside_the_old_one_until_the_overlap_ends(
+    team_case, people, systems, receiver, client, clock, settings
+):
+    settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS = 24
     wpi = receiver()
     subscription, old = subscribe(people, systems["WPI"], wpi.url)
     client.force_login(people["beheerder"])
-    response = client.post(reverse("meetings:webhook_secret", args=[subscription.pk]))
+    renewed_at = timezone.now()
+    response = renew(client, subscription, lock_version=0)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     subscription.refresh_from_db()
-    assert subscription.secret != old
-    assert subscription.secret in response.content.decode()
+    new = subscription.secret
+    assert new != old
+    assert new.startswith("whsec_")
+    assert new in response.content.decode()
+    assert old not in response.content.decode()
+    assert subscription.previous_secret == old
+    until = subscription.previous_secret_until
+    assert timedelta(hours=24) <= until - renewed_at < timedelta(hours=24, minutes=1)
+    assert subscription.lock_version == 1
+    # Within the overlap: two signatures, and the partner's check passes with either secret.
     plan_uvo(team_case, people)
     run()
-    assert wpi.verified(subscription.secret)
+    [first] = wpi.requests
+    assert len(signatures(first)) == 2
+    assert verifies(old, first)
+    assert verifies(new, first)
+    assert not verifies(webhooks.new_secret(), first)
+    assert WebhookDelivery.objects.get().state == WebhookDeliveryState.DELIVERED
+    # The overlap ends: only the new secret signs; a system still on the old one refuses it.
+    clock.shift(timedelta(hours=24, seconds=1))
+    plan_uvo(team_case, people)
+    run()
+    last = wpi.requests[-1]
+    assert len(wpi.requests) == 2
+    assert len(signatures(last)) == 1
+    assert verifies(new, last)
+    assert not verifies(old, last)
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert 'data-testid="webhook-overlap"' not in detail
+    # The sweep forgets the old secret; the history never held either.
+    webhooks.sweep()
+    subscription.refresh_from_db()
+    assert (subscription.previous_secret, subscription.previous_secret_until) == ("", None)
+    assert_no_secret_in_the_history(subscription, old, new)
+
+
+def test_the_overlap_ends_at_its_moment(people, systems, settings):
+    settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS = 2
+    subscription, old = subscribe(people, systems["WPI"], "https://a.example.test/")
+    subscription, new = webhooks.webhook_renew_secret(
+        subscription=subscription, by=people["beheerder"]
+    )
+    until = subscription.previous_secret_until
+    at = until - timedelta(seconds=1)
+    assert webhooks.signing_secrets(subscription, at=at) == [new, old]
+    assert webhooks.signing_secrets(subscription, at=until) == [new]
+    # The sweep before that moment keeps it, from that moment on empties it.
+    assert webhooks.forget_previous_secrets(now=at) == 0
+    assert webhooks.forget_previous_secrets(now=until) == 1
+    subscription.refresh_from_db()
+    assert subscription.previous_secret == ""
+
+
+def test_a_second_renewal_within_the_overlap_keeps_only_the_then_current_secret(
+    team_case, people, systems, receiver, client
+):
+    wpi = receiver()
+    subscription, first = subscribe(people, systems["WPI"], wpi.url)
+    client.force_login(people["beheerder"])
+    renew(client, subscription)
+    subscription.refresh_from_db()
+    second = subscription.secret
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert 'data-testid="webhook-overlap"' in detail
+    # The question names the old secret that stops at once.
+    question = client.get(reverse("meetings:webhook_secret", args=[subscription.pk]))
+    assert 'data-testid="webhook-previous-stops"' in question.content.decode()
+    renew(client, subscription)
+    subscription.refresh_from_db()
+    third = subscription.secret
+    assert len({first, second, third}) == 3
+    assert subscription.previous_secret == second
+    plan_uvo(team_case, people)
+    run()
+    [request] = wpi.requests
+    assert len(signatures(request)) == 2
+    assert verifies(third, request)
+    assert verifies(second, request)
+    assert not verifies(first, request)
+    assert_no_secret_in_the_history(subscription, first, second, third)
+
+
+def test_without_an_overlap_the_old_secret_stops_at_once(
+    team_case, people, systems, receiver, settings
+):
+    settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS = 0
+    wpi = receiver()
+    subscription, old = subscribe(people, systems["WPI"], wpi.url)
+    subscription, new = webhooks.webhook_renew_secret(
+        subscription=subscription, by=people["beheerder"]
+    )
+    subscription.refresh_from_db()
+    assert (subscription.previous_secret, subscription.previous_secret_until) == ("", None)
+    plan_uvo(team_case, people)
+    run()
+    [request] = wpi.requests
+    assert len(signatures(request)) == 1
+    assert verifies(new, request)
+    assert not verifies(old, request)
+
+
+def test_renewing_asks_first_and_a_bare_post_asks_again(people, systems, client, settings):
+    settings.REGIE_WEBHOOK_SECRET_OVERLAP_HOURS = 24
+    subscription, old = subscribe(people, systems["WPI"], "https://a.example.test/")
+    client.force_login(people["beheerder"])
+    url = reverse("meetings:webhook_secret", args=[subscription.pk])
+    # The detail page links to the question; it holds no form that renews.
+    detail = client.get(reverse("meetings:webhook", args=[subscription.pk])).content.decode()
+    assert f'href="{url}"' in detail
+    assert f'action="{url}"' not in detail
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.templates[0].name == "meetings/webhook_secret_renew.html"
+    text = response.content.decode()
+    for shown in ("https://a.example.test/", "sys-WPI", str(systems["WPI"].organisation)):
+        assert escape(shown) in text
+    assert "24 uur" in text  # the overlap, in Dutch
+    assert 'data-testid="webhook-previous-stops"' not in text  # no earlier renewal
+    assert 'name="confirm" value="1"' in text
+    assert old not in text
+    # A POST without the confirmation (an old page's button) asks again.
+    response = client.post(url)
+    assert response.status_code == 200
+    assert response.templates[0].name == "meetings/webhook_secret_renew.html"
+    assert "whsec_" not in response.content.decode()
+    subscription.refresh_from_db()
+    assert (subscription.secret, subscription.previous_secret) == (old, "")
+    assert (subscription.previous_secret_until, subscription.lock_version) == (None, 0)
+    assert subscription.history.count() == 1
+
+
+def test_a_renewal_on_a_stale_page_is_refused(people, systems, client):
+    subscription, old = subscribe(people, systems["WPI"], "https://a.example.test/")
+    webhooks.webhook_change(
+        subscription=subscription,
+        by=people["beheerder"],
+        url="https://b.example.test/",
+        event_types=["uvo.held"],
+        description="",
+    )
+    client.force_login(people["beheerder"])
+    response = renew(client, subscription, lock_version=0)
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.secret, subscription.previous_secret) == (old, "")
+    assert subscription.lock_version == 1
 
 
 @pytest.mark.parametrize("who", ["regisseur", "accounthouder", "programme", "system"])
@@ -476,8 +653,12 @@ def test_only_the_beheerder_reaches_the_webhooks(people, systems, client, who):
     assert client.get(switch).status_code == 403
     response = client.post(switch, {"active": "0", "confirm": "1", "lock_version": 0})
     assert response.status_code == 403
+    secret = reverse("meetings:webhook_secret", args=[subscription.pk])
+    assert client.get(secret).status_code == 403
+    assert client.post(secret, {"confirm": "1"}).status_code == 403
     subscription.refresh_from_db()
     assert (subscription.active, subscription.lock_version) == (True, 0)
+    assert (subscription.secret, subscription.previous_secret) == (_secret, "")
     assert subscription.history.count() == 1
 
 

@@ -642,8 +642,14 @@ WEB: dict[str, dict[str, Spec]] = {
         body=lambda w, t: {"active": "0", "confirm": "1", "lock_version": 0},
         markers="none",
     ),
+    # GET asks (naming the subscription and the overlap); the POST of that question renews.
     "meetings:webhook_secret": page(
-        t_webhook, {"pk": "pk"}, scope="global", post="webhook.manage", markers="none"
+        t_webhook,
+        {"pk": "pk"},
+        scope="global",
+        post="webhook.manage",
+        body=lambda w, t: {"confirm": "1"},
+        markers="none",
     ),
     "meetings:webhook_redeliver": page(
         t_webhook_delivery, {"pk": "pk"}, scope="global", post="webhook.manage", markers="none"
