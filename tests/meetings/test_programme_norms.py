@@ -119,8 +119,10 @@ def _uvo_dues(case, people) -> dict[str, object]:
 
 def test_the_uvo_clock_can_wait_for_the_first_approved_plan(case_at, plan_at, people):
     case = case_at("in_regie")
-    Case.objects.filter(pk=case.pk).update(regie_started_at=timezone.now() - timedelta(days=70))
-    started = (timezone.localdate() - timedelta(days=70)) + timedelta(weeks=8)
+    at = timezone.now() - timedelta(days=70)
+    Case.objects.filter(pk=case.pk).update(regie_started_at=at)
+    # The local date of that moment (70 days back may be summer time: one day later, late at night)
+    started = timezone.localtime(at).date() + timedelta(weeks=8)
     assert _uvo_dues(case, people) == {
         "tab": started,
         "scan": started,
@@ -140,8 +142,9 @@ def test_the_uvo_clock_can_wait_for_the_first_approved_plan(case_at, plan_at, pe
     assert not state.overdue
 
     plan = plan_at("approved", case=case)
-    Plan.objects.filter(pk=plan.pk).update(approved_at=timezone.now() - timedelta(days=60))
-    approved = (timezone.localdate() - timedelta(days=60)) + timedelta(weeks=8)
+    at = timezone.now() - timedelta(days=60)
+    Plan.objects.filter(pk=plan.pk).update(approved_at=at)
+    approved = timezone.localtime(at).date() + timedelta(weeks=8)
     assert _uvo_dues(case, people) == {
         "tab": approved,
         "scan": None,  # due 4 days ago: within the grace week, not yet overdue
