@@ -13,6 +13,11 @@ def posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+def confirmed(request: HttpRequest) -> bool:
+    """The POST of a question page (an irreversible step asks first): it carries `confirm`."""
+    return request.method == "POST" and request.POST.get("confirm") == "1"
+
+
 def add_validation_errors(form, error: ValidationError) -> None:
     """A service's `ValidationError` (per model field) as the form's errors: each message on
     its field where the form has that field, otherwise above the form (also every message of

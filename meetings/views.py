@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
-from acvz.web import UncountedPage, add_validation_errors, posted, refuse
+from acvz.web import UncountedPage, add_validation_errors, confirmed, posted, refuse
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, actor_for
@@ -753,7 +753,7 @@ def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
         WebhookSubscription.objects.select_related("organisation", "user"), pk=pk
     )
     active = request.POST.get("active") == "1"
-    if request.method != "POST" or not (active or request.POST.get("confirm") == "1"):
+    if request.method != "POST" or not (active or confirmed(request)):
         return render(
             request,
             "meetings/webhook_switch_off.html",
@@ -796,7 +796,7 @@ def webhook_secret(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(
         WebhookSubscription.objects.select_related("organisation", "user"), pk=pk
     )
-    if request.method != "POST" or request.POST.get("confirm") != "1":
+    if not confirmed(request):
         now = timezone.now()
         return render(
             request,

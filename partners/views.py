@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from acvz.api import problems
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import safe_next
-from acvz.web import add_validation_errors, refuse
+from acvz.web import add_validation_errors, confirmed, refuse
 from partners import second_factor, services
 from partners.forms import (
     PasswordChangeForm,
@@ -322,7 +322,7 @@ def api_key_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     key = get_object_or_404(
         ApiKey.objects.select_related("user__organisation", "rotated_to"), prefix=prefix
     )
-    if request.method == "POST" and request.POST.get("confirm") == "1":
+    if confirmed(request):
         services.api_key_revoke(key=key, by=request.user)
         messages.success(request, _("The key %(prefix)s is revoked.") % {"prefix": key.prefix})
         return redirect("api_keys")
