@@ -34,6 +34,7 @@ from plans.models import (
 from plans.policies import (
     goal_change_is_readable,
     goal_version_is_readable,
+    plan_visibility_filter,
     redact_goal,
     referral_visibility_filter,
 )
@@ -197,8 +198,8 @@ def commitments_waiting_for(*, user) -> QuerySet[PlanGoal]:
             responsible_organisation_id=user.organisation_id,
             commitment=Commitment.PENDING,
             plan__status__in=[PlanStatus.DRAFT, PlanStatus.SUBMITTED],
-            plan__in=Plan.objects.visible_to(user),
         )
+        .filter(plan_visibility_filter(user, "plan__case"))
         .select_related("plan__case__person")
         .order_by("plan__case_id", "leefgebied")
     )

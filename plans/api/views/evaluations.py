@@ -18,7 +18,8 @@ from plans import services
 from plans.api.filters import EvaluationFilter
 from plans.api.serializers import EvaluationInputSerializer, EvaluationSerializer
 from plans.api.views.common import _as_invalid_param
-from plans.models import Evaluation, GoalEvaluation, Plan
+from plans.models import Evaluation, GoalEvaluation
+from plans.policies import plan_visibility_filter
 
 
 @extend_schema_view(
@@ -61,7 +62,7 @@ class EvaluationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Evaluation.objects.none()
         return (
-            Evaluation.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
+            Evaluation.objects.filter(plan_visibility_filter(self.request.user, "plan__case"))
             .select_related("plan__case__person", "created_by")
             .prefetch_related(
                 Prefetch(

@@ -36,6 +36,7 @@ from plans.api.views.common import (
     _with_etag,
 )
 from plans.models import Plan, PlanGoal
+from plans.policies import plan_visibility_filter
 
 _GOAL_CONFLICTS = frozenset({"create", "partial_update", "destroy", "commitment", "amendments"})
 _GOAL_LOCKED = frozenset({"create", "partial_update", "destroy", "commitment", "amendments"})
@@ -99,7 +100,7 @@ class PlanGoalViewSet(
         if getattr(self, "swagger_fake_view", False):
             return PlanGoal.objects.none()
         return (
-            PlanGoal.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
+            PlanGoal.objects.filter(plan_visibility_filter(self.request.user, "plan__case"))
             .select_related(
                 "plan__case__person",
                 "responsible_organisation",
