@@ -142,7 +142,7 @@ def cases_no_longer_eligible(*, cases: QuerySet[Case], on: date | None = None) -
         count = Subquery(
             qualifying.filter(date__gte=window_start(programme, on))
             .values("person_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n"),
             output_field=IntegerField(),
         )

@@ -281,7 +281,7 @@ def access_log_list(
         AccessLogSubject.objects.filter(entry=OuterRef("pk"))
         .order_by()
         .values("entry")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     queryset = (
@@ -573,7 +573,7 @@ def caseload_count() -> Coalesce:
         Case.objects.filter(caseload_filter(), regisseur=OuterRef("pk"))
         .order_by()
         .values("regisseur")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

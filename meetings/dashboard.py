@@ -214,7 +214,7 @@ def _cases(*, user, today: date, programme_id: int | None):
             Agreement.objects.filter(case=OuterRef("pk"), status=AgreementStatus.OPEN, **extra)
             .order_by()
             .values("case")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         )
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -239,7 +239,7 @@ def _cases(*, user, today: date, programme_id: int | None):
         )
         .order_by()
         .values("plan__case")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     cases = (
@@ -356,7 +356,7 @@ def accounthouder_dashboard(
         )
         .order_by()
         .values("owner_organisation_id", "owner_organisation__name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+        .annotate(open=Count("*"), overdue=Count("pk", filter=Q(deadline__lt=today)))
         .order_by("-overdue", "-open", "owner_organisation__name")
     )
     organisations = [

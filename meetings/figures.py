@@ -102,7 +102,7 @@ def flow(period: Period, scope: Scope) -> Table:
             .filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
             .annotate(month=TruncMonth(field_name))
             .values("month")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         for row in rows:
@@ -120,7 +120,7 @@ def flow(period: Period, scope: Scope) -> Table:
 
 
 def status_now(scope: Scope, programmes: list[Programme]) -> Table:
-    rows = scope.queryset().values("programme__code", "status").annotate(n=Count("pk")).order_by()
+    rows = scope.queryset().values("programme__code", "status").annotate(n=Count("*")).order_by()
     counted = {(r["programme__code"], r["status"]): r["n"] for r in rows}
     table = Table("status", str(_("Cases per status now")), [p.code for p in programmes])
     for status in CaseStatus:
@@ -137,7 +137,7 @@ def caseload(scope: Scope) -> Table:
         scope.queryset()
         .filter(status__in=(CaseStatus.IN_REGIE, CaseStatus.OUTFLOW))
         .values("regie_organisation__name", "regisseur")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     per_org: dict[str, list[int]] = defaultdict(list)
@@ -211,9 +211,7 @@ def itat_throughput(period: Period, scope: Scope) -> Table:
         at__lt=end,
     )
     changes = changes.filter(scope.cases("plan__case__"))
-    rows = (
-        changes.annotate(week=TruncWeek("at")).values("week", "to_status").annotate(n=Count("pk"))
-    )
+    rows = changes.annotate(week=TruncWeek("at")).values("week", "to_status").annotate(n=Count("*"))
     counted: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows.order_by():
         week = row["week"]

@@ -342,7 +342,7 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
         )
         .order_by()
         .values("case")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     plan_status = (
@@ -402,7 +402,7 @@ def webhook_subscriptions():
     def count(**states):
         rows = WebhookDelivery.objects.filter(subscription=OuterRef("pk"), **states)
         return Subquery(
-            rows.order_by().values("subscription").annotate(n=Count("pk")).values("n")[:1]
+            rows.order_by().values("subscription").annotate(n=Count("*")).values("n")[:1]
         )
 
     waiting = (WebhookDeliveryState.PENDING, WebhookDeliveryState.SENDING)

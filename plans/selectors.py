@@ -105,12 +105,14 @@ def plan_in_force(*, case) -> Plan | None:
 
 
 def _plans_on_meeting(**filters) -> Coalesce:
-    """The number of plans on each meeting (`filters` on Plan), as a subquery per meeting."""
+    """The number of plans on each meeting (`filters` on Plan), as a subquery per meeting.
+    `COUNT(*)`, not of the key: without filters PostgreSQL counts from the meeting index alone
+    (index-only; 6.6 → 0.9 ms for a page of past meetings at ten times the city)."""
     counted = (
         Plan.objects.filter(itat_meeting=OuterRef("pk"), **filters)
         .order_by()
         .values("itat_meeting")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -150,7 +152,7 @@ def _goal_count(*conditions: Q) -> Coalesce:
         PlanGoal.objects.filter(*conditions, plan=OuterRef("pk"))
         .order_by()
         .values("plan")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(goals, output_field=IntegerField()), 0)
@@ -467,7 +469,7 @@ def budget_use(*, user, programme_id: int | None = None, year: int | None = None
 
     for programme, year_, purpose, count, approved in (
         requests.values(*key)
-        .annotate(n=Count("pk"), approved=Sum("amount_cents", filter=Q(status="approved")))
+        .annotate(n=Count("*"), approved=Sum("amount_cents", filter=Q(status="approved")))
         .order_by()
         .values_list(*key, "n", "approved")
     ):
