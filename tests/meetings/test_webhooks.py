@@ -750,6 +750,34 @@ def test_the_webhook_pages_take_a_fixed_number_of_queries(
     assert len(response.context["page"]) == n
 
 
+#: session, user, permissions (2), the subscription (organisation and system joined).
+QUESTION = 5
+
+
+@pytest.mark.parametrize("n", [1, 25])
+@pytest.mark.parametrize("name", ["meetings:webhook_switch", "meetings:webhook_secret"])
+def test_the_question_pages_take_a_fixed_number_of_queries(
+    people, systems, team_case, client, django_assert_num_queries, name, n
+):
+    """However many subscriptions and deliveries there are, and with an old secret signing
+    alongside (the renewal's question names it)."""
+    for i in range(n):
+        subscription, _secret = subscribe(people, systems["WPI"], f"https://wpi{i}.example.test/")
+    for _ in range(n):
+        plan_uvo(team_case, people)
+    webhooks.fan_out()
+    subscription, _secret = webhooks.webhook_renew_secret(
+        subscription=subscription, by=people["beheerder"]
+    )
+    client.force_login(people["beheerder"])
+    url = reverse(name, args=[subscription.pk])
+    client.get(url)  # the session and permissions are warm
+    with django_assert_num_queries(QUESTION):
+        response = client.get(url)
+    assert response.context["subscription"] == subscription
+    assert 'name="confirm" value="1"' in response.content.decode()
+
+
 @pytest.mark.parametrize("n", [1, 5])
 def test_the_fan_out_asks_need_to_know_once_per_subscription_and_case(
     people, systems, team_case, django_assert_num_queries, n
