@@ -18,6 +18,15 @@ def confirmed(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get("confirm") == "1"
 
 
+def posted_lock_version(request: HttpRequest) -> int | None:
+    """The posted `lock_version` (the version the page showed), or None when it is missing or
+    not a number: the service then writes unchecked, as the API does without one."""
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
 def add_validation_errors(form, error: ValidationError) -> None:
     """A service's `ValidationError` (per model field) as the form's errors: each message on
     its field where the form has that field, otherwise above the form (also every message of

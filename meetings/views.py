@@ -17,7 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
-from acvz.web import UncountedPage, add_validation_errors, confirmed, posted, refuse
+from acvz.web import (
+    UncountedPage,
+    add_validation_errors,
+    confirmed,
+    posted,
+    posted_lock_version,
+    refuse,
+)
 from cases.access import access_logged, visible_get
 from cases.pages import case_page_context, case_page_get
 from cases.policies import CasePart, actor_for
@@ -760,15 +767,11 @@ def webhook_switch(request: HttpRequest, pk: int) -> HttpResponse:
             {"subscription": subscription, "keep_days": settings.REGIE_WEBHOOK_KEEP_DAYS},
         )
     try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = None
-    try:
         webhooks.webhook_set_active(
             subscription=subscription,
             by=request.user,
             active=active,
-            expected_lock_version=expected,
+            expected_lock_version=posted_lock_version(request),
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -811,12 +814,10 @@ def webhook_secret(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     try:
-        expected = int(request.POST.get("lock_version", ""))
-    except ValueError:
-        expected = None
-    try:
         subscription, secret = webhooks.webhook_renew_secret(
-            subscription=subscription, by=request.user, expected_lock_version=expected
+            subscription=subscription,
+            by=request.user,
+            expected_lock_version=posted_lock_version(request),
         )
     except DomainError as error:
         messages.error(request, error.message)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from acvz.errors import DomainError, NotAllowed
-from acvz.web import UncountedPage, posted, refuse
+from acvz.web import UncountedPage, posted, posted_lock_version, refuse
 from cases.access import access_logged
 from cases.models import AccessAction
 from cases.pages import case_page_context, case_page_get
@@ -329,7 +329,7 @@ def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
     try:
         services.goal_delete(
-            goal=goal, by=request.user, expected_lock_version=_int(request.POST.get("lock_version"))
+            goal=goal, by=request.user, expected_lock_version=posted_lock_version(request)
         )
     except NotAllowed as error:
         raise PermissionDenied from error

@@ -430,8 +430,12 @@ def test_plain_http_is_refused_unless_allowed(people, systems, settings):
     assert not WebhookSubscription.objects.exists()
 
 
-def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(people, systems, client):
-    subscription, _secret = subscribe(people, systems["WPI"], "https://a.example.test/")
+@pytest.fixture
+def changed_once(people, systems):
+    """A subscription to https://a.example.test/ that another beheerder changed once since
+    (to https://b.example.test/, lock_version 1): a page read before holds lock_version 0.
+    Gives the subscription and its (unchanged) secret."""
+    subscription, secret = subscribe(people, systems["WPI"], "https://a.example.test/")
     webhooks.webhook_change(
         subscription=subscription,
         by=people["beheerder"],
@@ -439,6 +443,13 @@ def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(people, systems, c
         event_types=["uvo.held"],
         description="",
     )
+    subscription.refresh_from_db()
+    assert subscription.lock_version == 1
+    return subscription, secret
+
+
+def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(changed_once, people, client):
+    subscription, _secret = changed_once
     client.force_login(people["beheerder"])
     response = client.post(
         reverse("meetings:webhook", args=[subscription.pk]),
@@ -450,7 +461,7 @@ def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(people, systems, c
         or response.context["form"].non_field_errors()
     )
     subscription.refresh_from_db()
-    assert subscription.url == "https://b.example.test/"
+    assert (subscription.url, subscription.lock_version) == ("https://b.example.test/", 1)
 
 
 def renew(client, subscription, **extra):
@@ -626,21 +637,29 @@ def test_renewing_asks_first_and_a_bare_post_asks_again(people, systems, client,
     assert subscription.history.count() == 1
 
 
-def test_a_renewal_on_a_stale_page_is_refused(people, systems, client):
-    subscription, old = subscribe(people, systems["WPI"], "https://a.example.test/")
-    webhooks.webhook_change(
-        subscription=subscription,
-        by=people["beheerder"],
-        url="https://b.example.test/",
-        event_types=["uvo.held"],
-        description="",
-    )
+def test_a_renewal_on_a_stale_page_is_refused(changed_once, people, client):
+    subscription, old = changed_once
     client.force_login(people["beheerder"])
     response = renew(client, subscription, lock_version=0)
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert (subscription.secret, subscription.previous_secret) == (old, "")
     assert subscription.lock_version == 1
+
+
+def test_a_switch_off_on_a_stale_page_is_refused(changed_once, people, client):
+    subscription, _secret = changed_once
+    client.force_login(people["beheerder"])
+    response = client.post(
+        reverse("meetings:webhook_switch", args=[subscription.pk]),
+        {"active": "0", "confirm": "1", "lock_version": 0},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("meetings:webhook", args=[subscription.pk]), 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    subscription.refresh_from_db()
+    assert (subscription.active, subscription.lock_version) == (True, 1)
+    assert subscription.history.count() == 2
 
 
 @pytest.mark.parametrize("who", ["regisseur", "accounthouder", "programme", "system"])
@@ -729,6 +748,34 @@ def test_the_webhook_pages_take_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         response = client.get(reverse("meetings:webhook", args=[subscription.pk]))
     assert len(response.context["page"]) == n
+
+
+#: session, user, permissions (2), the subscription (organisation and system joined).
+QUESTION = 5
+
+
+@pytest.mark.parametrize("n", [1, 25])
+@pytest.mark.parametrize("name", ["meetings:webhook_switch", "meetings:webhook_secret"])
+def test_the_question_pages_take_a_fixed_number_of_queries(
+    people, systems, team_case, client, django_assert_num_queries, name, n
+):
+    """However many subscriptions and deliveries there are, and with an old secret signing
+    alongside (the renewal's question names it)."""
+    for i in range(n):
+        subscription, _secret = subscribe(people, systems["WPI"], f"https://wpi{i}.example.test/")
+    for _ in range(n):
+        plan_uvo(team_case, people)
+    webhooks.fan_out()
+    subscription, _secret = webhooks.webhook_renew_secret(
+        subscription=subscription, by=people["beheerder"]
+    )
+    client.force_login(people["beheerder"])
+    url = reverse(name, args=[subscription.pk])
+    client.get(url)  # the session and permissions are warm
+    with django_assert_num_queries(QUESTION):
+        response = client.get(url)
+    assert response.context["subscription"] == subscription
+    assert 'name="confirm" value="1"' in response.content.decode()
 
 
 @pytest.mark.parametrize("n", [1, 5])

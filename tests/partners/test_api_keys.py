@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 #: session, user, permissions (2), the keys (system, organisation, issuer, successor joined),
 #: the form's partner systems; the header's counts are cached after the first request.
 KEY_LIST = 6
+#: session, user, permissions (2), the key (system, organisation, successor joined).
+KEY_REVOKE = 5
 
 
 def _issue(client, people, **overrides):
@@ -337,3 +339,20 @@ def test_the_list_reads_a_fixed_number_of_queries(beheerder, people, django_asse
     with django_assert_num_queries(KEY_LIST):
         response = beheerder.get(reverse("api_keys"))
     assert len(response.context["keys"]) == n + 1
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_revoke_question_reads_a_fixed_number_of_queries(
+    beheerder, people, django_assert_num_queries, n
+):
+    """However many keys the system has (and whether this one has a successor)."""
+    for i in range(n):
+        key, _secret = ApiKey.objects.create_key(
+            user=people["system"], name=f"k{i}", scopes=["read"]
+        )
+    ApiKey.objects.create_key(user=people["system"], name="next", scopes=["read"], rotated_from=key)
+    url = reverse("api_key_revoke", args=[key.prefix])
+    beheerder.get(url)
+    with django_assert_num_queries(KEY_REVOKE):
+        response = beheerder.get(url)
+    assert response.context["key"].rotated_to.name == "next"
