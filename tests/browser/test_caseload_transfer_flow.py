@@ -41,3 +41,26 @@ def test_the_accounthouder_hands_a_caseload_over(
     login(receiver)
     page.goto(f"{live_server.url}{reverse('cases:detail', args=[cases[1].pk])}")
     expect(page.get_by_role("heading", level=1)).to_contain_text(cases[1].person.last_name)
+
+
+def test_on_a_phone_each_case_is_a_block_with_its_note_in_view(
+    live_server, page, login, people, case_at, make_user, orgs
+):
+    """At 360 px the handover rows stack (case, receiver, note, each labelled): the note is not
+    scrolled out of sight to the right."""
+    make_user(Role.REGISSEUR, username="reg-ontvanger", organisation=orgs["RN"])
+    case = case_at("in_regie")
+    login(people["accounthouder"])
+    page.set_viewport_size({"width": 360, "height": 900})
+    page.goto(
+        f"{live_server.url}{reverse('cases:caseload_transfer', args=[people['regisseur'].pk])}"
+    )
+    note = page.locator(f"#note_{case.pk}")
+    box = note.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 360
+    expect(page.get_by_label("Overdrachtsnotitie").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    note.fill("Fictief: belt liever 's ochtends.")
+    assert note.input_value() == "Fictief: belt liever 's ochtends."
