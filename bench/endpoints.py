@@ -762,12 +762,15 @@ COMMITMENTS = sql(
          ORDER BY c.id, g.leefgebied""",
 )
 
-NOTIFICATIONS = """
+#: A user's notifications, as the inbox and the API read them: events too (no reminder), and
+#: only about cases the user still sees (the visibility filter the page applies).
+_OWN_NOTIFICATIONS = f"n.user_id = %(user)s AND n.case_id IN ({VISIBLE_IDS})"
+NOTIFICATIONS = f"""
 SELECT n.*, r.kind, r.due_date, c.id, p.first_name, p.last_name FROM meetings_notification n
-  JOIN meetings_reminder r ON r.id = n.reminder_id JOIN cases_case c ON c.id = r.case_id
+  LEFT JOIN meetings_reminder r ON r.id = n.reminder_id JOIN cases_case c ON c.id = n.case_id
   JOIN cases_person p ON p.id = c.person_id
- WHERE n.user_id = %(user)s
- ORDER BY n.read_at DESC NULLS FIRST, n.created_at DESC, n.id DESC LIMIT {limit}"""
+ WHERE {_OWN_NOTIFICATIONS}
+ ORDER BY n.read_at DESC NULLS FIRST, n.created_at DESC, n.id DESC LIMIT {{limit}}"""
 
 INBOX = NOTIFICATIONS.format(limit=26)  # a page of 25 and one more, no count
 
@@ -846,7 +849,7 @@ API_OFFENCES = sql(
 )
 
 API_NOTIFICATIONS = sql(
-    "SELECT count(*) FROM meetings_notification WHERE user_id = %(user)s",
+    f"SELECT count(*) FROM meetings_notification n WHERE {_OWN_NOTIFICATIONS}",
     NOTIFICATIONS.format(limit=100),
 )
 
