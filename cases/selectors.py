@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -24,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from acvz.query import row_count
 from cases.access import visible_get
 from cases.models import (
     AccessLogEntry,
@@ -277,16 +275,11 @@ def access_log_list(
     (`subject_count`): a list page names hundreds of persons, and reading the log is logged
     too, so an entry's subjects are counted, not all rendered ("who read this person" has them
     per person). Dates are whole days in the site's time zone, both ends included."""
-    count = (
-        AccessLogSubject.objects.filter(entry=OuterRef("pk"))
-        .order_by()
-        .values("entry")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
     queryset = (
         AccessLogEntry.objects.select_related("user", "organisation")
-        .annotate(subject_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        .annotate(
+            subject_count=row_count(AccessLogSubject.objects.filter(entry=OuterRef("pk")), "entry")
+        )
         .prefetch_related(
             Prefetch(
                 "subjects",
@@ -569,14 +562,7 @@ def caseload_filter(*, regisseur=None, prefix: str = "") -> Q:
 def caseload_count() -> Coalesce:
     """An annotation on users: the size of each one's caseload, as a subquery (no join that
     multiplies rows with the permission joins)."""
-    counted = (
-        Case.objects.filter(caseload_filter(), regisseur=OuterRef("pk"))
-        .order_by()
-        .values("regisseur")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return row_count(Case.objects.filter(caseload_filter(), regisseur=OuterRef("pk")), "regisseur")
 
 
 #: Which expertise of a regisseur answers a leefgebied with content in the basisdossier.

@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -31,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvz.query import row_count
 from cases.models import Case, RegieStyle
 from cases.workflow import CaseStatus
 from meetings.models import Agreement, AgreementStatus
@@ -210,14 +210,10 @@ class Dashboard:
 def _cases(*, user, today: date, programme_id: int | None):
 
     def agreements(**extra) -> Coalesce:
-        counted = (
-            Agreement.objects.filter(case=OuterRef("pk"), status=AgreementStatus.OPEN, **extra)
-            .order_by()
-            .values("case")
-            .annotate(n=Count("*"))
-            .values("n")
+        return row_count(
+            Agreement.objects.filter(case=OuterRef("pk"), status=AgreementStatus.OPEN, **extra),
+            "case",
         )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
     in_force = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.APPROVED)
     submitted = Plan.objects.filter(case=OuterRef("pk"), status=PlanStatus.SUBMITTED).values(
@@ -231,16 +227,10 @@ def _cases(*, user, today: date, programme_id: int | None):
         .values("last")
     )
     approved_at = in_force.values("approved_at")[:1]
-    declined = (
-        PlanGoal.objects.filter(
-            plan__case=OuterRef("pk"),
-            plan__status__in=(PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED),
-            commitment=Commitment.DECLINED,
-        )
-        .order_by()
-        .values("plan__case")
-        .annotate(n=Count("*"))
-        .values("n")
+    declined = PlanGoal.objects.filter(
+        plan__case=OuterRef("pk"),
+        plan__status__in=(PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED),
+        commitment=Commitment.DECLINED,
     )
     cases = (
         Case.objects.visible_to(user)
@@ -254,7 +244,7 @@ def _cases(*, user, today: date, programme_id: int | None):
             submitted_at=Subquery(submitted, output_field=DateTimeField()),
             approved_at=Subquery(approved_at, output_field=DateTimeField()),
             last_evaluation=Subquery(last_evaluation),
-            n_declined=Coalesce(Subquery(declined, output_field=IntegerField()), 0),
+            n_declined=row_count(declined, "plan__case"),
         )
         .order_by("regisseur__last_name", "regisseur__first_name", "person__last_name", "pk")
     )
@@ -356,7 +346,7 @@ def accounthouder_dashboard(
         )
         .order_by()
         .values("owner_organisation_id", "owner_organisation__name")
-        .annotate(open=Count("*"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
         .order_by("-overdue", "-open", "owner_organisation__name")
     )
     organisations = [

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvz.query import row_count
 from cases.access import visible_get
 from meetings.models import (
     Agreement,
@@ -327,8 +328,7 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
     their deadline and its current plan's status, in a stable order for paging. Per-case
     subqueries, not a joined GROUP BY: that multiplied every case by its UVOs times its agreements
     before aggregating (135 k rows for 309 cases at ten times the city)."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+    from django.db.models import OuterRef, Subquery
 
     from cases.models import Case
     from cases.workflow import CaseStatus
@@ -336,14 +336,8 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
     from plans.workflow import PlanStatus
 
     today = today or timezone.localdate()
-    overdue = (
-        Agreement.objects.filter(
-            case=OuterRef("pk"), status=AgreementStatus.OPEN, deadline__lt=today
-        )
-        .order_by()
-        .values("case")
-        .annotate(n=Count("*"))
-        .values("n")
+    overdue = Agreement.objects.filter(
+        case=OuterRef("pk"), status=AgreementStatus.OPEN, deadline__lt=today
     )
     plan_status = (
         Plan.objects.filter(case=OuterRef("pk"))
@@ -358,7 +352,7 @@ def casuistry_cases(*, user, today: date | None = None) -> QuerySet:
         .annotate(
             last_held=last_held_uvo(),
             uvo_clock_at=uvo_clock_started_at(),
-            overdue_agreements=Coalesce(Subquery(overdue, output_field=IntegerField()), 0),
+            overdue_agreements=row_count(overdue, "case"),
             plan_status=Subquery(plan_status),
         )
         .order_by("regisseur__last_name", "person__last_name", "pk")
