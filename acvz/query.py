@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery
+import json
+from collections.abc import Iterable
+
+from django.db.models import Count, IntegerField, Lookup, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -13,3 +16,30 @@ def row_count(rows: QuerySet, key: str) -> Coalesce:
     from the key's index alone (index-only)."""
     counted = rows.order_by().values(key).annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class AnyOf(Lookup):
+    """`field = ANY(<array>)`: `field` is one of `values`, sent as one array parameter.
+
+    Not `field IN (%s, %s, …)`: thousands of values (the cases a partner organisation is on)
+    cost Django a placeholder and a preparation each. The values are in the SQL text, so the
+    planner counts them: a filter on the cases a user sees then chooses between walking an
+    ordered index (many cases) and probing the case key (a few), where a subquery of those ids
+    leaves it guessing. SQLite (development, tests) reads the values from a JSON array."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs, values: Iterable[int]):
+        super().__init__(lhs, sorted(values))
+
+    def as_sql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        array = f"%s::{self.lhs.output_field.cast_db_type(connection)}[]"
+        return f"{lhs} = ANY({array})", (*params, self.rhs)
+
+    def as_sqlite(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        # The column is compiled by Django, the values are one parameter.
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, (*params, json.dumps(self.rhs))

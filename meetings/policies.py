@@ -27,10 +27,15 @@ from cases.workflow import REGIE_STATUSES, CaseStatus
 ACTIVE_STATUSES = REGIE_STATUSES
 
 
-def case_scoped_filter(user, field: str = "case", *, writable: bool = False) -> Q:
+def case_scoped_filter(
+    user, field: str = "case", *, writable: bool = False, inline_ids: bool = False
+) -> Q:
     """A Q over any model with a case foreign key: rows of cases whose UVOs and agreements this
-    user reads (not ITAT's); with `writable`, of cases they act on."""
-    return cases_case_scoped_filter(user, field, part=CasePart.UVO, writable=writable)
+    user reads (not ITAT's); with `writable`, of cases they act on. `inline_ids`: see
+    `cases.policies.case_scoped_filter`."""
+    return cases_case_scoped_filter(
+        user, field, part=CasePart.UVO, writable=writable, inline_ids=inline_ids
+    )
 
 
 #: The parts of a case notifications are about (Notification.part).

@@ -119,9 +119,12 @@ def case_uvos(*, case) -> QuerySet[UvoMeeting]:
     return case.uvo_meetings.select_related("chair").order_by("-planned_at")
 
 
-def uvos_visible(*, user) -> QuerySet[UvoMeeting]:
-    """The UVOs of the cases this user may see, with their chair."""
-    return UvoMeeting.objects.filter(case_scoped_filter(user)).select_related("case", "chair")
+def uvos_visible(*, user, inline_ids: bool = False) -> QuerySet[UvoMeeting]:
+    """The UVOs of the cases this user may see, with their chair. `inline_ids` for a page of
+    the whole list (`cases.policies.case_scoped_filter`)."""
+    return UvoMeeting.objects.filter(
+        case_scoped_filter(user, inline_ids=inline_ids)
+    ).select_related("case", "chair")
 
 
 def uvo_get(*, user, pk) -> UvoMeeting:
@@ -152,9 +155,11 @@ def open_agreements_for_agenda(*, case, before: UvoMeeting | None = None) -> Que
     return queryset
 
 
-def agreements_visible(*, user) -> QuerySet[Agreement]:
+def agreements_visible(*, user, inline_ids: bool = False) -> QuerySet[Agreement]:
+    """The agreements of the cases this user may see. `inline_ids` for a page of the whole list
+    (`cases.policies.case_scoped_filter`)."""
     return (
-        Agreement.objects.filter(case_scoped_filter(user))
+        Agreement.objects.filter(case_scoped_filter(user, inline_ids=inline_ids))
         .annotate(owner_on_team=agreement_owner_on_team())
         .select_related("case__person", "owner_organisation", "owner_person", "meeting")
     )

@@ -96,7 +96,7 @@ class UvoMeetingViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return UvoMeeting.objects.none()
-        return selectors.uvos_visible(user=self.request.user)
+        return selectors.uvos_visible(user=self.request.user, inline_ids=self.action == "list")
 
     def get_serializer_class(self):
         return UvoMeetingListSerializer if self.action == "list" else UvoMeetingDetailSerializer
@@ -236,7 +236,9 @@ class AgreementViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Agreement.objects.none()
-        return selectors.agreements_visible(user=self.request.user).order_by("deadline", "pk")
+        return selectors.agreements_visible(
+            user=self.request.user, inline_ids=self.action == "list"
+        ).order_by("deadline", "pk")
 
     def get_serializer_class(self):
         return {

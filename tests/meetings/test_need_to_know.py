@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import Leefgebied
+from cases.policies import case_scoped_filter
 from meetings import services
 from meetings.models import Agreement, Notification, ReminderKind
 from meetings.reminders import reminders_scan
@@ -200,3 +201,28 @@ def test_the_calendar_feed_names_the_case_by_number_only(client, team_case, peop
     assert team_case.person.last_name not in body
     assert team_case.person.first_name not in body
     assert Organisation.objects.get(code="WPI").name not in body
+
+
+# --- the API's lists: the visible case ids written into the filter ----------------------------
+
+
+def test_inline_ids_filter_the_same_rows_as_the_subquery(team_case, case_at, people, orgs):
+    """WPI is on the team of one case and not of another: both forms give that case's
+    agreements only."""
+    elsewhere = case_at("in_regie")
+    for case in (team_case, elsewhere):
+        services.agreement_create(
+            case=case,
+            by=people["regisseur"],
+            description=f"Fictief-afspraak {case.pk}",
+            owner_organisation=orgs["RN"],
+            deadline=timezone.localdate() + timedelta(days=7),
+        )
+    for user in (people["partner"], people["regisseur"], people["outsider"]):
+        subquery = set(Agreement.objects.filter(case_scoped_filter(user, part="uvo")))
+        inline = set(
+            Agreement.objects.filter(case_scoped_filter(user, part="uvo", inline_ids=True))
+        )
+        assert inline == subquery
+    seen = Agreement.objects.filter(case_scoped_filter(people["partner"], inline_ids=True))
+    assert {a.case_id for a in seen} == {team_case.pk}

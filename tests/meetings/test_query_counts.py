@@ -47,8 +47,10 @@ SCAN = 12
 INBOX = PAGE + 1 + LOG
 #: case (joined), team, cadence, last held UVO, the UVOs, the agreements.
 CASE_UVO_TAB = PAGE + 6 + LOG
-AGREEMENT_LIST = REQUEST + 2 + LOG  # count, rows (case, person, organisation, person, UVO joined)
-UVO_LIST = REQUEST + 2 + LOG  # count, rows (case and chair joined)
+#: The ids of the cases the user sees (written into the filter), count, rows (case, person,
+#: organisation, person, UVO joined).
+AGREEMENT_LIST = REQUEST + 3 + LOG
+UVO_LIST = REQUEST + 3 + LOG  # the visible case ids, count, rows (case and chair joined)
 #: UVO (case, person, chair joined), attendees, their organisations, their users.
 UVO_DETAIL = REQUEST + 4 + LOG
 #: the request, count, rows (reminder joined): one's own notifications about visible cases.
