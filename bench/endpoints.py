@@ -174,6 +174,7 @@ UVO_VISIBLE = f"m.case_id IN ({VISIBLE_IDS})"
 #: The ids read first into `%(visible)s` (see `bench.run.bare`) and written into the statements
 #: after it, for a page of a long list in an indexed order: the planner counts them.
 READ_VISIBLE = f"SELECT array_agg(DISTINCT v.id) AS visible FROM ({VISIBLE_IDS}) v(id)"
+CASE_VISIBLE_READ = "c.id = ANY(%(visible)s::bigint[])"
 AGREEMENT_VISIBLE_READ = "a.case_id = ANY(%(visible)s::bigint[])"
 UVO_VISIBLE_READ = "m.case_id = ANY(%(visible)s::bigint[])"
 
@@ -781,16 +782,18 @@ INBOX = NOTIFICATIONS.format(limit=26)  # a page of 25 and one more, no count
 
 API_CASES = sql(
     PERMS,
-    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE}",
-    CASE_LIST_ROWS.format(visible=VISIBLE, limit=100),
+    READ_VISIBLE,
+    f"SELECT count(*) FROM cases_case c WHERE {CASE_VISIBLE_READ}",
+    CASE_LIST_ROWS.format(visible=CASE_VISIBLE_READ, limit=100),
 )
 
 API_CASE = sql(PERMS, CASE_ROW, TEAM, LOG_READ_API)
 
-API_PLANS_VISIBLE = f"pl.case_id IN ({VISIBLE_IDS})"
+API_PLANS_VISIBLE = "pl.case_id = ANY(%(visible)s::bigint[])"
 
 API_PLANS = sql(
     PERMS,
+    READ_VISIBLE,
     f"SELECT count(*) FROM plans_plan pl WHERE {API_PLANS_VISIBLE}",
     f"""SELECT pl.id, pl.version, pl.status, pl.created_at, pl.submitted_at, pl.approved_at,
                p.id, p.first_name, p.last_name, m.date

@@ -384,12 +384,22 @@ class OffenceRecord(models.Model):
 
 
 class CaseQuerySet(TrackedQuerySet):
-    def visible_to(self, user, part: str | None = None, *, writable: bool = False) -> CaseQuerySet:
+    def visible_to(
+        self,
+        user,
+        part: str | None = None,
+        *,
+        writable: bool = False,
+        inline_ids: bool = False,
+    ) -> CaseQuerySet:
         """The cases this user may see (need-to-know); with `part`, those of which the user
-        reads that part; with `writable`, those the user may act on. See `cases.policies`."""
+        reads that part; with `writable`, those the user may act on; `inline_ids` for a page
+        of the whole list. See `cases.policies`."""
         from cases.policies import case_visibility_filter
 
-        return self.filter(case_visibility_filter(user, part, writable=writable))
+        return self.filter(
+            case_visibility_filter(user, part, writable=writable, inline_ids=inline_ids)
+        )
 
 
 class Case(models.Model):
@@ -466,7 +476,8 @@ class Case(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    #: Indexed with the id: the API's sync order (`?ordering=updated_at`).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
     objects = CaseQuerySet.as_manager()
 
@@ -501,7 +512,13 @@ class Case(models.Model):
                 name="case_one_open_per_person_programme",
             ),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The API list's order and its sync order: with the ids of the cases a partner sees
+            # written into the filter, a page walks the index (`cases.policies`, inline_ids).
+            models.Index(fields=["registered_at", "id"]),
+            models.Index(fields=["updated_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.programme.code}"

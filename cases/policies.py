@@ -302,10 +302,10 @@ def visible_case_ids_per_parts(user, parts) -> list[tuple[list[str], QuerySet]]:
 
 
 def case_visibility_filter(
-    user, part: CasePart | str | None = None, *, writable: bool = False
+    user, part: CasePart | str | None = None, *, writable: bool = False, inline_ids: bool = False
 ) -> Q:
     """A Q over Case: `id IN (<visible_case_ids>)`."""
-    return case_scoped_filter(user, "pk", part=part, writable=writable)
+    return case_scoped_filter(user, "pk", part=part, writable=writable, inline_ids=inline_ids)
 
 
 def case_scoped_filter(

@@ -55,10 +55,11 @@ from cases.workflow import CaseStatus
 from partners.models import Organisation
 
 
-def case_list(*, user) -> QuerySet[Case]:
-    """The cases this user may see, with what a list row shows."""
+def case_list(*, user, inline_ids: bool = False) -> QuerySet[Case]:
+    """The cases this user may see, with what a list row shows. `inline_ids` for a page of the
+    whole list (`cases.policies.case_scoped_filter`)."""
     return (
-        Case.objects.visible_to(user)
+        Case.objects.visible_to(user, inline_ids=inline_ids)
         .select_related("person", "programme", "regie_organisation", "regisseur")
         .order_by("-registered_at", "-pk")
     )

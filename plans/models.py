@@ -43,10 +43,11 @@ class ItatMeeting(models.Model):
 
 
 class PlanQuerySet(TrackedQuerySet):
-    def visible_to(self, user) -> PlanQuerySet:
+    def visible_to(self, user, *, inline_ids: bool = False) -> PlanQuerySet:
+        """`inline_ids` for a page of the whole list (`cases.policies.case_scoped_filter`)."""
         from plans.policies import plan_visibility_filter
 
-        return self.filter(plan_visibility_filter(user))
+        return self.filter(plan_visibility_filter(user, inline_ids=inline_ids))
 
 
 class Plan(models.Model):
@@ -107,7 +108,8 @@ class Plan(models.Model):
     lock_version = models.PositiveIntegerField(default=0)
 
     #: When this row last changed (`?updated_since=` in the API); embedded parts have their own.
-    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    #: Indexed with the id: the API's sync order (`?ordering=updated_at`).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(get_user=history_user, excluded_fields=["updated_at"])
     objects = PlanQuerySet.as_manager()
 
@@ -143,6 +145,10 @@ class Plan(models.Model):
                 name="plan_on_itat_agenda",
             ),
             models.Index(fields=["decided_at"], name="plan_decided_at"),
+            # The API list's order and its sync order: with the ids of the cases a partner sees
+            # written into the filter, a page walks the index (`cases.policies`, inline_ids).
+            models.Index(fields=["created_at", "id"], name="plan_list_order"),
+            models.Index(fields=["updated_at", "id"], name="plan_sync_order"),
         ]
 
     def __str__(self) -> str:

@@ -64,14 +64,15 @@ EXPERTGROEP_GROUND = Ground(
 )
 
 
-def plan_visibility_filter(user, field: str = "case") -> Q:
+def plan_visibility_filter(user, field: str = "case", *, inline_ids: bool = False) -> Q:
     """A Q over Plan: the plans of the cases whose plan part this user reads (the case team and
     directors, the programme team's support, ITAT within its window, the Expertgroep while a
     referral is open). One SQL expression, on the plan's case key (`case_scoped_filter`).
     `field` is the path to the case from another model (`"plan__case"` for a goal): a filter
     on the key, not `plan__in=<visible plans>`, which made the planner list every plan of
-    every visible case first (19 ms for the commitments page, ten times the city)."""
-    return case_scoped_filter(user, field, part=CasePart.PLAN)
+    every visible case first (19 ms for the commitments page, ten times the city).
+    `inline_ids` for a page of the whole list (`case_scoped_filter`)."""
+    return case_scoped_filter(user, field, part=CasePart.PLAN, inline_ids=inline_ids)
 
 
 def plan_can(user, plan, action: str) -> bool:

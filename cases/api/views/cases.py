@@ -122,7 +122,7 @@ class CaseViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
-        return selectors.case_list(user=self.request.user)
+        return selectors.case_list(user=self.request.user, inline_ids=self.action == "list")
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseDetailSerializer

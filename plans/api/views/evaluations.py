@@ -62,7 +62,11 @@ class EvaluationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Evaluation.objects.none()
         return (
-            Evaluation.objects.filter(plan_visibility_filter(self.request.user, "plan__case"))
+            Evaluation.objects.filter(
+                plan_visibility_filter(
+                    self.request.user, "plan__case", inline_ids=self.action == "list"
+                )
+            )
             .select_related("plan__case__person", "created_by")
             .prefetch_related(
                 Prefetch(

@@ -100,7 +100,11 @@ class PlanGoalViewSet(
         if getattr(self, "swagger_fake_view", False):
             return PlanGoal.objects.none()
         return (
-            PlanGoal.objects.filter(plan_visibility_filter(self.request.user, "plan__case"))
+            PlanGoal.objects.filter(
+                plan_visibility_filter(
+                    self.request.user, "plan__case", inline_ids=self.action == "list"
+                )
+            )
             .select_related(
                 "plan__case__person",
                 "responsible_organisation",

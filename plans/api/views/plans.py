@@ -107,7 +107,7 @@ class PlanViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Plan.objects.none()
         return (
-            Plan.objects.visible_to(self.request.user)
+            Plan.objects.visible_to(self.request.user, inline_ids=self.action == "list")
             .select_related("case__person", "itat_meeting")
             .order_by("-created_at", "-pk")
         )

@@ -18,7 +18,9 @@ REQUEST = 3  # the key with its user and organisation, user permissions, group p
 #: The access log of a response with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
-CASE_LIST = REQUEST + 2 + LOG  # count, rows (person, programme, organisation, regisseur joined)
+#: the visible case ids (written into the filter), count, rows (person, programme, organisation,
+#: regisseur joined)
+CASE_LIST = REQUEST + 3 + LOG
 CASE_LIST_FILTERED = CASE_LIST + 2  # validating the programme and organisation filter values
 CASE_DETAIL = REQUEST + 2 + LOG  # case (joined), team (prefetched, joined)
 PERSON_LIST = REQUEST + 2 + LOG  # count, rows

@@ -24,7 +24,9 @@ REQUEST = 3  # the key with its user and organisation, user permissions, group p
 #: The access log of a response with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
-PLAN_LIST = REQUEST + 2 + LOG  # count, rows (case, person and ITAT meeting joined)
+#: the visible case ids (written into the filter), count, rows (case, person and ITAT meeting
+#: joined)
+PLAN_LIST = REQUEST + 3 + LOG
 PLAN_LIST_FILTERED = PLAN_LIST + 1  # validating the case filter against the visible plans
 # the plan (case, person, programme, organisations and users joined), goals (joined), the
 # goals' advice (prefetched by `plans.selectors.plan_get` for the page), advice (joined), status
@@ -32,8 +34,10 @@ PLAN_LIST_FILTERED = PLAN_LIST + 1  # validating the case filter against the vis
 PLAN_DETAIL = REQUEST + 6 + LOG
 ITAT_MEETING = REQUEST + 2 + LOG  # the meeting (with its plan count), the agenda (joined, counted)
 ITAT_MEETINGS = REQUEST + 2  # count, rows (with plan counts): no personal data, not logged
-GOAL_LIST = REQUEST + 3 + LOG  # count, rows (plan, case, person, organisation, users joined), teams
-EVALUATION_LIST = REQUEST + 4 + LOG  # count, rows (joined), results (goal joined), teams
+#: the visible case ids, count, rows (plan, case, person, organisation, users joined), teams
+GOAL_LIST = REQUEST + 4 + LOG
+#: the visible case ids, count, rows (joined), results (goal joined), teams
+EVALUATION_LIST = REQUEST + 5 + LOG
 # the plan (case, person joined), case team, plan history, goal history, names for the
 # history's foreign keys: users, organisations, ITAT meetings (one query each)
 PLAN_HISTORY = REQUEST + 7 + LOG
