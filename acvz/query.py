@@ -23,9 +23,10 @@ class AnyOf(Lookup):
 
     Not `field IN (%s, %s, …)`: thousands of values (the cases a partner organisation is on)
     cost Django a placeholder and a preparation each. The values reach the server in the SQL
-    text (Django's psycopg binds on the client), so the planner counts them: a filter on the cases a user sees then chooses between walking an
-    ordered index (many cases) and probing the case key (a few), where a subquery of those ids
-    leaves it guessing. SQLite (development, tests) reads the values from a JSON array."""
+    text (Django's psycopg binds on the client), so the planner counts them: a filter on the
+    cases a user sees then chooses between walking an ordered index (many cases) and probing
+    the case key (a few), where a subquery of those ids leaves it guessing. SQLite
+    (development, tests) reads the values from a JSON array."""
 
     lookup_name = "any_of"
     prepare_rhs = False
