@@ -222,7 +222,7 @@ def test_one_open_watch_in_the_database(case_at, people, jb):
     MinorWatch.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         MinorWatch.objects.create(**fields)
-    MinorWatch.objects.create(**fields, ended_on=dt.date.today())  # noqa: DTZ011
+    MinorWatch.objects.create(**fields, ended_on=timezone.localdate())
 
 
 def test_watch_page_forms_show_bad_input(client, case_at, people, jb):
