@@ -814,11 +814,12 @@ SELECT a.*, p.first_name, p.last_name, m.planned_at, o.name, u.first_name, u.las
   LEFT JOIN partners_user u ON u.id = a.owner_person_id
  WHERE {visible}"""
 
+#: The list's own order. The ids as a subquery here: for the deadline order (no index to walk)
+#: that bare SQL was the faster of the two at 10x (~340 against ~590 ms), so it is the yardstick.
 API_AGREEMENTS = sql(
     PERMS,
-    READ_VISIBLE,
-    f"SELECT count(*) FROM meetings_agreement a WHERE {AGREEMENT_VISIBLE_READ}",
-    AGREEMENT_ROWS.format(visible=AGREEMENT_VISIBLE_READ) + " ORDER BY a.deadline, a.id LIMIT 100",
+    f"SELECT count(*) FROM meetings_agreement a WHERE {AGREEMENT_VISIBLE}",
+    AGREEMENT_ROWS.format(visible=AGREEMENT_VISIBLE) + " ORDER BY a.deadline, a.id LIMIT 100",
 )
 
 #: The sync order's first keyset page: the oldest changes first.
