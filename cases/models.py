@@ -514,8 +514,7 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status"]),
-            # The API list's order and its sync order: with the ids of the cases a partner sees
-            # written into the filter, a page walks the index (`cases.policies`, inline_ids).
+            # The API list's order and its sync order (docs/conventions.md, "Lists").
             models.Index(fields=["registered_at", "id"]),
             models.Index(fields=["updated_at", "id"]),
         ]

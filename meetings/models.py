@@ -98,8 +98,7 @@ class UvoMeeting(models.Model):
         ]
         indexes = [
             models.Index(fields=["case", "status", "held_on"]),
-            # The API list's order and its sync order: with the ids of the cases a partner sees
-            # written into the filter, a page walks the index (`cases.policies`, inline_ids).
+            # The API list's order and its sync order (docs/conventions.md, "Lists").
             models.Index(fields=["planned_at", "id"]),
             models.Index(fields=["updated_at", "id"]),
         ]
@@ -208,10 +207,9 @@ class Agreement(models.Model):
         verbose_name_plural = _("agreements")
         indexes = [
             models.Index(fields=["status", "deadline"]),
-            # The API's sync order: with the ids of the cases a partner sees written into the
-            # filter, a page walks the index (`cases.policies`, inline_ids). Not one on
-            # (deadline, id) for the list's own order: the earliest deadlines are of old cases
-            # few partners were on, and the police's first page walked 377 k of them (0.6 s).
+            # The API's sync order (docs/conventions.md, "Lists"). None on (deadline, id) for
+            # the list's own order: the earliest deadlines are of old cases few partners were
+            # on, and the police's first page walked 377 k of them (0.6 s).
             models.Index(fields=["updated_at", "id"]),
         ]
 

@@ -145,8 +145,7 @@ class Plan(models.Model):
                 name="plan_on_itat_agenda",
             ),
             models.Index(fields=["decided_at"], name="plan_decided_at"),
-            # The API list's order and its sync order: with the ids of the cases a partner sees
-            # written into the filter, a page walks the index (`cases.policies`, inline_ids).
+            # The API list's order and its sync order (docs/conventions.md, "Lists").
             models.Index(fields=["created_at", "id"], name="plan_list_order"),
             models.Index(fields=["updated_at", "id"], name="plan_sync_order"),
         ]
