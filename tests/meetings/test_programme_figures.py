@@ -19,7 +19,11 @@ from meetings.figures import Period
 pytestmark = pytest.mark.django_db
 
 URL = "/programma/cijfers/"
-TODAY = timezone.localdate()
+
+
+def today() -> date:
+    """Read when a test runs, not when the module is imported (a run may cross midnight)."""
+    return timezone.localdate()
 
 
 def local(day: date, hour: int = 12, minute: int = 0) -> datetime:
@@ -64,8 +68,8 @@ def started(case_at):
 
 def test_the_flow_counts_each_month_in_local_time(case_at, settings):
     settings.REGIE_SMALL_GROUP = 1
-    march = date(TODAY.year - 1, 3, 1)
-    period = Period(march, date(TODAY.year - 1, 4, 30))
+    march = date(today().year - 1, 3, 1)
+    period = Period(march, date(today().year - 1, 4, 30))
     late_night = case_at("registered")  # 31 March, 23:30 in Amsterdam: March (UTC: 21:30)
     Case.objects.filter(pk=late_night.pk).update(
         registered_at=local(date(march.year, 3, 31), 23, 30)
@@ -107,7 +111,7 @@ def test_outcomes_per_person_year_and_a_person_without_offences_before(started, 
         (-800, "arrest", "hic_robbery"),  # more than two years before: not counted
         (30, "arrest", "other"),
     )
-    table, _persistent = outcomes(Case.objects.all(), TODAY)
+    table, _persistent = outcomes(Case.objects.all(), today())
     cohort = f"TOP600 {timezone.localtime(first.regie_started_at).year}"
     rows = {label: [c.value for c in row] for label, row in table.rows}
     # persons, before, during, change during (%), after, change after (%)
@@ -118,7 +122,7 @@ def test_outcomes_per_person_year_and_a_person_without_offences_before(started, 
     second = started(200)
     offences(second, (10, "arrest", "hic_burglary"))
     Case.objects.filter(pk=first.pk).update(regie_started_at=second.regie_started_at)
-    table, _persistent = outcomes(Case.objects.all(), TODAY)
+    table, _persistent = outcomes(Case.objects.all(), today())
     assert str(table.rows[0][1][0]) == "2"  # both persons in the same cohort now
     lone = Outcome(persons=1, years={"before": 2, "during": 0.5, "after": 0})
     lone.counts["arrests_during"] = 1
@@ -131,7 +135,7 @@ def test_the_persistent_group(started, settings):
     settings.REGIE_PERSISTENT_YEARS = 3
     started(365 * 3 + 10)
     started(365 * 2)
-    _table, persistent = outcomes(Case.objects.all(), TODAY)
+    _table, persistent = outcomes(Case.objects.all(), today())
     assert cells(persistent) == {"TOP600": ["1"]}
 
 
@@ -139,7 +143,7 @@ def test_small_groups_are_suppressed(started, offences, settings):
     settings.REGIE_SMALL_GROUP = 5
     case = started(365)
     offences(case, (-10, "arrest", "hic_burglary"))
-    table, _persistent = outcomes(Case.objects.all(), TODAY)
+    table, _persistent = outcomes(Case.objects.all(), today())
     shown = [str(c) for c in table.rows[0][1]]
     assert shown[:2] == ["< 5", "< 5"]  # the persons, and a rate over one person
     status = figures.status_now(figures.Scope(), figures.Scope().programmes())
@@ -259,7 +263,7 @@ def test_a_persons_line_counts_as_the_cohort_figures(client, people, started, of
     from cases.selectors import person_offences
 
     line = person_line(case, person_offences(person=case.person))
-    table, _persistent = outcomes(Case.objects.filter(pk=case.pk), TODAY)
+    table, _persistent = outcomes(Case.objects.filter(pk=case.pk), today())
     assert [[c.value for c in cells] for _label, cells in line] == [
         [c.value for c in cells][1:] for _label, cells in table.rows
     ]
@@ -297,7 +301,7 @@ def test_a_reinflow_does_not_count_the_person_twice(started, offences, settings)
         regie_started_at=first.regie_started_at + timedelta(days=800),
         previous_case=first,
     )
-    table, _persistent = outcomes(Case.objects.all(), TODAY)
+    table, _persistent = outcomes(Case.objects.all(), today())
     cohort = f"TOP600 {timezone.localtime(first.regie_started_at).year}"
     rows = {label: [c.value for c in row] for label, row in table.rows}
     assert len(rows) == 3  # one cohort, three measures: the second case adds no group
@@ -324,13 +328,13 @@ def test_a_chain_closes_when_its_last_case_closes(started, offences, settings):
         closed_at=begin + timedelta(days=900),
         previous_case=first,
     )
-    table, persistent = outcomes(Case.objects.all(), TODAY)
+    table, persistent = outcomes(Case.objects.all(), today())
     cohort = f"TOP600 {timezone.localtime(begin).year}"
     rows = {label: [c.value for c in row] for label, row in table.rows}
     assert len(rows) == 3
     arrests, summonses = rows[f"{cohort} · aanhoudingen"], rows[f"{cohort} · dagvaardingen"]
     assert arrests[2] == round(1 / (900 / 365.25), 2)  # the gap's arrest: during
     assert arrests[4] == 0.0
-    after = (TODAY - timezone.localtime(begin + timedelta(days=900)).date()).days  # ~100 days
+    after = (today() - timezone.localtime(begin + timedelta(days=900)).date()).days  # ~100 days
     assert summonses[4] == round(1 / (after / 365.25), 2)  # after the last closing
     assert cells(persistent) == {"TOP600": ["0"]}  # closed: not in the persistent group
