@@ -2,9 +2,10 @@
 
 Add a page in one line of ENDPOINTS (and its bare SQL above it). `url` and `sql` take the
 context of `CONTEXT_SQL` (`{case}` in the URL, `%(case)s` in SQL); statements of one bare SQL are
-separated by ";\\n" and run in order on one connection. `who`: regisseur, accounthouder, itat,
-beheerder, expertgroep, programme_team (session) or system (the POLITIE partner system, by
-token). `kind`: which empty view is the floor ("page" or "api").
+separated by ";\\n" and run in order on one connection; one returning a single column
+`visible` (`READ_VISIBLE`) passes the ids of the user's cases on as `%(visible)s`. `who`:
+regisseur, accounthouder, itat, beheerder, expertgroep, programme_team (session) or system (the
+POLITIE partner system, by token). `kind`: which empty view is the floor ("page" or "api").
 """
 
 from __future__ import annotations
