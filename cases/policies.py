@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
-from acvz.query import AnyOf
+from acvz.query import AnyOf, first_column
 from cases.models import HEALTH_LEEFGEBIEDEN, SCREENING_LEEFGEBIEDEN, ContributionPart
 from cases.workflow import (
     PROGRAMME_TEAM_STATUSES,
@@ -332,7 +332,7 @@ def case_scoped_filter(
     if ids is None:
         return Q(pk__in=[])
     if inline_ids:
-        return Q(AnyOf(F(field), {value for row in ids for value in row.values()}))
+        return Q(AnyOf(F(field), first_column(ids)))
     return Q(**{f"{field}__in": ids})
 
 
