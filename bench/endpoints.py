@@ -619,6 +619,8 @@ ITAT_MEETINGS = sql(
 ITAT_AGENDA = sql(
     PERMS,
     "SELECT * FROM plans_itatmeeting WHERE id = %(meeting)s",
+    """SELECT count(*) FROM plans_plan pl
+        WHERE pl.itat_meeting_id = %(meeting)s AND pl.status = 'submitted'""",
     """SELECT pl.id, pl.version, pl.submitted_at, c.id, p.first_name, p.last_name, pr.name,
               o.name, r.first_name, r.last_name,
               (SELECT count(*) FROM plans_plangoal g WHERE g.plan_id = pl.id) AS goals,
@@ -629,7 +631,7 @@ ITAT_AGENDA = sql(
          LEFT JOIN partners_organisation o ON o.id = c.regie_organisation_id
          LEFT JOIN partners_user r ON r.id = c.regisseur_id
         WHERE pl.itat_meeting_id = %(meeting)s AND pl.status = 'submitted'
-        ORDER BY pl.submitted_at, pl.id""",
+        ORDER BY pl.submitted_at, pl.id LIMIT 50""",
 )
 
 CASUISTRY = sql(

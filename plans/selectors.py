@@ -146,9 +146,14 @@ def _goal_count(*conditions: Q) -> Coalesce:
 def itat_agenda(*, user, meeting: ItatMeeting) -> QuerySet[Plan]:
     """The submitted plans on a meeting's agenda, with their open commitments counted. Only
     the columns the agenda (page and API) shows are read: an agenda holds hundreds of plans at
-    ten times the city."""
+    ten times the city.
+
+    The visible case ids are read first (`inline_ids`): the planner reckons a meeting's
+    submitted plans at one row (meeting and status are estimated as independent), and
+    against the subquery it then compared each of the 207 plans with each of the ITAT's
+    2,809 cases (90 ms of a 160 ms page)."""
     return (
-        Plan.objects.visible_to(user)
+        Plan.objects.visible_to(user, inline_ids=True)
         .filter(itat_meeting=meeting, status=PlanStatus.SUBMITTED)
         .select_related(
             "case__person", "case__programme", "case__regie_organisation", "case__regisseur"

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -621,6 +622,9 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 # --- ITAT ---------------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
+#: Plans per page of an ITAT agenda: a weekly agenda of the city fits on one (about 20); at ten
+#: times the city (about 200) rendering them all took 190 ms, 8 times its SQL.
+AGENDA_PAGE_SIZE = 50
 
 
 @login_required
@@ -647,13 +651,16 @@ def itat_meetings(request: HttpRequest) -> HttpResponse:
 @permission_required("plans.review_plan", raise_exception=True)
 @access_logged(action=AccessAction.LIST)
 def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plans a meeting is to review, in the order they were submitted, a page at a time."""
     meeting = get_object_or_404(ItatMeeting, pk=pk)
+    plans = selectors.itat_agenda(user=request.user, meeting=meeting)
     return render(
         request,
         "plans/itat_agenda.html",
         {
             "meeting": meeting,
-            "plans": selectors.itat_agenda(user=request.user, meeting=meeting),
+            "plans": Paginator(plans, AGENDA_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": "",
         },
     )
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import AccessLogEntry, Leefgebied
 from plans import services
+from plans import views as plan_views
 from plans.models import ItatAdvice, Plan, PlanGoal
 from plans.workflow import Commitment, EvaluationConclusion, PlanStatus
 from tests.scenarios import OPEN_COMMITMENTS_OK
@@ -193,6 +194,22 @@ def test_the_itat_agenda_lists_the_submitted_plan(client, plan_at, people):
     assert list(response.context["plans"]) == [plan]
     assert plan.case.person.full_name in html(response)
     assert reverse("plans:detail", args=[plan.pk]) in html(response)
+
+
+def test_the_itat_agenda_is_read_a_page_at_a_time(client, plan_at, people, monkeypatch):
+    monkeypatch.setattr(plan_views, "AGENDA_PAGE_SIZE", 2)
+    plans = [plan_at("submitted") for _ in range(3)]
+    assert len({p.itat_meeting_id for p in plans}) == 1
+    client.force_login(people["itat"])
+    url = reverse("plans:itat_agenda", args=[plans[0].itat_meeting_id])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert list(first.context["plans"]) == plans[:2]
+    assert list(second.context["plans"]) == plans[2:]
+    assert "3 plannen te beoordelen" in html(first)
+    assert 'href="?page=2"' in html(first)
+    assert 'href="?page=1"' in html(second)
+    # The last page for a page number past the end, not an error.
+    assert list(client.get(url, {"page": 9}).context["plans"]) == plans[2:]
 
 
 def test_reading_a_plan_is_logged(client, plan_at, people):

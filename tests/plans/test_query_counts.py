@@ -22,7 +22,7 @@ PAGE = 4
 LOG = 2
 # the meeting, the agenda's plans (one query with the case, person, programme, regisseur and
 # counts joined), the access log
-ITAT_AGENDA_QUERIES = PAGE + 2 + LOG
+ITAT_AGENDA_QUERIES = PAGE + 4 + LOG  # the meeting, the visible ids, the count, a page
 # the meetings to come with their plan counts, a page of past meetings with theirs (the open
 # referrals moved to the Expertgroep's own page)
 ITAT_MEETINGS_QUERIES = PAGE + 2  # no person named: no access log

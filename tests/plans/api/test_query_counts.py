@@ -32,7 +32,7 @@ PLAN_LIST_FILTERED = PLAN_LIST + 1  # validating the case filter against the vis
 # goals' advice (prefetched by `plans.selectors.plan_get` for the page), advice (joined), status
 # changes (joined), case team
 PLAN_DETAIL = REQUEST + 6 + LOG
-ITAT_MEETING = REQUEST + 2 + LOG  # the meeting (with its plan count), the agenda (joined, counted)
+ITAT_MEETING = REQUEST + 3 + LOG  # the meeting (with its plan count), the visible ids, the agenda
 ITAT_MEETINGS = REQUEST + 2  # count, rows (with plan counts): no personal data, not logged
 #: the visible case ids, count, rows (plan, case, person, organisation, users joined), teams
 GOAL_LIST = REQUEST + 4 + LOG
