@@ -150,8 +150,8 @@ def itat_agenda(*, user, meeting: ItatMeeting) -> QuerySet[Plan]:
 
     The visible case ids are read first (`inline_ids`): the planner reckons a meeting's
     submitted plans at one row (meeting and status are estimated as independent), and
-    against the subquery it then compared each of the 207 plans with each of the ITAT's
-    2,809 cases (90 ms of a 160 ms page)."""
+    against the subquery it then scanned the ITAT's visible case ids once per plan (581 k
+    comparisons for 207 plans: 90 ms of a 160 ms page)."""
     return (
         Plan.objects.visible_to(user, inline_ids=True)
         .filter(itat_meeting=meeting, status=PlanStatus.SUBMITTED)
@@ -182,7 +182,9 @@ def itat_agenda(*, user, meeting: ItatMeeting) -> QuerySet[Plan]:
 
 
 def commitments_waiting_for(*, user) -> QuerySet[PlanGoal]:
-    """Goals the user's organisation is asked to commit to."""
+    """Goals the user's organisation is asked to commit to, with the columns the page shows
+    (the goal, the person's name): the plan's, case's and person's other columns, a thousand
+    dates converted per page for a partner with a hundred goals to answer, are not read."""
     if not user.organisation_id:
         return PlanGoal.objects.none()
     return (
@@ -193,6 +195,16 @@ def commitments_waiting_for(*, user) -> QuerySet[PlanGoal]:
         )
         .filter(plan_visibility_filter(user, "plan__case"))
         .select_related("plan__case__person")
+        .only(
+            "leefgebied",
+            "goal",
+            "commitment",
+            "responsible_organisation",
+            "plan__status",
+            "plan__case__status",
+            "plan__case__person__first_name",
+            "plan__case__person__last_name",
+        )
         .order_by("plan__case_id", "leefgebied")
     )
 
