@@ -232,8 +232,9 @@ FILTER_CHOICES = sql(
 
 CASE_LIST = sql(
     PERMS,
-    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE}",
-    CASE_LIST_ROWS.format(visible=VISIBLE, limit=25),
+    READ_VISIBLE,
+    f"SELECT count(*) FROM cases_case c WHERE {CASE_VISIBLE_READ}",
+    CASE_LIST_ROWS.format(visible=CASE_VISIBLE_READ, limit=25),
     FILTER_CHOICES,
 )
 
@@ -241,10 +242,16 @@ VISIBLE_PROGRAMME_TEAM = f"""c.id IN ({VISIBLE_IDS}
     UNION SELECT id FROM cases_case
      WHERE status IN ('registered', 'basisdossier', 'awaiting_assignment', 'assigned'))"""
 
+#: The programme team's ids: its programmes' cases and those being registered.
+READ_VISIBLE_PROGRAMME_TEAM = f"""SELECT array_agg(DISTINCT v.id) AS visible FROM ({VISIBLE_IDS}
+    UNION SELECT id FROM cases_case
+     WHERE status IN ('registered', 'basisdossier', 'awaiting_assignment', 'assigned')) v(id)"""
+
 CASE_LIST_PROGRAMME_TEAM = sql(
     PERMS,
-    f"SELECT count(*) FROM cases_case c WHERE {VISIBLE_PROGRAMME_TEAM}",
-    CASE_LIST_ROWS.format(visible=VISIBLE_PROGRAMME_TEAM, limit=25),
+    READ_VISIBLE_PROGRAMME_TEAM,
+    f"SELECT count(*) FROM cases_case c WHERE {CASE_VISIBLE_READ}",
+    CASE_LIST_ROWS.format(visible=CASE_VISIBLE_READ, limit=25),
     FILTER_CHOICES,
 )
 

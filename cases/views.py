@@ -70,7 +70,9 @@ PAGE_SIZE = 25
 @access_logged
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(
-        request.GET or None, queryset=selectors.case_list(user=request.user), request=request
+        request.GET or None,
+        queryset=selectors.case_list(user=request.user, inline_ids=True),
+        request=request,
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -42,9 +42,9 @@ def count(client, url) -> int:
 #: The access log of a page with personal data: its entry, and its subjects in one insert.
 LOG = 2
 
-# session, user+organisation, 2× permissions, count, 2 filter dropdowns, rows, the access log
-# (the header's counts are cached: the warm-up request fills them)
-CASE_LIST_QUERIES = 8 + LOG
+# session, user+organisation, 2× permissions, the visible ids, count, 2 filter dropdowns, rows,
+# the access log (the header's counts are cached: the warm-up request fills them)
+CASE_LIST_QUERIES = 9 + LOG
 
 
 @pytest.mark.parametrize("n", [1, 25])
