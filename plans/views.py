@@ -622,8 +622,8 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
 # --- ITAT ---------------------------------------------------------------------------------------
 
 PAGE_SIZE = 25
-#: Plans per page of an ITAT agenda: a weekly agenda of the city fits on one (about 20); at ten
-#: times the city (about 200) rendering them all took 190 ms, 8 times its SQL.
+#: Plans per page of an ITAT agenda: a weekly agenda of the city fits on one (about 20); one of
+#: ten times the city (about 200) is read a page at a time, its count above the table.
 AGENDA_PAGE_SIZE = 50
 
 
