@@ -769,13 +769,16 @@ AGREEMENTS_OVERDUE = sql(
     AGREEMENTS_ROWS + " AND a.deadline < %(today)s ORDER BY a.deadline, a.id LIMIT 26"
 )
 
-COMMITMENTS = sql(
-    f"""SELECT g.id, g.leefgebied, g.goal, pl.id, pl.version, c.id, p.first_name, p.last_name
+_COMMITMENTS_WAITING = f"""
           FROM plans_plangoal g JOIN plans_plan pl ON pl.id = g.plan_id
           JOIN cases_case c ON c.id = pl.case_id JOIN cases_person p ON p.id = c.person_id
          WHERE g.responsible_organisation_id = %(org)s AND g.commitment = 'pending'
-           AND pl.status IN ('draft', 'submitted') AND {VISIBLE}
-         ORDER BY c.id, g.leefgebied""",
+           AND pl.status IN ('draft', 'submitted') AND {VISIBLE}"""
+
+COMMITMENTS = sql(
+    f"SELECT count(*) {_COMMITMENTS_WAITING}",
+    f"""SELECT g.id, g.leefgebied, g.goal, pl.id, pl.version, c.id, p.first_name, p.last_name
+        {_COMMITMENTS_WAITING} ORDER BY c.id, g.leefgebied LIMIT 50""",
 )
 
 #: A user's notifications, as the inbox and the API read them: events too (no reminder), and

@@ -625,6 +625,7 @@ PAGE_SIZE = 25
 #: Plans per page of an ITAT agenda: a weekly agenda of the city fits on one (about 20); one of
 #: ten times the city (about 200) is read a page at a time, its count above the table.
 AGENDA_PAGE_SIZE = 50
+COMMITMENTS_PAGE_SIZE = 50
 
 
 @login_required
@@ -668,14 +669,17 @@ def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @access_logged
 def commitments(request: HttpRequest) -> HttpResponse:
+    """The goals the user's organisation is asked to commit to, a page at a time with their
+    count: a partner on thousands of cases has a hundred waiting at ten times the city."""
+    page = Paginator(selectors.commitments_waiting_for(user=request.user), COMMITMENTS_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
     return render(
         request,
         "plans/commitments.html",
         {
-            "goals": [
-                redact_goal(request.user, goal)
-                for goal in selectors.commitments_waiting_for(user=request.user)
-            ],
+            "goals": [redact_goal(request.user, goal) for goal in page],
+            "page": page,
+            "query": "",
         },
     )
 

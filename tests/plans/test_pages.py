@@ -291,6 +291,20 @@ def test_itat_gives_advice_on_a_goal(client, plan_at, people):
     assert ItatAdvice.objects.get().goal == goal
 
 
+def test_the_commitments_are_read_a_page_at_a_time(client, plan_at, people, monkeypatch):
+    monkeypatch.setattr(plan_views, "COMMITMENTS_PAGE_SIZE", 2)
+    plans = sorted((plan_at("draft") for _ in range(3)), key=lambda plan: plan.case_id)
+    goals = [goal_on(plan, Leefgebied.FINANCIEN) for plan in plans]  # the partner's, pending
+    client.force_login(people["partner"])
+    url = reverse("plans:commitments")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert list(first.context["goals"]) == goals[:2]
+    assert list(second.context["goals"]) == goals[2:]
+    assert "3 doelen wachten" in html(first)
+    assert 'href="?page=2"' in html(first)
+    assert 'href="?page=1"' in html(second)
+
+
 def test_the_partner_commits_through_the_page(client, plan_at, people):
     plan = plan_at("draft")
     goal = goal_on(plan, Leefgebied.FINANCIEN)

@@ -37,7 +37,7 @@ PLAN_DETAIL_QUERIES = PAGE + 10 + LOG
 # at the plan (the regisseur's), the access log
 CASE_PLAN_QUERIES = PAGE + 12 + LOG
 # the waiting goals (joined with plan, case and person), the access log
-COMMITMENTS_QUERIES = PAGE + 1 + LOG
+COMMITMENTS_QUERIES = PAGE + 2 + LOG  # the count, a page of goals
 
 
 def add_goals(plan: Plan, people, orgs, n: int) -> None:
