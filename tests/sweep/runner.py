@@ -35,6 +35,15 @@ SNAPSHOT_APPS = ("partners", "cases", "plans", "meetings", "guardian", "auth")
 NOT_A_WRITE = re.compile(r"access|session", re.IGNORECASE)
 MAX_ROWS = 40
 
+
+def planted(text: str, markers) -> set[str]:
+    """The world's markers in `text`. A random token (a CSRF token is 64 letters and digits) can
+    spell the marker pattern by chance, about once in fifty sweeps (`MKP31dzZ` on a print page,
+    where the world has eight cases): only what the world wrote counts. Not matched on word
+    boundaries: a marker in a percent-encoded URL follows `%20`."""
+    return set(MARKER.findall(text)) & set(markers)
+
+
 #: What the sweep did, for the size report at the end of the run.
 STATS: dict = {"operations": {}, "known": Counter()}
 
@@ -150,7 +159,7 @@ class Sweep:
         return self._allowed[key]
 
     def leaks(self, user: SweepUser, text: str, mode: str = "rules") -> list[str]:
-        found = set(MARKER.findall(text))
+        found = planted(text, self.world.markers.keys())
         return sorted(found - self.allowed(user, mode))
 
     def leaks_after(self, user: SweepUser, text: str, case, after: dict) -> list[str]:

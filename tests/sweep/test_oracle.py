@@ -107,3 +107,16 @@ def test_an_offence_record_is_read_by_the_persons_readers_and_its_source_system(
     assert oracle.reads_marker(rn_system, record, REGISTERED)  # not on it: its own record
     assert not oracle.reads_marker(wpi_system, record, REGISTERED)
     assert not oracle.reads_marker(user("interventiepleger", RN), record, REGISTERED)
+
+
+def test_only_the_worlds_markers_count_in_a_body():
+    """A CSRF token spelled `MKP31dzZ` once (the world has eight cases): chance, not a leak; a
+    marker the world wrote counts wherever it stands, a percent-encoded link included."""
+    from tests.sweep.runner import planted
+
+    world = {"MKP01phZ", "MKN01nmZ"}
+    body = (
+        '<input name="csrfmiddlewaretoken" value="q8MKP31dzZx0Vb">'
+        '<a href="/zoek?q=Fictief%20MKN01nmZ%20tekst">'
+    )
+    assert planted(body, world) == {"MKN01nmZ"}
