@@ -671,8 +671,8 @@ def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 def commitments(request: HttpRequest) -> HttpResponse:
     """The goals the user's organisation is asked to commit to, a page at a time with their
     count: a partner on thousands of cases has a hundred waiting at ten times the city."""
-    page = Paginator(selectors.commitments_waiting_for(user=request.user), COMMITMENTS_PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
+    goals = selectors.commitments_waiting_for(user=request.user)
+    page = Paginator(goals, COMMITMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "plans/commitments.html",

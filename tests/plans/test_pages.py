@@ -212,6 +212,16 @@ def test_the_itat_agenda_is_read_a_page_at_a_time(client, plan_at, people, monke
     assert list(client.get(url, {"page": 9}).context["plans"]) == plans[2:]
 
 
+def test_an_empty_itat_agenda_says_so_once(client, people):
+    from plans.models import ItatMeeting
+
+    meeting = ItatMeeting.objects.create(date=timezone.localdate() + dt.timedelta(days=3))
+    client.force_login(people["itat"])
+    page = html(client.get(reverse("plans:itat_agenda", args=[meeting.pk])))
+    assert "Geen plannen op deze agenda." in page
+    assert "te beoordelen" not in page
+
+
 def test_reading_a_plan_is_logged(client, plan_at, people):
     plan = plan_at("submitted")
     client.force_login(people["itat"])
