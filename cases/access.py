@@ -33,7 +33,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.core.signals import setting_changed
-from django.db.models import Manager, Model, QuerySet
+from django.db.models import Manager, Model, QuerySet, Subquery
 from django.dispatch import receiver
 from django.http import Http404
 from django.template.backends.django import DjangoTemplates, Template, reraise
@@ -282,7 +282,7 @@ def visible_get(queryset: QuerySet, **lookup) -> Any:
     """`get_object_or_404` over a visible-queryset that tells the access log: the object found
     is shown, the id asked for (when the user may not see it, or it is missing) refused."""
     try:
-        obj = queryset.get(**lookup)
+        obj = case_pinned(queryset, **lookup).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         record = _current.get()
         if record is not None and "pk" in lookup:
@@ -290,6 +290,20 @@ def visible_get(queryset: QuerySet, **lookup) -> Any:
         raise Http404(f"No {queryset.model._meta.object_name} matches the given query.") from None
     access_shown(obj)
     return obj
+
+
+def case_pinned(queryset: QuerySet, **lookup) -> QuerySet:
+    """`queryset` also filtered on the case of the object `lookup` names, read by a subquery
+    (`case_id = (SELECT case_id … WHERE id = 7)`). Of `plan.id = 7 AND plan.case_id IN
+    (<the cases the user sees>)` PostgreSQL cannot tell which case to look for, so it gathers
+    every case the user sees (the police's 8,400 grants: 3.5 ms); with the case as a value it
+    looks that one case up in each part of the visibility (0.15 ms). A case itself (its id is
+    the value) and models of no case are read as they are."""
+    spec = _SUBJECTS.get(queryset.model._meta.concrete_model)
+    if spec is None or not spec.case:
+        return queryset
+    case = queryset.model._base_manager.filter(**lookup).values(spec.case)[:1]
+    return queryset.filter(**{spec.case: Subquery(case)})
 
 
 def _search_text(request) -> str:

@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from acvz.api.conditional import (
@@ -32,7 +33,7 @@ from acvz.api.filters import (
     UpdatedSinceFilter,
 )
 from acvz.api.views import ValidatedInputMixin, url_pk
-from cases.access import AccessLoggedMixin
+from cases.access import AccessLoggedMixin, case_pinned
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
 from meetings.api.serializers import (
@@ -239,6 +240,14 @@ class AgreementViewSet(
         return selectors.agreements_visible(
             user=self.request.user, inline_ids=self.action == "list"
         ).order_by("deadline", "pk")
+
+    def get_object(self) -> Agreement:
+        """DRF's, looking up the visibility of the agreement's own case only (`case_pinned`)."""
+        pk = url_pk(self.kwargs["pk"])
+        queryset = case_pinned(self.filter_queryset(self.get_queryset()), pk=pk)
+        agreement = get_object_or_404(queryset, pk=pk)
+        self.check_object_permissions(self.request, agreement)
+        return agreement
 
     def get_serializer_class(self):
         return {

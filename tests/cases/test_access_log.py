@@ -3,6 +3,7 @@ persons and cases it showed; refused reads too; the beheerder's pages over it.""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -276,6 +277,24 @@ def test_visible_get_outside_a_logged_request_only_finds():
     person = PersonFactory()
     assert visible_get(Person.objects.all(), pk=person.pk) == person
     assert not AccessLogEntry.objects.exists()
+
+
+def test_visible_get_looks_for_the_objects_own_case_only(plan_at, people):
+    """A plan by its id carries its case as a value (`case_id = (SELECT …)`): the visibility is
+    looked up for that one case, not gathered for every case the user sees. It only narrows:
+    who may see the plan finds it, who may not gets a 404."""
+    from django.http import Http404
+
+    from plans.models import Plan
+
+    plan = plan_at("submitted")
+    with CaptureQueriesContext(connection) as queries:
+        assert visible_get(Plan.objects.visible_to(people["regisseur"]), pk=plan.pk) == plan
+    assert re.search(r'"plans_plan"\."case_id" = \(SELECT', queries.captured_queries[-1]["sql"])
+    with pytest.raises(Http404):
+        visible_get(Plan.objects.visible_to(people["outsider"]), pk=plan.pk)
+    with pytest.raises(Http404):
+        visible_get(Plan.objects.visible_to(people["regisseur"]), pk=plan.pk + 1000)
 
 
 # --- the API ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import write_error_codes
 from acvz.api.views import url_pk
-from cases.access import AccessLoggedMixin
+from cases.access import AccessLoggedMixin, case_pinned
 from partners.models import ApiScope
 from plans import services
 from plans.api.filters import EvaluationFilter
@@ -84,7 +84,8 @@ class EvaluationViewSet(
         return EvaluationInputSerializer if self.action == "create" else EvaluationSerializer
 
     def get_object(self) -> Evaluation:
-        return get_object_or_404(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
+        pk = url_pk(self.kwargs["pk"])
+        return get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
@@ -97,7 +98,9 @@ class EvaluationViewSet(
         )
         with _as_invalid_param("non_field_errors"):
             evaluation = services.evaluation_record(by=request.user, **serializer.validated_data)
-        evaluation = get_object_or_404(self.get_queryset(), pk=evaluation.pk)
+        evaluation = get_object_or_404(
+            case_pinned(self.get_queryset(), pk=evaluation.pk), pk=evaluation.pk
+        )
         return Response(
             EvaluationSerializer(evaluation, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

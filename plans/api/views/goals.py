@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.schema import write_error_codes
 from acvz.api.views import ValidatedInputMixin, url_pk
-from cases.access import AccessLoggedMixin
+from cases.access import AccessLoggedMixin, case_pinned
 from partners.models import ApiScope
 from plans import services
 from plans.api.filters import PlanGoalFilter
@@ -126,10 +126,11 @@ class PlanGoalViewSet(
         }.get(self.action, PlanGoalSerializer)
 
     def get_object(self) -> PlanGoal:
-        return get_object_or_404(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
+        pk = url_pk(self.kwargs["pk"])
+        return get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
 
     def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        goal = get_object_or_404(self.get_queryset(), pk=pk)
+        goal = get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
         data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=_with_etag(goal.plan))
 
