@@ -282,7 +282,7 @@ def visible_get(queryset: QuerySet, **lookup) -> Any:
     """`get_object_or_404` over a visible-queryset that tells the access log: the object found
     is shown, the id asked for (when the user may not see it, or it is missing) refused."""
     try:
-        obj = case_pinned(queryset, **lookup).get(**lookup)
+        obj = _case_pinned(queryset, **lookup).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         record = _current.get()
         if record is not None and "pk" in lookup:
@@ -292,7 +292,7 @@ def visible_get(queryset: QuerySet, **lookup) -> Any:
     return obj
 
 
-def case_pinned(queryset: QuerySet, **lookup) -> QuerySet:
+def _case_pinned(queryset: QuerySet, **lookup) -> QuerySet:
     """`queryset` also filtered on the case of the object `lookup` names, read by a subquery
     (`case_id = (SELECT case_id … WHERE id = 7)`). Of `plan.id = 7 AND plan.case_id IN
     (<the cases the user sees>)` PostgreSQL cannot tell which case to look for, so it gathers

@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from acvz.api.conditional import (
@@ -33,7 +32,7 @@ from acvz.api.filters import (
     UpdatedSinceFilter,
 )
 from acvz.api.views import ValidatedInputMixin, url_pk
-from cases.access import AccessLoggedMixin, case_pinned
+from cases.access import AccessLoggedMixin, visible_get
 from meetings import selectors, services
 from meetings.api.filters import AgreementFilter, NotificationFilter, UvoMeetingFilter
 from meetings.api.serializers import (
@@ -242,10 +241,9 @@ class AgreementViewSet(
         ).order_by("deadline", "pk")
 
     def get_object(self) -> Agreement:
-        """DRF's, looking up the visibility of the agreement's own case only (`case_pinned`)."""
-        pk = url_pk(self.kwargs["pk"])
-        queryset = case_pinned(self.filter_queryset(self.get_queryset()), pk=pk)
-        agreement = get_object_or_404(queryset, pk=pk)
+        """DRF's, through `visible_get`: the visibility of the agreement's own case only."""
+        queryset = self.filter_queryset(self.get_queryset())
+        agreement = visible_get(queryset, pk=url_pk(self.kwargs["pk"]))
         self.check_object_permissions(self.request, agreement)
         return agreement
 

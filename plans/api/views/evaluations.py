@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -12,7 +11,7 @@ from acvz.api.filters import FILTER_AND_ORDER, UpdatedSinceFilter
 from acvz.api.input import validated
 from acvz.api.schema import write_error_codes
 from acvz.api.views import url_pk
-from cases.access import AccessLoggedMixin, case_pinned
+from cases.access import AccessLoggedMixin, visible_get
 from partners.models import ApiScope
 from plans import services
 from plans.api.filters import EvaluationFilter
@@ -84,8 +83,7 @@ class EvaluationViewSet(
         return EvaluationInputSerializer if self.action == "create" else EvaluationSerializer
 
     def get_object(self) -> Evaluation:
-        pk = url_pk(self.kwargs["pk"])
-        return get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
+        return visible_get(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
 
     def retrieve(self, request, *args, **kwargs):
         evaluation = self.get_object()
@@ -98,9 +96,7 @@ class EvaluationViewSet(
         )
         with _as_invalid_param("non_field_errors"):
             evaluation = services.evaluation_record(by=request.user, **serializer.validated_data)
-        evaluation = get_object_or_404(
-            case_pinned(self.get_queryset(), pk=evaluation.pk), pk=evaluation.pk
-        )
+        evaluation = visible_get(self.get_queryset(), pk=evaluation.pk)
         return Response(
             EvaluationSerializer(evaluation, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -3,7 +3,6 @@ amendments."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 from acvz.api.filters import FilterBackend, StableOrderingFilter, UpdatedSinceFilter
 from acvz.api.schema import write_error_codes
 from acvz.api.views import ValidatedInputMixin, url_pk
-from cases.access import AccessLoggedMixin, case_pinned
+from cases.access import AccessLoggedMixin, visible_get
 from partners.models import ApiScope
 from plans import services
 from plans.api.filters import PlanGoalFilter
@@ -126,11 +125,10 @@ class PlanGoalViewSet(
         }.get(self.action, PlanGoalSerializer)
 
     def get_object(self) -> PlanGoal:
-        pk = url_pk(self.kwargs["pk"])
-        return get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
+        return visible_get(self.get_queryset(), pk=url_pk(self.kwargs["pk"]))
 
     def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        goal = get_object_or_404(case_pinned(self.get_queryset(), pk=pk), pk=pk)
+        goal = visible_get(self.get_queryset(), pk=pk)
         data = PlanGoalSerializer(goal, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=_with_etag(goal.plan))
 
