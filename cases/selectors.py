@@ -284,9 +284,10 @@ def access_log_list(
         .prefetch_related(
             Prefetch(
                 "subjects",
-                queryset=AccessLogSubject.objects.select_related("person").order_by("pk")[
-                    :ACCESS_LOG_SUBJECTS_SHOWN
-                ],
+                # The name is all a row shows of its persons: not their whole records.
+                queryset=AccessLogSubject.objects.select_related("person")
+                .only("entry_id", "case_id", "person__first_name", "person__last_name")
+                .order_by("pk")[:ACCESS_LOG_SUBJECTS_SHOWN],
                 to_attr="shown_subjects",
             )
         )

@@ -437,6 +437,24 @@ def test_the_access_log_page_shows_entries_newest_first_with_their_persons(clien
     assert subjects(own) == {(first.person_id, first.pk), (second.person_id, second.pk)}
 
 
+def test_an_entrys_persons_are_links_to_who_read_them_with_the_case_read_through():
+    from types import SimpleNamespace
+
+    from cases.templatetags.accesslog import subject_links
+
+    def subject(pk, name, case_id):
+        return SimpleNamespace(
+            person_id=pk, case_id=case_id, person=SimpleNamespace(full_name=name)
+        )
+
+    shown = subject_links([subject(7, "Ada <Test>", 12), subject(1234, "Bo & Co", None)])
+    assert shown == (
+        f'<a href="{reverse("cases:access_log_person", args=[7])}">Ada &lt;Test&gt;</a> (#12), '
+        f'<a href="{reverse("cases:access_log_person", args=[1234])}">Bo &amp; Co</a>'
+    )
+    assert subject_links([]) == "—"
+
+
 def test_the_access_log_filters_by_user_organisation_and_dates(client, case_at, people, orgs):
     case = case_at("in_regie")
     _read_some(client, people, case)
