@@ -13,6 +13,10 @@ class PlansConfig(AppConfig):
         page_labels(
             {
                 "plans:case_plan": _("Plan tab"),
+                "plans:start": _("New plan version"),
+                "plans:handover": _("Start outflow"),
+                "plans:handover_summary": _("Handover summary"),
+                "plans:handover_print": _("Handover summary (print)"),
                 "plans:detail": _("Plan version"),
                 "plans:edit": _("Plan version"),
                 "plans:print": _("Plan version (print)"),
@@ -20,10 +24,12 @@ class PlansConfig(AppConfig):
                 "plans:transition": _("Plan step"),
                 "plans:goal_add": _("Plan goal"),
                 "plans:goal_edit": _("Plan goal"),
+                "plans:goal_delete": _("Plan goal"),
                 "plans:goal_commit": _("Commitment to a goal"),
                 "plans:goal_progress": _("Goal progress"),
                 "plans:goal_amend": _("Goal amendment"),
                 "plans:review_close": _("Look at the plan"),
+                "plans:advice": _("ITAT advice"),
                 "plans:application_add": _("Application at an outside body"),
                 "plans:application_edit": _("Application at an outside body"),
                 "plans:evaluate": _("Evaluation"),

@@ -673,6 +673,20 @@ def test_every_page_and_api_operation_is_logged_or_shows_no_personal_data():
     assert set(NOT_PERSONAL) <= {name for name, _callback in patterns}
 
 
+def test_every_logged_page_says_which_page_it_was():
+    """The access log and the AVG inzage name the page of every logged read ("Basisdossier",
+    "Handover"): a logged web page without a label would be a blank in the person's inzage."""
+    from cases.access import _PAGE_LABELS
+
+    logged_pages = {
+        name
+        for name, callback in _url_patterns()
+        if _is_logged(callback) and not name.startswith("api:")
+    }
+    assert len(logged_pages) > 40
+    assert sorted(logged_pages - set(_PAGE_LABELS)) == []
+
+
 def test_every_viewset_of_the_routers_is_logged():
     from cases.access import AccessLoggedMixin
     from cases.api.urls import router as cases_router
