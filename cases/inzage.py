@@ -17,6 +17,7 @@ the case to add."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -25,9 +26,11 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
 
+from cases.access import page_label
 from cases.disclosure import disclosures_of
-from cases.models import AccessLogSubject, Case, MinorWatch, Person
+from cases.models import AccessLogEntry, AccessLogSubject, Case, MinorWatch, Person
 from cases.policies import contribution_is_health, leefgebied_is_health
 from plans.policies import goal_is_health
 
@@ -100,21 +103,43 @@ class _Names:
     def fields(self, obj: models.Model) -> dict[str, Any]:
         """The object's own fields by their (English) verbose names: choices as their label,
         links to other objects as their name (or their id)."""
-        out: dict[str, Any] = {}
-        for field in obj._meta.concrete_fields:
-            if field.name in SKIPPED_FIELDS or field.name == "id":
-                continue
-            if field.is_relation:
-                value = getattr(obj, field.attname)
-                label = field.related_model._meta.label_lower
-                if value is not None and label in NAMED_LINKS:
-                    value = self.names.get((label, value), value)
-            elif field.choices:
-                value = getattr(obj, f"get_{field.name}_display")()
-            else:
-                value = getattr(obj, field.attname)
-            out[str(field.name)] = _value(value)
-        return {"id": obj.pk, **out}
+        out: dict[str, Any] = {"id": obj.pk}
+        names = self.names
+        for name, attname, link, choices in _field_plan(type(obj)):
+            value = getattr(obj, attname)
+            if link is not None:
+                if value is not None:
+                    value = names.get((link, value), value)
+            elif choices is not None:
+                # As get_FOO_display, without rebuilding the choices for every value.
+                value = force_str(choices.get(value, value), strings_only=True)
+            out[name] = _value(value)
+        return out
+
+
+@functools.cache
+def _field_plan(model) -> tuple[tuple[str, str, str | None, dict | None], ...]:
+    """How `_Names.fields` reads a model: each handed-over field's name and attribute, the kind
+    of object a named link is to, and a choice field's labels (lazy). Worked out once per model:
+    `get_FOO_display` rebuilds its choices for every value, and an inzage has thousands."""
+    plan = []
+    for field in model._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS or field.name == "id":
+            continue
+        link = choices = None
+        if field.is_relation:
+            label = field.related_model._meta.label_lower
+            link = label if label in NAMED_LINKS else None
+        elif field.choices:
+            choices = dict(field.flatchoices)
+        plan.append((str(field.name), field.attname, link, choices))
+    return tuple(plan)
+
+
+@functools.cache
+def _choices(model, field_name: str) -> dict:
+    """A choice field's value → label (lazy: the page's language applies when it is read)."""
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 WITHHELD = "withheld: health content (need-to-know), added by the regisseur of the case"
@@ -292,12 +317,25 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
     """Everything stored about the person that `user` may read, as plain data (JSON-ready);
     health content `user` may not read is marked withheld and counted per case. The number of
     queries does not depend on how much is stored (tests/cases/test_query_counts.py)."""
-    accessed = (
-        AccessLogSubject.objects.filter(person=person)
-        .select_related("entry__user", "entry__organisation")
-        .order_by("-entry__at", "-entry_id")
-    )
     names = _Names()
+    # Who read the person: a row per logged read, for years of reads (hundreds to thousands);
+    # read as values, the users and organisations named with the record's other names.
+    accessed = list(
+        AccessLogSubject.objects.filter(person=person)
+        .order_by("-entry__at", "-entry_id")
+        .values_list(
+            "entry__at",
+            "entry__user_id",
+            "entry__organisation_id",
+            "entry__channel",
+            "entry__action",
+            "entry__outcome",
+            "entry__path",
+            "case_id",
+        )
+    )
+    names.wanted["partners.user"].update(row[1] for row in accessed if row[1] is not None)
+    names.wanted["partners.organisation"].update(row[2] for row in accessed if row[2] is not None)
     relations = list(person.relations.select_related("relative").order_by("pk"))
     offences = list(person.offences.order_by("date"))
     # Followed as a minor relative of someone's case (goal 3): by whom, when, the notes; not
@@ -309,6 +347,9 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
     )
     names.want([person, *relations, *offences])
     cases = _cases(list(Case.objects.filter(person=person).order_by("registered_at")), names)
+    channels, actions, outcomes = (
+        _choices(AccessLogEntry, name) for name in ("channel", "action", "outcome")
+    )
     return {
         "generated_at": _value(timezone.now()),
         "person": names.fields(person),
@@ -327,16 +368,16 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
         "cases": cases,
         "accessed_by": [
             {
-                "at": _value(s.entry.at),
-                "user": str(s.entry.user),
-                "organisation": str(s.entry.organisation or ""),
-                "channel": s.entry.get_channel_display(),
-                "action": s.entry.get_action_display(),
-                "outcome": s.entry.get_outcome_display(),
-                "page": s.entry.page_label,
-                "case": s.case_id,
+                "at": _value(at),
+                "user": names.names.get(("partners.user", user_id), ""),
+                "organisation": names.names.get(("partners.organisation", organisation_id), ""),
+                "channel": force_str(channels.get(channel, channel)),
+                "action": force_str(actions.get(action, action)),
+                "outcome": force_str(outcomes.get(outcome, outcome)),
+                "page": page_label(path),
+                "case": case_id,
             }
-            for s in accessed
+            for at, user_id, organisation_id, channel, action, outcome, path, case_id in accessed
         ],
         "disclosed_to": [
             {

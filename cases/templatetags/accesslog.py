@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def subject_links(subjects: Iterable) -> SafeString:
     """Each subject's person as a link, with the case it was read through: "A (#12), B"."""
     subjects = list(subjects or ())
     if not subjects:
-        return mark_safe("—")
+        return format_html("{}", "—")
     url = reverse("cases:access_log_person", args=[_SENTINEL])
     head, tail = url.split(str(_SENTINEL))
     return format_html_join(

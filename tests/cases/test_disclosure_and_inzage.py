@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services
 from cases.disclosure import disclosures_of
@@ -174,6 +174,14 @@ def test_the_inzage_file_holds_everything_stored_about_the_person(client, people
     assert stored["uvo_meetings"][0]["minutes"] == "Fictieve notulen inzage"
     assert stored["agreements"][0]["description"] == "Fictieve afspraak inzage"
     assert any(a["user"] == str(people["regisseur"]) for a in data["accessed_by"])
+    # Choices are handed over as their words, in the page's language (Dutch first), and every
+    # logged read names its page.
+    with translation.override("nl"):
+        assert stored["status"] == case.get_status_display() != case.status
+        assert plan["status"] == case.plans.get().get_status_display()
+        read = next(a for a in data["accessed_by"] if a["user"] == str(people["regisseur"]))
+        assert (read["action"], read["page"]) == ("Detail", "Casusoverzicht")
+    assert all(a["page"] for a in data["accessed_by"])
     # Need-to-know: the beheerder reads no health content; it is marked withheld and counted.
     text = response.content.decode()
     assert "Fictieve GGD-screening" not in text
@@ -285,3 +293,37 @@ def test_the_inzage_query_count_does_not_grow_with_what_is_stored(client, people
     _more_of_everything(rich_case, people, orgs)
     assert [_queries(client, page), _queries(client, page + "?format=json")] == counts
     assert counts == [INZAGE_PAGE_QUERIES, INZAGE_FILE_QUERIES]
+
+
+def test_the_inzage_page_escapes_every_value_it_shows():
+    from cases.templatetags.inzage import read_rows, record
+
+    with translation.override("en"):
+        html = record({"note": "<b>x</b> & y", "team": [], "ended_on": None, "id": 3, "ok": True})
+        assert html == (
+            '<dl class="record"><dt>note</dt><dd>&lt;b&gt;x&lt;/b&gt; &amp; y</dd>'
+            "<dt>case team</dt><dd>—</dd><dt>followed until</dt><dd>—</dd>"
+            "<dt>number</dt><dd>3</dd><dt>ok</dt><dd>True</dd></dl>"
+        )
+        assert record([{"id": 1}, "<i>"]) == (
+            '<ol class="record-list"><li><dl class="record"><dt>number</dt><dd>1</dd></dl></li>'
+            "<li>&lt;i&gt;</li></ol>"
+        )
+        read = {
+            "at": "2026-01-02T03:04:05+01:00",
+            "user": "<Eve>",
+            "organisation": "",
+            "action": "Detail",
+            "page": "Case overview",
+            "case": 12,
+            "outcome": "Shown",
+        }
+        assert read_rows([read, {**read, "case": None}]) == (
+            "<tr><td>2026-01-02T03:04:05+01:00</td><td>&lt;Eve&gt;</td><td>—</td>"
+            "<td>Detail · Case overview (#12)</td><td>Shown</td></tr>\n"
+            "<tr><td>2026-01-02T03:04:05+01:00</td><td>&lt;Eve&gt;</td><td>—</td>"
+            "<td>Detail · Case overview</td><td>Shown</td></tr>"
+        )
+        assert "No reads logged." in read_rows([])
+    with translation.override("nl"):
+        assert record({"team": []}) == '<dl class="record"><dt>casusteam</dt><dd>—</dd></dl>'
