@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from acvz.errors import DomainError, NotAllowed
 
@@ -18,13 +20,39 @@ def confirmed(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get("confirm") == "1"
 
 
-def posted_lock_version(request: HttpRequest) -> int | None:
-    """The posted `lock_version` (the version the page showed), or None when it is missing or
-    not a number: the service then writes unchecked, as the API does without one."""
+#: A change posted without the version its page showed is not saved: it could overwrite a change
+#: made meanwhile. Only an incomplete post (an old or hand-made page) gets this.
+PAGE_WITHOUT_VERSION = _(
+    "This page was sent without the version it showed, so nothing was saved: open it again "
+    "and repeat your change."
+)
+
+
+def posted_lock_version(request: HttpRequest) -> int:
+    """The posted `lock_version` (the version the page showed). A page's change always carries
+    it: without one (or not a number) a DomainError refuses the change instead of writing it
+    unchecked over whatever changed meanwhile."""
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
-        return None
+        raise DomainError(PAGE_WITHOUT_VERSION, code="stale") from None
+
+
+class VersionedForm(forms.Form):
+    """A form that changes a versioned object: it carries the version its page showed, and a
+    save against a changed object is refused by the service. Without the version the form is
+    invalid, its error shown above the form (the field is hidden)."""
+
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": PAGE_WITHOUT_VERSION, "invalid": PAGE_WITHOUT_VERSION},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for message in self.errors.pop("lock_version", ()):
+            self.add_error(None, message)
+        return data
 
 
 def add_validation_errors(form, error: ValidationError) -> None:

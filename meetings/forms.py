@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvz.web import VersionedForm
 from meetings.models import Agreement, AgreementStatus, EscalationSubject
 from meetings.selectors import AgreementShow, agreement_owner_candidates
 from partners.models import Organisation, User
@@ -20,8 +21,7 @@ class UvoPlanForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
 
-class UvoRecordForm(forms.Form):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+class UvoRecordForm(VersionedForm):
     held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT)
     minutes = forms.CharField(
         label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8})
@@ -311,7 +311,7 @@ class EscalationForm(forms.Form):
         )
 
 
-class EscalationStepForm(forms.Form):
+class EscalationStepForm(VersionedForm):
     action = forms.ChoiceField(
         choices=[
             ("answer", _("Answer")),
@@ -324,10 +324,9 @@ class EscalationStepForm(forms.Form):
     text = forms.CharField(
         label=_("Your answer, decision or reason"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class WebhookSubscriptionForm(forms.Form):
+class WebhookSubscriptionForm(VersionedForm):
     """A partner system's webhook (`meetings.webhooks.webhook_subscribe` / `webhook_change`)."""
 
     user = forms.ModelChoiceField(
@@ -347,7 +346,6 @@ class WebhookSubscriptionForm(forms.Form):
         label=_("Events"), choices=(), widget=forms.CheckboxSelectMultiple
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         from meetings.models import WebhookEventType
@@ -356,7 +354,8 @@ class WebhookSubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["user"]
-        else:
+        else:  # a new subscription has no version yet
+            del self.fields["lock_version"]
             self.fields["user"].queryset = (
                 User.objects.filter(is_active=True, groups__role_group__role=Role.PARTNER_SYSTEM)
                 .select_related("organisation")

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from acvz.web import VersionedForm
 from partners.models import (
     COMPETENCE_DESCRIPTIONS,
     COMPETENCE_ROLES,
@@ -152,7 +153,7 @@ class ApiKeyForm(forms.Form):
         }
 
 
-class RegisseurProfileForm(forms.Form):
+class RegisseurProfileForm(VersionedForm):
     style = forms.ChoiceField(
         label=_("Regie style"),
         required=False,
@@ -181,7 +182,6 @@ class RegisseurProfileForm(forms.Form):
         max_value=200,
         help_text=_("The most cases you direct at once."),
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_languages(self) -> list[str]:
         names = [" ".join(n.split()) for n in self.cleaned_data["languages"].split(",")]

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from acvz.web import VersionedForm
 from cases.forms import OutflowForm
 from cases.models import Leefgebied
 from partners.models import Organisation, User
@@ -20,13 +21,7 @@ from plans.workflow import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class LockedForm(forms.Form):
-    """Carries the plan's version counter: a save against a changed plan is refused."""
-
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class PlanForm(LockedForm):
+class PlanForm(VersionedForm):
     analysis = forms.CharField(
         label=_("Analysis and vision"),
         required=False,
@@ -35,7 +30,7 @@ class PlanForm(LockedForm):
     )
 
 
-class GoalForm(LockedForm):
+class GoalForm(VersionedForm):
     leefgebied = forms.TypedChoiceField(
         choices=Leefgebied.choices, coerce=int, label=_("Leefgebied")
     )
@@ -107,7 +102,7 @@ class GoalProgressForm(forms.Form):
         return data
 
 
-class GoalAmendForm(LockedForm):
+class GoalAmendForm(VersionedForm):
     """The fields of a goal in force that the rule calls amendments (`GOAL_FIELD_CHANGES`);
     the others are shown, not edited: changing them is a revision."""
 
@@ -159,7 +154,7 @@ class ApplicationForm(forms.Form):
     )
 
 
-class ApplicationDecisionForm(forms.Form):
+class ApplicationDecisionForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=ApplicationStatus.choices)
     decided_on = forms.DateField(
         label=_("Decided on"),
@@ -170,7 +165,6 @@ class ApplicationDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -374,7 +368,7 @@ class BudgetRequestForm(forms.Form):
     )
 
 
-class BudgetDecisionForm(forms.Form):
+class BudgetDecisionForm(VersionedForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", pgettext_lazy("budget", "Approve")), ("reject", _("Reject"))],
@@ -387,7 +381,6 @@ class BudgetDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a rejection."),
     )
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -396,8 +389,8 @@ class BudgetDecisionForm(forms.Form):
         return data
 
 
-class BudgetWithdrawForm(forms.Form):
-    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+class BudgetWithdrawForm(VersionedForm):
+    """Withdrawing a budget request: only the version the page showed."""
 
 
 class BudgetPaymentForm(forms.Form):

@@ -465,9 +465,9 @@ def test_a_stale_edit_is_refused_and_keeps_the_newer_settings(changed_once, peop
 
 
 def renew(client, subscription, **extra):
-    return client.post(
-        reverse("meetings:webhook_secret", args=[subscription.pk]), {"confirm": "1", **extra}
-    )
+    """The renewal's question page posted (as of the version `subscription` holds)."""
+    data = {"confirm": "1", "lock_version": subscription.lock_version, **extra}
+    return client.post(reverse("meetings:webhook_secret", args=[subscription.pk]), data)
 
 
 def signatures(request: dict) -> list[str]:
@@ -660,6 +660,36 @@ def test_a_switch_off_on_a_stale_page_is_refused(changed_once, people, client):
     subscription.refresh_from_db()
     assert (subscription.active, subscription.lock_version) == (True, 1)
     assert subscription.history.count() == 2
+
+
+def test_a_webhook_change_without_the_pages_version_changes_nothing(people, systems, client):
+    """A change without the version its page showed (an old or hand-made page) could
+    overwrite a change made meanwhile: refused with the reason, nothing written."""
+    subscription, secret = subscribe(people, systems["WPI"], "https://a.example.test/")
+    client.force_login(people["beheerder"])
+    edit = client.post(
+        reverse("meetings:webhook", args=[subscription.pk]),
+        {"url": "https://c.example.test/", "event_types": ["uvo.held"]},
+    )
+    assert edit.status_code == 200
+    assert "zonder de versie" in edit.content.decode()
+    switch = client.post(
+        reverse("meetings:webhook_switch", args=[subscription.pk]),
+        {"active": "0", "confirm": "1"},
+        follow=True,
+    )
+    assert [m.level_tag for m in switch.context["messages"]] == ["error"]
+    assert "zonder de versie" in switch.content.decode()
+    renewed = renew(client, subscription, lock_version="")
+    assert renewed.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.url, subscription.active, subscription.lock_version) == (
+        "https://a.example.test/",
+        True,
+        0,
+    )
+    assert (subscription.secret, subscription.previous_secret) == (secret, "")
+    assert subscription.history.count() == 1
 
 
 @pytest.mark.parametrize("who", ["regisseur", "accounthouder", "programme", "system"])

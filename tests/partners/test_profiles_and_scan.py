@@ -94,6 +94,19 @@ def test_bad_input_is_a_form_error_and_changes_nothing(client, team):
     assert RegisseurProfile.objects.get(user=regisseur).capacity == 10
 
 
+def test_a_profile_edit_without_its_version_saves_nothing_and_says_why(client, team):
+    regisseur = team["regisseur"]
+    RegisseurProfile.objects.create(user=regisseur, capacity=10)
+    client.force_login(regisseur)
+    url = reverse("regisseur_profile_edit", args=[regisseur.pk])
+    for version in ({}, {"lock_version": "x"}):
+        response = client.post(url, {"capacity": "5", **version})
+        assert response.status_code == 200
+        assert "zonder de versie" in response.content.decode()
+    profile = RegisseurProfile.objects.get(user=regisseur)
+    assert (profile.capacity, profile.lock_version) == (10, 0)
+
+
 def test_a_stale_profile_edit_is_refused(client, team):
     regisseur = team["regisseur"]
     regisseur_profile_update(

@@ -355,6 +355,26 @@ def test_a_stale_analysis_form_keeps_the_input_and_overwrites_nothing(client, pl
     assert (plan.analysis, plan.lock_version) == ("Analyse van de accounthouder", seen + 1)
 
 
+def test_a_change_without_the_pages_version_saves_nothing_and_says_why(client, plan_at, people):
+    """Only an incomplete post (an old or hand-made page) lacks the version: written unchecked
+    it could overwrite a change made meanwhile."""
+    plan = plan_at("draft")
+    goal = plan.goals.first()
+    client.force_login(people["regisseur"])
+    response = client.post(reverse("plans:edit", args=[plan.pk]), {"analysis": "Zonder versie"})
+    assert response.status_code == 200
+    assert "zonder de versie" in html(response)
+    assert textarea(response, "analysis") == "Zonder versie"
+    removed = client.post(
+        reverse("plans:goal_delete", args=[plan.pk, goal.pk]), {"lock_version": "x"}, follow=True
+    )
+    assert [m.level_tag for m in removed.context["messages"]] == ["error"]
+    assert "zonder de versie" in html(removed)
+    stored = Plan.objects.get(pk=plan.pk)
+    assert (stored.analysis, stored.lock_version) == (plan.analysis, plan.lock_version)
+    assert PlanGoal.objects.filter(pk=goal.pk).exists()
+
+
 def test_a_current_analysis_form_saves(client, plan_at, people):
     plan = plan_at("draft")
     client.force_login(people["regisseur"])

@@ -648,7 +648,7 @@ WEB: dict[str, dict[str, Spec]] = {
         {"pk": "pk"},
         scope="global",
         post="webhook.manage",
-        body=lambda w, t: {"confirm": "1"},
+        body=lambda w, t: {"confirm": "1", "lock_version": 0},
         markers="none",
     ),
     "meetings:webhook_redeliver": page(
