@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from acvz.web import PAGE_WITHOUT_VERSION
 from cases.models import (
     DossierContribution,
     OffenceRecord,
@@ -136,7 +137,11 @@ class ContributionForm(forms.Form):
 
     text = _model_field("text", widget=forms.Textarea(attrs={"rows": 12}))
     nothing_known = _model_field("nothing_known")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), PAGE_WITHOUT_VERSION),
+    )
 
     def __init__(self, *args, contribution: DossierContribution | None, **kwargs):
         super().__init__(*args, **kwargs)

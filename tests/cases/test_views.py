@@ -77,6 +77,23 @@ def test_a_stale_section_edit_keeps_the_input_and_says_why(client, people, case_
     )
 
 
+@pytest.mark.parametrize("version", [{}, {"version": "x"}, {"version": "-1"}])
+def test_a_section_edit_without_its_version_keeps_the_input_and_says_why(
+    client, people, case_at, version
+):
+    case = case_at("basisdossier")
+    client.force_login(people["ivg_politie"])
+    url = reverse("cases:section", args=[case.pk, 1])
+    response = client.post(url, {"text": "Mijn tekst", **version})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "zonder de versie" in html
+    assert "Mijn tekst" in html
+    assert not DossierContribution.objects.filter(
+        section__dossier__case=case, organisation=people["ivg_politie"].organisation, text__gt=""
+    ).exists()
+
+
 def test_a_transition_refused_by_the_service_shows_the_reason(client, people, case_at):
     case = case_at("basisdossier")  # nobody answered yet
     client.force_login(people["ivg_politie"])
