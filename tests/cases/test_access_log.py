@@ -498,6 +498,9 @@ def test_who_looked_at_this_person(client, case_at, people):
     assert f"#{case.pk}" in body
     assert other.person.last_name not in body
     assert f"#{other.pk}" not in body
+    # Each read names its page, as the access log does.
+    assert "Casusoverzicht" in body
+    assert "Personenlijst" in body
 
 
 def test_the_person_page_links_to_who_looked_for_the_beheerder_only(
