@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -395,13 +396,13 @@ class _Resolver:
             for model, ids in wanted.items()
         }
 
-    def display(self, record, field_name: str) -> str:
-        model_field = record.instance_type._meta.get_field(field_name)
+    def display(self, record, model_field) -> str:
+        """A field of a historical record in words: a choice's label, a link's name."""
         value = getattr(record, model_field.attname)
         if value in (None, ""):
             return "—"
         if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
+            return str(_choice_labels(model_field).get(value, value))
         if model_field.is_relation:
             return self.names.get(model_field.related_model, {}).get(value, f"#{value}")
         if isinstance(value, bool):
@@ -411,25 +412,41 @@ class _Resolver:
         return str(value)
 
 
+@functools.cache
+def _choice_labels(model_field) -> dict:
+    """A choice field's value → label (lazy), built once: a history shows thousands of values."""
+    return dict(model_field.flatchoices)
+
+
+@functools.cache
+def _diffed_fields(model) -> tuple:
+    """The fields of `model` a history entry compares (not the hidden ones, nor creation times)."""
+    return tuple(
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in _HIDDEN_FIELDS and f.name not in ("created_at", "at")
+    )
+
+
 def _entries_for(records, *, label, resolver, restricted_fields=frozenset()) -> list[HistoryEntry]:
-    """Turn historical records (all versions of some objects) into readable diffs."""
+    """Turn historical records (all versions of some objects) into readable diffs. Each
+    version's values are put in words once, and compared with the version before."""
     entries = []
-    previous_by_id: dict[int, object] = {}
+    previous_by_id: dict[int, dict[str, str]] = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         previous = previous_by_id.get(record.id)
         action = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type]
+        shown: dict[str, str] = {}
         changes = []
-        for f in record.instance_type._meta.concrete_fields:
-            if f.name in _HIDDEN_FIELDS or f.name in ("created_at", "at"):
-                continue
-            new = resolver.display(record, f.name)
-            old = resolver.display(previous, f.name) if previous is not None else "—"
+        for f in _diffed_fields(record.instance_type):
+            new = shown[f.name] = resolver.display(record, f)
+            old = previous[f.name] if previous is not None else "—"
             if old == new:
                 continue
             if f.name in restricted_fields:
                 old, new = ("…" if old != "—" else "—"), "…"
             changes.append(HistoryChange(str(f.verbose_name), old, new))
-        previous_by_id[record.id] = record
+        previous_by_id[record.id] = shown
         if changes or record.history_type != "~":
             entries.append(
                 HistoryEntry(
