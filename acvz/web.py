@@ -27,6 +27,10 @@ PAGE_WITHOUT_VERSION = _(
     "and repeat your change."
 )
 
+#: The errors of a hidden version field: missing, not a number or negative all mean the page
+#: was not the one the product sent.
+VERSION_ERRORS = dict.fromkeys(("required", "invalid", "min_value"), PAGE_WITHOUT_VERSION)
+
 
 def posted_lock_version(request: HttpRequest) -> int:
     """The posted `lock_version` (the version the page showed). A page's change always carries
@@ -45,7 +49,7 @@ class VersionedForm(forms.Form):
 
     lock_version = forms.IntegerField(
         widget=forms.HiddenInput,
-        error_messages={"required": PAGE_WITHOUT_VERSION, "invalid": PAGE_WITHOUT_VERSION},
+        error_messages=VERSION_ERRORS,
     )
 
     def clean(self):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from acvz.web import PAGE_WITHOUT_VERSION
+from acvz.web import VERSION_ERRORS
 from cases.models import (
     DossierContribution,
     OffenceRecord,
@@ -140,7 +140,7 @@ class ContributionForm(forms.Form):
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
-        error_messages=dict.fromkeys(("required", "invalid", "min_value"), PAGE_WITHOUT_VERSION),
+        error_messages=VERSION_ERRORS,
     )
 
     def __init__(self, *args, contribution: DossierContribution | None, **kwargs):

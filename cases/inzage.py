@@ -32,6 +32,7 @@ from cases.access import page_label
 from cases.disclosure import disclosures_of
 from cases.models import AccessLogEntry, AccessLogSubject, Case, MinorWatch, Person
 from cases.policies import contribution_is_health, leefgebied_is_health
+from cases.selectors import choice_labels
 from plans.policies import goal_is_health
 
 #: Fields never handed over: internal keys of the software, not data about the person.
@@ -131,15 +132,9 @@ def _field_plan(model) -> tuple[tuple[str, str, str | None, dict | None], ...]:
             label = field.related_model._meta.label_lower
             link = label if label in NAMED_LINKS else None
         elif field.choices:
-            choices = dict(field.flatchoices)
+            choices = choice_labels(field)
         plan.append((str(field.name), field.attname, link, choices))
     return tuple(plan)
-
-
-@functools.cache
-def _choices(model, field_name: str) -> dict:
-    """A choice field's value → label (lazy: the page's language applies when it is read)."""
-    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 WITHHELD = "withheld: health content (need-to-know), added by the regisseur of the case"
@@ -348,7 +343,8 @@ def person_record(person: Person, *, user) -> dict[str, Any]:
     names.want([person, *relations, *offences])
     cases = _cases(list(Case.objects.filter(person=person).order_by("registered_at")), names)
     channels, actions, outcomes = (
-        _choices(AccessLogEntry, name) for name in ("channel", "action", "outcome")
+        choice_labels(AccessLogEntry._meta.get_field(name))
+        for name in ("channel", "action", "outcome")
     )
     return {
         "generated_at": _value(timezone.now()),

@@ -402,7 +402,7 @@ class _Resolver:
         if value in (None, ""):
             return "—"
         if model_field.choices:
-            return str(_choice_labels(model_field).get(value, value))
+            return str(choice_labels(model_field).get(value, value))
         if model_field.is_relation:
             return self.names.get(model_field.related_model, {}).get(value, f"#{value}")
         if isinstance(value, bool):
@@ -413,8 +413,10 @@ class _Resolver:
 
 
 @functools.cache
-def _choice_labels(model_field) -> dict:
-    """A choice field's value → label (lazy), built once: a history shows thousands of values."""
+def choice_labels(model_field) -> dict:
+    """A choice field's value → label (lazy: read in the page's language), built once per
+    field: `get_FOO_display` rebuilds it for every value, and a case's history or a person's
+    inzage shows thousands."""
     return dict(model_field.flatchoices)
 
 
