@@ -16,10 +16,12 @@ beheerder keeps)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from cases.models import (
     AccessLogSubject,
@@ -27,7 +29,42 @@ from cases.models import (
     DisclosureChannel,
     LegalBasis,
     Person,
+    TeamRole,
 )
+
+# What left, as the register stores it: in English, whatever the language of the request that
+# wrote it (the register is append-only and read in any language); `described` shows it in the
+# reader's language. Each way of leaving writes through one of these.
+ACCESS_LOG_EXPORT = "access log export (CSV)"
+INZAGE_EXPORT = "inzage: everything stored about the person (JSON)"
+_EMAIL = "e-mail: "
+_TEAM = re.compile(r"case team \((\w+)\): the case as far as the organisation's need-to-know\Z")
+
+
+def team_joined(role: str) -> str:
+    return f"case team ({role}): the case as far as the organisation's need-to-know"
+
+
+def e_mail(title: str) -> str:
+    return f"{_EMAIL}{title}"[:200]
+
+
+def described(what: str) -> str:
+    """A stored description in the active language; one the register does not write itself
+    (none today) is shown as stored."""
+    if what == ACCESS_LOG_EXPORT:
+        return _("Access log export (CSV)")
+    if what == INZAGE_EXPORT:
+        return _("Inzage: everything stored about the person (JSON)")
+    if what.startswith(_EMAIL):
+        return _("E-mail: %(title)s") % {"title": what.removeprefix(_EMAIL)}
+    if team := _TEAM.match(what):
+        role = team[1]
+        label = TeamRole(role).label if role in TeamRole.values else role
+        return _("Case team (%(role)s): the case as far as the organisation's need-to-know") % {
+            "role": label
+        }
+    return what
 
 
 def basis_code(channel: str) -> str:
@@ -96,7 +133,7 @@ def disclosures_of(person: Person, *, limit: int | None = None) -> list[Disclosu
                 or (d.recipient_user.organisation if d.recipient_user_id else None)
                 or (d.recipient if d.channel == DisclosureChannel.INZAGE else "")
             ),
-            what=d.what,
+            what=described(d.what),
             basis=bases.get(d.basis_id, d.basis_id),
             case_id=d.case_id,
         )

@@ -780,7 +780,7 @@ def _team_join(
     disclosure.record(
         channel=DisclosureChannel.TEAM,
         subjects=[(case.person_id, case.pk)],
-        what=f"case team ({role}): the case as far as the organisation's need-to-know",
+        what=disclosure.team_joined(role),
         recipient_organisation_id=organisation.pk,
         by_id=by.pk,
     )

@@ -760,7 +760,7 @@ def _access_log_csv(request, entries) -> HttpResponse:
     disclosure.record(
         channel=DisclosureChannel.EXPORT,
         subjects=[(s.person_id, None) for group in subjects.values() for s in group],
-        what="access log export (CSV)",
+        what=disclosure.ACCESS_LOG_EXPORT,
         recipient_user_id=request.user.pk,
         recipient_organisation_id=request.user.organisation_id,
         by_id=request.user.pk,
@@ -863,7 +863,7 @@ def inzage(request: HttpRequest, pk: int) -> HttpResponse:
         disclosure.record(
             channel=DisclosureChannel.INZAGE,
             subjects=[(person.pk, None)],
-            what="inzage: everything stored about the person (JSON)",
+            what=disclosure.INZAGE_EXPORT,
             recipient=_("the person concerned"),
             by_id=request.user.pk,
         )

@@ -91,7 +91,7 @@ def _failed(notification_ids, error: Exception) -> None:
 def _disclosed(notifications: list[Notification]) -> None:
     """An e-mail names the person of its case: a disclosure to the address it went to (one
     insert for the e-mail, however many notifications a digest holds)."""
-    from cases.disclosure import basis_code
+    from cases.disclosure import basis_code, e_mail
     from cases.models import Disclosure, DisclosureChannel
 
     Disclosure.objects.bulk_create(
@@ -101,7 +101,7 @@ def _disclosed(notifications: list[Notification]) -> None:
             channel=DisclosureChannel.EMAIL,
             recipient_user_id=n.user_id,
             recipient=n.user.email[:200],
-            what=f"e-mail: {n.title}"[:200],
+            what=e_mail(n.title),
             basis_id=basis_code(DisclosureChannel.EMAIL),
         )
         for n in notifications

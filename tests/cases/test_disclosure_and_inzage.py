@@ -205,6 +205,53 @@ def test_the_inzage_file_holds_everything_stored_about_the_person(client, people
     )
 
 
+def test_the_register_is_stored_in_one_language_and_read_in_the_readers(
+    client, people, orgs, case_at
+):
+    """What left is stored in English (append-only, whatever the writer's language) and shown
+    in the reader's: the Dutch inzage page says what left in Dutch, every way of leaving."""
+    from cases import disclosure
+
+    case = case_at("in_regie")
+    person = case.person
+    services.team_member_add(case=case, by=people["regisseur"], organisation=orgs["WPI"])
+    for what, channel in (
+        (disclosure.ACCESS_LOG_EXPORT, DisclosureChannel.EXPORT),
+        (disclosure.INZAGE_EXPORT, DisclosureChannel.INZAGE),
+        (disclosure.e_mail("Evaluatie verlopen"), DisclosureChannel.EMAIL),
+    ):
+        disclosure.record(channel=channel, subjects=[(person.pk, None)], what=what)
+    Disclosure.objects.create(  # a description the register does not write: shown as stored
+        person=person, channel=DisclosureChannel.WEBHOOK, what="fictief", basis_id=basis("team")
+    )
+    assert set(Disclosure.objects.filter(person=person).values_list("what", flat=True)) >= {
+        "case team (partner): the case as far as the organisation's need-to-know",
+        "access log export (CSV)",
+        "e-mail: Evaluatie verlopen",
+    }
+    client.force_login(people["beheerder"])
+    with translation.override("nl"):
+        shown = {
+            d["what"]
+            for d in client.get(reverse("cases:inzage", args=[person.pk])).context["data"][
+                "disclosed_to"
+            ]
+        }
+    assert {
+        "Casusteam (Partner in het casusteam): de casus voor zover de organisatie die moet kennen",
+        "Export van de toegangslog (CSV)",
+        "Inzage: alles wat over de persoon is vastgelegd (JSON)",
+        "E-mail: Evaluatie verlopen",
+        "fictief",
+    } <= shown
+    assert not any("need-to-know" in what or "export (CSV)" in what for what in shown)
+    with translation.override("en"):
+        english = {d.what for d in disclosures_of(person)}
+    assert "Case team (Case team partner): the case as far as the organisation's need-to-know" in (
+        english
+    )
+
+
 def test_only_the_beheerder_makes_an_inzage(client, people, case_at, make_user):
     person = case_at("in_regie").person
     for who in ("regisseur", "accounthouder", "programme", "itat"):
