@@ -5,7 +5,11 @@ and generated requests, valid and invalid) and then its stateful phase, which fo
 schema's links from a list or a create to the operations on that object. It does so on the demo
 world, as the police's partner system and as a programme team member (who sees every person and
 the cases of the programme). Any failed check fails the test with schemathesis's report; each
-failure there has a `curl` line to reproduce it against `make run`."""
+failure there has a `curl` line to reproduce it against `make run`.
+
+One test file per caller (`test_schemathesis_*.py`): pytest-xdist gives a whole file to one
+worker, and pytest-django runs transactional tests such as these after all others, so two runs of
+minutes each in one file were the suite's tail on one worker while the other stood idle."""
 
 from __future__ import annotations
 
@@ -14,13 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 
 from partners.models import User
 from tests.factories import api_key
-
-pytestmark = [pytest.mark.contract, pytest.mark.django_db(transaction=True)]
 
 #: The checks left out, and why. Every other schemathesis check runs.
 CHECKS_LEFT_OUT = {
@@ -34,10 +35,8 @@ CHECKS_LEFT_OUT = {
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-@pytest.fixture
-def demo_world(live_server):
+def load_demo() -> None:
     call_command("demo", no_migrate=True, stdout=_Quiet())
-    return live_server
 
 
 class _Quiet:
@@ -48,15 +47,16 @@ class _Quiet:
         pass
 
 
-@pytest.mark.parametrize("username", ["partnersysteem", "programmateam"])
-def test_every_operation_holds_to_the_schema(demo_world, username):
+def holds_to_the_schema(server, username: str) -> None:
+    """Every operation of the served schema, as `username` of the demo world (loaded first)."""
+    load_demo()
     secret = api_key(User.objects.get(username=username))
     command = [
         str(SCHEMATHESIS),
         "run",
-        f"{demo_world.url}/api/v1/schema",
+        f"{server.url}/api/v1/schema",
         "--url",
-        demo_world.url,
+        server.url,
         "--header",
         f"Authorization: Token {secret}",
         "--phases",

@@ -1,0 +1,14 @@
+"""The API against its own contract (tests/acvz/schemathesis_run.py), as a programme team
+member (who sees every person, and the cases of the programme)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.acvz.schemathesis_run import holds_to_the_schema
+
+pytestmark = [pytest.mark.contract, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_operation_holds_to_the_schema(live_server):
+    holds_to_the_schema(live_server, "programmateam")
