@@ -38,11 +38,12 @@ from cases.models import (
 ACCESS_LOG_EXPORT = "access log export (CSV)"
 INZAGE_EXPORT = "inzage: everything stored about the person (JSON)"
 _EMAIL = "e-mail: "
-_TEAM = re.compile(r"case team \((\w+)\): the case as far as the organisation's need-to-know\Z")
+_TEAM_JOINED = "case team ({role}): the case as far as the organisation's need-to-know"
+_TEAM = re.compile(re.escape(_TEAM_JOINED).replace(re.escape("{role}"), r"(\w+)") + r"\Z")
 
 
 def team_joined(role: str) -> str:
-    return f"case team ({role}): the case as far as the organisation's need-to-know"
+    return _TEAM_JOINED.format(role=role)
 
 
 def e_mail(title: str) -> str:
@@ -59,8 +60,7 @@ def described(what: str) -> str:
     if what.startswith(_EMAIL):
         return _("E-mail: %(title)s") % {"title": what.removeprefix(_EMAIL)}
     if team := _TEAM.match(what):
-        role = team[1]
-        label = TeamRole(role).label if role in TeamRole.values else role
+        label = dict(TeamRole.choices).get(team[1], team[1])
         return _("Case team (%(role)s): the case as far as the organisation's need-to-know") % {
             "role": label
         }
