@@ -8,7 +8,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from partners.models import Organisation, Role
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, new_user
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41,12 +41,7 @@ def organisation(db) -> Organisation:
 
 @pytest.fixture
 def make_user(db):
-    def make(*roles: Role, organisation: Organisation | None = None, **kwargs):
-        if organisation is not None:
-            kwargs["organisation"] = organisation
-        return UserFactory(roles=list(roles), **kwargs)
-
-    return make
+    return new_user
 
 
 @pytest.fixture

@@ -44,6 +44,14 @@ class UserFactory(DjangoModelFactory):
 
 # --- cases --------------------------------------------------------------------------------------
 
+
+def new_user(*roles, organisation: Organisation | None = None, **kwargs) -> User:
+    """A user with these roles (`make_user` in tests, and the scenarios' people)."""
+    if organisation is not None:
+        kwargs["organisation"] = organisation
+    return UserFactory(roles=list(roles), **kwargs)
+
+
 import datetime  # noqa: E402
 
 from django.utils import timezone  # noqa: E402

@@ -9,36 +9,56 @@ from cases import services
 from cases.models import Case, ContributionPart, DossierContribution, Leefgebied
 from cases.policies import contribution_can_write, leefgebied_is_health
 from partners.models import Organisation, Role
-from tests.factories import OffenceRecordFactory, PersonFactory, UserFactory, programme
+from tests.factories import (
+    OffenceRecordFactory,
+    PersonFactory,
+    UserFactory,
+    new_user,
+    programme,
+)
+
+#: The scenarios' health content, which need-to-know tests look for in pages: the police's and
+#: GGD's text in the dossier's health section (9), GGD's screening in section 6, the health goal.
+HEALTH_TEXT = f"Fictieve tekst leefgebied {Leefgebied.GEZONDHEID.value}"
+SCREENING_TEXT = "Fictieve GGD-screening"
+HEALTH_GOAL = f"Fictief doel {Leefgebied.GEZONDHEID.value}"
 
 
-@pytest.fixture
-def orgs(db) -> dict[str, Organisation]:
+def all_orgs() -> dict[str, Organisation]:
     return {o.code: o for o in Organisation.objects.all()}
 
 
 @pytest.fixture
+def orgs(db) -> dict[str, Organisation]:
+    return all_orgs()
+
+
+@pytest.fixture
 def people(make_user, orgs):
+    return people_at(orgs)
+
+
+def people_at(orgs: dict[str, Organisation]) -> dict:
     """One user per role, at the organisations the scenarios use. The programme-team member
     supports the regisseurs of Top600, the programme every scenario case is in."""
-    support = make_user(Role.PROGRAMME_TEAM, username="pt", organisation=orgs["OJZD"])
+    support = new_user(Role.PROGRAMME_TEAM, username="pt", organisation=orgs["OJZD"])
     programme("TOP600").team_members.add(support)
     return {
         "programme": support,
-        "ivg_politie": make_user(Role.IVG, username="ivg-pol", organisation=orgs["POLITIE"]),
-        "ivg_ggd": make_user(Role.IVG, username="ivg-ggd", organisation=orgs["GGD"]),
-        "regisseur": make_user(Role.REGISSEUR, username="reg", organisation=orgs["RN"]),
-        "regisseur_other": make_user(Role.REGISSEUR, username="reg-om", organisation=orgs["OM"]),
-        "accounthouder": make_user(Role.ACCOUNTHOUDER, username="ah", organisation=orgs["RN"]),
-        "partner": make_user(Role.INTERVENTIEPLEGER, username="ip", organisation=orgs["WPI"]),
-        "health_partner": make_user(
+        "ivg_politie": new_user(Role.IVG, username="ivg-pol", organisation=orgs["POLITIE"]),
+        "ivg_ggd": new_user(Role.IVG, username="ivg-ggd", organisation=orgs["GGD"]),
+        "regisseur": new_user(Role.REGISSEUR, username="reg", organisation=orgs["RN"]),
+        "regisseur_other": new_user(Role.REGISSEUR, username="reg-om", organisation=orgs["OM"]),
+        "accounthouder": new_user(Role.ACCOUNTHOUDER, username="ah", organisation=orgs["RN"]),
+        "partner": new_user(Role.INTERVENTIEPLEGER, username="ip", organisation=orgs["WPI"]),
+        "health_partner": new_user(
             Role.INTERVENTIEPLEGER, username="ip-ggd", organisation=orgs["GGD"]
         ),
-        "outsider": make_user(Role.REGISSEUR, username="out", organisation=orgs["DJI"]),
-        "beheerder": make_user(Role.BEHEERDER, username="beh", organisation=orgs["OJZD"]),
-        "itat": make_user(Role.ITAT, username="itat", organisation=orgs["OM"]),
-        "expert": make_user(Role.EXPERTGROEP, username="expert", organisation=orgs["OM"]),
-        "system": make_user(Role.PARTNER_SYSTEM, username="sys", organisation=orgs["POLITIE"]),
+        "outsider": new_user(Role.REGISSEUR, username="out", organisation=orgs["DJI"]),
+        "beheerder": new_user(Role.BEHEERDER, username="beh", organisation=orgs["OJZD"]),
+        "itat": new_user(Role.ITAT, username="itat", organisation=orgs["OM"]),
+        "expert": new_user(Role.EXPERTGROEP, username="expert", organisation=orgs["OM"]),
+        "system": new_user(Role.PARTNER_SYSTEM, username="sys", organisation=orgs["POLITIE"]),
     }
 
 
@@ -60,7 +80,7 @@ def fill_dossier(case: Case, people, *, leave_open=()) -> None:
                 if (by.organisation.code, section.leefgebied, part) in leave_open:
                     continue
                 if part == ContributionPart.SCREENING:
-                    text = "Fictieve GGD-screening"
+                    text = SCREENING_TEXT
                 elif by == people["ivg_politie"] or leefgebied_is_health(section.leefgebied):
                     text = f"Fictieve tekst leefgebied {section.leefgebied}"
                 else:
@@ -110,7 +130,10 @@ def settle() -> None:
 def case_at(people):
     """`case_at("in_regie")` builds a case and walks it to that status (in Top600, or in the
     programme with the code given as `programme_code`)."""
+    return case_builder(people)
 
+
+def case_builder(people):
     def build(status: str = "registered", programme_code: str = "TOP600") -> Case:
         case = services.case_register(
             person=eligible_person(),
@@ -160,6 +183,10 @@ def case_at(people):
 def plan_at(people, case_at, orgs):
     """`plan_at("submitted")`: a plan for an in-regie case with goals on three leefgebieden
     (RN, WPI and GGD responsible), walked to draft, submitted or approved."""
+    return plan_builder(people, case_at, orgs)
+
+
+def plan_builder(people, case_at, orgs):
     from plans import services as plan_services
 
     def build(status: str = "draft", case=None):

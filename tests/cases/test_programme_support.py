@@ -17,12 +17,9 @@ from meetings.models import Agreement, UvoMeeting
 from partners.models import Role
 from plans.models import Plan
 from tests.factories import programme
+from tests.scenarios import HEALTH_GOAL, HEALTH_TEXT, SCREENING_TEXT
 
 pytestmark = pytest.mark.django_db
-
-HEALTH_TEXT = "Fictieve tekst leefgebied 9"
-SCREENING_TEXT = "Fictieve GGD-screening"
-HEALTH_GOAL = "Fictief doel 9"
 
 
 @pytest.fixture

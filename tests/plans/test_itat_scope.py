@@ -22,15 +22,12 @@ from meetings import services as meeting_services
 from plans import services
 from plans.models import Evaluation, ExpertGroupReferral
 from plans.workflow import EvaluationConclusion
-from tests.scenarios import OPEN_COMMITMENTS_OK
+from tests.scenarios import HEALTH_GOAL, HEALTH_TEXT, OPEN_COMMITMENTS_OK, SCREENING_TEXT
 
 pytestmark = pytest.mark.django_db
 
 AMS = dt.timezone(dt.timedelta(hours=1))
 DECIDED = dt.datetime(2030, 3, 5, 11, 0, tzinfo=AMS)
-HEALTH_GOAL = "Fictief doel 9"
-HEALTH_TEXT = "Fictieve tekst leefgebied 9"
-SCREENING_TEXT = "Fictieve GGD-screening"
 UVO_MARK = "Fictieve-UVO-plaats-7Q"
 AGREEMENT_MARK = "Fictieve afspraak 7Q"
 TIMELINE_MARK = "Fictieve tijdlijngebeurtenis 7Q"
