@@ -31,9 +31,10 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # One worker per core; a test file stays on one worker (the permission sweep builds its world
-# once per module).
+# once per module), and files are handed out in the order tests/conftest.py puts them (the
+# longest first), not by their number of tests.
 test: $(VENV)/.installed
-	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -10,9 +10,28 @@ from rest_framework.test import APIClient
 from partners.models import Organisation, Role
 from tests.factories import OrganisationFactory, new_user
 
+#: The files that take longest (CI, 2 workers: the sweep about a third of the suite, then the
+#: two schemathesis runs and the migration tests, 4-5 minutes each), run first. pytest-xdist
+#: hands out whole files in collection order (`make test`: --dist loadfile
+#: --no-loadscope-reorder); by number of tests, its default, these few-test files came last and
+#: one worker ran them alone while the other sat idle.
+LONGEST_FIRST = (
+    "tests/sweep/test_sweep.py",
+    "tests/acvz/test_schemathesis_partner_system.py",
+    "tests/acvz/test_schemathesis_programme_team.py",
+    "tests/cases/test_dossier_migration.py",
+    "tests/cases/test_migrate_reversal.py",
+)
 
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (transactional tests last)
 def pytest_collection_modifyitems(config, items):
-    """Skip, with the reason, only what needs a server this run does not have."""
+    """Run the longest files first; skip, with the reason, only what needs a server this run
+    does not have."""
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    if gone := [path for path in rank if not (config.rootpath / path).exists()]:
+        raise pytest.UsageError(f"LONGEST_FIRST in tests/conftest.py names no file: {gone}")
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
     no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     no_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
     no_chromium = pytest.mark.skip(reason="needs Debian's Chromium at /usr/bin/chromium")
