@@ -1,13 +1,18 @@
 """`{% record value %}`: the inzage data (cases.inzage) as nested HTML — a dict as a definition
-list, a list as a numbered list, None as a dash; every value escaped."""
+list, a list as a numbered list, None as a dash, a date or time in the page's short format (the
+file keeps ISO 8601); every value escaped."""
 
 from __future__ import annotations
 
 import functools
+from datetime import date, datetime
 from typing import Any
 
 from django import template
 from django.apps import apps
+from django.db import models
+from django.utils.formats import date_format, get_format
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -15,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-#: The record's own keys (cases.inzage), in words.
+#: The record's own keys (cases.inzage), and the fields no model gives words, in words.
 SECTION_LABELS = {
     "status_changes": _("status changes"),
     "team": _("case team"),
@@ -37,19 +42,91 @@ SECTION_LABELS = {
     "content": _("content"),
     "relative": _("relative"),
     "id": _("number"),
+    "amendments": _("amendments"),
+    "goal_progress": _("progress per goal"),
+    # Fields without words of their own on any model the inzage holds.
+    "created_by": _("created by"),
+    "dossier": _("basisdossier"),
+    "plan": _("plan"),
+    "from_status": _("from status"),
+    "to_status": _("to status"),
+    "lock_version": _("edit version"),
+    "origin": _("copied from goal"),
+    "section": _("section"),
+    "status_changed_at": _("status changed at"),
+    "status_changed_by": _("status changed by"),
 }
+
+
+def _fields():
+    """The fields of the models an inzage holds."""
+    for label in ("cases", "plans", "meetings"):
+        for model in apps.get_app_config(label).get_models():
+            yield from model._meta.concrete_fields
 
 
 @functools.cache
 def _field_labels() -> dict[str, str]:
-    """Field name → its verbose name, over the models an inzage holds (the first model that has
-    the name gives its words; lazy, so the page's language applies)."""
+    """Field name → its verbose name, over the models an inzage holds (the first model that
+    gives the name words of its own, not the name with spaces, gives its words; lazy, so the
+    page's language applies)."""
     labels: dict[str, str] = {}
-    for label in ("cases", "plans", "meetings"):
-        for model in apps.get_app_config(label).get_models():
-            for field in model._meta.concrete_fields:
-                labels.setdefault(field.name, field.verbose_name)
+    for field in _fields():
+        known = labels.get(field.name)
+        if known is None or (
+            isinstance(field.verbose_name, Promise) and not isinstance(known, Promise)
+        ):
+            labels[field.name] = field.verbose_name
     return labels
+
+
+@functools.cache
+def _temporal_keys() -> frozenset[str]:
+    """The keys whose values are dates or times: the date and time fields' names."""
+    return frozenset(f.name for f in _fields() if isinstance(f, models.DateField))
+
+
+#: Django's date format characters that are plain numbers, as `str.format` fields.
+_NUMBERS = {
+    "Y": "{0.year}",
+    "m": "{0.month:02d}",
+    "n": "{0.month}",
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "H": "{0.hour:02d}",
+    "G": "{0.hour}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(format_name: str, language: str | None) -> str | None:
+    """The format (in `language`) as a `str.format` pattern when it has numbers only (the
+    site's short formats have); None when it needs Django's formatter. An inzage shows years of
+    reads, and `date_format` on each was a fifth of the page."""
+    pattern = []
+    for char in get_format(format_name):
+        if char in _NUMBERS:
+            pattern.append(_NUMBERS[char])
+        elif char.isalpha() or char == "\\":
+            return None
+        else:
+            pattern.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(pattern)
+
+
+def _when(value: str, language: str | None) -> str:
+    """An ISO 8601 date or time of the record (in local time) in the page's short format."""
+    try:
+        if len(value) == 10:
+            parsed, name = date.fromisoformat(value), "SHORT_DATE_FORMAT"
+        else:
+            parsed, name = datetime.fromisoformat(value), "SHORT_DATETIME_FORMAT"
+    except (TypeError, ValueError):
+        return value
+    pattern = _pattern(name, language)
+    return pattern.format(parsed) if pattern is not None else date_format(parsed, name)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -66,8 +143,10 @@ def _render(value: Any, language: str | None) -> str:
     """The value as HTML (built as plain strings, every value escaped: an inzage has thousands
     of values, and a `format_html` each was most of the page's time)."""
     if isinstance(value, dict):
+        temporal = _temporal_keys()
         items = "".join(
-            f"<dt>{_label(key, language)}</dt><dd>{_render(item, language)}</dd>"
+            f"<dt>{_label(key, language)}</dt><dd>"
+            f"{_render(_when(item, language) if item and key in temporal else item, language)}</dd>"
             for key, item in value.items()
         )
         return f'<dl class="record">{items}</dl>'
@@ -87,18 +166,25 @@ def record(value: Any) -> SafeString:
     return mark_safe(_render(value, get_language()))  # noqa: S308  # nosec B308 B703
 
 
+@register.filter
+def when(value: str) -> str:
+    """`{{ iso|when }}`: an ISO date or time of the record in the page's short format."""
+    return _when(value, get_language()) if value else value
+
+
 @register.simple_tag
 def read_rows(reads: list[dict[str, Any]]) -> SafeString:
     """The table rows of "who looked at this person": one per logged read, years of them (a
     template loop of five cells was most of the page's time)."""
     if not reads:
         return format_html('<tr><td colspan="5" class="muted">{}</td></tr>', _("No reads logged."))
+    language = get_language()
     return format_html_join(
         "\n",
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} · {}{}</td><td>{}</td></tr>",
         (
             (
-                read["at"],
+                _when(read["at"], language),
                 read["user"],
                 read["organisation"] or DASH,
                 read["action"],

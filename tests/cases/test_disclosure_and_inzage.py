@@ -366,11 +366,69 @@ def test_the_inzage_page_escapes_every_value_it_shows():
             "outcome": "Shown",
         }
         assert read_rows([read, {**read, "case": None}]) == (
-            "<tr><td>2026-01-02T03:04:05+01:00</td><td>&lt;Eve&gt;</td><td>—</td>"
+            "<tr><td>02-01-2026 03:04</td><td>&lt;Eve&gt;</td><td>—</td>"
             "<td>Detail · Case overview (#12)</td><td>Shown</td></tr>\n"
-            "<tr><td>2026-01-02T03:04:05+01:00</td><td>&lt;Eve&gt;</td><td>—</td>"
+            "<tr><td>02-01-2026 03:04</td><td>&lt;Eve&gt;</td><td>—</td>"
             "<td>Detail · Case overview</td><td>Shown</td></tr>"
         )
         assert "No reads logged." in read_rows([])
     with translation.override("nl"):
         assert record({"team": []}) == '<dl class="record"><dt>casusteam</dt><dd>—</dd></dl>'
+
+
+def test_the_inzage_page_shows_dates_as_the_rest_of_the_app_and_the_file_keeps_iso(monkeypatch):
+    """The file holds ISO 8601 (in local time); the page the beheerder checks shows the site's
+    short formats, like every other page (4-3-2026 10:11 in Dutch)."""
+    from cases.templatetags import inzage
+
+    stored = {"started_on": "2026-03-04", "at": "2026-03-04T10:11:12+01:00", "note": "2026-03-04"}
+    with translation.override("nl"):
+        assert inzage.record(stored) == (
+            '<dl class="record"><dt>gevolgd sinds</dt><dd>4-3-2026</dd>'
+            "<dt>wanneer</dt><dd>4-3-2026 10:11</dd><dt>notitie</dt><dd>2026-03-04</dd></dl>"
+        )
+        assert inzage.when("2026-11-30T09:05:00+01:00") == "30-11-2026 09:05"
+        assert inzage.record({"due_date": "geen datum"}) == (
+            '<dl class="record"><dt>uiterlijk</dt><dd>geen datum</dd></dl>'
+        )
+    with translation.override("en"):
+        assert inzage.when("2026-03-04") == "04-03-2026"
+    # A format with more than numbers goes through Django's formatter (which reads the real
+    # format: the English short one).
+    inzage._pattern.cache_clear()
+    monkeypatch.setattr(inzage, "get_format", lambda name: "j F Y")
+    with translation.override("en"):
+        assert inzage._pattern("SHORT_DATE_FORMAT", "en") is None
+        assert inzage.when("2026-03-04T10:11:12+01:00") == "04-03-2026 10:11"
+    inzage._pattern.cache_clear()
+
+
+def test_every_label_of_the_inzage_has_words_of_its_own(client, people, rich_case):
+    """No key of the record is shown as its name with spaces ("from status" on a Dutch page):
+    each has translatable words, from its model field or the page's own labels."""
+    from django.utils.functional import Promise
+
+    from cases.templatetags.inzage import SECTION_LABELS, _field_labels
+
+    client.force_login(people["beheerder"])
+    data = client.get(reverse("cases:inzage", args=[rich_case.person_id])).context["data"]
+    keys: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            keys.update(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for shown in ("person", "family", "offences", "followed_as_minor", "cases"):
+        walk(data[shown])
+    assert "from_status" in keys  # the walk reached the cases' status changes
+    plain = {
+        key
+        for key in keys
+        if not isinstance(SECTION_LABELS.get(key) or _field_labels().get(key), Promise)
+    }
+    assert not plain
