@@ -38,6 +38,11 @@ from cases.models import (
 ACCESS_LOG_EXPORT = "access log export (CSV)"
 INZAGE_EXPORT = "inzage: everything stored about the person (JSON)"
 _EMAIL = "e-mail: "
+#: The recipient of an inzage export, as stored (read in the reader's language: `recipient_of`).
+#: Rows written before 2026-12 hold the words of the writer's language (Dutch): the register is
+#: append-only, so they are read as they are.
+PERSON_CONCERNED = "the person concerned"
+_PERSON_CONCERNED_AS_STORED = frozenset({PERSON_CONCERNED, "de betrokkene"})
 _TEAM_JOINED = "case team ({role}): the case as far as the organisation's need-to-know"
 _TEAM = re.compile(re.escape(_TEAM_JOINED).replace(re.escape("{role}"), r"(\w+)") + r"\Z")
 
@@ -65,6 +70,11 @@ def described(what: str) -> str:
             "role": label
         }
     return what
+
+
+def recipient_of(stored: str) -> str:
+    """A stored recipient in the active language (the inzage's; any other as stored)."""
+    return _("the person concerned") if stored in _PERSON_CONCERNED_AS_STORED else stored
 
 
 def basis_code(channel: str) -> str:
@@ -131,7 +141,7 @@ def disclosures_of(person: Person, *, limit: int | None = None) -> list[Disclosu
             recipient=str(
                 d.recipient_organisation
                 or (d.recipient_user.organisation if d.recipient_user_id else None)
-                or (d.recipient if d.channel == DisclosureChannel.INZAGE else "")
+                or (recipient_of(d.recipient) if d.channel == DisclosureChannel.INZAGE else "")
             ),
             what=described(d.what),
             basis=bases.get(d.basis_id, d.basis_id),

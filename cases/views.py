@@ -864,7 +864,7 @@ def inzage(request: HttpRequest, pk: int) -> HttpResponse:
             channel=DisclosureChannel.INZAGE,
             subjects=[(person.pk, None)],
             what=disclosure.INZAGE_EXPORT,
-            recipient=_("the person concerned"),
+            recipient=disclosure.PERSON_CONCERNED,
             by_id=request.user.pk,
         )
         response = HttpResponse(

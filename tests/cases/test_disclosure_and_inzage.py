@@ -230,13 +230,16 @@ def test_the_register_is_stored_in_one_language_and_read_in_the_readers(
         "e-mail: Evaluatie verlopen",
     }
     client.force_login(people["beheerder"])
+    with translation.override("nl"):  # handing the inzage over (in Dutch)
+        client.get(reverse("cases:inzage", args=[person.pk]) + "?format=json")
+    handed_over = Disclosure.objects.filter(channel=DisclosureChannel.INZAGE).latest("pk")
+    assert handed_over.recipient == "the person concerned"
     with translation.override("nl"):
-        shown = {
-            d["what"]
-            for d in client.get(reverse("cases:inzage", args=[person.pk])).context["data"][
-                "disclosed_to"
-            ]
-        }
+        disclosed = client.get(reverse("cases:inzage", args=[person.pk])).context["data"][
+            "disclosed_to"
+        ]
+    shown = {d["what"] for d in disclosed}
+    assert "de betrokkene" in {d["recipient"] for d in disclosed}
     assert {
         "Casusteam (Partner in het casusteam): de casus voor zover de organisatie die moet kennen",
         "Export van de toegangslog (CSV)",
@@ -247,6 +250,7 @@ def test_the_register_is_stored_in_one_language_and_read_in_the_readers(
     assert not any("need-to-know" in what or "export (CSV)" in what for what in shown)
     with translation.override("en"):
         english = {d.what for d in disclosures_of(person)}
+        assert "the person concerned" in {d.recipient for d in disclosures_of(person)}
     assert "Case team (Case team partner): the case as far as the organisation's need-to-know" in (
         english
     )
@@ -432,3 +436,24 @@ def test_every_label_of_the_inzage_has_words_of_its_own(client, people, rich_cas
         if not isinstance(SECTION_LABELS.get(key) or _field_labels().get(key), Promise)
     }
     assert not plain
+
+
+def test_an_inzage_recipient_stored_in_dutch_before_is_read_in_the_readers_language(case_at):
+    """Rows written before the register stored its recipient in English hold the Dutch words;
+    the register is append-only, so they are read as they are, in the reader's language."""
+    person = case_at("in_regie").person
+    Disclosure.objects.create(
+        person=person,
+        channel=DisclosureChannel.INZAGE,
+        what="fictief",
+        recipient="de betrokkene",
+        basis_id=basis("inzage"),
+    )
+    with translation.override("en"):
+        assert [d.recipient for d in disclosures_of(person) if d.what == "fictief"] == [
+            "the person concerned"
+        ]
+    with translation.override("nl"):
+        assert [d.recipient for d in disclosures_of(person) if d.what == "fictief"] == [
+            "de betrokkene"
+        ]
