@@ -409,10 +409,12 @@ def test_the_inzage_page_shows_dates_as_the_rest_of_the_app_and_the_file_keeps_i
 
 def test_every_label_of_the_inzage_has_words_of_its_own(client, people, rich_case):
     """No key of the record is shown as its name with spaces ("from status" on a Dutch page):
-    each has translatable words, from its model field or the page's own labels."""
+    each has translatable words, from its model field or the page's own labels; and a name
+    models use in different senses has the page's neutral word (not "requested at" for when a
+    person was registered)."""
     from django.utils.functional import Promise
 
-    from cases.templatetags.inzage import SECTION_LABELS, _field_labels
+    from cases.templatetags.inzage import SECTION_LABELS, _field_labels, _fields
 
     client.force_login(people["beheerder"])
     data = client.get(reverse("cases:inzage", args=[rich_case.person_id])).context["data"]
@@ -436,6 +438,11 @@ def test_every_label_of_the_inzage_has_words_of_its_own(client, people, rich_cas
         if not isinstance(SECTION_LABELS.get(key) or _field_labels().get(key), Promise)
     }
     assert not plain
+    senses: dict[str, set[str]] = {}
+    with translation.override("en"):
+        for field in _fields():
+            senses.setdefault(field.name, set()).add(str(field.verbose_name))
+    assert not {key for key in keys if len(senses.get(key, ())) > 1} - set(SECTION_LABELS)
 
 
 def test_an_inzage_recipient_stored_in_dutch_before_is_read_in_the_readers_language(case_at):
