@@ -82,7 +82,7 @@ def programme_eligibility(
         "count": count,
         "min": programme.min_offences,
         "years": programme.period_years,
-        "start": start.isoformat(),
+        "start": _dmy(start),
     }
     if count < programme.min_offences:
         return Eligibility(
