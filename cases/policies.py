@@ -203,6 +203,17 @@ def case_directed_by_filter(user) -> Q:
     return Q(regisseur=user) | Q(accounthouder=user)
 
 
+def directed_cases_filter(user) -> Q:
+    """A Q over Case: the cases `user` directs, as far as visible, without the visibility
+    subquery: whoever reads cases at all reads every part of the cases they direct (the
+    "director" ground below). Of `id IN (<visible ids>) AND regisseur = me` the planner joined
+    a regisseur's 12 cases with the ~2,400 its organisation sees as a nested loop (24 k
+    comparisons, 6 to 8 ms a query on the home page)."""
+    if not actor_for(user).reads_cases:
+        return Q(pk__in=[])
+    return case_directed_by_filter(user)
+
+
 def _case_ids(condition: Q) -> QuerySet:
     from cases.models import Case
 

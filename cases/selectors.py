@@ -48,6 +48,7 @@ from cases.policies import (
     actor_for,
     case_directed_by_filter,
     contribution_is_health,
+    directed_cases_filter,
     leefgebied_is_health,
     person_readable_with_cases,
     person_visibility_filter,
@@ -69,7 +70,10 @@ def case_list(*, user, inline_ids: bool = False) -> QuerySet[Case]:
 def my_cases(*, user) -> QuerySet[Case]:
     """Open cases the user directs as regisseur or accounthouder."""
     return (
-        case_list(user=user).filter(case_directed_by_filter(user)).exclude(status=CaseStatus.CLOSED)
+        Case.objects.filter(directed_cases_filter(user))
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("person", "programme", "regie_organisation", "regisseur")
+        .order_by("-registered_at", "-pk")
     )
 
 
@@ -776,13 +780,12 @@ def outflow_signals(*, user, on: date | None = None) -> QuerySet[Case]:
     may see. Longest in regie first (pk breaks ties)."""
     from cases.eligibility import cases_no_longer_eligible
 
-    own = case_directed_by_filter(user)
     if actor_for(user).has("cases.support_case"):
         supported = Programme.team_members.through.objects.filter(user_id=user.pk)
-        own |= Q(programme_id__in=supported.values("programme_id"))
-    cases = (
-        Case.objects.visible_to(user)
-        .filter(own)
-        .select_related("person", "programme", "regisseur", "regie_organisation")
-    )
+        cases = Case.objects.visible_to(user).filter(
+            case_directed_by_filter(user) | Q(programme_id__in=supported.values("programme_id"))
+        )
+    else:
+        cases = Case.objects.filter(directed_cases_filter(user))  # no visibility subquery
+    cases = cases.select_related("person", "programme", "regisseur", "regie_organisation")
     return cases_no_longer_eligible(cases=cases, on=on).order_by("regie_started_at", "pk")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, CaseTeamMembership
-from cases.policies import CasePart, actor_for, case_read_scope
+from cases.policies import CasePart, actor_for, case_read_scope, directed_cases_filter
 from partners.models import Role
 from plans.services import expert_referral_create
 from tests.scenarios import HEALTH_TEXT, SCREENING_TEXT, fill_dossier
@@ -312,6 +312,25 @@ def test_the_read_scope_agrees_with_the_visible_queryset(every_case, people, use
     assert {by_pk[pk] for pk in writable} == {
         label for label, scope in scopes.items() if scope.visible and not scope.read_only
     }
+
+
+@pytest.mark.parametrize("user", list(VISIBLE))
+def test_the_cases_one_directs_are_read_in_full_without_the_visibility_subquery(
+    every_case, people, user
+):
+    """`directed_cases_filter` (my cases, the outflow signal) leaves out `visible_to`: it holds
+    only while whoever reads cases reads every part of the cases they direct."""
+    directed = set(
+        Case.objects.filter(directed_cases_filter(people[user])).values_list("pk", flat=True)
+    )
+    assert bool(directed) is (user in ("regisseur", "accounthouder"))
+    for part in CasePart:
+        assert directed <= set(
+            Case.objects.visible_to(people[user], part).values_list("pk", flat=True)
+        ), part
+    retired = type(people[user]).objects.get(pk=people[user].pk)  # without its cached actor
+    retired.is_active = False
+    assert not Case.objects.filter(directed_cases_filter(retired)).exists()
 
 
 @pytest.mark.parametrize(
