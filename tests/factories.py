@@ -42,15 +42,14 @@ class UserFactory(DjangoModelFactory):
             user_set_roles(user=self, roles=extracted)
 
 
-# --- cases --------------------------------------------------------------------------------------
-
-
 def new_user(*roles, organisation: Organisation | None = None, **kwargs) -> User:
     """A user with these roles (`make_user` in tests, and the scenarios' people)."""
     if organisation is not None:
         kwargs["organisation"] = organisation
     return UserFactory(roles=list(roles), **kwargs)
 
+
+# --- cases --------------------------------------------------------------------------------------
 
 import datetime  # noqa: E402
 

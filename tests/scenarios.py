@@ -34,7 +34,7 @@ def orgs(db) -> dict[str, Organisation]:
 
 
 @pytest.fixture
-def people(make_user, orgs):
+def people(orgs):
     return people_at(orgs)
 
 
