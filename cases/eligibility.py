@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from acvz.formats import dmy
 from cases.models import Case, OffenceCategory, OffenceRecord, Person, Programme
 from cases.workflow import CaseStatus
 
@@ -82,7 +83,7 @@ def programme_eligibility(
         "count": count,
         "min": programme.min_offences,
         "years": programme.period_years,
-        "start": _dmy(start),
+        "start": dmy(start),
     }
     if count < programme.min_offences:
         return Eligibility(
@@ -181,11 +182,11 @@ def outflow_signal_reason(case: Case, *, on: date | None = None) -> str:
         "count": case.signal_offences,
         "min": programme.min_offences,
         "years": programme.period_years,
-        "start": _dmy(window_start(programme, on)),
+        "start": dmy(window_start(programme, on)),
     }
     if case.signal_last_offence is None:
         return _("no qualifying offence; %(min)s needed in %(years)s years") % params
-    params["last"] = _dmy(case.signal_last_offence)
+    params["last"] = dmy(case.signal_last_offence)
     if not case.signal_offences:
         return _("no qualifying offence since %(last)s; %(min)s needed in %(years)s years") % params
     return (
@@ -198,7 +199,3 @@ def outflow_signal_reason(case: Case, *, on: date | None = None) -> str:
         )
         % params
     )
-
-
-def _dmy(day: date) -> str:
-    return f"{day.day:02d}-{day.month:02d}-{day.year}"

@@ -60,20 +60,21 @@ from partners.models import Organisation
 def case_list(*, user, inline_ids: bool = False) -> QuerySet[Case]:
     """The cases this user may see, with what a list row shows. `inline_ids` for a page of the
     whole list (`cases.policies.case_scoped_filter`)."""
-    return (
-        Case.objects.visible_to(user, inline_ids=inline_ids)
-        .select_related("person", "programme", "regie_organisation", "regisseur")
-        .order_by("-registered_at", "-pk")
+    return _as_list_rows(Case.objects.visible_to(user, inline_ids=inline_ids))
+
+
+def _as_list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What a row of a case list shows, newest registration first."""
+    return cases.select_related("person", "programme", "regie_organisation", "regisseur").order_by(
+        "-registered_at", "-pk"
     )
 
 
 def my_cases(*, user) -> QuerySet[Case]:
-    """Open cases the user directs as regisseur or accounthouder."""
-    return (
-        Case.objects.filter(directed_cases_filter(user))
-        .exclude(status=CaseStatus.CLOSED)
-        .select_related("person", "programme", "regie_organisation", "regisseur")
-        .order_by("-registered_at", "-pk")
+    """Open cases the user directs as regisseur or accounthouder (without the visibility
+    filter: whoever reads cases reads the cases they direct, `directed_cases_filter`)."""
+    return _as_list_rows(
+        Case.objects.filter(directed_cases_filter(user)).exclude(status=CaseStatus.CLOSED)
     )
 
 

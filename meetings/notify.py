@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from acvz.formats import dmy
 from cases.policies import CasePart
 from meetings.models import Notification, NotificationEvent
 from meetings.policies import recipient_filter, user_reads_part
@@ -91,10 +92,6 @@ def deliver(notification_ids: list[int]) -> None:
 
 
 # --- who is told of what ------------------------------------------------------------------------
-
-
-def _dmy(day) -> str:
-    return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
 def organisation_people(*, case, organisation_ids: Iterable[int]) -> set[int]:
@@ -246,7 +243,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             event=NotificationEvent.PLAN_SUBMITTED,
             recipients=holders_of("plans.review_plan"),
             message=_("The plan van aanpak for %(name)s is on the ITAT agenda of %(date)s."),
-            params={"date": _dmy(plan.itat_meeting.date)},
+            params={"date": dmy(plan.itat_meeting.date)},
             part=CasePart.PLAN,
             link=link,
         )
@@ -393,7 +390,7 @@ def on_case_event(sender, *, event: str, case, by, **details) -> None:
             ),
             params={
                 "org": by.organisation.name if by.organisation_id else by.username,
-                **({"due": _dmy(review.due_on)} if review is not None else {}),
+                **({"due": dmy(review.due_on)} if review is not None else {}),
             },
             part=CasePart.TIMELINE,
             link=reverse("cases:timeline", args=[case.pk]),

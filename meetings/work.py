@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acvz.formats import dmy
 from cases.eligibility import outflow_signal_reason
 from cases.models import Case, CaseTeamMembership, DossierContribution
 from cases.policies import actor_for
@@ -73,10 +74,6 @@ class Section:
     count: int = 0
     #: The page with every item, when there is one.
     more_url: str = ""
-
-
-def _dmy(day: date) -> str:
-    return f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
 def _section(key, title, items: list[Item]) -> Section:
@@ -158,7 +155,7 @@ def uvos_due(user, *, role: str = "regisseur", today: date) -> Section:
             items.append(
                 Item(
                     c.person.full_name,
-                    _("UVO due on %(due)s") % {"due": _dmy(due)},
+                    _("UVO due on %(due)s") % {"due": dmy(due)},
                     reverse("meetings:case_uvos", args=[c.pk]),
                     due,
                     due < today,
@@ -189,7 +186,7 @@ def evaluations_due(user, *, today: date) -> Section:
             items.append(
                 Item(
                     plan.case.person.full_name,
-                    _("Evaluation due on %(due)s") % {"due": _dmy(due)},
+                    _("Evaluation due on %(due)s") % {"due": dmy(due)},
                     reverse("plans:evaluate", args=[plan.case_id]),
                     due,
                     due < today,
@@ -215,7 +212,7 @@ def plan_reviews_due(user, *, today: date) -> Section:
         lambda r: Item(
             r.case.person.full_name,
             _("%(event)s: look at the plan by %(due)s")
-            % {"event": r.event.get_kind_display(), "due": _dmy(r.due_on)},
+            % {"event": r.event.get_kind_display(), "due": dmy(r.due_on)},
             reverse("plans:case_plan", args=[r.case_id]) + "#reviews",
             r.due_on,
             r.due_on < today,
@@ -245,7 +242,7 @@ def agreements_overdue(user, *, role: str = "regisseur", today: date) -> Section
         lambda a: Item(
             a.case.person.full_name,
             _("%(org)s, due %(due)s: %(what)s")
-            % {"org": a.owner_organisation.name, "due": _dmy(a.deadline), "what": a.description},
+            % {"org": a.owner_organisation.name, "due": dmy(a.deadline), "what": a.description},
             reverse("meetings:case_uvos", args=[a.case_id]),
             a.deadline,
             True,
@@ -286,7 +283,7 @@ def escalations_waiting(user, *, today: date) -> Section:
             % {
                 "subject": e.get_subject_display(),
                 "org": e.organisation.name,
-                "due": _dmy(timezone.localtime(e.due_at).date()),
+                "due": dmy(timezone.localtime(e.due_at).date()),
             },
             reverse("meetings:escalation", args=[e.pk]),
             timezone.localtime(e.due_at).date(),
@@ -339,7 +336,7 @@ def budget_requests_to_decide(user, *, today: date) -> Section:
             % {
                 "purpose": r.get_purpose_display(),
                 "amount": euro(r.amount_cents),
-                "due": _dmy(due),
+                "due": dmy(due),
             },
             reverse("plans:budget_request", args=[r.pk]),
             due,
@@ -402,7 +399,7 @@ def agreements_to_deliver(user, *, today: date) -> Section:
         agreements,
         lambda a: Item(
             a.case.person.full_name,
-            _("Due %(due)s: %(what)s") % {"due": _dmy(a.deadline), "what": a.description},
+            _("Due %(due)s: %(what)s") % {"due": dmy(a.deadline), "what": a.description},
             reverse("meetings:agreements"),
             a.deadline,
             a.deadline < today,
@@ -451,7 +448,7 @@ def itat_agenda(user, *, today: date) -> Section:
         plans,
         lambda p: Item(
             p.case.person.full_name,
-            _("ITAT of %(date)s") % {"date": _dmy(p.itat_meeting.date)},
+            _("ITAT of %(date)s") % {"date": dmy(p.itat_meeting.date)},
             reverse("plans:detail", args=[p.pk]),
             p.itat_meeting.date,
             p.itat_meeting.date < today,
@@ -471,7 +468,7 @@ def referrals_open(user) -> Section:
         referrals,
         lambda r: Item(
             r.case.person.full_name,
-            _("Question of %(date)s") % {"date": _dmy(timezone.localtime(r.referred_at).date())},
+            _("Question of %(date)s") % {"date": dmy(timezone.localtime(r.referred_at).date())},
             reverse("plans:referral_answer", args=[r.pk]),
         ),
     )
