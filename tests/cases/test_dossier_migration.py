@@ -1,9 +1,14 @@
 """The data migration from single-author sections to contributions (cases 0005), run for real
-on a database migrated back to 0004, and back again."""
+on a database migrated back to 0004, and back again.
+
+Migrating every later migration of every app back to 0004 and forward again is nearly all of
+this module's time, so the module makes that trip once (`trip`) and its tests read what each
+step left behind."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -21,14 +26,6 @@ def migrate(target):
     executor = MigrationExecutor(connection)
     executor.migrate([target])
     return MigrationExecutor(connection).loader.project_state([target]).apps
-
-
-@pytest.fixture
-def at_0004():
-    apps = migrate(BEFORE)
-    yield apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def build_sections(apps):
@@ -106,16 +103,66 @@ def build_sections(apps):
     return {"case": case, "police": police, "ggd": ggd, "agent": agent, "nurse": nurse}
 
 
-def test_sections_become_contributions_with_their_history(at_0004):
-    made = build_sections(at_0004)
-    apps = migrate(AFTER)
-    Contribution = apps.get_model("cases", "DossierContribution")
-    HistoricalContribution = apps.get_model("cases", "HistoricalDossierContribution")
+@dataclass
+class Trip:
+    made: dict  # what `build_sections` wrote at 0004
+    contributions: dict  # (leefgebied, organisation code, part) -> contribution, after 0005
+    histories: dict  # contribution id -> its history rows, oldest first, after 0005
+    sections: dict  # leefgebied -> section, after reversing 0005
+    refusal: Exception | None  # reversing with two organisations' answers in one section
+    after_refusal: int  # contributions left in that section
 
-    rows = {
-        (c.section.leefgebied, c.organisation.code, c.part): c
-        for c in Contribution.objects.select_related("section", "organisation")
-    }
+
+@pytest.fixture(scope="module")
+def trip(django_db_setup, django_db_blocker) -> Trip:
+    """Back to 0004, sections written, forward through 0005, back, forward again, a second
+    organisation's answer added, back refused; then forward to the latest migrations. The
+    tests' own teardown (transactional) empties the tables again."""
+    with django_db_blocker.unblock():
+        try:
+            made = build_sections(migrate(BEFORE))
+
+            apps = migrate(AFTER)
+            Contribution = apps.get_model("cases", "DossierContribution")
+            HistoricalContribution = apps.get_model("cases", "HistoricalDossierContribution")
+            contributions = {
+                (c.section.leefgebied, c.organisation.code, c.part): c
+                for c in Contribution.objects.select_related("section", "organisation")
+            }
+            histories = {
+                c.pk: list(HistoricalContribution.objects.filter(id=c.pk).order_by("history_date"))
+                for c in contributions.values()
+            }
+
+            apps = migrate(BEFORE)
+            Section = apps.get_model("cases", "DossierSection")
+            sections = {
+                s.leefgebied: s for s in Section.objects.filter(dossier__case_id=made["case"].pk)
+            }
+
+            apps = migrate(AFTER)
+            Contribution = apps.get_model("cases", "DossierContribution")
+            Organisation = apps.get_model("partners", "Organisation")
+            one = Contribution.objects.get(organisation_id=made["police"].pk, section__leefgebied=1)
+            Contribution.objects.create(
+                section_id=one.section_id,
+                organisation=Organisation.objects.get(code="WPI"),
+                text="Een tweede organisatie",
+            )
+            refusal = None
+            try:
+                migrate(BEFORE)
+            except IrreversibleError as error:
+                refusal = error
+            after_refusal = Contribution.objects.filter(section_id=one.section_id).count()
+        finally:
+            executor = MigrationExecutor(connection)
+            executor.migrate(executor.loader.graph.leaf_nodes())
+    return Trip(made, contributions, histories, sections, refusal, after_refusal)
+
+
+def test_sections_become_contributions_with_their_history(trip):
+    made, rows = trip.made, trip.contributions
     assert set(rows) == {
         (1, "POLITIE", "contribution"),
         (6, "POLITIE", "contribution"),
@@ -135,22 +182,17 @@ def test_sections_become_contributions_with_their_history(at_0004):
     nine = rows[(9, "GGD", "contribution")]
     assert (nine.nothing_known, nine.text, nine.author_id) == (True, "", made["nurse"].pk)
 
-    history = list(HistoricalContribution.objects.filter(id=one.pk).order_by("history_date"))
-    assert [(h.history_type, h.text, h.history_user_id) for h in history] == [
+    assert [(h.history_type, h.text, h.history_user_id) for h in trip.histories[one.pk]] == [
         ("+", "Eerste versie", made["agent"].pk),
         ("~", "Tweede versie", made["agent"].pk),
     ]
     # Sections without history still get one row, so the case history shows who wrote what.
-    assert HistoricalContribution.objects.filter(id=screening.pk).count() == 1
-    assert HistoricalContribution.objects.filter(id=nine.pk).get().nothing_known is True
+    assert len(trip.histories[screening.pk]) == 1
+    assert [h.nothing_known for h in trip.histories[nine.pk]] == [True]
 
 
-def test_the_migration_reverses_into_single_author_sections(at_0004):
-    made = build_sections(at_0004)
-    migrate(AFTER)
-    apps = migrate(BEFORE)
-    Section = apps.get_model("cases", "DossierSection")
-    sections = {s.leefgebied: s for s in Section.objects.filter(dossier__case_id=made["case"].pk)}
+def test_the_migration_reverses_into_single_author_sections(trip):
+    made, sections = trip.made, trip.sections
     assert (sections[1].text, sections[1].organisation_id, sections[1].version) == (
         "Tweede versie",
         made["police"].pk,
@@ -164,17 +206,6 @@ def test_the_migration_reverses_into_single_author_sections(at_0004):
     assert (sections[7].text, sections[7].organisation_id) == ("", None)
 
 
-def test_several_organisations_answers_stop_the_reversal(at_0004):
-    made = build_sections(at_0004)
-    apps = migrate(AFTER)
-    Contribution = apps.get_model("cases", "DossierContribution")
-    Organisation = apps.get_model("partners", "Organisation")
-    section_1 = Contribution.objects.get(organisation_id=made["police"].pk, section__leefgebied=1)
-    Contribution.objects.create(
-        section_id=section_1.section_id,
-        organisation=Organisation.objects.get(code="WPI"),
-        text="Een tweede organisatie",
-    )
-    with pytest.raises(IrreversibleError):
-        migrate(BEFORE)
-    assert Contribution.objects.filter(section_id=section_1.section_id).count() == 2
+def test_several_organisations_answers_stop_the_reversal(trip):
+    assert isinstance(trip.refusal, IrreversibleError)
+    assert trip.after_refusal == 2
