@@ -28,6 +28,8 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,6 +50,10 @@ SEARCH_PARAMETERS = ("q", "search")
 
 #: How deep the walk goes into a context or response (context → page → row → child rows).
 _MAX_DEPTH = 6
+
+#: Values that hold no model: the walk does not step into them (a history page holds thousands
+#: of strings and dates in its entries).
+_PLAIN = (str, bytes, int, float, date, Decimal)
 
 Pair = tuple[int, "int | None"]  # (person id, case id or None)
 
@@ -92,7 +98,7 @@ class _Collector:
         self.pending: dict[tuple[type[Model], str, str], set[Any]] = defaultdict(set)
 
     def walk(self, value: Any, depth: int = 0) -> None:
-        if value is None or isinstance(value, str | bytes | int | float) or depth > _MAX_DEPTH:
+        if value is None or isinstance(value, _PLAIN) or depth > _MAX_DEPTH:
             return
         if isinstance(value, Model):
             self._model(value, depth)
@@ -103,23 +109,24 @@ class _Collector:
             return
         if isinstance(value, QuerySet):
             if value._result_cache is not None:  # only what was evaluated was shown
-                for item in value._result_cache:
-                    self.walk(item, depth + 1)
+                self._each(value._result_cache, depth + 1)
             return
         if isinstance(value, Page) or isinstance(getattr(value, "object_list", None), list):
             self.walk(value.object_list, depth + 1)  # a page (also `acvz.web.UncountedPage`)
             return
         if isinstance(value, dict):
-            for item in value.values():
-                self.walk(item, depth + 1)
+            self._each(value.values(), depth + 1)
             return
         if isinstance(value, list | tuple | set | frozenset):
-            for item in value:
-                self.walk(item, depth + 1)
+            self._each(value, depth + 1)
             return
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for field in dataclasses.fields(value):
-                self.walk(getattr(value, field.name, None), depth + 1)
+            self._each((getattr(value, f.name, None) for f in dataclasses.fields(value)), depth + 1)
+
+    def _each(self, values: Iterable[Any], depth: int) -> None:
+        for value in values:
+            if value is not None and not isinstance(value, _PLAIN):
+                self.walk(value, depth)
 
     def _model(self, obj: Model, depth: int) -> None:
         spec = _SUBJECTS.get(obj._meta.concrete_model)

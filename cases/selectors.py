@@ -18,10 +18,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from acvz.formats import short
 from acvz.query import row_count
 from cases.access import visible_get
 from cases.models import (
@@ -413,7 +413,7 @@ class _Resolver:
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
         if isinstance(value, datetime):
-            return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+            return short(localtime(value), "SHORT_DATETIME_FORMAT")
         return str(value)
 
 

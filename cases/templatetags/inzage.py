@@ -11,12 +11,13 @@ from typing import Any
 from django import template
 from django.apps import apps
 from django.db import models
-from django.utils.formats import date_format, get_format
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from acvz.formats import short
 
 register = template.Library()
 
@@ -115,36 +116,6 @@ def _temporal_keys() -> frozenset[str]:
     return frozenset(f.name for f in _fields() if isinstance(f, models.DateField))
 
 
-#: Django's date format characters that are plain numbers, as `str.format` fields.
-_NUMBERS = {
-    "Y": "{0.year}",
-    "m": "{0.month:02d}",
-    "n": "{0.month}",
-    "d": "{0.day:02d}",
-    "j": "{0.day}",
-    "H": "{0.hour:02d}",
-    "G": "{0.hour}",
-    "i": "{0.minute:02d}",
-    "s": "{0.second:02d}",
-}
-
-
-@functools.lru_cache(maxsize=16)
-def _pattern(format_name: str, language: str | None) -> str | None:
-    """The format (in `language`) as a `str.format` pattern when it has numbers only (the
-    site's short formats have); None when it needs Django's formatter. An inzage shows years of
-    reads, and `date_format` on each was a fifth of the page."""
-    pattern = []
-    for char in get_format(format_name):
-        if char in _NUMBERS:
-            pattern.append(_NUMBERS[char])
-        elif char.isalpha() or char == "\\":
-            return None
-        else:
-            pattern.append(char.replace("{", "{{").replace("}", "}}"))
-    return "".join(pattern)
-
-
 def _when(value: str, language: str | None) -> str:
     """An ISO 8601 date or time of the record (in local time) in the page's short format."""
     try:
@@ -154,8 +125,7 @@ def _when(value: str, language: str | None) -> str:
             parsed, name = datetime.fromisoformat(value), "SHORT_DATETIME_FORMAT"
     except (TypeError, ValueError):
         return value
-    pattern = _pattern(name, language)
-    return pattern.format(parsed) if pattern is not None else date_format(parsed, name)
+    return short(parsed, name, language)
 
 
 @functools.lru_cache(maxsize=4096)

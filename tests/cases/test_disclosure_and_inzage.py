@@ -399,12 +399,14 @@ def test_the_inzage_page_shows_dates_as_the_rest_of_the_app_and_the_file_keeps_i
         assert inzage.when("2026-03-04") == "04-03-2026"
     # A format with more than numbers goes through Django's formatter (which reads the real
     # format: the English short one).
-    inzage._pattern.cache_clear()
-    monkeypatch.setattr(inzage, "get_format", lambda name: "j F Y")
+    import acvz.formats
+
+    acvz.formats._pattern.cache_clear()
+    monkeypatch.setattr(acvz.formats, "get_format", lambda name: "j F Y")
     with translation.override("en"):
-        assert inzage._pattern("SHORT_DATE_FORMAT", "en") is None
+        assert acvz.formats._pattern("SHORT_DATE_FORMAT", "en") is None
         assert inzage.when("2026-03-04T10:11:12+01:00") == "04-03-2026 10:11"
-    inzage._pattern.cache_clear()
+    acvz.formats._pattern.cache_clear()
 
 
 def test_every_label_of_the_inzage_has_words_of_its_own(client, people, rich_case):

@@ -62,3 +62,31 @@ def test_the_api_menu_item_is_for_the_beheerder_only(client, people, make_user):
     assert swagger not in client.get(reverse("home")).content.decode()
     client.force_login(make_user(Role.BEHEERDER, is_staff=True))
     assert swagger in client.get(reverse("home")).content.decode()
+
+
+def test_history_rows_escape_every_value_and_clip_long_ones():
+    """The history table's rows are built in Python (`cases.templatetags.history`): what a
+    professional typed is escaped there, long values are clipped as `truncatechars` does, the
+    time is in the page's short format."""
+    from cases.selectors import HistoryChange, HistoryEntry
+    from cases.templatetags.history import history_rows
+
+    at = dt.datetime(2026, 3, 4, 9, 5, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    entry = HistoryEntry(
+        at,
+        None,
+        "Plan <b>2</b>",
+        "gewijzigd",
+        [HistoryChange("tekst & zo", "<script>x</script>", "a" * 130)],
+    )
+    with translation.override("nl"):
+        html = history_rows([entry])
+        assert html == (
+            "<tr><td>4-3-2026 09:05</td><td>—</td>"
+            '<td>Plan &lt;b&gt;2&lt;/b&gt; <span class="muted">(gewijzigd)</span></td>'
+            "<td><div><strong>tekst &amp; zo</strong>: "
+            '<span class="diff-old">&lt;script&gt;x&lt;/script&gt;</span> → '
+            f'<span class="diff-new">{"a" * 119}…</span></div></td></tr>'
+        )
+        empty = '<tr><td colspan="4" class="muted">Nog geen geschiedenis.</td></tr>'
+        assert history_rows([]) == empty
