@@ -14,8 +14,9 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.timezone import localtime
@@ -290,10 +291,11 @@ def access_log_list(
         .prefetch_related(
             Prefetch(
                 "subjects",
-                # The name is all a row shows of its persons: not their whole records.
-                queryset=AccessLogSubject.objects.select_related("person")
-                .only("entry_id", "case_id", "person__first_name", "person__last_name")
-                .order_by("pk")[:ACCESS_LOG_SUBJECTS_SHOWN],
+                # The name is all a row shows of its persons: read as one text, not as a
+                # person each (a page names ~400; building them was a third of its time).
+                queryset=AccessLogSubject.objects.annotate(
+                    person_name=Concat("person__first_name", Value(" "), "person__last_name")
+                ).order_by("pk")[:ACCESS_LOG_SUBJECTS_SHOWN],
                 to_attr="shown_subjects",
             )
         )

@@ -443,9 +443,7 @@ def test_an_entrys_persons_are_links_to_who_read_them_with_the_case_read_through
     from cases.templatetags.accesslog import subject_links
 
     def subject(pk, name, case_id):
-        return SimpleNamespace(
-            person_id=pk, case_id=case_id, person=SimpleNamespace(full_name=name)
-        )
+        return SimpleNamespace(person_id=pk, case_id=case_id, person_name=name)
 
     shown = subject_links([subject(7, "Ada <Test>", 12), subject(1234, "Bo & Co", None)])
     assert shown == (
@@ -820,3 +818,40 @@ def test_too_big_an_export_asks_to_narrow_the_filters(client, case_at, people, m
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert "beperk de filters" in response.content.decode()
+
+
+def test_an_access_log_row_escapes_what_was_typed_and_marks_a_refusal():
+    """The rows are built in Python (`{% access_rows %}`): the search text, the user's name and
+    the path are escaped there; a refused read is tagged; without an organisation, a dash."""
+    import datetime as dt
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from cases.templatetags.accesslog import access_rows
+
+    entry = SimpleNamespace(
+        pk=7,
+        at=dt.datetime(2026, 3, 4, 9, 5, tzinfo=ZoneInfo(settings.TIME_ZONE)),
+        user="Ada <Test>",
+        organisation=None,
+        query='"><script>',
+        outcome="refused",
+        path="/casussen/?q=<b>",
+        page_label="Casusoverzicht",
+        subject_count=1,
+        shown_subjects=[SimpleNamespace(person_id=3, case_id=None, person_name="Bo & Co")],
+        get_outcome_display=lambda: "geweigerd",
+        get_action_display=lambda: "zoeken",
+        get_channel_display=lambda: "web",
+    )
+    with translation.override("nl"):
+        assert access_rows([entry]) == (
+            '<tr data-entry="7"><td>4-3-2026 09:05</td><td>Ada &lt;Test&gt;</td><td>—</td>'
+            '<td>zoeken · web<br><span class="muted">“&quot;&gt;&lt;script&gt;”</span></td>'
+            '<td><span class="tag tag-danger">geweigerd</span></td>'
+            f'<td><a href="{reverse("cases:access_log_person", args=[3])}">Bo &amp; Co</a></td>'
+            '<td>Casusoverzicht<br><code class="muted">/casussen/?q=&lt;b&gt;</code></td></tr>'
+        )
+        assert access_rows([]) == '<tr><td colspan="7" class="muted">Geen inzages gelogd.</td></tr>'
