@@ -416,6 +416,8 @@ class _Resolver:
             return str(_("yes") if value else _("no"))
         if isinstance(value, datetime):
             return short(localtime(value), "SHORT_DATETIME_FORMAT")
+        if isinstance(value, date):  # a day, as every page writes it (not ISO)
+            return short(value, "SHORT_DATE_FORMAT")
         return str(value)
 
 

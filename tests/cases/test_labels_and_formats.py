@@ -90,3 +90,24 @@ def test_history_rows_escape_every_value_and_clip_long_ones():
         )
         empty = '<tr><td colspan="4" class="muted">Nog geen geschiedenis.</td></tr>'
         assert history_rows([]) == empty
+
+
+def test_the_history_writes_a_day_as_every_page_does():
+    """A date field's old and new value in a history (a team member's leaving day): the page's
+    short date, not ISO 8601; a time as the short date and time."""
+    from types import SimpleNamespace
+
+    from cases.models import Case, CaseTeamMembership
+    from cases.selectors import _Resolver
+
+    resolver = _Resolver([])
+    left = CaseTeamMembership._meta.get_field("left_on")
+    record = SimpleNamespace(left_on=dt.date(2026, 1, 2))
+    with translation.override("nl"):
+        assert resolver.display(record, left) == "2-1-2026"
+    with translation.override("en"):
+        assert resolver.display(record, left) == "02-01-2026"
+    closed = Case._meta.get_field("closed_at")
+    at = dt.datetime(2026, 3, 4, 9, 5, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with translation.override("nl"):
+        assert resolver.display(SimpleNamespace(closed_at=at), closed) == "4-3-2026 09:05"
