@@ -14,11 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from acvz.formats import short
-from cases.templatetags.text import clip
+from cases.templatetags.text import DASH, clip
 
 register = template.Library()
-
-DASH = "—"
 
 
 def _change(change) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from acvz.formats import short
+from cases.templatetags.text import DASH
 
 register = template.Library()
 
@@ -133,9 +134,6 @@ def _label(key: str, language: str | None) -> str:
     """A key in words, escaped, in `language` (the page's: the cache is per language)."""
     label = SECTION_LABELS.get(key) or _field_labels().get(key) or key.replace("_", " ")
     return escape(str(label))
-
-
-DASH = "—"
 
 
 def _render(value: Any, language: str | None) -> str:

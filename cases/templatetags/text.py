@@ -10,6 +10,9 @@ from django.template.defaultfilters import stringfilter, truncatechars
 
 register = template.Library()
 
+#: What a cell without a value shows (the tags that build rows in Python use it too).
+DASH = "—"
+
 
 @register.filter(is_safe=True)
 @stringfilter
