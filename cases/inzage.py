@@ -79,6 +79,7 @@ class _Names:
     NEEDS = {
         "cases.case": ("person", "programme"),
         "plans.plan": ("case__person", "case__programme"),
+        "meetings.uvomeeting": ("case__person", "case__programme"),
     }
 
     def __init__(self) -> None:
@@ -95,9 +96,9 @@ class _Names:
     def load(self) -> None:
         for label, ids in self.wanted.items():
             model = apps.get_model(label)
-            found = model._default_manager.filter(pk__in=ids).select_related(
-                *self.NEEDS.get(label, ())
-            )
+            found = model._default_manager.filter(pk__in=ids)
+            if needs := self.NEEDS.get(label):
+                found = found.select_related(*needs)
             self.names.update({(label, obj.pk): str(obj) for obj in found})
         self.wanted.clear()
 
@@ -186,7 +187,9 @@ class _Rows:
 
     def of(self, queryset, by: str, *related: str) -> dict[Any, list]:
         grouped: dict[Any, list] = defaultdict(list)
-        rows = list(queryset.select_related(*related))
+        # Only the links asked for: select_related() without names would follow every
+        # non-null foreign key (the case, its person and programme, the users …).
+        rows = list(queryset.select_related(*related) if related else queryset)
         self.names.want(rows)
         for row in rows:
             grouped[getattr(row, by)].append(row)
