@@ -32,7 +32,7 @@ from cases.access import page_label
 from cases.disclosure import disclosures_of
 from cases.models import AccessLogEntry, AccessLogSubject, Case, MinorWatch, Person
 from cases.policies import contribution_is_health, leefgebied_is_health
-from cases.selectors import choice_labels
+from cases.selectors import choice_labels, names_of
 from plans.policies import goal_is_health
 
 #: Fields never handed over: internal keys of the software, not data about the person.
@@ -75,13 +75,6 @@ class _Names:
     (a user, an organisation, a case …) after all rows are read: the record's query count does
     not grow with the number of its rows."""
 
-    #: What a kind of object's name needs besides its own row (see the models' __str__).
-    NEEDS = {
-        "cases.case": ("person", "programme"),
-        "plans.plan": ("case__person", "case__programme"),
-        "meetings.uvomeeting": ("case__person", "case__programme"),
-    }
-
     def __init__(self) -> None:
         self.wanted: dict[str, set[int]] = defaultdict(set)
         self.names: dict[tuple[str, Any], str] = {}
@@ -95,11 +88,8 @@ class _Names:
 
     def load(self) -> None:
         for label, ids in self.wanted.items():
-            model = apps.get_model(label)
-            found = model._default_manager.filter(pk__in=ids)
-            if needs := self.NEEDS.get(label):
-                found = found.select_related(*needs)
-            self.names.update({(label, obj.pk): str(obj) for obj in found})
+            named = names_of(apps.get_model(label), ids)
+            self.names.update({(label, pk): name for pk, name in named.items()})
         self.wanted.clear()
 
     def fields(self, obj: models.Model) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -387,8 +388,25 @@ _HIDDEN_FIELDS = {
 }
 
 
+#: What an object's name (its __str__) reads besides its own row, loaded with it.
+NAME_NEEDS = {
+    "cases.case": ("person", "programme"),
+    "plans.plan": ("case__person", "case__programme"),
+    "meetings.uvomeeting": ("case__person", "case__programme"),
+}
+
+
+def names_of(model, ids) -> dict[Any, str]:
+    """The names of these objects of `model` by id, in one query however many there are
+    (a plan's name is its version and its case's: the case, person and programme come with it)."""
+    found = model._default_manager.filter(pk__in=ids)
+    if needs := NAME_NEEDS.get(model._meta.label_lower):
+        found = found.select_related(*needs)
+    return {obj.pk: str(obj) for obj in found}
+
+
 class _Resolver:
-    """Names for foreign keys in history rows: one `in_bulk` query per related model."""
+    """Names for foreign keys in history rows: one query per related model."""
 
     def __init__(self, records) -> None:
         wanted: dict[type, set] = {}
@@ -398,10 +416,7 @@ class _Resolver:
                     value = getattr(record, f.attname)
                     if value is not None:
                         wanted.setdefault(f.related_model, set()).add(value)
-        self.names = {
-            model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
-            for model, ids in wanted.items()
-        }
+        self.names = {model: names_of(model, ids) for model, ids in wanted.items()}
 
     def display(self, record, model_field) -> str:
         """A field of a historical record in words: a choice's label, a link's name."""

@@ -119,3 +119,23 @@ def test_case_history_page(client, case_at, people, django_assert_num_queries):
     # query per related model named, and the access log
     with django_assert_num_queries(15 + LOG):
         client.get(reverse("cases:history", args=[case.pk]))
+
+
+def test_case_history_names_every_earlier_plan_version_in_one_query(client, case_at, people):
+    """A plan version names the one it was based on ("Plan v1 · person (programme)"): the
+    versions are named in one query with their case, not three queries each."""
+    from plans.models import Plan
+
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    url = reverse("cases:history", args=[case.pk])
+    client.get(url)
+    superseded = {"case": case, "created_by": people["regisseur"], "status": "superseded"}
+    previous = Plan.objects.create(version=1, **superseded)
+    Plan.objects.create(version=2, based_on=previous, **superseded)
+    before = count(client, url)
+    for version in (3, 4, 5):
+        previous = Plan.objects.create(version=version, based_on=previous, **superseded)
+    response = client.get(url)
+    assert count(client, url) == before
+    assert f"Plan v3 · {case}" in response.content.decode()
