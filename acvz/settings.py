@@ -370,7 +370,7 @@ SPECTACULAR_SETTINGS = {
     ),
     # Semver of the contract, also in every API answer's `API-Version` header; raised with each
     # change listed in docs/api-changelog.md (minor: added, patch: fixed; major: a new /api/vN).
-    "VERSION": "1.3.0",
+    "VERSION": "1.4.0",
     # The paths carry /api/v1 themselves: the server is the site's root.
     "SERVERS": [{"url": "/", "description": "This Regie server (paths include /api/v1)."}],
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1355,6 +1355,13 @@ ENDPOINTS = [
         "api",
     ),
     Endpoint(
+        "API ITAT agenda (50)",
+        "itat",
+        "/api/v1/itat-meetings/{meeting}/agenda?page_size=50",
+        ITAT_AGENDA,
+        "api",
+    ),
+    Endpoint(
         "API notifications · regisseur",
         "regisseur",
         "/api/v1/notifications?page_size=100",

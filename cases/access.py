@@ -393,6 +393,8 @@ class AccessLoggedMixin:
 
     access_logged = True
     access_log_action: str | None = None
+    #: The viewset's actions that list (logged as a list, not as the read of one object).
+    access_log_list_actions: frozenset[str] = frozenset({"list"})
 
     def dispatch(self, request, *args, **kwargs):
         if _current.get() is not None:
@@ -405,7 +407,8 @@ class AccessLoggedMixin:
                 record.shown(getattr(response, "data", None))
         finally:
             _current.reset(token)
-        default = AccessAction.LIST if getattr(self, "action", None) == "list" else None
+        listed = getattr(self, "action", None) in self.access_log_list_actions
+        default = AccessAction.LIST if listed else None
         record.write(
             self.request,
             status_code=response.status_code,

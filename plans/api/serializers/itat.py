@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from acvz.api.serializers import OrganisationRefSerializer, UserRefSerializer
@@ -49,9 +50,13 @@ class ItatMeetingListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(deprecate_fields=["agenda"])
 class ItatMeetingDetailSerializer(ItatMeetingListSerializer):
     agenda = ItatAgendaItemSerializer(
-        many=True, read_only=True, help_text="The submitted plans, in order of submission."
+        many=True,
+        read_only=True,
+        help_text="The submitted plans, in order of submission, all of them: deprecated, read "
+        "them a page at a time from `/itat-meetings/{id}/agenda`.",
     )
 
     class Meta(ItatMeetingListSerializer.Meta):

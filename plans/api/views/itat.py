@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from acvz.api.filters import FILTER_AND_ORDER
@@ -13,7 +14,11 @@ from cases.access import AccessLoggedMixin
 from cases.policies import actor_for
 from plans import selectors
 from plans.api.filters import ItatMeetingFilter
-from plans.api.serializers import ItatMeetingDetailSerializer, ItatMeetingListSerializer
+from plans.api.serializers import (
+    ItatAgendaItemSerializer,
+    ItatMeetingDetailSerializer,
+    ItatMeetingListSerializer,
+)
 from plans.models import ItatMeeting
 from plans.policies import REVIEW
 
@@ -27,8 +32,10 @@ from plans.policies import REVIEW
     ),
     retrieve=extend_schema(
         summary="Read an ITAT meeting's agenda",
-        description="The submitted plans on the agenda, with their open commitments. Only for "
-        "ITAT members (404 for others).",
+        description="The meeting and the submitted plans on its agenda, with their open "
+        "commitments. Only for ITAT members (404 for others). `agenda` holds the whole agenda "
+        "(hundreds of plans in a large city) and is deprecated: read it a page at a time from "
+        "`/itat-meetings/{id}/agenda`.",
         responses=ItatMeetingDetailSerializer,
     ),
 )
@@ -36,6 +43,7 @@ class ItatMeetingViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ItatMeetingFilter
     filter_backends = FILTER_AND_ORDER
     ordering_fields = ["date"]
+    access_log_list_actions = frozenset({"list", "agenda"})
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -51,3 +59,16 @@ class ItatMeetingViewSet(AccessLoggedMixin, viewsets.ReadOnlyModelViewSet):
         meeting = get_object_or_404(self.get_queryset(), pk=url_pk(kwargs["pk"]))
         meeting.agenda = list(selectors.itat_agenda(user=request.user, meeting=meeting))
         return Response(ItatMeetingDetailSerializer(meeting).data)
+
+    @extend_schema(
+        summary="List an ITAT meeting's agenda",
+        description="The submitted plans on the meeting's agenda, in the order they were "
+        "submitted, a page at a time, with their goals and open commitments counted. Only for "
+        "ITAT members (404 for others). The read is written to the access log.",
+        responses=ItatAgendaItemSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def agenda(self, request, *args, **kwargs):
+        meeting = get_object_or_404(self.get_queryset(), pk=url_pk(kwargs["pk"]))
+        page = self.paginate_queryset(selectors.itat_agenda(user=request.user, meeting=meeting))
+        return self.get_paginated_response(ItatAgendaItemSerializer(page, many=True).data)

@@ -11,7 +11,13 @@ from cases.models import AccessLogEntry, Leefgebied
 from plans import services
 from plans.models import Evaluation, ExpertGroupReferral, Plan
 from plans.workflow import PlanStatus
-from tests.plans.api.helpers import assert_problem, goal_on, health_goal, invalid_names
+from tests.plans.api.helpers import (
+    assert_problem,
+    extra_plan,
+    goal_on,
+    health_goal,
+    invalid_names,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +41,31 @@ def test_itat_lists_its_meetings_and_reads_the_agenda(api_as, plan_at, people):
     assert agenda[0]["regisseur"]["id"] == people["regisseur"].pk
 
 
+def test_the_agenda_is_read_a_page_at_a_time_in_the_order_of_submission(api_as, plan_at, people):
+    plan = plan_at("submitted")
+    later = [
+        extra_plan(people, status=PlanStatus.SUBMITTED, meeting=plan.itat_meeting) for _ in range(2)
+    ]
+    client = api_as(people["itat"])
+    url = f"/api/v1/itat-meetings/{plan.itat_meeting_id}/agenda"
+    first = client.get(url, {"page_size": 2}).json()
+    assert first["count"] == 3
+    assert [a["id"] for a in first["results"]] == [plan.pk, later[0].pk]
+    assert first["results"][0]["case"]["person"]["id"] == plan.case.person_id
+    entry = AccessLogEntry.objects.latest("pk")  # a list, of the persons on the page
+    assert (entry.action, entry.path) == ("list", f"{url}?page_size=2")
+    assert set(entry.subjects.values_list("case_id", flat=True)) == {plan.case_id, later[0].case_id}
+    second = client.get(first["next"]).json()
+    assert [a["id"] for a in second["results"]] == [later[1].pk]
+    assert second["next"] is None
+    # the same plans as the deprecated whole agenda of the meeting's detail
+    whole = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}").json()["agenda"]
+    assert first["results"] + second["results"] == whole
+    assert_problem(client.get(url, {"page": 3}), 404)
+    assert "page_size" in invalid_names(client.get(url, {"page_size": "x"}))
+    assert_problem(client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id + 999}/agenda"), 404)
+
+
 def test_a_returned_plan_leaves_the_agenda(api_as, plan_at, people):
     plan = plan_at("submitted")
     meeting_id = plan.itat_meeting_id
@@ -50,6 +81,7 @@ def test_only_itat_members_see_meetings(api_as, plan_at, people, who):
     client = api_as(people[who])
     assert client.get("/api/v1/itat-meetings").json()["count"] == 0
     assert_problem(client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}"), 404)
+    assert_problem(client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/agenda"), 404)
 
 
 def test_meeting_filters_are_checked(api_as, people):

@@ -33,6 +33,8 @@ PLAN_LIST_FILTERED = PLAN_LIST + 1  # validating the case filter against the vis
 # changes (joined), case team
 PLAN_DETAIL = REQUEST + 6 + LOG
 ITAT_MEETING = REQUEST + 3 + LOG  # the meeting (with its plan count), the visible ids, the agenda
+#: the meeting (with its plan count), the visible ids, the agenda's count and its page
+ITAT_AGENDA = REQUEST + 4 + LOG
 ITAT_MEETINGS = REQUEST + 2  # count, rows (with plan counts): no personal data, not logged
 #: the visible case ids, count, rows (plan, case, person, organisation, users joined), teams
 GOAL_LIST = REQUEST + 4 + LOG
@@ -110,6 +112,18 @@ def test_itat_meeting_detail(api_as, plan_at, people, django_assert_num_queries,
     with django_assert_num_queries(ITAT_MEETING):
         response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}")
     assert len(response.json()["agenda"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_itat_meeting_agenda(api_as, plan_at, people, django_assert_num_queries, n):
+    plan = plan_at("submitted")
+    for _ in range(n - 1):
+        extra_plan(people, status=PlanStatus.SUBMITTED, meeting=plan.itat_meeting)
+    client = api_as(people["itat"])
+    with django_assert_num_queries(ITAT_AGENDA):
+        response = client.get(f"/api/v1/itat-meetings/{plan.itat_meeting_id}/agenda")
+    body = response.json()
+    assert (body["count"], len(body["results"])) == (n, min(n, 25))
 
 
 @pytest.mark.parametrize("n", [1, 25])
