@@ -31,7 +31,7 @@ def _change(change) -> str:
 def history_rows(entries: Iterable) -> SafeString:
     language = get_language()
     rows = [
-        f"<tr><td>{short(localtime(e.at), 'SHORT_DATETIME_FORMAT', language)}</td>"
+        f'<tr><td class="when">{short(localtime(e.at), "SHORT_DATETIME_FORMAT", language)}</td>'
         f"<td>{escape(e.user) if e.user else DASH}</td>"
         f'<td>{escape(e.what)} <span class="muted">({escape(e.action)})</span></td>'
         f"<td>{''.join(_change(c) for c in e.changes)}</td></tr>"
