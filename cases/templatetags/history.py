@@ -27,11 +27,18 @@ def _change(change) -> str:
     )
 
 
+def _when(at, language: str | None) -> str:
+    """The moment as the day and the time, each kept whole: a narrow column breaks the line
+    between them, not inside the day ("2-12-" over "2026")."""
+    day, _space, time = short(localtime(at), "SHORT_DATETIME_FORMAT", language).partition(" ")
+    return f'<span class="nowrap">{day}</span> <span class="nowrap">{time}</span>'
+
+
 @register.simple_tag
 def history_rows(entries: Iterable) -> SafeString:
     language = get_language()
     rows = [
-        f'<tr><td class="when">{short(localtime(e.at), "SHORT_DATETIME_FORMAT", language)}</td>'
+        f'<tr><td class="when">{_when(e.at, language)}</td>'
         f"<td>{escape(e.user) if e.user else DASH}</td>"
         f'<td>{escape(e.what)} <span class="muted">({escape(e.action)})</span></td>'
         f"<td>{''.join(_change(c) for c in e.changes)}</td></tr>"

@@ -82,7 +82,8 @@ def test_history_rows_escape_every_value_and_clip_long_ones():
     with translation.override("nl"):
         html = history_rows([entry])
         assert html == (
-            '<tr><td class="when">4-3-2026 09:05</td><td>—</td>'
+            '<tr><td class="when"><span class="nowrap">4-3-2026</span> '
+            '<span class="nowrap">09:05</span></td><td>—</td>'
             '<td>Plan &lt;b&gt;2&lt;/b&gt; <span class="muted">(gewijzigd)</span></td>'
             "<td><div><strong>tekst &amp; zo</strong>: "
             '<span class="diff-old">&lt;script&gt;x&lt;/script&gt;</span> → '
