@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -124,15 +125,6 @@ def uvo_is_overdue(*, due: date, today: date) -> bool:
     return today > due + timedelta(days=settings.REGIE_UVO_GRACE_DAYS)
 
 
-def _local_date(zone):
-    """A fast local-date function for many datetimes (one time zone lookup, not one a row)."""
-
-    def local_date(moment: datetime) -> date:
-        return moment.astimezone(zone).date()
-
-    return local_date
-
-
 def find_uvo_and_plan_items(today: date) -> list[Finding]:
     submitted = Plan.objects.filter(case=OuterRef("pk"), submitted_at__isnull=False)
     rows = (
@@ -140,12 +132,15 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         .annotate(
             last_held=last_held_uvo(),
             has_submitted_plan=Exists(submitted),
-            uvo_clock_at=uvo_clock_started_at(),
+            # Local days, converted by the database: 20,000 moments read and converted in
+            # Python were half the scan's read phase at ten times the city.
+            started_on=TruncDate("regie_started_at"),
+            uvo_clock_on=TruncDate(uvo_clock_started_at()),
         )
         .values_list(
             "pk",
-            "regie_started_at",
-            "uvo_clock_at",
+            "started_on",
+            "uvo_clock_on",
             "last_held",
             "has_submitted_plan",
             "regisseur_id",
@@ -158,15 +153,14 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         )
         .order_by()
     )
-    local_date = _local_date(timezone.get_current_timezone())
     default_weeks = timedelta(weeks=settings.REGIE_UVO_CADENCE_WEEKS)
     grace = timedelta(days=settings.REGIE_UVO_GRACE_DAYS)
     default_plan_days = settings.REGIE_PLAN_SUBMIT_DAYS
     findings = []
     for (
         pk,
-        started_at,
-        clock_at,
+        started,
+        clock_on,
         last_held,
         submitted_plan,
         regisseur,
@@ -177,14 +171,13 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
         first_name,
         last_name,
     ) in rows:
-        started = local_date(started_at)
         # effective_cadence_weeks and uvo_due_date, inlined for the 10,000-row loop.
         cadence = (
             timedelta(weeks=weeks)
             if weeks is not None and (until is None or today <= until)
             else default_weeks
         )
-        clock = last_held or (local_date(clock_at) if clock_at is not None else None)
+        clock = last_held or clock_on
         due = clock + cadence if clock is not None else None
         overdue_uvo = due is not None and today > due + grace
         # The programme's own agreement, else Regie's (a local agreement either way).
@@ -208,11 +201,11 @@ def find_uvo_and_plan_items(today: date) -> list[Finding]:
 def find_evaluation_items(today: date) -> list[Finding]:
     rows = (
         Plan.objects.filter(status=PlanStatus.APPROVED, case__status=CaseStatus.IN_REGIE)
-        .annotate(last_evaluation=Max("evaluations__held_on"))
+        .annotate(last_evaluation=Max("evaluations__held_on"), approved_on=TruncDate("approved_at"))
         .values_list(
             "pk",
             "case_id",
-            "approved_at",
+            "approved_on",
             "last_evaluation",
             "case__programme__evaluation_interval_weeks",
             "case__regisseur_id",
@@ -222,13 +215,12 @@ def find_evaluation_items(today: date) -> list[Finding]:
         )
         .order_by()
     )
-    local_date = _local_date(timezone.get_current_timezone())
     notice = timedelta(days=settings.REGIE_EVALUATION_NOTICE_DAYS)
     findings = []
     for (
         pk,
         case_id,
-        approved_at,
+        approved_on,
         last_evaluation,
         interval,
         regisseur,
@@ -236,7 +228,7 @@ def find_evaluation_items(today: date) -> list[Finding]:
         first_name,
         last_name,
     ) in rows:
-        due = (last_evaluation or local_date(approved_at)) + timedelta(weeks=interval)
+        due = (last_evaluation or approved_on) + timedelta(weeks=interval)
         if today > due:
             people = {i for i in (regisseur, accounthouder) if i is not None}
             kind = ReminderKind.EVALUATION_OVERDUE
@@ -329,15 +321,15 @@ def find_budget_items(today: date) -> list[Finding]:
     """Budget requests that wait longer than REGIE_BUDGET_DECISION_DAYS for the accounthouder
     (plans.budget): due on the last day to decide, reminded once (the reminder's unique key)."""
     days = timedelta(days=settings.REGIE_BUDGET_DECISION_DAYS)
-    local_date = _local_date(timezone.get_current_timezone())
     rows = (
         BudgetRequest.objects.filter(
             status=BudgetStatus.REQUESTED, case__status=CaseStatus.IN_REGIE
         )
+        .annotate(requested_on=TruncDate("requested_at"))
         .values_list(
             "pk",
             "case_id",
-            "requested_at",
+            "requested_on",
             "case__accounthouder_id",
             "case__person__first_name",
             "case__person__last_name",
@@ -345,8 +337,8 @@ def find_budget_items(today: date) -> list[Finding]:
         .order_by()
     )
     findings = []
-    for pk, case_id, requested_at, accounthouder, first_name, last_name in rows:
-        due = local_date(requested_at) + days
+    for pk, case_id, requested_on, accounthouder, first_name, last_name in rows:
+        due = requested_on + days
         if today > due and accounthouder is not None:
             findings.append(
                 Finding(
