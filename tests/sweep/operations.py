@@ -1308,6 +1308,9 @@ API: dict[tuple[str, str], Spec] = {
     ("GET", "/api/v1/evaluations/{id}"): api(t_evaluation, {"id": "evaluation"}, resource="plan"),
     ("GET", "/api/v1/itat-meetings"): api(),
     ("GET", "/api/v1/itat-meetings/{id}"): api(t_meeting, {"id": "meeting"}, scope="meeting"),
+    ("GET", "/api/v1/itat-meetings/{id}/agenda"): api(
+        t_meeting, {"id": "meeting"}, scope="meeting"
+    ),
     # meetings
     ("GET", "/api/v1/uvo-meetings"): api(),
     ("POST", "/api/v1/uvo-meetings"): api(
