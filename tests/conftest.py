@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from partners.models import Organisation, Role
 from tests.factories import OrganisationFactory, new_user
 
-#: The files that take longest (CI, 2 workers: the sweep about a third of the suite, then the
-#: two schemathesis runs and the migration tests, 4-5 minutes each), run first. pytest-xdist
-#: hands out whole files in collection order (`make test`: --dist loadfile
+#: The files that take longest (CI, 2 workers: the sweep about 18 of the suite's 50 worker
+#: minutes, then the two schemathesis runs, 1-2 minutes each, and the migration tests), run
+#: first. pytest-xdist hands out whole files in collection order (`make test`: --dist loadfile
 #: --no-loadscope-reorder); by number of tests, its default, these few-test files came last and
 #: one worker ran them alone while the other sat idle.
 LONGEST_FIRST = (
