@@ -444,23 +444,31 @@ def contributions_asked(user) -> Section:
 
 
 def itat_agenda(user, *, today: date) -> Section:
-    plans = (
-        Plan.objects.filter(status=PlanStatus.SUBMITTED, itat_meeting__isnull=False)
-        .select_related("case__person", "itat_meeting")
-        .order_by("itat_meeting__date", "pk")
+    """The submitted plans, the earliest meeting first. Their meeting dates are read whole
+    and sorted here, then the first SHOWN plans fetched: asked for the first ten in date order,
+    the planner walked every meeting there ever was against every submitted plan (426 x 262
+    comparisons, 11 ms at ten times the city) where reading the 262 dates takes under 1 ms."""
+    waiting = sorted(
+        (meeting_date, pk)
+        for pk, meeting_date in Plan.objects.filter(
+            status=PlanStatus.SUBMITTED, itat_meeting__isnull=False
+        )
+        .order_by()
+        .values_list("pk", "itat_meeting__date")
     )
-    return _queried(
-        "itat",
-        _("Plans on the ITAT agenda"),
-        plans,
-        lambda p: Item(
-            p.case.person.full_name,
-            _("ITAT of %(date)s") % {"date": dmy(p.itat_meeting.date)},
-            reverse("plans:detail", args=[p.pk]),
-            p.itat_meeting.date,
-            p.itat_meeting.date < today,
-        ),
-    )
+    first = waiting[:SHOWN]
+    plans = Plan.objects.select_related("case__person").in_bulk([pk for _date, pk in first])
+    items = [
+        Item(
+            plans[pk].case.person.full_name,
+            _("ITAT of %(date)s") % {"date": dmy(meeting_date)},
+            reverse("plans:detail", args=[pk]),
+            meeting_date,
+            meeting_date < today,
+        )
+        for meeting_date, pk in first
+    ]
+    return Section("itat", _("Plans on the ITAT agenda"), items, len(waiting))
 
 
 def referrals_open(user) -> Section:

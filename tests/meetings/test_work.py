@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import CaseTeamMembership
 from meetings import services
-from meetings.work import work_queue
+from meetings.work import SHOWN, work_queue
 from plans import services as plan_services
 from tests.meetings.test_query_counts import overdue_cases
 
@@ -196,6 +196,31 @@ def test_the_itat_home_page_queries(client, people, orgs, django_assert_num_quer
     with django_assert_num_queries(ITAT_HOME):
         page = client.get(reverse("home")).content.decode()
     assert f'data-testid="work-itat-count">{n}<' in page
+
+
+def test_the_itat_section_lists_the_earliest_meeting_first_and_counts_every_plan(people, orgs):
+    """Plans on an overdue meeting come before those of the next one, whatever their ids; the
+    count is every submitted plan, the items the first SHOWN."""
+    from plans.models import ItatMeeting, Plan
+    from plans.services import next_itat_meeting
+
+    today = timezone.localdate()
+    upcoming = next_itat_meeting(after=today)
+    overdue = ItatMeeting.objects.create(date=today - timedelta(days=3))
+    cases = overdue_cases(SHOWN + 2, people, orgs)
+    on_upcoming, on_overdue = cases[:-2], cases[-2:]  # the overdue ones have the highest ids
+    for case in on_upcoming:
+        Plan.objects.filter(case=case).update(status="submitted", itat_meeting=upcoming)
+    for case in on_overdue:
+        Plan.objects.filter(case=case).update(status="submitted", itat_meeting=overdue)
+    [section] = [s for s in work_queue(user=people["itat"]) if s.key == "itat"]
+    first_plans = sorted(Plan.objects.filter(case__in=on_overdue).values_list("pk", flat=True))
+    next_plans = sorted(Plan.objects.filter(case__in=on_upcoming).values_list("pk", flat=True))
+    expected = [*first_plans, *next_plans][:SHOWN]
+    assert section.count == SHOWN + 2
+    assert [i.url for i in section.items] == [reverse("plans:detail", args=[pk]) for pk in expected]
+    assert [i.overdue for i in section.items] == [True, True] + [False] * (SHOWN - 2)
+    assert section.items[0].name == on_overdue[0].person.full_name
 
 
 def test_the_headers_unread_count_is_cached_and_forgotten_when_news_arrives(people, case_at):
