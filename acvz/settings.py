@@ -525,6 +525,7 @@ REGIE_DEMO_LOADERS: list[str] = [
     "plans.demo.load",
     "meetings.demo.load",
     "plans.demo.load_outflow",
+    "plans.demo.load_itat_agenda",
 ]
 
 # The weekday of the weekly ITAT meeting (0 = Monday).

@@ -262,3 +262,75 @@ def load_outflow(*, stdout=None) -> None:
     )
     if stdout is not None:
         stdout.write("Demo outflow loaded: two signals, a handover, a re-inflow.")
+
+
+#: A case in regie whose first plan waits on ITAT's agenda: what the ITAT demo member reviews.
+AGENDA_PERSON = ("Yara", "Kok (fictief, ITAT)", date(2000, 6, 17), "TOP600")
+
+
+def load_itat_agenda(*, stdout=None) -> None:
+    """A case in regie with its first plan submitted: on the agenda of the next ITAT meeting,
+    one goal committed and one awaiting the partner's commitment. Idempotent."""
+    from cases import services as case_services
+    from cases.demo import _walk
+    from cases.models import OffenceCategory, OffenceKind, Person, Programme
+
+    first, last, born, code = AGENDA_PERSON
+    if Person.objects.filter(last_name=last).exists():
+        return
+    names = ["programmateam", "partnersysteem", "regisseur", "accounthouder", "ivg", "ivg-ggd"]
+    users = {u.username: u for u in User.objects.filter(username__in=names)}
+    if len(users) < len(names):
+        return
+    person = case_services.person_create(
+        by=users["programmateam"], first_name=first, last_name=last, date_of_birth=born
+    )
+    today = timezone.localdate()
+    for days in (45, 200, 400):
+        case_services.offence_record_create(
+            by=users["partnersysteem"],
+            person=person,
+            source=Organisation.objects.get(code="POLITIE"),
+            date=today - timedelta(days=days),
+            kind=OffenceKind.ARREST,
+            category=OffenceCategory.STRAATROOF,
+            description="Fictief delict (demo)",
+        )
+    case = case_services.case_register(
+        person=person,
+        programme=Programme.objects.get(code=code),
+        by=users["programmateam"],
+        override_reason="Fictief: aangemeld op verzoek van de driehoek (demo)",
+    )
+    _walk(case, CaseStatus.IN_REGIE, users)
+    case = Case.objects.get(pk=case.pk)
+    regisseur = users["regisseur"]
+    wpi = Organisation.objects.get(code="WPI")
+    team_member_add(case=case, by=regisseur, organisation=wpi)
+    plan = services.plan_start_version(case=case, by=regisseur)
+    services.plan_update(
+        plan=plan,
+        by=regisseur,
+        expected_lock_version=None,
+        analysis="Fictieve analyse (demo): straatroof in een groep; geen werk en een huurschuld.",
+    )
+    goals = [
+        (Leefgebied.HOUDING, "Uit de groep: een training agressieregulatie (demo).", regisseur),
+        (Leefgebied.FINANCIEN, "De huurschuld in een regeling (demo).", None),
+    ]
+    for leefgebied, text, committer in goals:
+        goal = services.goal_add(
+            plan=plan,
+            by=regisseur,
+            leefgebied=leefgebied,
+            goal=text,
+            interventions="Fictieve interventie",
+            responsible_organisation=regisseur.organisation if committer else wpi,
+        )
+        if committer is not None:
+            services.goal_commit(goal=goal, by=committer, committed=True)
+    plan = services.plan_submit(plan=plan, by=regisseur)
+    if stdout is not None:
+        stdout.write(
+            f"Demo ITAT agenda loaded: a first plan on the meeting of {plan.itat_meeting.date}."
+        )

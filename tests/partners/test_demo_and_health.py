@@ -48,6 +48,25 @@ def test_demo_users_can_log_in_with_printed_password(client, capsys):
     assert client.get(reverse("home")).context["user"].username == "regisseur"
 
 
+def test_the_demo_itat_member_has_a_plan_to_review(capsys):
+    """The demo's ITAT member finds a first plan on the next meeting's agenda, with the
+    partner's commitment still open, in the work queue and on the agenda."""
+    from meetings.work import work_queue
+    from plans.models import Plan
+    from plans.selectors import itat_agenda
+
+    call_command("demo", no_migrate=True)
+    itat = User.objects.get(username="itat")
+    plan = Plan.objects.get(status="submitted")
+    assert plan.case.person.last_name == "Kok (fictief, ITAT)"
+    [section] = [s for s in work_queue(user=itat) if s.key == "itat"]
+    assert section.count == 1
+    assert section.items[0].url == reverse("plans:detail", args=[plan.pk])
+    [on_agenda] = itat_agenda(user=itat, meeting=plan.itat_meeting)
+    assert (on_agenda.pk, on_agenda.goal_count, on_agenda.open_commitments) == (plan.pk, 2, 1)
+    assert "on the meeting of" in capsys.readouterr().out
+
+
 def test_healthz_ok(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
