@@ -184,8 +184,7 @@ def load_outflow(*, stdout=None) -> None:
     line (its summary leaves the health goal out for the receiver), closed and registered again
     (re-inflow, linked). Idempotent."""
     from cases import services as case_services
-    from cases.demo import _walk
-    from cases.models import OffenceCategory, OffenceKind, Person, Programme
+    from cases.models import Person, Programme
     from cases.policies import leefgebied_is_health
 
     if Person.objects.filter(last_name="Mulder (fictief, uitstroom)").exists():
@@ -197,31 +196,16 @@ def load_outflow(*, stdout=None) -> None:
     top400 = Programme.objects.get(code="TOP400")
     if not top400.team_members.filter(pk=users["programmateam"].pk).exists():
         top400.team_members.add(users["programmateam"])
-    politie = Organisation.objects.get(code="POLITIE")
-    today = timezone.localdate()
-    cases = []
-    for first, last, born, code, days in OUTFLOW_PERSONS:
-        person = case_services.person_create(
-            by=users["programmateam"], first_name=first, last_name=last, date_of_birth=born
+    cases = [
+        _person_in_regie(
+            users,
+            name=(first, last),
+            born=born,
+            programme=code,
+            arrested_days_ago=[days + 30 * extra for extra in range(3 if code == "TOP600" else 1)],
         )
-        for extra in range(3 if code == "TOP600" else 1):
-            case_services.offence_record_create(
-                by=users["partnersysteem"],
-                person=person,
-                source=politie,
-                date=today - timedelta(days=days + 30 * extra),
-                kind=OffenceKind.ARREST,
-                category=OffenceCategory.STRAATROOF,
-                description="Fictief delict (demo)",
-            )
-        case = case_services.case_register(
-            person=person,
-            programme=Programme.objects.get(code=code),
-            by=users["programmateam"],
-            override_reason="Fictief: aangemeld op verzoek van de driehoek (demo)",
-        )
-        _walk(case, CaseStatus.IN_REGIE, users)
-        cases.append(Case.objects.get(pk=case.pk))
+        for first, last, born, code, days in OUTFLOW_PERSONS
+    ]
     handed = cases[-1]
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=["DEMOZORG", "WPI"])}
     regisseur = users["regisseur"]
@@ -271,9 +255,7 @@ AGENDA_PERSON = ("Yara", "Kok (fictief, ITAT)", date(2000, 6, 17), "TOP600")
 def load_itat_agenda(*, stdout=None) -> None:
     """A case in regie with its first plan submitted: on the agenda of the next ITAT meeting,
     one goal committed and one awaiting the partner's commitment. Idempotent."""
-    from cases import services as case_services
-    from cases.demo import _walk
-    from cases.models import OffenceCategory, OffenceKind, Person, Programme
+    from cases.models import Person
 
     first, last, born, code = AGENDA_PERSON
     if Person.objects.filter(last_name=last).exists():
@@ -282,28 +264,9 @@ def load_itat_agenda(*, stdout=None) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     if len(users) < len(names):
         return
-    person = case_services.person_create(
-        by=users["programmateam"], first_name=first, last_name=last, date_of_birth=born
+    case = _person_in_regie(
+        users, name=(first, last), born=born, programme=code, arrested_days_ago=[45, 200, 400]
     )
-    today = timezone.localdate()
-    for days in (45, 200, 400):
-        case_services.offence_record_create(
-            by=users["partnersysteem"],
-            person=person,
-            source=Organisation.objects.get(code="POLITIE"),
-            date=today - timedelta(days=days),
-            kind=OffenceKind.ARREST,
-            category=OffenceCategory.STRAATROOF,
-            description="Fictief delict (demo)",
-        )
-    case = case_services.case_register(
-        person=person,
-        programme=Programme.objects.get(code=code),
-        by=users["programmateam"],
-        override_reason="Fictief: aangemeld op verzoek van de driehoek (demo)",
-    )
-    _walk(case, CaseStatus.IN_REGIE, users)
-    case = Case.objects.get(pk=case.pk)
     regisseur = users["regisseur"]
     wpi = Organisation.objects.get(code="WPI")
     team_member_add(case=case, by=regisseur, organisation=wpi)
@@ -334,3 +297,36 @@ def load_itat_agenda(*, stdout=None) -> None:
         stdout.write(
             f"Demo ITAT agenda loaded: a first plan on the meeting of {plan.itat_meeting.date}."
         )
+
+
+def _person_in_regie(users, *, name, born, programme: str, arrested_days_ago) -> Case:
+    """A fictional person arrested by the police these many days ago, registered in
+    `programme` (with an override reason) and walked to in regie through the real services."""
+    from cases import services as case_services
+    from cases.demo import _walk
+    from cases.models import OffenceCategory, OffenceKind, Programme
+
+    first, last = name
+    person = case_services.person_create(
+        by=users["programmateam"], first_name=first, last_name=last, date_of_birth=born
+    )
+    politie = Organisation.objects.get(code="POLITIE")
+    today = timezone.localdate()
+    for days in arrested_days_ago:
+        case_services.offence_record_create(
+            by=users["partnersysteem"],
+            person=person,
+            source=politie,
+            date=today - timedelta(days=days),
+            kind=OffenceKind.ARREST,
+            category=OffenceCategory.STRAATROOF,
+            description="Fictief delict (demo)",
+        )
+    case = case_services.case_register(
+        person=person,
+        programme=Programme.objects.get(code=programme),
+        by=users["programmateam"],
+        override_reason="Fictief: aangemeld op verzoek van de driehoek (demo)",
+    )
+    _walk(case, CaseStatus.IN_REGIE, users)
+    return Case.objects.get(pk=case.pk)
