@@ -371,8 +371,13 @@ class Sweep:
         else:
             anonymous_done = False
             for target in op.spec.targets(w):
-                bound = target.case if op.spec.scope in ("case", "person") else None
-                users = w.users_for(bound, api=op.api, per_role=op.spec.per_role)
+                # Users are taken together by their facts about the target's case (any target
+                # of a case: a page about its person or an escalation too); an offence record
+                # adds whether the user's organisation is the record's source.
+                source = target.facts.get("source") if op.spec.scope == "record" else None
+                users = w.users_for(
+                    target.case, api=op.api, per_role=op.spec.per_role, source=source
+                )
                 for user, stands_for in users:
                     if user.user is None:
                         # Nobody: no case can make a difference (else its answer differs from

@@ -219,7 +219,7 @@ class World:
         return next(u for u in self.users if u.label == label)
 
     def users_for(
-        self, case: str | None, *, api: bool, per_role: bool = False
+        self, case: str | None, *, api: bool, per_role: bool = False, source: str | None = None
     ) -> list[tuple[SweepUser, list[str]]]:
         """The users a request on `case` is made for, each with the labels it stands for.
 
@@ -229,22 +229,26 @@ class World:
         of them is called, in turn by case (so every situation meets every role across the
         cases); everyone who sees anything of the case is called as before. Partner systems
         only use the API. `per_role`: operations without personal data, once per set of roles.
+        `source`: an offence record's source organisation, whose partner systems read and
+        correct the record whether or not they see the case: its users are never taken
+        together with others.
         """
-        key = (case, api, per_role)
+        key = (case, api, per_role, source)
         if key not in self._reps:
             groups: dict[tuple, list[SweepUser]] = {}
             c = self.cases[case] if case else None
             for u in self.users:
                 if u.api_only and not api:
                     continue
+                of_source = source is not None and u.org is not None and u.org.code == source
                 if per_role:
                     facts = (u.roles, u.user is None)
                 elif c is None:
                     facts = (u.label,)
                 elif not FULL and u.user is not None and not oracle.sees(u, c):
-                    facts = (u.roles, "shut out")
+                    facts = (u.roles, "shut out", of_source)
                 else:
-                    facts = self.fact_key(u, c)
+                    facts = (*self.fact_key(u, c), of_source)
                 groups.setdefault(facts, []).append(u)
             turn = c.index if c else 0
             chosen = []
