@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from cases.access import access_logged
@@ -11,6 +12,7 @@ from meetings.work import remember_work_count, work_queue
 
 
 @login_required
+@require_safe
 @access_logged
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what waits for the user, per role (meetings.work), and their cases."""

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.web import UncountedPage, posted, refuse
@@ -67,6 +67,7 @@ PAGE_SIZE = 25
 
 
 @login_required
+@require_safe
 @access_logged
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(
@@ -91,6 +92,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def outflow_signals(request: HttpRequest) -> HttpResponse:
     """Cases in regie whose person no longer meets the inflow criteria: for the regisseur (and
@@ -142,6 +144,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from cases.figures import OUTCOME_COLUMNS, person_line
@@ -174,6 +177,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.DOSSIER)
@@ -369,6 +373,7 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.HISTORY)
@@ -581,6 +586,7 @@ def team_leave(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespons
 
 
 @login_required
+@require_safe
 @access_logged
 def person_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.person_list(user=request.user)
@@ -621,6 +627,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
@@ -772,6 +779,7 @@ def _access_log_csv(request, entries) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.view_accesslogentry", raise_exception=True)
 @access_logged
 def access_log(request: HttpRequest) -> HttpResponse:
@@ -803,6 +811,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.view_accesslogentry", raise_exception=True)
 @access_logged
 def access_log_person(request: HttpRequest, pk: int) -> HttpResponse:
@@ -826,6 +835,7 @@ INZAGE_SEARCH_MAX = 50
 
 
 @login_required
+@require_safe
 @permission_required("cases.export_person_data", raise_exception=True)
 @access_logged
 def inzage_search(request: HttpRequest) -> HttpResponse:
@@ -842,6 +852,7 @@ def inzage_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.export_person_data", raise_exception=True)
 @access_logged
 def inzage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -884,6 +895,7 @@ def inzage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.export_person_data", raise_exception=True)
 def retention(request: HttpRequest) -> HttpResponse:
     """What the retention run anonymises tonight, and what comes up in the next 90 days: case

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.http import redirect_next
@@ -218,6 +218,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@require_safe
 @access_logged
 def agreements(request: HttpRequest) -> HttpResponse:
     """The agreements of the user's organisation, a page at a time, open ones by default."""
@@ -259,6 +260,7 @@ def agreement_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.account_case", raise_exception=True)
 @access_logged
 def casuistry(request: HttpRequest) -> HttpResponse:
@@ -283,6 +285,7 @@ def casuistry(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications, 25 at a time, in the API's order (unread first)."""
@@ -347,6 +350,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal iCal feed. The token is the credential; a revoked token is a 404."""
     feed = get_object_or_404(
@@ -368,6 +372,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("cases.account_case", raise_exception=True)
 @access_logged
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -453,6 +458,7 @@ def _draw_figures(tables) -> None:
 
 
 @login_required
+@require_safe
 @permission_required("cases.view_programme_figures", raise_exception=True)
 def programme_figures(request: HttpRequest) -> HttpResponse:
     """The programmes' figures (meetings.figures): counts only, small groups suppressed, no
@@ -532,6 +538,7 @@ def escalation_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def escalation_list(request: HttpRequest) -> HttpResponse:
     """Per level of the ladder: what is open there and how long it waits."""
@@ -617,6 +624,7 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def programme_norms(request: HttpRequest, code: str) -> HttpResponse:
     """The norms of a programme, each marked as a fact of the report or a local agreement."""
     from cases.models import Programme

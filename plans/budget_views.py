@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from acvz.errors import DomainError
 from acvz.web import UncountedPage, posted, refuse
@@ -63,6 +63,7 @@ def _try(form, action) -> bool:
 
 
 @login_required
+@require_safe
 @access_logged
 def case_budget(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's budget tab: the balance per programme year and its requests."""
@@ -136,6 +137,7 @@ def _detail(request: HttpRequest, budget_request: BudgetRequest, **forms) -> Htt
 
 
 @login_required
+@require_safe
 @access_logged
 def budget_request_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A request: what, how much, the declaration, its decision and its payments."""
@@ -212,6 +214,7 @@ def budget_payment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def budget_report(request: HttpRequest) -> HttpResponse:
     """Accounthouders and the programme team: use of the budget per programme, year and purpose

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from acvz.errors import DomainError, NotAllowed
 from acvz.web import UncountedPage, posted, posted_lock_version, refuse
@@ -152,6 +152,7 @@ def _plan_context(request: HttpRequest, plan: Plan, **extra) -> dict:
 
 
 @login_required
+@require_safe
 @access_logged
 def case_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_page_get(request, pk, CasePart.PLAN)
@@ -218,6 +219,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -234,6 +236,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged(action=AccessAction.EXPORT)
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -601,6 +604,7 @@ def plan_advice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -629,6 +633,7 @@ COMMITMENTS_PAGE_SIZE = 50
 
 
 @login_required
+@require_safe
 @permission_required("plans.review_plan", raise_exception=True)
 @access_logged
 def itat_meetings(request: HttpRequest) -> HttpResponse:
@@ -649,6 +654,7 @@ def itat_meetings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required("plans.review_plan", raise_exception=True)
 @access_logged(action=AccessAction.LIST)
 def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
@@ -667,6 +673,7 @@ def itat_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged
 def commitments(request: HttpRequest) -> HttpResponse:
     """The goals the user's organisation is asked to commit to, a page at a time with their
@@ -779,6 +786,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @permission_required(ANSWER_REFERRAL, raise_exception=True)
 @access_logged
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -862,6 +870,7 @@ def _handover_context(request: HttpRequest, pk: int) -> dict:
 
 
 @login_required
+@require_safe
 @access_logged
 def handover_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The handover summary as the receiving organisation may read it (need-to-know for the
@@ -870,6 +879,7 @@ def handover_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 @access_logged(action=AccessAction.EXPORT)
 def handover_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/handover_print.html", _handover_context(request, pk))
