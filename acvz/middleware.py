@@ -89,6 +89,28 @@ class RejectNulBytesMiddleware:
         return bad_request(request)
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page asked with a method it does not take (a POST to a read-only page, an address of a
+    form's action opened in the browser) answers Django's 405 without a body: here it gets a
+    page that says so, with the navigation, keeping the status and the `Allow` header. The API
+    answers its own problem+json."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or request.path.startswith("/api/"):
+            return response
+        if getattr(response, "streaming", False) or response.content:
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
+
+
 class ApiVersionMiddleware:
     """Every API answer names the version of the contract it follows (`API-Version`, as the
     NL API Design Rules ask): `info.version` of `openapi.yaml`, semver. Outermost, so that

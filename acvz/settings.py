@@ -78,8 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "partners.middleware.NoStoreMiddleware",
-    # After authentication: the 400 page shows the user's navigation.
+    # After authentication: the 400 and 405 pages show the user's navigation.
     "acvz.middleware.RejectNulBytesMiddleware",
+    "acvz.middleware.MethodNotAllowedPageMiddleware",
     "partners.middleware.SecondFactorMiddleware",
     "partners.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

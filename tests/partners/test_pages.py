@@ -79,3 +79,34 @@ def test_admin_lists_organisations_and_users_with_filters(client, make_user):
 def test_browser_language_does_not_override_dutch(client):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="nl"' in response.content.decode()
+
+
+def test_a_post_to_a_read_only_page_is_a_dutch_405_and_nothing_is_logged(client, case_at, people):
+    from cases.models import AccessLogEntry
+
+    case = case_at("in_regie")
+    client.force_login(people["regisseur"])
+    before = AccessLogEntry.objects.count()
+    response = client.post(reverse("cases:history", args=[case.pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    page = response.content.decode()
+    assert "Deze pagina kan niet zo worden geopend" in page
+    assert 'href="/"' in page  # the way back, in the navigation and the text
+    assert case.person.last_name not in page  # refused before the case was read
+    assert AccessLogEntry.objects.count() == before
+
+
+def test_opening_a_form_action_in_the_browser_is_the_405_page(client, make_user):
+    client.force_login(make_user(Role.REGISSEUR))
+    response = client.get(reverse("meetings:read_all"))  # a POST-only action
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Deze pagina kan niet zo worden geopend" in response.content.decode()
+
+
+def test_the_api_keeps_its_own_405_problem(api_client, make_user):
+    api_client.force_authenticate(make_user(Role.REGISSEUR))
+    response = api_client.post("/api/v1/organisations/1")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/problem+json")

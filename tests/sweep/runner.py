@@ -330,10 +330,10 @@ class Sweep:
                     fail("write", f"refused ({action})", f"{out.status}, wrote {out.changed}")
                 elif op.api and 200 <= out.status < 300:
                     fail("write-status", f"refused ({action})", f"{out.status} (nothing written)")
-        if not op.api and op.method == "POST" and spec.write == "none" and user.user is not None:
-            # A page that writes nothing is read-only: a POST is refused before any work.
-            if out.status != 405:
-                fail("method", "405 (a page that writes nothing takes no POST)", str(out.status))
+        # A page that writes nothing is read-only: a POST is refused before any work.
+        read_only_page = not op.api and op.method == "POST" and spec.write == "none"
+        if read_only_page and user.user is not None and out.status != 405:
+            fail("method", "405 (a page that writes nothing takes no POST)", str(out.status))
         reads = reads and op.method == "GET" and user.user is not None
         if reads and spec.is_canonical(target) and out.status != 200:
             fail("reach", "200 (the oracle lets this user read it)", str(out.status))
