@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from partners.models import Organisation, Role
 from tests.factories import OrganisationFactory, new_user
 
-#: The files that take longest (CI, 2 workers: the sweep about 19 of the suite's 55 worker
+#: The files that take longest (CI, 2 workers: the sweep about 15 of the suite's 43 worker
 #: minutes, then the two schemathesis runs, 1-2 minutes each, and the migration tests), run
 #: first. pytest-xdist hands out whole files in collection order (`make test`: --dist loadfile
 #: --no-loadscope-reorder); by number of tests, its default, these few-test files came last and
