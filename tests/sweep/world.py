@@ -230,8 +230,8 @@ class World:
         cases); everyone who sees anything of the case is called as before. Partner systems
         only use the API. `per_role`: operations without personal data, once per set of roles.
         `source`: an offence record's source organisation, whose partner systems read and
-        correct the record whether or not they see the case: its users are never taken
-        together with others.
+        correct the record whether or not they see the case: whether the user's organisation
+        is it is one more fact, so its users stand only for each other.
         """
         key = (case, api, per_role, source)
         if key not in self._reps:
